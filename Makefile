@@ -1,0 +1,56 @@
+# Everything runs from a project virtualenv that this Makefile creates (Python >= 3.11).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 3000
+export PYTHONPATH := $(CURDIR):$(CURDIR)/functions:$(CURDIR)/layers/cart_core
+
+.PHONY: install local test test-fast lint invoke bench admin build deploy clean
+
+$(VENV)/.installed: requirements-dev.txt layers/cart_core/requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+## Run the whole service on http://127.0.0.1:$(PORT) with the demo fixture (no Docker).
+local: install
+	PORT=$(PORT) $(BIN)/python -m local.cloud
+
+## Lint the template and the code, then run every test (unit, integration, end-to-end).
+test: install lint
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/cfn-lint template.yaml
+	$(BIN)/ruff check .
+
+## make invoke FN=BlazeCartFunction EVENT=events/blaze_cart/active.json
+invoke: install
+	$(BIN)/python -m local.invoke $(FN) $(EVENT)
+
+## Print DynamoDB calls, warm latency and cold import time per endpoint.
+bench: install
+	$(BIN)/python -m bench.run
+
+## make admin ARGS='--table T --endpoint-url URL tenant demo "Demo"'
+admin: install
+	$(BIN)/python -m cart_core.admin $(ARGS)
+
+## sam build / deploy need the AWS SAM CLI; it lives in its own virtualenv so its pins stay out of ours.
+$(VENV)-sam/.installed:
+	$(PYTHON) -m venv $(VENV)-sam
+	$(VENV)-sam/bin/python -m pip install -q aws-sam-cli
+	@touch $@
+
+build: $(VENV)-sam/.installed
+	$(VENV)-sam/bin/sam build
+
+deploy: build
+	$(VENV)-sam/bin/sam deploy --config-env $(or $(ENV),dev)
+
+clean:
+	rm -rf $(VENV) $(VENV)-sam .aws-sam .pytest_cache .hypothesis .ruff_cache

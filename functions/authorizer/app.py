@@ -1,0 +1,68 @@
+"""API Gateway REQUEST authorizer: turns a face's credentials into the tenant and location context.
+
+Each face has its own credential convention; the path tells which one applies. Unknown or missing
+credentials raise ``Unauthorized``, which API Gateway answers with 401.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes import event_source
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from cart_core import credentials
+from cart_core.runtime import store
+
+logger = Logger()
+
+BLAZE_PREFIX = "/api/v1/partner/store/cart"
+
+
+def _header(event: APIGatewayAuthorizerRequestEvent, name: str) -> str | None:
+    headers = {k.lower(): v for k, v in (event.headers or {}).items()}
+    return headers.get(name.lower())
+
+
+def _blaze_caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | None:
+    developer_key = _header(event, "Authorization")
+    partner_key = (
+        _header(event, "x-api-key")
+        or _header(event, "partner_key")
+        or (event.query_string_parameters or {}).get("partner_key")
+    )
+    if not developer_key or not partner_key:
+        return None
+    record = store().get_credential(credentials.digest(developer_key))
+    if not record or record.get("scheme") != "blaze":
+        return None
+    if not credentials.matches(partner_key, record["partner_key_digest"]):
+        return None
+    return {"tenantId": record["tenant_id"], "locationId": record["location_id"], "scheme": "blaze"}
+
+
+@logger.inject_lambda_context
+@event_source(data_class=APIGatewayAuthorizerRequestEvent)
+def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
+    caller = _blaze_caller(event) if event.path.startswith(BLAZE_PREFIX) else None
+    if caller is None:
+        logger.info("Rejected credentials", extra={"path": event.path})
+        raise Exception("Unauthorized")  # the exact message API Gateway maps to 401
+    arn = event.parsed_arn
+    policy = APIGatewayAuthorizerResponse(
+        principal_id=f"{caller['tenantId']}/{caller['locationId']}",
+        context=caller,
+        region=arn.region,
+        aws_account_id=arn.aws_account_id,
+        api_id=arn.api_id,
+        stage=arn.stage,
+    )
+    # Allow the whole stage: results may be cached per credential, and the caller's scope is
+    # enforced by tenant-keyed storage, not by the route.
+    policy.allow_all_routes()
+    return policy.asdict()

@@ -1,0 +1,145 @@
+"""The 14 BLAZE consumer-cart endpoints, relative to /api/v1/partner/store/cart.
+
+Each route: wire model in, one core use case, ConsumerCart out.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+
+from blaze_cart.mapping import consumer_cart, consumer_cart_result, edits_from, wire_number
+from blaze_cart.wire import ConsumerCartIn, FindCostIn, PaymentsIn
+from cart_core.errors import Unauthorized
+from cart_core.money import to_decimal
+from cart_core.runtime import cart_service
+from cart_core.services import CartIdentity
+from cart_core.tenancy import Caller
+
+router = Router()
+
+OptionalId = Annotated[str | None, Query(max_length=128)]
+Cuid = Annotated[str | None, Query(max_length=128)]
+OptionalCart = Annotated[ConsumerCartIn | None, Body()]
+
+
+def _caller() -> Caller:
+    context = router.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
+    return Caller(tenant_id=context["tenantId"], location_id=context["locationId"])
+
+
+def _cuid(query_cuid: str | None) -> str | None:
+    """BLAZE takes the consumer from a ``cuid`` query parameter or header."""
+    return query_cuid or router.current_event.headers.get("cuid") or None
+
+
+def _required_cuid(query_cuid: str | None) -> str:
+    cuid = _cuid(query_cuid)
+    if not cuid:
+        raise Unauthorized("This endpoint requires consumer user authentication (cuid)")
+    return cuid
+
+
+@router.get("/history")
+def history(
+    cuid: Cuid = None, start: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=0, le=100)] = 100
+) -> dict[str, Any]:
+    carts, total = cart_service().consumer_history(_caller(), _required_cuid(cuid), start, limit)
+    return {"values": [consumer_cart(c) for c in carts], "skip": start, "limit": limit, "total": total}
+
+
+@router.get("/active")
+def active(
+    cuid: Cuid = None, sessionId: OptionalId = None, externalId: OptionalId = None, transactionId: OptionalId = None
+) -> dict[str, Any]:
+    identity = CartIdentity(
+        consumer_id=_cuid(cuid), session_id=sessionId, external_id=externalId, transaction_id=transactionId
+    )
+    return consumer_cart(cart_service().active_cart(_caller(), identity))
+
+
+@router.post("/prepare")
+def prepare(body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
+    identity = CartIdentity(
+        consumer_id=_cuid(cuid),
+        session_id=body.sessionId if body else None,
+        external_id=body.externalId if body else None,
+        transaction_id=body.transactionId if body else None,
+    )
+    return consumer_cart(cart_service().prepare(_caller(), identity, edits_from(body)))
+
+
+@router.post("/product/findCost")
+def find_cost(body: FindCostIn, cuid: Cuid = None) -> dict[str, Any]:
+    cost_minor, currency = cart_service().product_cost(_caller(), body.productId, int(body.quantity))
+    return {
+        "productId": body.productId,
+        "quantity": wire_number(body.quantity),
+        "cost": wire_number(to_decimal(cost_minor, currency)),
+    }
+
+
+@router.get("/public/<publicKey>")
+def by_public_key(publicKey: str) -> dict[str, Any]:
+    return consumer_cart_result(cart_service().cart_by_public_key(_caller(), publicKey))
+
+
+@router.post("/updateCart/<consumerCartId>")
+def update_cart(consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
+    return consumer_cart(cart_service().update(_caller(), consumerCartId, edits_from(body), _cuid(cuid)))
+
+
+@router.post("/submitCart/<consumerCartId>")
+def submit_cart(consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
+    return consumer_cart(cart_service().submit(_caller(), consumerCartId, edits_from(body), _cuid(cuid)))
+
+
+@router.delete("/cancelCart/<consumerCartId>")
+def cancel_cart(consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
+    return consumer_cart(cart_service().cancel_by_consumer(_caller(), consumerCartId, _required_cuid(cuid)))
+
+
+def _finalize(line_id: str | None, finalized: bool, body: ConsumerCartIn | None, cuid: str | None) -> dict[str, Any]:
+    caller, consumer = _caller(), _cuid(cuid)
+    service = cart_service()
+    cart_id = service.resolve_cart_id(caller, body.id if body else None, CartIdentity(consumer_id=consumer))
+    return consumer_cart(service.set_finalized(caller, cart_id, line_id, finalized, consumer))
+
+
+@router.post("/item/<orderItemId>/finalize")
+def finalize_item(orderItemId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
+    return _finalize(orderItemId, True, body, cuid)
+
+
+@router.post("/item/<orderItemId>/unfinalize")
+def unfinalize_item(orderItemId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
+    return _finalize(orderItemId, False, body, cuid)
+
+
+@router.post("/items/finalize")
+def finalize_all_items(body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
+    return _finalize(None, True, body, cuid)
+
+
+@router.get("/<consumerCartId>")
+def get_cart(consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
+    return consumer_cart(cart_service().get_cart(_caller(), consumerCartId, _required_cuid(cuid)))
+
+
+@router.post("/<consumerCartId>/setConsumerUser/<consumerUserId>")
+def set_consumer_user(consumerCartId: str, consumerUserId: str) -> dict[str, Any]:
+    return consumer_cart(cart_service().assign_consumer(_caller(), consumerCartId, consumerUserId))
+
+
+@router.post("/<consumerCartId>/payments")
+def add_payments(consumerCartId: str, body: PaymentsIn) -> dict[str, Any]:
+    priced = cart_service().record_payment(
+        _caller(),
+        consumerCartId,
+        method=body.paymentOption or "Cash",
+        amount=body.paymentReceived,
+        order_tags=body.orderTags or (),
+    )
+    return consumer_cart(priced)

@@ -1,0 +1,84 @@
+"""BLAZE request models (the fields a partner may send; everything else in a ConsumerCart is ignored)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from cart_core.cart import MAX_LINES, MAX_QUANTITY
+
+PickupType = Literal["Pickup", "Delivery", "Ship"]
+CartStatus = Literal["InProgress", "CanceledByConsumer", "CanceledByDispensary"]
+TransactionSource = Literal["Retail", "Widget", "WooCommerce", "Weedmaps"]
+TrackingStatus = Literal["NotStarted"]
+PaymentOption = Literal[
+    "None", "Cash", "Credit", "Debit", "Check", "StoreCredit", "CashlessATM", "GiftCard", "Split", "Online"
+]
+
+
+def _whole(value: Decimal) -> Decimal:
+    if value != value.to_integral_value():
+        raise ValueError("quantity must be a whole number")
+    return value
+
+
+Quantity = Annotated[Decimal, Field(gt=0, le=MAX_QUANTITY), AfterValidator(_whole)]
+
+
+class _Wire(BaseModel):
+    # Partners send whole ConsumerCart objects back; read-only fields are accepted and ignored.
+    model_config = ConfigDict(extra="ignore")
+
+
+class AddressIn(_Wire):
+    address: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zipCode: str | None = None
+    country: str | None = None
+
+
+class OrderItemIn(_Wire):
+    id: str | None = None
+    orderItemId: str | None = None
+    productId: str = Field(min_length=1)
+    quantity: Quantity
+    remarks: str | None = None
+
+
+class CartIn(_Wire):
+    items: list[OrderItemIn] | None = Field(default=None, max_length=MAX_LINES)
+    promoCode: str | None = None
+    paymentOption: PaymentOption | None = None
+
+
+class ConsumerCartIn(_Wire):
+    id: str | None = None
+    cart: CartIn | None = None
+    pickupType: PickupType | None = None
+    deliveryAddress: AddressIn | None = None
+    deliveryDate: int | None = None
+    pickUpDate: int | None = None
+    memo: str | None = None
+    additionalNotes: str | None = None
+    orderTags: list[str] | None = None
+    sessionId: str | None = None
+    externalId: str | None = None
+    transactionId: str | None = None
+    # Accepted so that a cart read from us can be sent back unchanged; the server owns these.
+    cartStatus: CartStatus | None = None
+    transactionSource: TransactionSource | None = None
+    trackingStatus: TrackingStatus | None = None
+
+
+class FindCostIn(_Wire):
+    productId: str = Field(min_length=1)
+    quantity: Quantity = Decimal(1)
+
+
+class PaymentsIn(_Wire):
+    paymentOption: PaymentOption | None = None
+    paymentReceived: Decimal = Field(ge=0, le=10_000_000)
+    orderTags: list[str] | None = None

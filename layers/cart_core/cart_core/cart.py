@@ -1,0 +1,152 @@
+"""The cart aggregate: one document per cart, every face's fields mapped onto it."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from cart_core.catalog import DiscountKind
+from cart_core.errors import Conflict
+from cart_core.lifecycle import EDITABLE, CartStatus, check_transition
+
+MAX_LINES = 100
+MAX_QUANTITY = 10_000
+
+
+def new_id() -> str:
+    """24 hex characters, time-ordered like the ObjectIds BLAZE integrations expect."""
+    return f"{int(time.time()):08x}{secrets.token_hex(8)}"
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class Choice(BaseModel):
+    choice_id: str
+    name: str
+    price_minor: int = 0
+
+
+class LineOption(BaseModel):
+    option_id: str
+    name: str
+    choices: list[Choice] = Field(default_factory=list)
+
+
+class LineItem(BaseModel):
+    line_id: str = Field(default_factory=new_id)
+    product_id: str
+    title: str = ""
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
+    unit_price_minor: int = 0
+    options: list[LineOption] = Field(default_factory=list)
+    note: str | None = None
+    finalized: bool = False
+
+    @property
+    def unit_total_minor(self) -> int:
+        return self.unit_price_minor + sum(c.price_minor for o in self.options for c in o.choices)
+
+
+class AppliedDiscount(BaseModel):
+    """A discount code as it was when applied, so reads can price without the catalog."""
+
+    code: str
+    kind: DiscountKind
+    value: Decimal
+
+
+class Adjustment(BaseModel):
+    """Signed, tax-inclusive: negative is a discount, positive a surcharge (set by a POS)."""
+
+    adjustment_id: str
+    label: str
+    amount_minor: int
+    line_id: str | None = None
+
+
+class Payment(BaseModel):
+    method: str
+    amount_minor: int
+    reference: str | None = None
+    status: Literal["recorded", "authorized", "declined"] = "recorded"
+
+
+class Address(BaseModel):
+    address: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip_code: str | None = None
+    country: str | None = None
+
+
+FulfillmentKind = Literal["pickup", "delivery", "ship"]
+
+
+class Cart(BaseModel):
+    cart_id: str = Field(default_factory=new_id)
+    tenant_id: str
+    location_id: str
+    currency: str
+    status: CartStatus = CartStatus.OPEN
+
+    consumer_id: str | None = None
+    session_id: str | None = None
+    external_id: str | None = None
+    transaction_id: str | None = None
+    public_key: str = Field(default_factory=lambda: secrets.token_hex(16))
+
+    lines: list[LineItem] = Field(default_factory=list)
+    discounts: list[AppliedDiscount] = Field(default_factory=list)
+    adjustments: list[Adjustment] = Field(default_factory=list)
+    payments: list[Payment] = Field(default_factory=list)
+    fulfillment: FulfillmentKind = "delivery"
+    delivery_address: Address | None = None
+    requested_time_ms: int | None = None
+    order_tags: list[str] = Field(default_factory=list)
+    notes: str | None = None
+    additional_notes: str | None = None
+    source: str | None = None
+    order_no: str | None = None
+    reason: str | None = None
+    canceled_by: Literal["consumer", "store"] | None = None
+
+    created_ms: int = Field(default_factory=now_ms)
+    modified_ms: int = Field(default_factory=now_ms)
+    submitted_ms: int | None = None
+    validated_ms: int | None = None
+    rejected_ms: int | None = None
+    canceled_ms: int | None = None
+    paid_ms: int | None = None
+    completed_ms: int | None = None
+
+    version: int = 0
+    expires_at: int = 0
+
+    def require_editable(self) -> None:
+        if self.status not in EDITABLE:
+            raise Conflict(f"Cart {self.cart_id} is {self.status.value} and can no longer be edited")
+
+    def transition(self, target: CartStatus, at_ms: int) -> None:
+        check_transition(self.status, target)
+        self.status = target
+        stamp = {
+            CartStatus.SUBMITTED: "submitted_ms",
+            CartStatus.VALIDATED: "validated_ms",
+            CartStatus.REJECTED: "rejected_ms",
+            CartStatus.EXPIRED: "rejected_ms",
+            CartStatus.CANCELED: "canceled_ms",
+            CartStatus.PAID: "paid_ms",
+            CartStatus.COMPLETED: "completed_ms",
+        }.get(target)
+        if stamp:
+            setattr(self, stamp, at_ms)
+        self.modified_ms = at_ms
+
+    def line(self, line_id: str) -> LineItem | None:
+        return next((line for line in self.lines if line.line_id == line_id), None)

@@ -1,0 +1,41 @@
+"""Domain errors. Raised once in the core; each face maps them to its vendor's error body."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class; ``message`` is safe to show to API clients."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(DomainError):
+    """The request is well-formed but asks for something the domain does not allow."""
+
+
+class NotFound(DomainError):
+    """The record does not exist, has expired, or belongs to someone else."""
+
+
+class Conflict(DomainError):
+    """The record is in a state that does not allow this change."""
+
+
+class IllegalTransition(Conflict):
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(f"A cart in status '{current}' cannot become '{target}'")
+        self.current = current
+        self.target = target
+
+
+class ConcurrentModification(Conflict):
+    """Another writer won the version race more times than we were willing to retry."""
+
+    def __init__(self) -> None:
+        super().__init__("The cart was changed by another request; retry")
+
+
+class Unauthorized(DomainError):
+    """Missing or wrong credentials."""

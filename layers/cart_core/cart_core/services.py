@@ -1,0 +1,381 @@
+"""Use cases: one function per thing a face can ask of the core.
+
+Every mutation follows the same shape: read a snapshot, change the aggregate in memory, commit
+conditionally on the version read; on a lost race, start over (a bounded number of times).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeVar
+
+from pydantic import BaseModel, Field
+
+from cart_core.cart import MAX_LINES, Address, AppliedDiscount, Cart, FulfillmentKind, LineItem, Payment, now_ms
+from cart_core.errors import ConcurrentModification, InvalidRequest, NotFound
+from cart_core.lifecycle import TERMINAL, CartStatus
+from cart_core.money import from_decimal
+from cart_core.ports import CartStore, Commit, PointerKey, Snapshot, VersionConflict
+from cart_core.pricing import Totals, price
+from cart_core.tenancy import Caller, Location
+
+MAX_ATTEMPTS = 3
+T = TypeVar("T")
+
+
+class CartIdentity(BaseModel):
+    """Who a cart belongs to: a known consumer, or a guest known by one of the partner's keys."""
+
+    consumer_id: str | None = None
+    session_id: str | None = None
+    external_id: str | None = None
+    transaction_id: str | None = None
+
+    def primary(self) -> tuple[str, str] | None:
+        for kind in ("consumer", "session", "external", "transaction"):
+            value = getattr(self, f"{kind}_id")
+            if value:
+                return kind, value
+        return None
+
+
+class LineEdit(BaseModel):
+    product_id: str = Field(min_length=1)
+    quantity: int = Field(gt=0, le=10_000)
+    line_id: str | None = None
+    note: str | None = None
+
+
+class CartEdits(BaseModel):
+    """Editable fields; only the fields a request actually set are applied."""
+
+    lines: list[LineEdit] | None = None
+    discount_codes: list[str] | None = None
+    fulfillment: FulfillmentKind | None = None
+    delivery_address: Address | None = None
+    requested_time_ms: int | None = None
+    order_tags: list[str] | None = None
+    notes: str | None = None
+    additional_notes: str | None = None
+    session_id: str | None = None
+    external_id: str | None = None
+    transaction_id: str | None = None
+
+    def product_ids(self) -> frozenset[str]:
+        return frozenset(line.product_id for line in self.lines or ())
+
+    def codes(self) -> frozenset[str]:
+        return frozenset(code.upper() for code in self.discount_codes or () if code)
+
+
+@dataclass(frozen=True, slots=True)
+class PricedCart:
+    cart: Cart
+    totals: Totals
+    location: Location
+
+
+class CartService:
+    def __init__(self, store: CartStore, order_retention_days: int = 365, clock: Callable[[], float] = time.time):
+        self._store = store
+        self._retention_seconds = order_retention_days * 86400
+        self._clock = clock
+
+    # ----- reads -------------------------------------------------------------------------
+
+    def active_cart(self, caller: Caller, identity: CartIdentity) -> PricedCart:
+        """The identity's open cart, created empty if it has none."""
+        return self._retrying(lambda: self._active_cart_once(caller, identity, CartEdits()))
+
+    def get_cart(self, caller: Caller, cart_id: str, consumer_id: str | None = None) -> PricedCart:
+        snapshot = self._store.load(caller.tenant_id, caller.location_id, cart_id)
+        cart = self._require_cart(snapshot, cart_id, consumer_id)
+        return self._priced(cart, snapshot)
+
+    def cart_by_public_key(self, caller: Caller, public_key: str) -> PricedCart:
+        cart_id = self._store.read_public_pointer(caller.tenant_id, public_key)
+        if cart_id is None:
+            raise NotFound(f"No cart has public key {public_key}")
+        return self.get_cart(caller, cart_id)
+
+    def consumer_history(
+        self, caller: Caller, consumer_id: str, start: int, limit: int
+    ) -> tuple[list[PricedCart], int]:
+        carts, total = self._store.consumer_history(caller.tenant_id, consumer_id, start, limit)
+        location = self._store.load(caller.tenant_id, caller.location_id).location
+        if location is None:
+            raise NotFound(f"Unknown location {caller.location_id}")
+        return [PricedCart(cart, price(cart, location), location) for cart in carts], total
+
+    def product_cost(self, caller: Caller, product_id: str, quantity: int) -> tuple[int, str]:
+        """Unit price × quantity before tax, in minor units of the location's currency."""
+        snapshot = self._store.load(caller.tenant_id, caller.location_id, product_ids=frozenset({product_id}))
+        product = snapshot.products.get(product_id)
+        if product is None or not product.active:
+            raise NotFound(f"Product {product_id} not found")
+        return product.price_minor * quantity, self._require_location(snapshot, caller).currency
+
+    # ----- mutations ---------------------------------------------------------------------
+
+    def prepare(self, caller: Caller, identity: CartIdentity, edits: CartEdits) -> PricedCart:
+        """Create or update the identity's open cart with ``edits`` and price it."""
+        return self._retrying(lambda: self._active_cart_once(caller, identity, edits))
+
+    def update(self, caller: Caller, cart_id: str, edits: CartEdits, consumer_id: str | None = None) -> PricedCart:
+        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> None:
+            cart.require_editable()
+            self._apply(cart, edits, snapshot)
+
+        return self._mutate(caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes())
+
+    def submit(self, caller: Caller, cart_id: str, edits: CartEdits, consumer_id: str | None = None) -> PricedCart:
+        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
+            if cart.status is not CartStatus.OPEN:
+                return False  # submitted already: a retry must not place a second order
+            self._apply(cart, edits, snapshot)
+            if not cart.lines:
+                raise InvalidRequest("Cannot submit an empty cart")
+            cart.order_no = str(100_000_000 + secrets.randbelow(900_000_000))
+            cart.transition(CartStatus.SUBMITTED, now_ms())
+            commit.order_no_claims.append((cart.tenant_id, cart.order_no, cart.cart_id))
+            commit.release_pointers.extend((key, cart.cart_id) for key in _pointer_keys(cart))
+            return True
+
+        return self._mutate(caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes())
+
+    def cancel_by_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
+        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
+            if cart.status is CartStatus.OPEN:
+                raise InvalidRequest("Only submitted orders can be canceled; this cart has not been submitted")
+            if cart.status is CartStatus.CANCELED and cart.canceled_by == "consumer":
+                return False
+            cart.transition(CartStatus.CANCELED, now_ms())
+            cart.canceled_by = "consumer"
+            return True
+
+        return self._mutate(caller, cart_id, change, consumer_id)
+
+    def set_finalized(
+        self, caller: Caller, cart_id: str, line_id: str | None, finalized: bool, consumer_id: str | None = None
+    ) -> PricedCart:
+        """Finalize one line (``line_id``) or, with ``line_id`` None, every line."""
+
+        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> None:
+            cart.require_editable()
+            lines = cart.lines if line_id is None else [cart.line(line_id)]
+            if lines == [None]:
+                raise NotFound(f"Item {line_id} is not in cart {cart.cart_id}")
+            for line in lines:
+                assert line is not None
+                line.finalized = finalized
+
+        return self._mutate(caller, cart_id, change, consumer_id)
+
+    def resolve_cart_id(self, caller: Caller, cart_id: str | None, identity: CartIdentity) -> str:
+        """The cart a request names, or else the identity's open cart."""
+        if cart_id:
+            return cart_id
+        primary = identity.primary()
+        found = primary and self._store.read_pointer(PointerKey(caller.tenant_id, caller.location_id, *primary))
+        if not found:
+            raise NotFound("No cart id given and no open cart for this consumer")
+        return found
+
+    def record_payment(
+        self, caller: Caller, cart_id: str, method: str, amount: Decimal, order_tags: Iterable[str] = ()
+    ) -> PricedCart:
+        """Record what the consumer hands over (``amount`` in currency units, exact)."""
+
+        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> None:
+            if cart.status in TERMINAL:
+                raise InvalidRequest(f"Cart {cart.cart_id} is {cart.status.value}; it takes no payments")
+            cart.payments = [Payment(method=method, amount_minor=from_decimal(amount, cart.currency))]
+            cart.order_tags = list(dict.fromkeys([*cart.order_tags, *order_tags]))
+
+        return self._mutate(caller, cart_id, change)
+
+    def assign_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
+        """A guest cart becomes the consumer's open cart; their previous open cart is merged in."""
+        return self._retrying(lambda: self._assign_consumer_once(caller, cart_id, consumer_id))
+
+    # ----- internals ---------------------------------------------------------------------
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        for _ in range(MAX_ATTEMPTS):
+            try:
+                return attempt()
+            except VersionConflict:
+                continue
+        raise ConcurrentModification()
+
+    def _mutate(
+        self,
+        caller: Caller,
+        cart_id: str,
+        change: Callable[[Cart, Snapshot, Commit], bool | None],
+        consumer_id: str | None = None,
+        product_ids: frozenset[str] = frozenset(),
+        codes: frozenset[str] = frozenset(),
+    ) -> PricedCart:
+        def once() -> PricedCart:
+            snapshot = self._store.load(caller.tenant_id, caller.location_id, cart_id, product_ids, codes)
+            cart = self._require_cart(snapshot, cart_id, consumer_id)
+            version = cart.version
+            commit = Commit()
+            if change(cart, snapshot, commit) is False:
+                return self._priced(cart, snapshot)
+            self._stamp(cart, snapshot)
+            commit.carts.append((cart, version))
+            self._store.commit(commit)
+            return self._priced(cart, snapshot)
+
+        return self._retrying(once)
+
+    def _active_cart_once(self, caller: Caller, identity: CartIdentity, edits: CartEdits) -> PricedCart:
+        primary = identity.primary()
+        if primary is None:
+            raise InvalidRequest("Identify the cart: cuid, sessionId, externalId or transactionId is required")
+        pointer = PointerKey(caller.tenant_id, caller.location_id, *primary)
+        cart_id = self._store.read_pointer(pointer)
+        snapshot = self._store.load(caller.tenant_id, caller.location_id, cart_id, edits.product_ids(), edits.codes())
+        location = self._require_location(snapshot, caller)
+        cart = snapshot.cart if snapshot.cart and snapshot.cart.status is CartStatus.OPEN else None
+        commit = Commit()
+        if cart is None:
+            cart = Cart(
+                tenant_id=caller.tenant_id,
+                location_id=caller.location_id,
+                currency=location.currency,
+                **{f"{kind}_id": value for kind, value in [primary]},
+            )
+            version = None
+            # A pointer to a cart that expired or moved on is stale: take it over, conditionally.
+            commit.set_pointers.append((pointer, cart.cart_id, cart_id))
+        else:
+            version = cart.version
+            if not edits.model_fields_set:
+                return self._priced(cart, snapshot)
+        self._apply(cart, edits, snapshot)
+        self._stamp(cart, snapshot)
+        commit.carts.append((cart, version))
+        self._store.commit(commit)
+        return self._priced(cart, snapshot)
+
+    def _assign_consumer_once(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
+        pointer = PointerKey(caller.tenant_id, caller.location_id, "consumer", consumer_id)
+        snapshot = self._store.load(caller.tenant_id, caller.location_id, cart_id)
+        guest = self._require_cart(snapshot, cart_id)
+        if guest.consumer_id == consumer_id:
+            return self._priced(guest, snapshot)  # a retry: already done
+        if guest.consumer_id is not None:
+            raise NotFound(f"Cart {cart_id} belongs to another consumer")
+        guest.require_editable()
+        guest_version = guest.version
+        commit = Commit()
+        previous_id = self._store.read_pointer(pointer)
+        previous = self._store.load(caller.tenant_id, caller.location_id, previous_id).cart if previous_id else None
+        if previous is not None and previous.status is CartStatus.OPEN and previous.cart_id != guest.cart_id:
+            previous_version = previous.version
+            _merge_lines(guest, previous.lines)
+            if len(guest.lines) > MAX_LINES:
+                raise InvalidRequest(f"Merging the carts would exceed {MAX_LINES} lines")
+            previous.transition(CartStatus.CANCELED, now_ms())
+            previous.canceled_by = "store"
+            previous.reason = f"Merged into cart {guest.cart_id}"
+            self._stamp(previous, snapshot)
+            commit.carts.append((previous, previous_version))
+        guest.consumer_id = consumer_id
+        commit.set_pointers.append((pointer, guest.cart_id, previous_id))
+        self._stamp(guest, snapshot)
+        commit.carts.append((guest, guest_version))
+        self._store.commit(commit)
+        return self._priced(guest, snapshot)
+
+    def _apply(self, cart: Cart, edits: CartEdits, snapshot: Snapshot) -> None:
+        fields = edits.model_fields_set
+        if "lines" in fields and edits.lines is not None:
+            cart.lines = _replace_lines(cart, edits.lines, snapshot)
+        if "discount_codes" in fields:
+            cart.discounts = []
+            for code in edits.discount_codes or ():
+                if not code:
+                    continue
+                found = snapshot.discounts.get(code.upper())
+                if found is None or not found.active:
+                    raise InvalidRequest(f"Promo code {code} is not valid")
+                cart.discounts.append(AppliedDiscount(code=found.code, kind=found.kind, value=found.value))
+        for name in (
+            "fulfillment", "delivery_address", "requested_time_ms", "order_tags", "notes", "additional_notes",
+            "session_id", "external_id", "transaction_id",
+        ):  # fmt: skip
+            if name in fields and getattr(edits, name) is not None:
+                setattr(cart, name, getattr(edits, name))
+
+    def _stamp(self, cart: Cart, snapshot: Snapshot) -> None:
+        location = snapshot.location
+        assert location is not None
+        now = self._clock()
+        cart.modified_ms = int(now * 1000)
+        lifetime = location.idle_ttl_seconds if cart.status is CartStatus.OPEN else self._retention_seconds
+        cart.expires_at = int(now) + lifetime
+
+    def _require_location(self, snapshot: Snapshot, caller: Caller) -> Location:
+        if snapshot.location is None:
+            raise NotFound(f"Unknown location {caller.location_id}")
+        return snapshot.location
+
+    def _require_cart(self, snapshot: Snapshot, cart_id: str, consumer_id: str | None = None) -> Cart:
+        cart = snapshot.cart
+        if cart is None or (consumer_id is not None and cart.consumer_id != consumer_id):
+            raise NotFound(f"Cart {cart_id} not found")
+        if snapshot.location is None:
+            raise NotFound(f"Cart {cart_id} not found")
+        return cart
+
+    def _priced(self, cart: Cart, snapshot: Snapshot) -> PricedCart:
+        assert snapshot.location is not None
+        return PricedCart(cart, price(cart, snapshot.location), snapshot.location)
+
+
+def _pointer_keys(cart: Cart) -> list[PointerKey]:
+    return [
+        PointerKey(cart.tenant_id, cart.location_id, kind, value)
+        for kind in ("consumer", "session", "external", "transaction")
+        if (value := getattr(cart, f"{kind}_id"))
+    ]
+
+
+def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot) -> list[LineItem]:
+    if len(edits) > MAX_LINES:
+        raise InvalidRequest(f"A cart holds at most {MAX_LINES} lines")
+    lines = []
+    for edit in edits:
+        product = snapshot.products.get(edit.product_id)
+        if product is None or not product.active:
+            raise NotFound(f"Product {edit.product_id} not found")
+        existing = cart.line(edit.line_id) if edit.line_id else None
+        line = LineItem(
+            product_id=product.product_id,
+            title=product.name,
+            quantity=edit.quantity,
+            unit_price_minor=product.price_minor,
+            note=edit.note,
+        )
+        if existing is not None and existing.product_id == product.product_id:
+            line.line_id = existing.line_id
+            line.finalized = existing.finalized
+        lines.append(line)
+    return lines
+
+
+def _merge_lines(into: Cart, lines: list[LineItem]) -> None:
+    by_product = {line.product_id: line for line in into.lines}
+    for line in lines:
+        if line.product_id in by_product:
+            by_product[line.product_id].quantity += line.quantity
+        else:
+            into.lines.append(line.model_copy(deep=True))

@@ -1,0 +1,1 @@
+"""Storage port implementations. Only this package (and ``events``) may import boto3."""

@@ -1,0 +1,50 @@
+"""The single-table key schema (see docs/storage.md). Every key starts with its tenant."""
+
+from __future__ import annotations
+
+CART_SK = "CART"
+POINTER_SK = "POINTER"
+CLAIM_SK = "CLAIM"
+TENANT_SK = "TENANT"
+CREDENTIAL_SK = "CREDENTIAL"
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"TENANT#{tenant_id}"
+
+
+def location_sk(location_id: str) -> str:
+    return f"LOCATION#{location_id}"
+
+
+def product_sk(product_id: str) -> str:
+    return f"PRODUCT#{product_id}"
+
+
+def discount_sk(code: str) -> str:
+    return f"DISCOUNT#{code.upper()}"
+
+
+def cart_pk(tenant_id: str, cart_id: str) -> str:
+    return f"CART#{tenant_id}#{cart_id}"
+
+
+def active_pointer_pk(tenant_id: str, location_id: str, kind: str, value: str) -> str:
+    """The one open cart of a consumer or guest key, per location."""
+    return f"ACTIVE#{tenant_id}#{location_id}#{kind}#{value}"
+
+
+def public_pointer_pk(tenant_id: str, public_key: str) -> str:
+    return f"PUBLIC#{tenant_id}#{public_key}"
+
+
+def order_no_claim_pk(tenant_id: str, order_no: str) -> str:
+    return f"ORDERNO#{tenant_id}#{order_no}"
+
+
+def consumer_history_pk(tenant_id: str, consumer_id: str) -> str:
+    return f"CONSUMER#{tenant_id}#{consumer_id}"
+
+
+def credential_pk(credential_hash: str) -> str:
+    return f"CREDENTIAL#{credential_hash}"

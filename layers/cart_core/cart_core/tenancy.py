@@ -1,0 +1,48 @@
+"""Tenants (BLAZE company = LOKE organization = Fluid Pay merchant) and their locations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_IDLE_TTL_SECONDS = 7 * 24 * 3600
+DEFAULT_VALIDATION_TIMEOUT_SECONDS = 10 * 60
+
+TaxKind = Literal["state", "city", "county", "federal"]
+
+
+class TaxRate(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    name: str
+    percent: Decimal = Field(ge=0, le=100)
+    # Which BLAZE taxResult bucket the rate reports into.
+    kind: TaxKind = "state"
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    tenant_id: str
+    location_id: str
+    name: str
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    tax_rates: tuple[TaxRate, ...] = ()
+    tax_inclusive: bool = False
+    idle_ttl_seconds: int = Field(default=DEFAULT_IDLE_TTL_SECONDS, gt=0)
+    validation_timeout_seconds: int = Field(default=DEFAULT_VALIDATION_TIMEOUT_SECONDS, gt=0)
+    delivery_fee_minor: int = Field(default=0, ge=0)
+
+
+class Tenant(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    tenant_id: str
+    name: str
+
+
+class Caller(BaseModel):
+    """Who is calling, as resolved by the authorizer. Every core operation is scoped by it."""
+
+    model_config = ConfigDict(frozen=True)
+    tenant_id: str
+    location_id: str

@@ -1,0 +1,40 @@
+"""The demo fixture every README example and end-to-end test relies on. Dev-only published keys."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cart_core import admin
+from cart_core.catalog import DiscountKind
+from cart_core.store.dynamodb import DynamoStore
+from cart_core.tenancy import TaxRate
+
+RATES = (
+    TaxRate(name="State Tax", percent=Decimal("6.25"), kind="state"),
+    TaxRate(name="City Tax", percent=Decimal("2.00"), kind="city"),
+)
+
+DEMO_BLAZE_HEADERS = {"x-api-key": "demo-partner-key", "Authorization": "demo-developer-key"}
+ACME_BLAZE_HEADERS = {"x-api-key": "acme-partner-key", "Authorization": "acme-developer-key"}
+
+
+def load(store: DynamoStore) -> None:
+    admin.create_tenant(store, "demo", "Demo Dispensary")
+    admin.create_location(
+        store, tenant_id="demo", location_id="main", name="Demo Main Street", currency="USD", tax_rates=RATES
+    )
+    admin.create_blaze_keys(store, "demo", "main", "demo-partner-key", "demo-developer-key")
+    for product_id, price, name in (
+        ("demo-flower", "12.50", "Demo Flower 3.5g"),
+        ("demo-edible", "8.00", "Demo Gummies"),
+        ("demo-vape", "35.00", "Demo Vape Cartridge"),
+    ):
+        admin.create_product(store, "demo", product_id, Decimal(price), name=name)
+    admin.create_discount(store, "demo", "TENOFF", DiscountKind.PERCENTAGE, Decimal(10))
+
+    admin.create_tenant(store, "acme", "Acme Cannabis Co")
+    admin.create_location(
+        store, tenant_id="acme", location_id="main", name="Acme Main", currency="USD", tax_rates=RATES
+    )
+    admin.create_blaze_keys(store, "acme", "main", "acme-partner-key", "acme-developer-key")
+    admin.create_product(store, "acme", "acme-widget", Decimal("5.00"), name="Acme Widget")
