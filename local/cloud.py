@@ -14,7 +14,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from local.template import Template, create_tables
+from local.template import Template, create_tables, physical_names
 
 STACK = "cart-local"
 
@@ -29,17 +29,9 @@ class LocalCloud:
     def __init__(self, port: int = 3000, host: str = "127.0.0.1", template: Template | None = None) -> None:
         self.template = template or Template.load()
         self.host, self.port = host, port
-        self.names = self._physical_names()
+        self.names = physical_names(self.template, STACK)
         self._moto: Any = None
         self._http: ThreadingHTTPServer | None = None
-
-    def _physical_names(self) -> dict[str, str]:
-        names = {}
-        for logical_id, resource in self.template.resources.items():
-            names[logical_id] = f"{STACK}-{logical_id}"
-            if resource["Type"] == "AWS::Serverless::Api":
-                names[logical_id] = "localapi"
-        return names
 
     @property
     def url(self) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import fnmatch
 import json
 import time
+import traceback
 import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from local.runtime import ACCOUNT, REGION, FunctionRuntime
-from local.template import Template
+from local.template import ApiRoute, Template
 
 API_ID = "localapi"
 
@@ -31,54 +32,66 @@ class Gateway:
         body = spec.get("ResponseTemplates", {}).get("application/json", json.dumps({"message": kind.title()}))
         return status, {"Content-Type": "application/json"}, body.encode()
 
-    def handle(
-        self, method: str, raw_path: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, dict[str, str], bytes]:
+    def match(self, method: str, path: str) -> tuple[ApiRoute, dict[str, str]] | None:
+        for route, pattern in self._patterns:
+            m = pattern.match(path)
+            if m and route.method in (method, "ANY"):
+                return route, m.groupdict()
+        return None
+
+    def proxy_event(
+        self, method: str, raw_path: str, headers: dict[str, str] | None = None, body: bytes | str | None = None
+    ) -> tuple[ApiRoute, dict[str, Any]] | None:
+        """The REST API proxy-integration event API Gateway would send for this request."""
         url = urlsplit(raw_path)
-        path = url.path
-        query = parse_qs(url.query, keep_blank_values=True)
-        matched = [(route, m) for route, pattern in self._patterns if (m := pattern.match(path))]
-        if not matched:
-            return self.gateway_response("MISSING_AUTHENTICATION_TOKEN", 403)
-        for_method = [(r, m) for r, m in matched if r.method in (method, "ANY")]
-        if not for_method:
-            return self.gateway_response("MISSING_AUTHENTICATION_TOKEN", 403)
-        route, match = for_method[0]
-        request_id = str(uuid.uuid4())
-        event: dict[str, Any] = {
+        path, query = url.path, parse_qs(url.query, keep_blank_values=True)
+        matched = self.match(method, path)
+        if matched is None:
+            return None
+        route, path_parameters = matched
+        headers = dict(headers or {})
+        if isinstance(body, bytes):
+            body = body.decode()
+        return route, {
             "resource": route.path,
             "path": path,
             "httpMethod": method,
-            "headers": dict(headers),
+            "headers": headers,
             "multiValueHeaders": {k: [v] for k, v in headers.items()},
             "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
             "multiValueQueryStringParameters": query or None,
-            "pathParameters": match.groupdict() or None,
+            "pathParameters": path_parameters or None,
             "stageVariables": None,
             "requestContext": {
                 "resourcePath": route.path,
                 "httpMethod": method,
                 "path": f"/{self.stage}{path}",
                 "stage": self.stage,
-                "requestId": request_id,
+                "requestId": str(uuid.uuid4()),
                 "requestTimeEpoch": int(time.time() * 1000),
                 "accountId": ACCOUNT,
                 "apiId": API_ID,
                 "identity": {"sourceIp": "127.0.0.1", "userAgent": headers.get("User-Agent", "")},
             },
-            "body": body.decode() if body else None,
+            "body": body or None,
             "isBase64Encoded": False,
         }
+
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        built = self.proxy_event(method, raw_path, headers, body)
+        if built is None:
+            return self.gateway_response("MISSING_AUTHENTICATION_TOKEN", 403)
+        route, event = built
         if route.authorized and self.authorizer_function:
-            denied, context = self._authorize(event, method, path)
+            denied, context = self._authorize(event, method, event["path"])
             if denied:
                 return denied
             event["requestContext"]["authorizer"] = context
         try:
             response = self.runtime.invoke(route.function, event)
-        except Exception:
-            import traceback
-
+        except Exception:  # an unhandled Lambda error is a 502 at the gateway
             traceback.print_exc()
             return 502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}'
         out_headers = dict(response.get("headers") or {})

@@ -172,3 +172,8 @@ def resolve(value: Any, names: dict[str, str], parameters: dict[str, Any]) -> An
         if key == "Fn::Sub":
             return re.sub(r"\$\{([\w.:]+)\}", lambda m: str(parameters.get(m[1], names.get(m[1], m[0]))), arg)
     return value
+
+
+def physical_names(template: Template, stack: str) -> dict[str, str]:
+    """Deterministic physical names, standing in for the ones CloudFormation would generate."""
+    return {logical_id: f"{stack}-{logical_id}" for logical_id in template.resources}
