@@ -75,7 +75,12 @@ class InProcessApi:
         self.gateway = Gateway(TEMPLATE, self.runtime)
 
     def request(
-        self, method: str, path: str, headers: dict[str, str] | None = None, json_body: Any = None, raw: str | None = None
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str] | None = None,
+        json_body: Any = None,
+        raw: str | None = None,
     ) -> ApiResponse:
         body = raw if raw is not None else (json.dumps(json_body) if json_body is not None else "")
         all_headers = {"Content-Type": "application/json", **(headers or {})}

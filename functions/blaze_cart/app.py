@@ -60,6 +60,8 @@ def _describe(errors: list[dict[str, Any]]) -> str:
 
 @app.exception_handler(RequestValidationError)
 def on_validation_error(error: RequestValidationError) -> Response:
+    if any(e.get("type") == "json_invalid" for e in error.errors()):
+        return blaze_error(HTTPStatus.BAD_REQUEST, "Malformed JSON body")
     return blaze_error(HTTPStatus.BAD_REQUEST, f"Invalid request: {_describe(error.errors())}")
 
 

@@ -128,7 +128,10 @@ def test_public_key_finds_the_cart_with_shop_and_consumer(api) -> None:
 
 
 def test_finalize_and_unfinalize_items(api) -> None:
-    cart = prepare(api, {"cart": {"items": [{"productId": "demo-flower", "quantity": 1}, {"productId": "demo-vape", "quantity": 1}]}})
+    cart = prepare(
+        api,
+        {"cart": {"items": [{"productId": "demo-flower", "quantity": 1}, {"productId": "demo-vape", "quantity": 1}]}},
+    )
     first = cart["cart"]["items"][0]["id"]
     one = api.blaze("POST", f"/item/{first}/finalize?cuid=alice", {"id": cart["id"]}).json()
     assert [i["finalized"] for i in one["cart"]["items"]] == [True, False]
@@ -224,9 +227,13 @@ def test_missing_or_wrong_keys_are_401(api, headers) -> None:
 
 def test_partner_key_may_come_as_partner_key(api) -> None:
     as_header = api.request(
-        "GET", "/api/v1/partner/store/cart/active?cuid=a", {"partner_key": "demo-partner-key", **{"Authorization": DEMO["Authorization"]}}
+        "GET",
+        "/api/v1/partner/store/cart/active?cuid=a",
+        {"partner_key": "demo-partner-key", **{"Authorization": DEMO["Authorization"]}},
     )
     as_query = api.request(
-        "GET", "/api/v1/partner/store/cart/active?cuid=a&partner_key=demo-partner-key", {"Authorization": DEMO["Authorization"]}
+        "GET",
+        "/api/v1/partner/store/cart/active?cuid=a&partner_key=demo-partner-key",
+        {"Authorization": DEMO["Authorization"]},
     )
     assert as_header.status == 200 and as_query.status == 200

@@ -20,12 +20,17 @@ def test_transitions_outside_the_table_are_conflicts(current: CartStatus, target
 
 
 def test_terminal_states_go_nowhere() -> None:
-    assert TERMINAL == {CartStatus.REJECTED, CartStatus.EXPIRED, CartStatus.COMPLETED, CartStatus.CANCELED}
+    assert {CartStatus.REJECTED, CartStatus.EXPIRED, CartStatus.COMPLETED, CartStatus.CANCELED} == TERMINAL
 
 
 def test_happy_path_stamps_each_step() -> None:
     cart = Cart(tenant_id="t", location_id="l", currency="USD")
-    for step, at in ((CartStatus.SUBMITTED, 1), (CartStatus.VALIDATED, 2), (CartStatus.PAID, 3), (CartStatus.COMPLETED, 4)):
+    for step, at in (
+        (CartStatus.SUBMITTED, 1),
+        (CartStatus.VALIDATED, 2),
+        (CartStatus.PAID, 3),
+        (CartStatus.COMPLETED, 4),
+    ):
         cart.transition(step, at)
     assert (cart.submitted_ms, cart.validated_ms, cart.paid_ms, cart.completed_ms) == (1, 2, 3, 4)
 

@@ -16,7 +16,12 @@ RATES = (
 
 def location(inclusive: bool = False, rates=RATES, delivery_fee: int = 0) -> Location:
     return Location(
-        tenant_id="t", location_id="l", name="L", tax_rates=rates, tax_inclusive=inclusive, delivery_fee_minor=delivery_fee
+        tenant_id="t",
+        location_id="l",
+        name="L",
+        tax_rates=rates,
+        tax_inclusive=inclusive,
+        delivery_fee_minor=delivery_fee,
     )
 
 
@@ -35,7 +40,9 @@ def line(price_minor: int, quantity: int, product: str = "p", choices=()) -> Lin
 def test_demo_flower_with_tenoff_matches_the_readme_walkthrough() -> None:
     # Given 2 × 12.50 with 10 % off at 6.25 % state + 2 % city tax
     totals = price(
-        cart(line(1250, 2), discounts=[AppliedDiscount(code="TENOFF", kind=DiscountKind.PERCENTAGE, value=Decimal(10))]),
+        cart(
+            line(1250, 2), discounts=[AppliedDiscount(code="TENOFF", kind=DiscountKind.PERCENTAGE, value=Decimal(10))]
+        ),
         location(),
     )
     # Then tax is computed per rate on the discounted 22.50 and rounded half-up
@@ -46,7 +53,9 @@ def test_demo_flower_with_tenoff_matches_the_readme_walkthrough() -> None:
 
 
 def test_priced_choices_add_to_the_unit_price() -> None:
-    totals = price(cart(line(1000, 3, choices=[Choice(choice_id="c", name="Large", price_minor=150)])), location(rates=()))
+    totals = price(
+        cart(line(1000, 3, choices=[Choice(choice_id="c", name="Large", price_minor=150)])), location(rates=())
+    )
     assert totals.subtotal_minor == 3450
 
 
@@ -65,7 +74,9 @@ def test_tax_inclusive_prices_contain_their_tax() -> None:
 
 
 def test_pos_adjustments_change_the_total_without_extra_tax() -> None:
-    totals = price(cart(line(1000, 1), adjustments=[Adjustment(adjustment_id="a", label="Promo", amount_minor=-100)]), location())
+    totals = price(
+        cart(line(1000, 1), adjustments=[Adjustment(adjustment_id="a", label="Promo", amount_minor=-100)]), location()
+    )
     assert totals.tax_total_minor == 83  # 62.5 -> 63 state + 20 city, on the line, not the adjustment
     assert totals.total_minor == 1000 + 83 - 100
 
@@ -104,7 +115,9 @@ rates_strategy = st.lists(
     inclusive=st.booleans(),
     adjustments=st.lists(st.integers(min_value=-10_000, max_value=10_000), max_size=3),
 )
-def test_total_is_subtotal_minus_discounts_plus_fees_plus_exclusive_tax(lines, discounts, rates, inclusive, adjustments):
+def test_total_is_subtotal_minus_discounts_plus_fees_plus_exclusive_tax(
+    lines, discounts, rates, inclusive, adjustments
+):
     the_cart = cart(
         *lines,
         discounts=discounts,

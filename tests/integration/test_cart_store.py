@@ -1,0 +1,112 @@
+"""The DynamoDB adapter: conditional writes, TTL on read, and the call budget per endpoint."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from cart_core.cart import Cart
+from cart_core.ports import Commit, VersionConflict
+from cart_core.store import keys
+from tests.integration.test_blaze_cart import prepare
+
+
+def _expire(store, tenant: str, cart_id: str) -> None:
+    store.client.update_item(
+        TableName=store.table_name,
+        Key={"pk": {"S": keys.cart_pk(tenant, cart_id)}, "sk": {"S": keys.CART_SK}},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 60)}},
+    )
+
+
+def test_a_write_with_a_stale_version_is_refused_and_changes_nothing(store) -> None:
+    cart = Cart(tenant_id="demo", location_id="main", currency="USD", expires_at=int(time.time()) + 60)
+    store.commit(Commit(carts=[(cart, None)]))
+    fresh = store.load("demo", "main", cart.cart_id).cart
+    fresh.notes = "first writer"
+    store.commit(Commit(carts=[(fresh, fresh.version)]))
+    stale = cart.model_copy(update={"notes": "second writer", "version": 1})
+    with pytest.raises(VersionConflict):
+        store.commit(Commit(carts=[(stale, 0)]))
+    assert store.load("demo", "main", cart.cart_id).cart.notes == "first writer"
+
+
+def test_creating_a_cart_twice_with_one_id_is_refused(store) -> None:
+    cart = Cart(tenant_id="demo", location_id="main", currency="USD", expires_at=int(time.time()) + 60)
+    store.commit(Commit(carts=[(cart, None)]))
+    with pytest.raises(VersionConflict):
+        store.commit(Commit(carts=[(cart.model_copy(), None)]))
+
+
+def test_an_expired_cart_is_gone_even_before_dynamodb_deletes_it(api, store) -> None:
+    # Given alice's open cart whose TTL has passed (moto, like DynamoDB, has not deleted it yet)
+    cart = prepare(api)
+    _expire(store, "demo", cart["id"])
+    # Then every read treats it as gone, and /active starts a fresh cart over the stale pointer
+    assert api.blaze("GET", f"/{cart['id']}?cuid=alice").status == 404
+    assert api.blaze("GET", f"/public/{cart['publicKey']}").status == 404
+    fresh = api.blaze("GET", "/active?cuid=alice").json()
+    assert fresh["id"] != cart["id"] and fresh["cart"]["items"] == []
+
+
+def test_expired_orders_drop_out_of_history(api, store) -> None:
+    cart_id = prepare(api)["id"]
+    api.blaze("POST", f"/submitCart/{cart_id}?cuid=alice")
+    _expire(store, "demo", cart_id)
+    history = api.blaze("GET", "/history?cuid=alice").json()
+    assert history["total"] == 0 and history["values"] == []
+
+
+def test_open_carts_expire_after_the_locations_idle_time(api) -> None:
+    cart = prepare(api)
+    assert abs(cart["expiredAt"] / 1000 - (time.time() + 7 * 86400)) < 60
+
+
+def _handler_calls(api, dynamo_calls, method, path, body=None):
+    """DynamoDB calls made by the BLAZE function alone (the authorizer's lookup is not counted)."""
+    built = api.gateway.proxy_event(method, "/api/v1/partner/store/cart" + path, {}, None)
+    route, event = built
+    event["requestContext"]["authorizer"] = {"tenantId": "demo", "locationId": "main"}
+    if body is not None:
+        import json
+
+        event["body"] = json.dumps(body)
+    dynamo_calls.reset()
+    response = api.runtime.invoke(route.function, event)
+    assert response["statusCode"] < 300, response["body"]
+    return dynamo_calls.total, dict(dynamo_calls.calls)
+
+
+def test_call_budget_per_endpoint(api, dynamo_calls) -> None:
+    import json
+
+    cart = prepare(api)
+    cart_id, line = cart["id"], cart["cart"]["items"][0]["id"]
+    reads = {
+        ("GET", f"/{cart_id}?cuid=alice"): 1,
+        ("GET", "/active?cuid=alice"): 2,
+        ("GET", f"/public/{cart['publicKey']}"): 2,
+        ("POST", "/product/findCost"): 1,
+        ("GET", "/history?cuid=alice"): 2,
+    }
+    bodies = {"/product/findCost": {"productId": "demo-flower", "quantity": 1}}
+    for (method, path), budget in reads.items():
+        total, calls = _handler_calls(api, dynamo_calls, method, path, bodies.get(path.split("?")[0]))
+        assert total <= budget, (path, calls)
+        assert not {"PutItem", "TransactWriteItems", "DeleteItem"} & set(calls), (path, calls)
+
+    mutations = [
+        ("POST", f"/item/{line}/finalize?cuid=alice", {"id": cart_id}),
+        ("POST", f"/updateCart/{cart_id}?cuid=alice", {"cart": {"items": [{"productId": "demo-vape", "quantity": 1}]}}),
+        ("POST", f"/{cart_id}/payments", {"paymentReceived": 5}),
+        ("POST", f"/submitCart/{cart_id}?cuid=alice", None),
+    ]
+    for method, path, body in mutations:
+        total, calls = _handler_calls(api, dynamo_calls, method, path, body)
+        writes = calls.get("PutItem", 0) + calls.get("TransactWriteItems", 0)
+        assert calls.get("BatchGetItem") == 1 and writes == 1 and total == 2, (path, json.dumps(calls))
+    # prepare also reads the identity's pointer first
+    total, calls = _handler_calls(api, dynamo_calls, "POST", "/prepare?cuid=bob", {"cart": {"items": []}})
+    assert total == 3 and calls.get("GetItem") == 1 and calls.get("BatchGetItem") == 1, calls
