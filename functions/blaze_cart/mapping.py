@@ -212,7 +212,7 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "externalPaymentIds": [],
         "externalPaymentConfigId": None,
         "stronghold": None,
-        "chargeId": None,
+        "chargeId": payment.provider_reference if payment else None,
     }
 
 

@@ -141,5 +141,6 @@ def add_payments(consumerCartId: str, body: PaymentsIn) -> dict[str, Any]:
         method=body.paymentOption or "Cash",
         amount=body.paymentReceived,
         order_tags=body.orderTags or (),
+        card_token=body.chargeId,
     )
     return consumer_cart(priced)

@@ -82,3 +82,6 @@ class PaymentsIn(_Wire):
     paymentOption: PaymentOption | None = None
     paymentReceived: Decimal = Field(ge=0, le=10_000_000)
     orderTags: list[str] | None = None
+    # A card token (e.g. tok_visa) to authorize once the store validates the cart; our extension,
+    # named after ConsumerCart.chargeId.
+    chargeId: str | None = Field(default=None, max_length=128)

@@ -67,6 +67,7 @@ class Adjustment(BaseModel):
     adjustment_id: str
     label: str
     amount_minor: int
+    tax_minor: int | None = None  # the tax part of amount_minor, when the POS says
     line_id: str | None = None
 
 
@@ -75,6 +76,8 @@ class Payment(BaseModel):
     amount_minor: int
     reference: str | None = None
     status: Literal["recorded", "authorized", "declined"] = "recorded"
+    provider: str | None = None
+    provider_reference: str | None = None
 
 
 class Address(BaseModel):

@@ -15,8 +15,17 @@ from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
-from cart_core.cart import MAX_LINES, Address, AppliedDiscount, Cart, FulfillmentKind, LineItem, Payment, now_ms
-from cart_core.errors import ConcurrentModification, InvalidRequest, NotFound
+from cart_core.cart import (
+    MAX_LINES,
+    Address,
+    AppliedDiscount,
+    Cart,
+    FulfillmentKind,
+    LineItem,
+    Payment,
+    now_ms,
+)
+from cart_core.errors import ConcurrentModification, Conflict, InvalidRequest, NotFound
 from cart_core.lifecycle import TERMINAL, CartStatus
 from cart_core.money import from_decimal
 from cart_core.ports import CartStore, Commit, PointerKey, Snapshot, VersionConflict
@@ -186,14 +195,25 @@ class CartService:
         return found
 
     def record_payment(
-        self, caller: Caller, cart_id: str, method: str, amount: Decimal, order_tags: Iterable[str] = ()
+        self,
+        caller: Caller,
+        cart_id: str,
+        method: str,
+        amount: Decimal,
+        order_tags: Iterable[str] = (),
+        card_token: str | None = None,
     ) -> PricedCart:
-        """Record what the consumer hands over (``amount`` in currency units, exact)."""
+        """Record what the consumer hands over (``amount`` in currency units, exact).
+
+        A ``card_token`` is authorized by the payment worker once the store has validated the cart.
+        """
 
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> None:
             if cart.status in TERMINAL:
                 raise InvalidRequest(f"Cart {cart.cart_id} is {cart.status.value}; it takes no payments")
-            cart.payments = [Payment(method=method, amount_minor=from_decimal(amount, cart.currency))]
+            cart.payments = [
+                Payment(method=method, amount_minor=from_decimal(amount, cart.currency), reference=card_token)
+            ]
             cart.order_tags = list(dict.fromkeys([*cart.order_tags, *order_tags]))
 
         return self._mutate(caller, cart_id, change)
@@ -339,6 +359,11 @@ class CartService:
     def _priced(self, cart: Cart, snapshot: Snapshot) -> PricedCart:
         assert snapshot.location is not None
         return PricedCart(cart, price(cart, snapshot.location), snapshot.location)
+
+
+def _require_pending(cart: Cart) -> None:
+    if cart.status is not CartStatus.SUBMITTED:
+        raise Conflict(f"Cart {cart.cart_id} is not pending validation (it is {cart.status.value})")
 
 
 def _pointer_keys(cart: Cart) -> list[PointerKey]:

@@ -19,6 +19,7 @@ from cart_core.catalog import DiscountCode, Product
 from cart_core.ports import Commit, PointerKey, Snapshot, VersionConflict
 from cart_core.store import keys
 from cart_core.tenancy import Location, Tenant
+from cart_core.webhooks import WebhookSubscription
 
 BATCH_GET_LIMIT = 100
 HISTORY_INDEX = "ConsumerHistory"
@@ -116,6 +117,61 @@ class DynamoStore:
     def get_credential(self, credential_hash: str) -> dict[str, Any] | None:
         return self._get_doc(keys.credential_pk(credential_hash), keys.CREDENTIAL_SK)
 
+    def get_tenant(self, tenant_id: str) -> Tenant | None:
+        doc = self._get_doc(keys.tenant_pk(tenant_id), keys.TENANT_SK)
+        return Tenant.model_validate(doc) if doc else None
+
+    # ----- webhook subscriptions ---------------------------------------------------------
+
+    def put_subscription(self, subscription: WebhookSubscription) -> None:
+        self.put_record(
+            keys.tenant_pk(subscription.tenant_id),
+            keys.webhook_sk(subscription.ref),
+            subscription.model_dump(mode="json"),
+        )
+
+    def subscriptions(self, tenant_id: str) -> list[WebhookSubscription]:
+        items = self.client.query(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": {"S": keys.tenant_pk(tenant_id)}, ":prefix": {"S": keys.WEBHOOK_PREFIX}},
+            ConsistentRead=True,
+        )["Items"]
+        return [WebhookSubscription.model_validate_json(item["doc"]["S"]) for item in items]
+
+    def delete_subscription(self, tenant_id: str, ref: str) -> bool:
+        response = self.client.delete_item(
+            TableName=self.table_name, Key=_key(keys.tenant_pk(tenant_id), keys.webhook_sk(ref)), ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in response
+
+    def delete_pointers(self, tenant_id: str, cart: Cart) -> None:
+        """Remove a deleted cart's pointer items, each only if it still names that cart."""
+        from cart_core.ports import PointerKey
+
+        operations = [
+            self._release_pointer(PointerKey(tenant_id, cart.location_id, kind, value), cart.cart_id)
+            for kind in ("consumer", "session", "external", "transaction")
+            if (value := getattr(cart, f"{kind}_id"))
+        ]
+        public = _key(keys.public_pointer_pk(tenant_id, cart.public_key), keys.POINTER_SK)
+        operations.append(
+            {
+                "Delete": {
+                    "TableName": self.table_name,
+                    "Key": public,
+                    "ConditionExpression": "attribute_not_exists(pk) OR cart_id = :cart",
+                    "ExpressionAttributeValues": {":cart": {"S": cart.cart_id}},
+                }
+            }
+        )
+        for operation in operations:  # independent deletes: one losing its condition must not stop the rest
+            try:
+                self.client.delete_item(**operation["Delete"])
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+
     # ----- writes ------------------------------------------------------------------------
 
     def commit(self, commit: Commit) -> None:
@@ -127,8 +183,12 @@ class DynamoStore:
             operations.append(self._put_pointer(key, cart_id, replaces))
         for key, cart_id in commit.release_pointers:
             operations.append(self._release_pointer(key, cart_id))
+        expires_at = max((cart.expires_at for cart, _ in commit.carts), default=0)
         for tenant_id, order_no, cart_id in commit.order_no_claims:
-            operations.append(self._claim(keys.order_no_claim_pk(tenant_id, order_no), cart_id))
+            # The claim lives as long as the order it names.
+            claim = self._claim(keys.order_no_claim_pk(tenant_id, order_no), cart_id)
+            claim["Put"]["Item"]["expires_at"] = {"N": str(expires_at)}
+            operations.append(claim)
         try:
             if len(operations) == 1:
                 self.client.put_item(**operations[0]["Put"])

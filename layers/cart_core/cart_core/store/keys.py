@@ -48,3 +48,10 @@ def consumer_history_pk(tenant_id: str, consumer_id: str) -> str:
 
 def credential_pk(credential_hash: str) -> str:
     return f"CREDENTIAL#{credential_hash}"
+
+
+WEBHOOK_PREFIX = "WEBHOOK#"
+
+
+def webhook_sk(ref: str) -> str:
+    return f"{WEBHOOK_PREFIX}{ref}"

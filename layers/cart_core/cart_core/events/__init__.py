@@ -1,0 +1,1 @@
+"""Domain events: the versioned envelope (``models``) and the EventBridge adapter (``bus``)."""

@@ -1,0 +1,104 @@
+"""The event envelope every producer and consumer shares, and which cart changes produce which events.
+
+Events are derived only from committed changes (the table's stream), so none is lost or invented.
+Their ids are deterministic, so a redelivered stream record produces the same event id and every
+consumer can drop the duplicate.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from cart_core.cart import Cart
+from cart_core.lifecycle import CartStatus
+
+SOURCE = "cart-service"
+
+
+class EventType(StrEnum):
+    CART_SUBMITTED = "CartSubmitted"
+    CART_VALIDATED = "CartValidated"
+    CART_REJECTED = "CartRejected"
+    CART_EXPIRED = "CartExpired"
+    PAYMENT_AUTHORIZED = "PaymentAuthorized"
+    PAYMENT_FAILED = "PaymentFailed"
+    ORDER_PLACED = "OrderPlaced"
+    CART_CANCELED = "CartCanceled"
+    CART_ABANDONED = "CartAbandoned"
+
+
+class EventTotals(BaseModel):
+    currency: str
+    item_count: int
+    subtotal_minor: int
+    adjustment_total_minor: int
+    total_minor: int | None = None
+
+
+class CartEvent(BaseModel):
+    schema_version: Literal["1"] = "1"
+    event_id: str
+    event_type: EventType
+    occurred_at_ms: int
+    tenant_id: str
+    location_id: str
+    cart_id: str
+    cart_version: int
+    status: CartStatus
+    correlation_id: str
+    totals: EventTotals
+    reason: str | None = None
+    order_no: str | None = None
+    detail: dict[str, str] = Field(default_factory=dict)
+
+
+_ON_ENTERING: dict[CartStatus, tuple[EventType, ...]] = {
+    CartStatus.SUBMITTED: (EventType.CART_SUBMITTED,),
+    CartStatus.VALIDATED: (EventType.CART_VALIDATED,),
+    CartStatus.REJECTED: (EventType.CART_REJECTED,),
+    CartStatus.EXPIRED: (EventType.CART_EXPIRED,),
+    CartStatus.PAID: (EventType.PAYMENT_AUTHORIZED, EventType.ORDER_PLACED),
+    CartStatus.PAYMENT_FAILED: (EventType.PAYMENT_FAILED,),
+    CartStatus.CANCELED: (EventType.CART_CANCELED,),
+}
+
+
+def correlation_id(cart: Cart) -> str:
+    """One id for one checkout: the cart and the moment it was submitted."""
+    return f"{cart.cart_id}.{cart.submitted_ms or cart.created_ms}"
+
+
+def _event(cart: Cart, event_type: EventType, occurred_at_ms: int) -> CartEvent:
+    return CartEvent(
+        event_id=f"{cart.tenant_id}.{cart.cart_id}.{cart.version}.{event_type.value}",
+        event_type=event_type,
+        occurred_at_ms=occurred_at_ms,
+        tenant_id=cart.tenant_id,
+        location_id=cart.location_id,
+        cart_id=cart.cart_id,
+        cart_version=cart.version,
+        status=cart.status,
+        correlation_id=correlation_id(cart),
+        totals=EventTotals(
+            currency=cart.currency,
+            item_count=sum(line.quantity for line in cart.lines),
+            subtotal_minor=sum(line.unit_total_minor * line.quantity for line in cart.lines),
+            adjustment_total_minor=sum(a.amount_minor for a in cart.adjustments),
+        ),
+        reason=cart.reason,
+        order_no=cart.order_no,
+    )
+
+
+def events_for_change(old: Cart | None, new: Cart | None, removed_by_ttl: bool = False) -> list[CartEvent]:
+    """The events one committed change of a cart item stands for."""
+    if new is not None:
+        if old is not None and old.status is new.status:
+            return []
+        return [_event(new, event_type, new.modified_ms) for event_type in _ON_ENTERING.get(new.status, ())]
+    if old is not None and removed_by_ttl and old.status is CartStatus.OPEN and old.lines:
+        return [_event(old, EventType.CART_ABANDONED, old.modified_ms)]
+    return []
