@@ -14,7 +14,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from local.template import Template, create_tables, physical_names
+from local.pollers import SqsPoller, StreamPoller
+from local.resources import event_sources, provision, queue_url_for_arn
+from local.template import Template, physical_names
+from local.ttl_reaper import TtlReaper
 
 STACK = "cart-local"
 
@@ -32,6 +35,7 @@ class LocalCloud:
         self.names = physical_names(self.template, STACK)
         self._moto: Any = None
         self._http: ThreadingHTTPServer | None = None
+        self._threads: list[Any] = []
 
     @property
     def url(self) -> str:
@@ -56,19 +60,33 @@ class LocalCloud:
             AWS_DEFAULT_REGION="us-east-1",
         )
         os.environ.pop("AWS_PROFILE", None)
-        import boto3
-
-        create_tables(self.template, boto3.client("dynamodb"), self.names)
+        self.names = provision(self.template, STACK)
         return endpoint
 
     def load_fixture(self) -> None:
-        from local.fixture import load
-        from local.runtime import FunctionRuntime
-
-        FunctionRuntime(self.template, self.names)
+        """Needs the runtime first: it puts the layer on sys.path."""
         from cart_core.store.dynamodb import DynamoStore
+        from local.fixture import load
 
         load(DynamoStore(self.names["CartTable"]))
+
+    def start_event_sources(self) -> None:
+        """Stream and queue pollers, as Lambda's event source mappings, and the TTL emulator."""
+        for source in event_sources(self.template, self.names):
+            if source["type"] == "SQS":
+                url = queue_url_for_arn(self.names, source["Queue"])
+                batch_size = int(source.get("BatchSize", 10))
+                poller: Any = SqsPoller(self.runtime, source["function"], url, source["Queue"], batch_size)
+            else:
+                poller = StreamPoller(self.runtime, source["function"], source)
+            poller.start()
+            self._threads.append(poller)
+        for logical_id, table in self.template.table_definitions().items():
+            ttl = table.get("TimeToLiveSpecification", {})
+            if ttl.get("Enabled"):
+                reaper = TtlReaper(self.names[logical_id], ttl["AttributeName"])
+                reaper.start()
+                self._threads.append(reaper)
 
     def start(self) -> LocalCloud:
         from local.gateway import Gateway
@@ -78,6 +96,7 @@ class LocalCloud:
         self.runtime = FunctionRuntime(self.template, self.names)
         self.load_fixture()
         self.gateway = Gateway(self.template, self.runtime)
+        self.start_event_sources()
         gateway = self.gateway
 
         class Handler(BaseHTTPRequestHandler):
@@ -107,6 +126,8 @@ class LocalCloud:
         return self
 
     def stop(self) -> None:
+        for thread in self._threads:
+            thread.stopping.set()
         if self._http:
             self._http.shutdown()
             self._http.server_close()

@@ -16,6 +16,8 @@ RATES = (
 
 DEMO_BLAZE_HEADERS = {"x-api-key": "demo-partner-key", "Authorization": "demo-developer-key"}
 ACME_BLAZE_HEADERS = {"x-api-key": "acme-partner-key", "Authorization": "acme-developer-key"}
+DEMO_POS_HEADERS = {"Authorization": "Bearer demo-pos-token"}
+ACME_POS_HEADERS = {"Authorization": "Bearer acme-pos-token"}
 
 
 def load(store: DynamoStore) -> None:
@@ -24,6 +26,7 @@ def load(store: DynamoStore) -> None:
         store, tenant_id="demo", location_id="main", name="Demo Main Street", currency="USD", tax_rates=RATES
     )
     admin.create_blaze_keys(store, "demo", "main", "demo-partner-key", "demo-developer-key")
+    admin.create_loke_token(store, "demo", "demo-pos-token")
     for product_id, price, name in (
         ("demo-flower", "12.50", "Demo Flower 3.5g"),
         ("demo-edible", "8.00", "Demo Gummies"),
@@ -37,4 +40,5 @@ def load(store: DynamoStore) -> None:
         store, tenant_id="acme", location_id="main", name="Acme Main", currency="USD", tax_rates=RATES
     )
     admin.create_blaze_keys(store, "acme", "main", "acme-partner-key", "acme-developer-key")
+    admin.create_loke_token(store, "acme", "acme-pos-token")
     admin.create_product(store, "acme", "acme-widget", Decimal("5.00"), name="Acme Widget")

@@ -54,7 +54,16 @@ class FunctionRuntime:
                 sys.path.insert(0, str(path))
 
     def environment(self, spec: FunctionSpec) -> dict[str, str]:
-        return {k: str(resolve(v, self.names, self._parameters)) for k, v in spec.environment.items()}
+        """The function's variables from the template. One taken from a template parameter can be
+        overridden by setting the same variable in the local cloud's own environment."""
+        env = {}
+        for name, value in spec.environment.items():
+            from_parameter = isinstance(value, dict) and value.get("Ref") in self._parameters
+            if from_parameter and os.environ.get(name) is not None:
+                env[name] = os.environ[name]
+            else:
+                env[name] = str(resolve(value, self.names, self._parameters))
+        return env
 
     @contextmanager
     def _function_environment(self, spec: FunctionSpec) -> Iterator[None]:

@@ -162,13 +162,16 @@ def create_tables(template: Template, dynamodb_client: Any, names: dict[str, str
 
 
 def resolve(value: Any, names: dict[str, str], parameters: dict[str, Any]) -> Any:
-    """Resolve the intrinsic functions this template uses in environment variables."""
+    """Resolve the intrinsic functions this template uses in function environments.
+
+    ``names`` maps a logical id to what ``Ref`` returns and ``"Id.Attribute"`` to what ``GetAtt`` does.
+    """
     if isinstance(value, dict) and len(value) == 1:
         ((key, arg),) = value.items()
         if key == "Ref":
             return str(parameters[arg]) if arg in parameters else names[arg]
         if key == "Fn::GetAtt":
-            return names[arg[0]]
+            return names.get(".".join(arg), names.get(arg[0]))
         if key == "Fn::Sub":
             return re.sub(r"\$\{([\w.:]+)\}", lambda m: str(parameters.get(m[1], names.get(m[1], m[0]))), arg)
     return value

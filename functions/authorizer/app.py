@@ -22,6 +22,7 @@ from cart_core.runtime import store
 logger = Logger()
 
 BLAZE_PREFIX = "/api/v1/partner/store/cart"
+LOKE_PREFIX = "/organizations/"
 
 
 def _header(event: APIGatewayAuthorizerRequestEvent, name: str) -> str | None:
@@ -46,10 +47,29 @@ def _blaze_caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | N
     return {"tenantId": record["tenant_id"], "locationId": record["location_id"], "scheme": "blaze"}
 
 
+def _loke_caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | None:
+    """LOKE: ``Authorization: Bearer <token>``; a token is valid for its organization's locations."""
+    scheme, _, token = (_header(event, "Authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    record = store().get_credential(credentials.digest(token.strip()))
+    if not record or record.get("scheme") != "loke":
+        return None
+    return {"tenantId": record["tenant_id"], "locationId": "*", "scheme": "loke"}
+
+
+def _caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | None:
+    if event.path.startswith(BLAZE_PREFIX):
+        return _blaze_caller(event)
+    if event.path.startswith(LOKE_PREFIX):
+        return _loke_caller(event)
+    return None
+
+
 @logger.inject_lambda_context
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
-    caller = _blaze_caller(event) if event.path.startswith(BLAZE_PREFIX) else None
+    caller = _caller(event)
     if caller is None:
         logger.info("Rejected credentials", extra={"path": event.path})
         raise Exception("Unauthorized")  # the exact message API Gateway maps to 401

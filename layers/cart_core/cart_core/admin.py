@@ -3,6 +3,7 @@
     python -m cart_core.admin --table NAME [--endpoint-url URL] tenant demo "Demo Dispensary"
     python -m cart_core.admin --table NAME location demo main "Main St" --tax "State Tax:6.25:state"
     python -m cart_core.admin --table NAME blaze-keys demo main          # prints the keys once
+    python -m cart_core.admin --table NAME loke-token demo               # a POS bearer token, once
     python -m cart_core.admin --table NAME product demo demo-flower 12.50 --name "Flower"
     python -m cart_core.admin --table NAME discount demo TENOFF percentage 10
 
@@ -58,6 +59,13 @@ def create_blaze_keys(
     return {"x-api-key": partner_key, "Authorization": developer_key}
 
 
+def create_loke_token(store: DynamoStore, tenant_id: str, token: str | None = None) -> dict[str, str]:
+    """A POS bearer token for one organization (tenant). Only its digest is stored."""
+    token = token or credentials.new_secret("pos")
+    store.put_credential(credentials.digest(token), {"scheme": "loke", "tenant_id": tenant_id})
+    return {"Authorization": f"Bearer {token}"}
+
+
 def create_product(
     store: DynamoStore, tenant_id: str, product_id: str, price: Decimal, currency: str = "USD", **fields: Any
 ) -> Product:
@@ -109,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     keys.add_argument("tenant_id")
     keys.add_argument("location_id")
 
+    pos_token = commands.add_parser("loke-token")
+    pos_token.add_argument("tenant_id")
+
     product = commands.add_parser("product")
     product.add_argument("tenant_id")
     product.add_argument("product_id")
@@ -147,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "blaze-keys":
         result = create_blaze_keys(store, args.tenant_id, args.location_id)
         print("Store these now; they are not shown again.", file=sys.stderr)
+    elif args.command == "loke-token":
+        result = create_loke_token(store, args.tenant_id)
+        print("Store this now; it is not shown again.", file=sys.stderr)
     elif args.command == "product":
         result = create_product(
             store, args.tenant_id, args.product_id, args.price, args.currency,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,13 +13,45 @@ class Settings(BaseModel):
     table_name: str = Field(min_length=3)
     # How long a submitted or finished order is kept before DynamoDB TTL removes it.
     order_retention_days: int = Field(default=365, gt=0)
+    event_bus_name: str | None = None
+    webhook_queue_url: str | None = None
+    webhook_dead_letter_queue_url: str | None = None
+    deadline_queue_url: str | None = None
+    # Overrides every location's PENDING deadline (the local cloud and tests shorten it).
+    validation_timeout_seconds: int | None = Field(default=None, gt=0)
+    webhook_retry_base_seconds: int = Field(default=10, ge=0)
+    webhook_timeout_seconds: float = Field(default=5, gt=0)
+
+    def require(self, *names: str) -> Settings:
+        missing = [name for name in names if getattr(self, name) in (None, "")]
+        if missing:
+            raise RuntimeError(f"Missing configuration: {', '.join(n.upper() for n in missing)}")
+        return self
 
 
-@lru_cache(maxsize=1)
+_ENV = {
+    "table_name": "TABLE_NAME",
+    "order_retention_days": "ORDER_RETENTION_DAYS",
+    "event_bus_name": "EVENT_BUS_NAME",
+    "webhook_queue_url": "WEBHOOK_QUEUE_URL",
+    "webhook_dead_letter_queue_url": "WEBHOOK_DLQ_URL",
+    "deadline_queue_url": "DEADLINE_QUEUE_URL",
+    "validation_timeout_seconds": "CART_VALIDATION_TIMEOUT_SECONDS",
+    "webhook_retry_base_seconds": "WEBHOOK_RETRY_BASE_SECONDS",
+    "webhook_timeout_seconds": "WEBHOOK_TIMEOUT_SECONDS",
+}
+
+
 def settings() -> Settings:
-    import os
+    """Parsed once per process on Lambda. Keyed by the values, so the local cloud, which hosts every
+    function in one process, still gives each function the settings of its own environment."""
+    return _parse(tuple(os.environ.get(env, "") for env in _ENV.values()))
 
-    return Settings(
-        table_name=os.environ.get("TABLE_NAME", ""),
-        order_retention_days=os.environ.get("ORDER_RETENTION_DAYS", "365"),
-    )
+
+@lru_cache(maxsize=16)
+def _parse(raw: tuple[str, ...]) -> Settings:
+    values = {field: value for field, value in zip(_ENV, raw, strict=True) if value != ""}
+    return Settings(**{"table_name": "", **values})
+
+
+settings.cache_clear = _parse.cache_clear  # type: ignore[attr-defined]

@@ -5,8 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from cart_core.config import settings
+from cart_core.events.bus import EventBus
+from cart_core.events.queues import WorkQueue
 from cart_core.services import CartService
 from cart_core.store.dynamodb import DynamoStore
+from cart_core.subscriptions import SubscriptionService
 
 
 @lru_cache(maxsize=1)
@@ -17,3 +20,18 @@ def store() -> DynamoStore:
 @lru_cache(maxsize=1)
 def cart_service() -> CartService:
     return CartService(store(), settings().order_retention_days)
+
+
+@lru_cache(maxsize=1)
+def event_bus() -> EventBus:
+    return EventBus(settings().require("event_bus_name").event_bus_name or "")
+
+
+@lru_cache(maxsize=4)
+def work_queue(queue_url: str) -> WorkQueue:
+    return WorkQueue(queue_url)
+
+
+@lru_cache(maxsize=1)
+def subscription_service() -> SubscriptionService:
+    return SubscriptionService(store())

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from cart_core.cart import (
     MAX_LINES,
     Address,
+    Adjustment,
     AppliedDiscount,
     Cart,
     FulfillmentKind,
@@ -28,6 +29,7 @@ from cart_core.cart import (
 from cart_core.errors import ConcurrentModification, Conflict, InvalidRequest, NotFound
 from cart_core.lifecycle import TERMINAL, CartStatus
 from cart_core.money import from_decimal
+from cart_core.payments import provider_for
 from cart_core.ports import CartStore, Commit, PointerKey, Snapshot, VersionConflict
 from cart_core.pricing import Totals, price
 from cart_core.tenancy import Caller, Location
@@ -221,6 +223,103 @@ class CartService:
     def assign_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
         """A guest cart becomes the consumer's open cart; their previous open cart is merged in."""
         return self._retrying(lambda: self._assign_consumer_once(caller, cart_id, consumer_id))
+
+    # ----- POS validation, deadline and payment (driven by events) -------------------
+
+    def pos_validate(self, caller: Caller, cart_id: str, adjustments: list[Adjustment]) -> PricedCart:
+        """The POS accepts a PENDING cart, optionally adjusting it (LOKE PUT …/valid)."""
+
+        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> None:
+            _require_pending(cart)
+            cart.adjustments = list(adjustments)
+            cart.transition(CartStatus.VALIDATED, now_ms())
+
+        return self._mutate(caller, cart_id, change)
+
+    def pos_reject(self, caller: Caller, cart_id: str, reason: str = "Rejected by the store") -> PricedCart:
+        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> None:
+            _require_pending(cart)
+            cart.reason = reason
+            cart.transition(CartStatus.REJECTED, now_ms())
+
+        return self._mutate(caller, cart_id, change)
+
+    def expire_if_unanswered(self, caller: Caller, cart_id: str, deadline_ms: int) -> bool:
+        """PENDING past its deadline becomes EXPIRED; False when there is nothing (more) to do."""
+        expired = False
+
+        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
+            nonlocal expired
+            if cart.status is not CartStatus.SUBMITTED or now_ms() < deadline_ms:
+                return False
+            cart.reason = "The store did not answer in time"
+            cart.transition(CartStatus.EXPIRED, now_ms())
+            expired = True
+            return True
+
+        self._mutate(caller, cart_id, change)
+        return expired
+
+    def self_validate(self, caller: Caller, cart_id: str) -> PricedCart:
+        """No POS listens: every product must still be active at the price on the cart."""
+
+        def once() -> PricedCart:
+            first = self._store.load(caller.tenant_id, caller.location_id, cart_id)
+            cart = self._require_cart(first, cart_id)
+            if cart.status is not CartStatus.SUBMITTED:
+                return self._priced(cart, first)
+            products = self._store.load(
+                caller.tenant_id, caller.location_id, product_ids=frozenset(line.product_id for line in cart.lines)
+            ).products
+            problems = []
+            for line in cart.lines:
+                product = products.get(line.product_id)
+                if product is None or not product.active:
+                    problems.append(f"{line.title or line.product_id} is no longer available")
+                elif product.price_minor != line.unit_price_minor:
+                    problems.append(f"The price of {line.title} has changed")
+            version = cart.version
+            if problems:
+                cart.reason = "; ".join(problems)
+                cart.transition(CartStatus.REJECTED, now_ms())
+            else:
+                cart.transition(CartStatus.VALIDATED, now_ms())
+            self._stamp(cart, first)
+            self._store.commit(Commit(carts=[(cart, version)]))
+            return self._priced(cart, first)
+
+        return self._retrying(once)
+
+    def settle_payment(self, caller: Caller, cart_id: str) -> PricedCart:
+        """Authorize a VALIDATED cart's payment: paid (the order is placed) or payment_failed."""
+
+        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
+            if cart.status is not CartStatus.VALIDATED:
+                return False  # settled already: a redelivered event must not charge again
+            assert snapshot.location is not None
+            total = price(cart, snapshot.location).total_minor
+            recorded = cart.payments[-1] if cart.payments else None
+            token = recorded.reference if recorded else None
+            provider = provider_for(token)
+            # The processor dedupes on the key, so a retry after a lost write cannot charge twice.
+            result = provider.authorize(total, cart.currency, token, idempotency_key=f"{cart.cart_id}.{cart.version}")
+            payment = Payment(
+                method=recorded.method if recorded else "PayAtPickup",
+                amount_minor=recorded.amount_minor if recorded else total,
+                reference=token,
+                status="authorized" if result.approved else "declined",
+                provider=provider.name,
+                provider_reference=result.reference,
+            )
+            cart.payments = [*cart.payments[:-1], payment]
+            if result.approved:
+                cart.transition(CartStatus.PAID, now_ms())
+            else:
+                cart.reason = result.decline_reason
+                cart.transition(CartStatus.PAYMENT_FAILED, now_ms())
+            return True
+
+        return self._mutate(caller, cart_id, change)
 
     # ----- internals ---------------------------------------------------------------------
 

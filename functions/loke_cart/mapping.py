@@ -1,0 +1,119 @@
+"""Cart core → LOKE's Cart model: integer minor units, prices tax-inclusive, ISO-8601 times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from cart_core.cart import Adjustment, Cart
+from cart_core.lifecycle import CartStatus
+from cart_core.money import round_half_up
+from cart_core.services import PricedCart
+from cart_core.tenancy import Location
+from loke_cart.wire import AdjustmentIn
+
+_STATUS = {
+    CartStatus.OPEN: "PENDING",
+    CartStatus.SUBMITTED: "PENDING",
+    CartStatus.VALIDATED: "VALID",
+    CartStatus.PAID: "VALID",
+    CartStatus.PAYMENT_FAILED: "VALID",
+    CartStatus.COMPLETED: "VALID",
+    CartStatus.REJECTED: "INVALID",
+    CartStatus.CANCELED: "INVALID",
+    CartStatus.EXPIRED: "EXPIRED",
+}
+
+
+def iso(epoch_ms: int | None) -> str | None:
+    if epoch_ms is None:
+        return None
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _price(unit_minor: int, location: Location) -> dict[str, Any]:
+    """LOKE prices include tax and say how much of them is tax."""
+    percent = sum((rate.percent for rate in location.tax_rates), Decimal(0))
+    if location.tax_inclusive:
+        amount = unit_minor
+        tax = round_half_up(Decimal(unit_minor) * percent / (100 + percent))
+    else:
+        tax = round_half_up(Decimal(unit_minor) * percent / 100)
+        amount = unit_minor + tax
+    return {"amount": amount, "taxIncluded": tax, "taxRate": float(percent / 100)}
+
+
+def loke_cart(priced: PricedCart) -> dict[str, Any]:
+    cart, location = priced.cart, priced.location
+    address = cart.delivery_address
+    return {
+        "id": cart.cart_id,
+        "createdAt": iso(cart.created_ms),
+        "fulfillAt": iso(cart.requested_time_ms),
+        "validatedAt": iso(cart.validated_ms),
+        "currency": cart.currency,
+        "notes": cart.notes,
+        "serviceRef": None,
+        "status": _STATUS[cart.status],
+        "total": priced.totals.total_minor,
+        "deliveryAddress": (
+            {
+                "streetAddress": address.address,
+                "locality": address.city,
+                "region": address.state,
+                "postcode": address.zip_code,
+                "country": address.country,
+            }
+            if address
+            else None
+        ),
+        "adjustments": [
+            {"id": a.adjustment_id, "label": a.label, "amount": a.amount_minor, "taxIncluded": a.tax_minor}
+            for a in cart.adjustments
+        ],
+        "items": [
+            {
+                "id": line.product_id,
+                "title": line.title,
+                "amount": _price(line.unit_price_minor, location)["amount"],
+                "note": line.note,
+                "quantity": line.quantity,
+                "price": _price(line.unit_total_minor, location),
+                "options": [
+                    {
+                        "id": option.option_id,
+                        "title": option.name,
+                        "choices": [
+                            {
+                                "id": choice.choice_id,
+                                "title": choice.name,
+                                "quantity": 1,
+                                "price": _price(choice.price_minor, location),
+                                "options": [],
+                            }
+                            for choice in option.choices
+                        ],
+                    }
+                    for option in line.options
+                ],
+            }
+            for line in cart.lines
+        ],
+    }
+
+
+def adjustments_from(payload: list[AdjustmentIn]) -> list[Adjustment]:
+    return [
+        Adjustment(adjustment_id=a.id, label=a.label, amount_minor=a.amount, tax_minor=a.taxIncluded) for a in payload
+    ]
+
+
+def webhook_body(event_name: str, priced: PricedCart, organization_name: str) -> dict[str, Any]:
+    cart: Cart = priced.cart
+    return {
+        "event": event_name,
+        "cart": loke_cart(priced),
+        "location": {"id": cart.location_id, "name": priced.location.name},
+        "organization": {"id": cart.tenant_id, "name": organization_name},
+    }

@@ -1,0 +1,79 @@
+"""LOKE cart validation API and webhook subscriptions, per organization (= tenant)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from cart_core.errors import NotFound
+from cart_core.runtime import cart_service, subscription_service
+from cart_core.tenancy import Caller
+from cart_core.webhooks import WebhookSubscription
+from loke_cart.mapping import adjustments_from, loke_cart
+from loke_cart.wire import CartValidationPayload, WebhookSubscriptionIn
+
+router = Router()
+CART = "/organizations/<organizationId>/locations/<locationId>/cart/<cartId>"
+WEBHOOKS = "/organizations/<organizationId>/webhooks"
+
+
+def _organization(organization_id: str) -> str:
+    """The token's organization; a token never reaches another organization's records."""
+    context = router.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
+    if context.get("tenantId") != organization_id:
+        raise NotFound(f"Organization {organization_id} not found")
+    return organization_id
+
+
+def _caller(organization_id: str, location_id: str) -> Caller:
+    return Caller(tenant_id=_organization(organization_id), location_id=location_id)
+
+
+def _no_content() -> Response:
+    return Response(status_code=204, body=None)
+
+
+@router.get(CART)
+def get_cart(organizationId: str, locationId: str, cartId: str) -> dict[str, Any]:
+    return loke_cart(cart_service().get_cart(_caller(organizationId, locationId), cartId))
+
+
+@router.put(f"{CART}/valid")
+def accept_cart(
+    organizationId: str, locationId: str, cartId: str, body: Annotated[CartValidationPayload | None, Body()] = None
+) -> Response:
+    adjustments = adjustments_from(body.adjustments if body else [])
+    cart_service().pos_validate(_caller(organizationId, locationId), cartId, adjustments)
+    return _no_content()
+
+
+@router.put(f"{CART}/invalid")
+def reject_cart(organizationId: str, locationId: str, cartId: str) -> Response:
+    cart_service().pos_reject(_caller(organizationId, locationId), cartId)
+    return _no_content()
+
+
+def _public(subscription: WebhookSubscription) -> dict[str, Any]:
+    return {"ref": subscription.ref, "url": str(subscription.url), "events": subscription.events}
+
+
+@router.put(f"{WEBHOOKS}/<webhookRef>")
+def put_webhook(organizationId: str, webhookRef: str, body: WebhookSubscriptionIn) -> dict[str, Any]:
+    subscription = WebhookSubscription(
+        tenant_id=_organization(organizationId), ref=webhookRef, url=body.url, secret=body.secret, events=body.events
+    )
+    return _public(subscription_service().subscribe(subscription))
+
+
+@router.get(WEBHOOKS)
+def list_webhooks(organizationId: str) -> list[dict[str, Any]]:
+    return [_public(s) for s in subscription_service().list(_organization(organizationId))]
+
+
+@router.delete(f"{WEBHOOKS}/<webhookRef>")
+def delete_webhook(organizationId: str, webhookRef: str) -> Response:
+    subscription_service().unsubscribe(_organization(organizationId), webhookRef)
+    return _no_content()

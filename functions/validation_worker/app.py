@@ -1,0 +1,69 @@
+"""CartSubmitted → ask the POS (signed cart.created webhook + a deadline) or validate on our own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency import idempotent_function
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from cart_core import idempotency
+from cart_core.config import settings
+from cart_core.events.models import CartEvent, cart_event_from_message
+from cart_core.events.queues import DeadlineCheck, WebhookDelivery
+from cart_core.runtime import cart_service, store, work_queue
+from cart_core.tenancy import Caller
+
+CART_CREATED = "cart.created"
+config = settings().require("webhook_queue_url", "deadline_queue_url")
+logger = Logger()
+processor = BatchProcessor(event_type=EventType.SQS)
+idempotency_config = idempotency.config("event_id")
+
+
+@idempotent_function(
+    data_keyword_argument="event",
+    config=idempotency_config,
+    persistence_store=idempotency.persistence("validation"),
+)
+def handle_submitted(event: dict[str, Any]) -> str:
+    submitted = CartEvent.model_validate(event)
+    caller = Caller(tenant_id=submitted.tenant_id, location_id=submitted.location_id)
+    listeners = [s for s in store().subscriptions(submitted.tenant_id) if s.wants(CART_CREATED)]
+    if not listeners:
+        status = cart_service().self_validate(caller, submitted.cart_id).cart.status
+        logger.info("Validated without a POS", extra={"cart_id": submitted.cart_id, "status": status.value})
+        return status.value
+    for subscription in listeners:
+        delivery = WebhookDelivery(
+            event_id=submitted.event_id,
+            event_name=CART_CREATED,
+            tenant_id=submitted.tenant_id,
+            location_id=submitted.location_id,
+            cart_id=submitted.cart_id,
+            subscription_ref=subscription.ref,
+        )
+        work_queue(config.webhook_queue_url or "").send(delivery)
+    location = store().load(submitted.tenant_id, submitted.location_id).location
+    timeout = config.validation_timeout_seconds or (location.validation_timeout_seconds if location else 600)
+    check = DeadlineCheck(
+        tenant_id=submitted.tenant_id,
+        location_id=submitted.location_id,
+        cart_id=submitted.cart_id,
+        deadline_ms=submitted.occurred_at_ms + timeout * 1000,
+    )
+    work_queue(config.deadline_queue_url or "").send(check, delay_seconds=timeout)
+    return "pending"
+
+
+def record_handler(record: SQSRecord) -> None:
+    handle_submitted(event=cart_event_from_message(record.body).model_dump(mode="json"))
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency_config.register_lambda_context(context)
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
