@@ -61,6 +61,7 @@ class LocalCloud:
         )
         os.environ.pop("AWS_PROFILE", None)
         self.names = provision(self.template, STACK)
+        self.aws_endpoint = endpoint
         return endpoint
 
     def load_fixture(self) -> None:
@@ -135,24 +136,27 @@ class LocalCloud:
             self._moto.stop()
 
 
-def _examples(url: str) -> str:
+def _examples(url: str, aws_endpoint: str) -> str:
     auth = "-H 'x-api-key: demo-partner-key' -H 'Authorization: demo-developer-key'"
     base = f"{url}/api/v1/partner/store/cart"
     body = json.dumps({"cart": {"items": [{"productId": "demo-flower", "quantity": 2}], "promoCode": "TENOFF"}})
     return f"""
 Local cloud ready on {url}  (Ctrl-C stops it; state lives in memory)
+AWS emulator: {aws_endpoint}  (aws --endpoint-url {aws_endpoint} sqs list-queues)
 Demo tenant 'demo' / shop 'main'; products demo-flower 12.50, demo-edible 8.00, demo-vape 35.00; code TENOFF.
+POS (LOKE): Authorization: Bearer demo-pos-token
 
   curl -s {auth} '{base}/active?cuid=alice'
   curl -s {auth} -H 'Content-Type: application/json' -d '{body}' '{base}/prepare?cuid=alice'
   curl -s {auth} -X POST '{base}/submitCart/<cartId>?cuid=alice'
   curl -s {auth} '{base}/history?cuid=alice'
+  curl -s -H 'Authorization: Bearer demo-pos-token' '{url}/organizations/demo/locations/main/cart/<cartId>'
 """
 
 
 def main() -> None:
     cloud = LocalCloud(port=int(os.environ.get("PORT", "3000"))).start()
-    print(_examples(cloud.url), flush=True)
+    print(_examples(cloud.url, cloud.aws_endpoint), flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

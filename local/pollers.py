@@ -30,6 +30,7 @@ class SqsPoller(threading.Thread):
         self.batch_size = min(10, batch_size)
         # Failed messages come back after this; AWS would use the queue's (minutes), too slow locally.
         self.visibility_timeout = int(os.environ.get("LOCAL_SQS_VISIBILITY_TIMEOUT", "2"))
+        self.wait_seconds = 1
         self.sqs = boto3.client("sqs")
         self.stopping = threading.Event()
 
@@ -45,7 +46,7 @@ class SqsPoller(threading.Thread):
         messages = self.sqs.receive_message(
             QueueUrl=self.queue_url,
             MaxNumberOfMessages=self.batch_size,
-            WaitTimeSeconds=1,
+            WaitTimeSeconds=self.wait_seconds,
             VisibilityTimeout=self.visibility_timeout,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],

@@ -7,15 +7,18 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
-from local.template import Template, create_tables, physical_names
+from local.fixture import ACME_BLAZE_HEADERS as ACME
+from local.fixture import ACME_POS_HEADERS as ACME_POS
+from local.fixture import DEMO_BLAZE_HEADERS as DEMO
+from local.fixture import DEMO_POS_HEADERS as DEMO_POS
+from local.resources import provision
+from local.template import Template
 
+__all__ = ["ACME", "ACME_POS", "BLAZE", "DEMO", "DEMO_POS", "TEMPLATE"]
 TEMPLATE = Template.load()
-DEMO = {"x-api-key": "demo-partner-key", "Authorization": "demo-developer-key"}
-ACME = {"x-api-key": "acme-partner-key", "Authorization": "acme-developer-key"}
+
 BLAZE = "/api/v1/partner/store/cart"
 
 
@@ -27,19 +30,38 @@ def _reset_process_caches() -> None:
     runtime.cart_service.cache_clear()
 
 
+@pytest.fixture(scope="session")
+def moto_server() -> Any:
+    """One AWS emulator for the session (moto's in-process mock lacks DynamoDB Streams' DescribeStream)."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    from local.cloud import free_port
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
+def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A clean emulator with every resource of template.yaml, for one test."""
+    import requests
+
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    names = physical_names(TEMPLATE, "cart-test")
-    with mock_aws():
-        create_tables(TEMPLATE, boto3.client("dynamodb"), names)
-        monkeypatch.setenv("TABLE_NAME", names["CartTable"])
-        _reset_process_caches()
-        yield names
+    requests.post(f"{moto_server}/moto-api/reset", timeout=10)
+    names = provision(TEMPLATE, "cart-test")
+    monkeypatch.setenv("TABLE_NAME", names["CartTable"])
+    _reset_process_caches()
+    yield names
     _reset_process_caches()
 
 
@@ -89,6 +111,28 @@ class InProcessApi:
 
     def blaze(self, method: str, path: str, json_body: Any = None, headers: dict[str, str] | None = None, **kw: Any):
         return self.request(method, BLAZE + path, {**DEMO, **(headers or {})}, json_body, **kw)
+
+    def loke(self, method: str, path: str, json_body: Any = None, headers: dict[str, str] | None = None, **kw: Any):
+        return self.request(method, path, {**DEMO_POS, **(headers or {})}, json_body, **kw)
+
+    def drain(self, rounds: int = 20) -> None:
+        """Run the stream and queue pollers in this thread until no work is left (deterministic)."""
+        from local.pollers import SqsPoller, StreamPoller
+        from local.resources import event_sources, queue_url_for_arn
+
+        if not hasattr(self, "_pollers"):
+            self._pollers = []
+            for source in event_sources(TEMPLATE, self.runtime.names):
+                if source["type"] == "SQS":
+                    url = queue_url_for_arn(self.runtime.names, source["Queue"])
+                    poller = SqsPoller(self.runtime, source["function"], url, source["Queue"], 10)
+                    poller.visibility_timeout, poller.wait_seconds = 0, 0
+                    self._pollers.append(poller)
+                else:
+                    self._pollers.append(StreamPoller(self.runtime, source["function"], source))
+        for _ in range(rounds):
+            if not sum(p.poll_once() for p in self._pollers):
+                return
 
 
 @pytest.fixture

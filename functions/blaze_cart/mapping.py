@@ -200,7 +200,7 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "completeAfter": None,
         "orderTags": cart.order_tags,
         "rewardName": None,
-        "prepaid": False,
+        "prepaid": cart.paid_ms is not None,
         "disableAutoAssignment": False,
         "disableAutoRegionDispatch": False,
         "overrideRegionId": None,

@@ -18,7 +18,7 @@ from cart_core.events.queues import DeadlineCheck
 from cart_core.runtime import cart_service, work_queue
 from cart_core.tenancy import Caller
 
-config = settings().require("deadline_queue_url")
+settings().require("deadline_queue_url")  # fail the cold start, not the first message
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -27,7 +27,7 @@ def record_handler(record: SQSRecord) -> None:
     check = DeadlineCheck.model_validate_json(record.body)
     remaining_seconds = (check.deadline_ms - int(time.time() * 1000)) / 1000
     if remaining_seconds > 0:
-        work_queue(config.deadline_queue_url or "").send(check, delay_seconds=int(remaining_seconds) + 1)
+        work_queue(settings().deadline_queue_url or "").send(check, delay_seconds=int(remaining_seconds) + 1)
         return
     caller = Caller(tenant_id=check.tenant_id, location_id=check.location_id)
     # Conditional on the cart still being PENDING, so a duplicate check changes nothing.

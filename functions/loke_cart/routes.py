@@ -32,7 +32,7 @@ def _caller(organization_id: str, location_id: str) -> Caller:
     return Caller(tenant_id=_organization(organization_id), location_id=location_id)
 
 
-def _no_content() -> Response:
+def _no_content() -> Response[None]:
     return Response(status_code=204, body=None)
 
 
@@ -44,14 +44,14 @@ def get_cart(organizationId: str, locationId: str, cartId: str) -> dict[str, Any
 @router.put(f"{CART}/valid")
 def accept_cart(
     organizationId: str, locationId: str, cartId: str, body: Annotated[CartValidationPayload | None, Body()] = None
-) -> Response:
+) -> Response[None]:
     adjustments = adjustments_from(body.adjustments if body else [])
     cart_service().pos_validate(_caller(organizationId, locationId), cartId, adjustments)
     return _no_content()
 
 
 @router.put(f"{CART}/invalid")
-def reject_cart(organizationId: str, locationId: str, cartId: str) -> Response:
+def reject_cart(organizationId: str, locationId: str, cartId: str) -> Response[None]:
     cart_service().pos_reject(_caller(organizationId, locationId), cartId)
     return _no_content()
 
@@ -74,6 +74,6 @@ def list_webhooks(organizationId: str) -> list[dict[str, Any]]:
 
 
 @router.delete(f"{WEBHOOKS}/<webhookRef>")
-def delete_webhook(organizationId: str, webhookRef: str) -> Response:
+def delete_webhook(organizationId: str, webhookRef: str) -> Response[None]:
     subscription_service().unsubscribe(_organization(organizationId), webhookRef)
     return _no_content()

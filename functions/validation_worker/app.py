@@ -18,7 +18,7 @@ from cart_core.runtime import cart_service, store, work_queue
 from cart_core.tenancy import Caller
 
 CART_CREATED = "cart.created"
-config = settings().require("webhook_queue_url", "deadline_queue_url")
+settings().require("webhook_queue_url", "deadline_queue_url")  # fail the cold start, not the first message
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 idempotency_config = idempotency.config("event_id")
@@ -46,16 +46,16 @@ def handle_submitted(event: dict[str, Any]) -> str:
             cart_id=submitted.cart_id,
             subscription_ref=subscription.ref,
         )
-        work_queue(config.webhook_queue_url or "").send(delivery)
+        work_queue(settings().webhook_queue_url or "").send(delivery)
     location = store().load(submitted.tenant_id, submitted.location_id).location
-    timeout = config.validation_timeout_seconds or (location.validation_timeout_seconds if location else 600)
+    timeout = settings().validation_timeout_seconds or (location.validation_timeout_seconds if location else 600)
     check = DeadlineCheck(
         tenant_id=submitted.tenant_id,
         location_id=submitted.location_id,
         cart_id=submitted.cart_id,
         deadline_ms=submitted.occurred_at_ms + timeout * 1000,
     )
-    work_queue(config.deadline_queue_url or "").send(check, delay_seconds=timeout)
+    work_queue(settings().deadline_queue_url or "").send(check, delay_seconds=timeout)
     return "pending"
 
 

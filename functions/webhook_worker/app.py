@@ -25,7 +25,7 @@ from cart_core.runtime import cart_service, store, work_queue
 from cart_core.tenancy import Caller
 from loke_cart.mapping import webhook_body
 
-config = settings().require("webhook_queue_url", "webhook_dead_letter_queue_url")
+settings().require("webhook_queue_url", "webhook_dead_letter_queue_url")  # fail the cold start, not the first message
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 idempotency_config = idempotency.config("[event_id, subscription_ref, attempt]")
@@ -40,7 +40,7 @@ def post(url: str, body: bytes, signature: str) -> str | None:
         headers={"Content-Type": "application/json", webhooks.SIGNATURE_HEADER: signature},
     )
     try:
-        with urllib.request.urlopen(request, timeout=config.webhook_timeout_seconds):  # noqa: S310
+        with urllib.request.urlopen(request, timeout=settings().webhook_timeout_seconds):  # noqa: S310
             return None
     except urllib.error.HTTPError as error:
         return f"HTTP {error.code}" if error.code >= 500 else None
@@ -70,11 +70,11 @@ def deliver(delivery: dict[str, Any]) -> str:
     logger.warning("Webhook attempt failed", extra={"delivery": attempt.delivery_id, "error": failure})
     if attempt.attempt >= webhooks.MAX_ATTEMPTS:
         dead = attempt.model_copy(update={"last_error": failure})
-        work_queue(config.webhook_dead_letter_queue_url or "").send(dead)
+        work_queue(settings().webhook_dead_letter_queue_url or "").send(dead)
         return "dead-lettered"
     following = attempt.model_copy(update={"attempt": attempt.attempt + 1, "last_error": failure})
-    delay = webhooks.backoff_seconds(attempt.attempt, config.webhook_retry_base_seconds)
-    work_queue(config.webhook_queue_url or "").send(following, delay_seconds=delay)
+    delay = webhooks.backoff_seconds(attempt.attempt, settings().webhook_retry_base_seconds)
+    work_queue(settings().webhook_queue_url or "").send(following, delay_seconds=delay)
     return "retrying"
 
 

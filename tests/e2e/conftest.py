@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,10 +19,26 @@ from local.cloud import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Short clocks so the event-driven paths finish within a test: a 3 s POS deadline, 1 s webhook
+# backoff base, failed messages visible again after 1 s, TTL sweeps every second.
+FAST_CLOCKS = {
+    "CART_VALIDATION_TIMEOUT_SECONDS": "3",
+    "WEBHOOK_RETRY_BASE_SECONDS": "1",
+    "LOCAL_SQS_VISIBILITY_TIMEOUT": "1",
+    "LOCAL_TTL_REAPER_SECONDS": "1",
+}
+
+
+@dataclass
+class Cloud:
+    url: str
+    aws_endpoint: str
+
+
 @pytest.fixture(scope="session")
-def local_cloud() -> Iterator[str]:
+def cloud() -> Iterator[Cloud]:
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "LOCAL_CLOUD_QUIET": "1"}
+    env = {**os.environ, **FAST_CLOCKS, "PORT": str(port), "LOCAL_CLOUD_QUIET": "1"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions"), str(ROOT / "layers/cart_core")])
     process = subprocess.Popen(
         [sys.executable, "-m", "local.cloud"],
@@ -33,13 +51,17 @@ def local_cloud() -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     assert process.stdout is not None
+    aws_endpoint = ""
     for line in process.stdout:  # the cloud prints its banner once the fixture is loaded
-        if "Local cloud ready" in line:
+        if line.startswith("AWS emulator: "):
+            aws_endpoint = line.split()[2]
             break
         if time.monotonic() > deadline or process.poll() is not None:
             pytest.fail(f"local cloud did not start: {line}")
+    # Keep draining the cloud's output so its logging never blocks on a full pipe.
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
     try:
-        yield url
+        yield Cloud(url, aws_endpoint)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -53,6 +75,11 @@ class Blaze:
 
     def __call__(self, method: str, path: str, **kwargs) -> requests.Response:
         return self.session.request(method, self.base + path, timeout=30, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def local_cloud(cloud: Cloud) -> str:
+    return cloud.url
 
 
 @pytest.fixture

@@ -1,0 +1,156 @@
+"""Event-driven checkout over HTTP: BLAZE submits, a real POS webhook receiver hears of the cart,
+answers through LOKE, and the payment worker places the order — all inside `python -m local.cloud`."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import boto3
+import pytest
+import requests
+
+from cart_core import webhooks
+from tests.integration.test_checkout_events import Receiver
+
+pytestmark = pytest.mark.e2e
+POS = {"Authorization": "Bearer demo-pos-token"}
+
+
+def eventually(check, timeout: float = 15.0, every: float = 0.2):
+    """Poll until ``check`` returns something truthy; the workers run asynchronously."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(every)
+
+
+@pytest.fixture
+def pos(local_cloud):
+    """A POS subscribed to cart.created for the demo organization, for the length of one test."""
+    receiver = Receiver()
+    url = f"{local_cloud}/organizations/demo/webhooks/e2e-pos"
+    body = {"url": receiver.url, "secret": "pos-secret", "events": ["cart.created"]}
+    assert requests.put(url, json=body, headers=POS, timeout=10).status_code == 200
+    yield receiver
+    requests.delete(url, headers=POS, timeout=10)
+    receiver.close()
+
+
+def place(demo, cuid: str, **payment) -> str:
+    cart_id = demo(
+        "POST",
+        "/prepare",
+        params={"cuid": cuid},
+        json={"cart": {"items": [{"productId": "demo-flower", "quantity": 2}]}},
+    ).json()["id"]
+    if payment:
+        demo("POST", f"/{cart_id}/payments", json=payment)
+    assert demo("POST", f"/submitCart/{cart_id}", params={"cuid": cuid}).status_code == 200
+    return cart_id
+
+
+def loke(local_cloud, method: str, cart_id: str, suffix: str = "", **kwargs) -> requests.Response:
+    url = f"{local_cloud}/organizations/demo/locations/main/cart/{cart_id}{suffix}"
+    return requests.request(method, url, headers=POS, timeout=10, **kwargs)
+
+
+def test_pos_validates_with_an_adjustment_and_the_order_is_paid(demo, local_cloud, pos) -> None:
+    cuid = f"erin-{uuid.uuid4().hex[:6]}"
+    cart_id = place(demo, cuid, paymentOption="Credit", paymentReceived=27.06, chargeId="tok_visa")
+    # The POS receives a signed cart.created
+    assert eventually(lambda: pos.received)
+    headers, body = pos.received[0]
+    assert webhooks.verify("pos-secret", body, headers["X-Event-Signature"])
+    assert json.loads(body)["cart"]["id"] == cart_id
+    assert loke(local_cloud, "GET", cart_id).json()["status"] == "PENDING"
+    # It accepts with a -1.00 adjustment; a second answer is a conflict
+    before = demo("GET", f"/{cart_id}", params={"cuid": cuid}).json()["cart"]["total"]
+    adjustment = {"adjustments": [{"id": "LOYAL", "label": "Loyalty", "amount": -100}]}
+    assert loke(local_cloud, "PUT", cart_id, "/valid", json=adjustment).status_code == 204
+    second = loke(local_cloud, "PUT", cart_id, "/valid", json=adjustment)
+    assert second.status_code == 409 and "message" in second.json()
+    # BLAZE shows it accepted with the lower total, then paid by card
+    paid = eventually(lambda: (c := demo("GET", f"/{cart_id}", params={"cuid": cuid}).json())["prepaid"] and c)
+    assert paid["accepted"] and paid["acceptedTime"] and paid["cart"]["total"] == round(before - 1, 2)
+    assert paid["chargeId"].startswith("ch_")
+
+
+def test_pos_rejects(demo, local_cloud, pos) -> None:
+    cuid = f"finn-{uuid.uuid4().hex[:6]}"
+    cart_id = place(demo, cuid)
+    assert eventually(lambda: pos.received)
+    assert loke(local_cloud, "PUT", cart_id, "/invalid").status_code == 204
+    cart = demo("GET", f"/{cart_id}", params={"cuid": cuid}).json()
+    assert cart["cartStatus"] == "CanceledByDispensary" and cart["declinedTime"] and not cart["accepted"]
+
+
+def test_unanswered_cart_expires_at_the_deadline(demo, local_cloud, pos) -> None:
+    cart_id = place(demo, f"gus-{uuid.uuid4().hex[:6]}")
+    assert eventually(lambda: loke(local_cloud, "GET", cart_id).json()["status"] == "EXPIRED", timeout=20)
+    assert loke(local_cloud, "PUT", cart_id, "/valid").status_code == 409
+
+
+def test_consumer_cancels_while_the_store_is_deciding(demo, local_cloud, pos) -> None:
+    cuid = f"hal-{uuid.uuid4().hex[:6]}"
+    cart_id = place(demo, cuid)
+    canceled = demo("DELETE", f"/cancelCart/{cart_id}", params={"cuid": cuid}).json()
+    assert canceled["cartStatus"] == "CanceledByConsumer" and canceled["canceledTime"]
+    assert loke(local_cloud, "PUT", cart_id, "/valid").status_code == 409
+
+
+def test_without_a_pos_the_order_validates_and_pays_itself(demo) -> None:
+    cuid = f"ida-{uuid.uuid4().hex[:6]}"
+    cart_id = place(demo, cuid)
+    placed = eventually(lambda: (c := demo("GET", f"/{cart_id}", params={"cuid": cuid}).json())["prepaid"] and c)
+    assert placed and placed["accepted"] and placed["chargeId"].startswith("manual_")
+
+
+def _sqs(cloud):
+    return boto3.client(
+        "sqs",
+        endpoint_url=cloud.aws_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+def _queue(sqs, suffix: str) -> str:
+    return next(u for u in sqs.list_queues()["QueueUrls"] if u.endswith(suffix))
+
+
+def _depth(sqs, url: str) -> int:
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"])
+
+
+def test_a_poison_message_is_dead_lettered_while_its_batch_succeeds(cloud, demo) -> None:
+    sqs = _sqs(cloud)
+    queue, dead = _queue(sqs, "-ValidationQueue"), _queue(sqs, "-ValidationDeadLetterQueue")
+    before = _depth(sqs, dead)
+    sqs.send_message(QueueUrl=queue, MessageBody="{poison")
+    cuid = f"jo-{uuid.uuid4().hex[:6]}"
+    cart_id = place(demo, cuid)
+    assert eventually(lambda: demo("GET", f"/{cart_id}", params={"cuid": cuid}).json()["accepted"])
+    assert eventually(lambda: _depth(sqs, dead) == before + 1, timeout=20)
+
+
+def test_a_failing_pos_is_retried_with_backoff_then_dead_lettered(cloud, demo, local_cloud) -> None:
+    failing = Receiver(status=500)
+    url = f"{local_cloud}/organizations/demo/webhooks/e2e-failing"
+    requests.put(url, json={"url": failing.url, "secret": "x", "events": ["cart.created"]}, headers=POS, timeout=10)
+    try:
+        sqs = _sqs(cloud)
+        dead = _queue(sqs, "-WebhookDeadLetterQueue")
+        place(demo, f"kim-{uuid.uuid4().hex[:6]}")
+        # 1 s base: attempts at about 0, 1, 3, 7 and 15 s
+        eventually(lambda: len(failing.received) == 5, timeout=60)
+        assert len(failing.received) == 5, [h.get("X-Event-Signature") for h, _ in failing.received]
+        assert eventually(lambda: _depth(sqs, dead) >= 1, timeout=10)
+    finally:
+        requests.delete(url, headers=POS, timeout=10)
+        failing.close()

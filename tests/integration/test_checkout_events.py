@@ -1,0 +1,280 @@
+"""Submit → validation → payment as events, in-process: the template's stream, bus, rules and
+queues in moto, with the pollers run synchronously so every step is deterministic."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import boto3
+import pytest
+
+from cart_core import webhooks
+from cart_core.store import keys
+from tests.conftest import ACME_POS
+from tests.integration.test_blaze_cart import prepare
+
+CART = "/organizations/demo/locations/main/cart"
+
+
+class Receiver:
+    """A POS webhook endpoint on loopback that records what it gets and answers ``status``."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.status, self.received = status, []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers.items()), body))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def subscribe(api, url: str, secret: str = "s3cret") -> None:
+    response = api.loke(
+        "PUT", "/organizations/demo/webhooks/pos-1", {"url": url, "secret": secret, "events": ["cart.created"]}
+    )
+    assert response.status == 200, response.text
+
+
+def submitted_cart(api, cuid: str = "alice", body: dict | None = None) -> str:
+    cart_id = prepare(api, cuid=cuid)["id"]
+    if body:
+        assert api.blaze("POST", f"/{cart_id}/payments", body).status == 200
+    assert api.blaze("POST", f"/submitCart/{cart_id}?cuid={cuid}").status == 200
+    return cart_id
+
+
+def queue_depth(api, logical_id: str) -> int:
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=api.runtime.names[logical_id], AttributeNames=["ApproximateNumberOfMessages"]
+    )
+    return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+
+
+def test_without_a_pos_the_cart_validates_itself_and_is_paid(api) -> None:
+    cart_id = submitted_cart(api)
+    api.drain()
+    cart = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
+    assert cart["accepted"] is True and cart["acceptedTime"] and cart["chargeId"].startswith("manual_")
+    assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "VALID"
+
+
+def test_a_product_gone_inactive_gets_the_cart_rejected(api, store) -> None:
+    from cart_core import admin
+
+    cart_id = submitted_cart(api)
+    admin.create_product(store, "demo", "demo-flower", __import__("decimal").Decimal("12.50"), active=False)
+    api.drain()
+    cart = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
+    assert cart["cartStatus"] == "CanceledByDispensary" and cart["declinedTime"]
+    assert "no longer available" in cart["reason"]
+
+
+def test_pos_gets_a_signed_cart_created_and_validates_with_an_adjustment(api, receiver) -> None:
+    subscribe(api, receiver.url)
+    cart_id = submitted_cart(api)
+    before = api.blaze("GET", f"/{cart_id}?cuid=alice").json()["cart"]["total"]
+    api.drain()
+    # Then the POS got cart.created, signed over the exact bytes
+    ((headers, body),) = receiver.received
+    assert webhooks.verify("s3cret", body, headers["X-Event-Signature"])
+    payload = json.loads(body)
+    assert payload["event"] == "cart.created" and payload["cart"]["id"] == cart_id
+    assert payload["cart"]["status"] == "PENDING" and payload["cart"]["total"] == 2706
+    assert payload["location"] == {"id": "main", "name": "Demo Main Street"}
+    assert payload["organization"] == {"id": "demo", "name": "Demo Dispensary"}
+    # When the POS accepts it with a -1.00 adjustment
+    adjustment = {"adjustments": [{"id": "DISC1", "label": "Loyalty", "amount": -100, "taxIncluded": -8}]}
+    assert api.loke("PUT", f"{CART}/{cart_id}/valid", adjustment).status == 204
+    assert api.loke("PUT", f"{CART}/{cart_id}/valid", adjustment).status == 409
+    api.drain()
+    # Then every face shows it: accepted, lower total, paid
+    cart = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
+    assert cart["accepted"] and cart["cart"]["total"] == round(before - 1, 2) and cart["cart"]["adjustmentAmount"] == -1
+    loke = api.loke("GET", f"{CART}/{cart_id}").json()
+    assert loke["status"] == "VALID" and loke["validatedAt"] and loke["total"] == 2606
+    assert loke["adjustments"] == [{"id": "DISC1", "label": "Loyalty", "amount": -100, "taxIncluded": -8}]
+    assert cart["chargeId"].startswith("manual_")
+
+
+def test_pos_rejects_a_cart(api, receiver) -> None:
+    subscribe(api, receiver.url)
+    cart_id = submitted_cart(api)
+    api.drain()
+    assert api.loke("PUT", f"{CART}/{cart_id}/invalid").status == 204
+    assert api.loke("PUT", f"{CART}/{cart_id}/valid").status == 409
+    cart = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
+    assert cart["cartStatus"] == "CanceledByDispensary" and cart["declinedTime"] and not cart["accepted"]
+    assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "INVALID"
+
+
+def test_loke_guards_its_organization_and_token(api) -> None:
+    cart_id = prepare(api)["id"]
+    assert api.request("GET", f"{CART}/{cart_id}", ACME_POS).status == 404
+    assert api.request("GET", f"/organizations/acme/locations/main/cart/{cart_id}", ACME_POS).status == 404
+    assert api.request("GET", f"{CART}/{cart_id}", {"Authorization": "Bearer nope"}).status == 401
+    assert api.request("GET", f"{CART}/{cart_id}", {}).status == 401
+    assert api.loke("GET", f"/organizations/demo/locations/elsewhere/cart/{cart_id}").status == 404
+    assert api.loke("PUT", f"{CART}/{cart_id}/valid").status == 409  # open, not PENDING
+
+
+def test_webhook_subscriptions_never_return_secrets(api) -> None:
+    subscribe(api, "https://pos.example/hooks")
+    subscribe(api, "https://pos.example/hooks-v2")  # a re-PUT updates
+    listed = api.loke("GET", "/organizations/demo/webhooks")
+    assert listed.json() == [{"ref": "pos-1", "url": "https://pos.example/hooks-v2", "events": ["cart.created"]}]
+    assert "s3cret" not in listed.text
+    assert api.loke("DELETE", "/organizations/demo/webhooks/pos-1").status == 204
+    assert api.loke("DELETE", "/organizations/demo/webhooks/pos-1").status == 404
+    bad = api.loke(
+        "PUT", "/organizations/demo/webhooks/x", {"url": "not a url", "secret": "s", "events": ["cart.created"]}
+    )
+    assert bad.status == 400 and "message" in bad.json()
+
+
+def test_expiry_when_the_pos_never_answers(api, receiver) -> None:
+    subscribe(api, receiver.url)
+    cart_id = submitted_cart(api)
+    api.drain()
+    # The deadline check is delayed on its queue; run the worker on it as if the delay had passed.
+    from cart_core.events.queues import DeadlineCheck
+
+    check = DeadlineCheck(
+        tenant_id="demo", location_id="main", cart_id=cart_id, deadline_ms=int(time.time() * 1000) - 1
+    )
+    event = {"Records": [{"messageId": "m1", "body": check.model_dump_json(), "eventSource": "aws:sqs"}]}
+    assert api.runtime.invoke("DeadlineWorkerFunction", event) == {"batchItemFailures": []}
+    assert api.runtime.invoke("DeadlineWorkerFunction", event) == {"batchItemFailures": []}  # duplicate: no-op
+    assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "EXPIRED"
+    assert api.loke("PUT", f"{CART}/{cart_id}/valid").status == 409
+    assert api.blaze("GET", f"/{cart_id}?cuid=alice").json()["cartStatus"] == "CanceledByDispensary"
+
+
+def test_test_card_decline_fails_the_payment(api) -> None:
+    cart_id = submitted_cart(
+        api, body={"paymentOption": "Credit", "paymentReceived": 27.06, "chargeId": "tok_chargeDeclined"}
+    )
+    api.drain()
+    cart = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
+    assert cart["reason"] == "Your card was declined." and cart["chargeId"].startswith("decl_")
+
+
+def test_test_card_visa_is_authorized(api) -> None:
+    cart_id = submitted_cart(api, body={"paymentOption": "Credit", "paymentReceived": 27.06, "chargeId": "tok_visa"})
+    api.drain()
+    assert api.blaze("GET", f"/{cart_id}?cuid=alice").json()["chargeId"].startswith("ch_")
+
+
+def _stream_records(api):
+    streams = boto3.client("dynamodbstreams")
+    arn = api.runtime.names["CartTable.StreamArn"]
+    (shard,) = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON")
+    records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    from local.pollers import StreamPoller
+
+    poller = StreamPoller(api.runtime, "StreamOutboxFunction", {"Stream": arn})
+    return [poller._record(r) for r in records if r["dynamodb"]["Keys"]["sk"]["S"] == "CART"]
+
+
+def test_duplicate_delivery_of_every_event_changes_nothing(api, receiver) -> None:
+    subscribe(api, receiver.url)
+    cart_id = submitted_cart(api)
+    api.drain()
+    api.loke("PUT", f"{CART}/{cart_id}/valid")
+    api.drain()
+    final = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
+    assert final["chargeId"]
+    # When every committed change is delivered to the outbox again, and all that follows runs again
+    records = _stream_records(api)
+    assert api.runtime.invoke("StreamOutboxFunction", {"Records": records}) == {"batchItemFailures": []}
+    api.drain()
+    # Then nothing changed: one webhook, one charge, same version
+    again = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
+    assert len(receiver.received) == 1
+    assert again["modified"] == final["modified"] and again["chargeId"] == final["chargeId"]
+
+
+def test_a_poison_message_goes_to_the_dead_letter_queue_and_the_batch_goes_on(api) -> None:
+    cart_id = submitted_cart(api)
+    # Given a malformed message sitting in front of a real CartSubmitted event
+    boto3.client("sqs").send_message(QueueUrl=api.runtime.names["ValidationQueue"], MessageBody="{not json")
+    api.drain(rounds=10)
+    # Then the good one was processed and the poison one was dead-lettered after its receives
+    assert api.blaze("GET", f"/{cart_id}?cuid=alice").json()["accepted"] is True
+    assert queue_depth(api, "ValidationDeadLetterQueue") == 1
+    assert queue_depth(api, "ValidationQueue") == 0
+
+
+def test_a_failing_pos_is_retried_with_backoff_then_dead_lettered(api, monkeypatch) -> None:
+    failing = Receiver(status=500)
+    try:
+        subscribe(api, failing.url)
+        monkeypatch.setenv("WEBHOOK_RETRY_BASE_SECONDS", "0")
+        submitted_cart(api)
+        api.drain()
+        assert len(failing.received) == 5
+        dead = boto3.client("sqs").receive_message(QueueUrl=api.runtime.names["WebhookDeadLetterQueue"])["Messages"]
+        assert json.loads(dead[0]["Body"])["attempt"] == 5 and "500" in json.loads(dead[0]["Body"])["last_error"]
+    finally:
+        failing.close()
+
+
+def test_backoff_doubles_from_the_base() -> None:
+    assert [webhooks.backoff_seconds(n) for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
+
+
+def test_ttl_removal_of_an_open_cart_is_an_abandonment_and_cleans_its_pointers(api, store) -> None:
+    cart = prepare(api)
+    records = []
+    key = {"pk": {"S": keys.cart_pk("demo", cart["id"])}, "sk": {"S": "CART"}}
+    old = store.client.delete_item(TableName=store.table_name, Key=key, ReturnValues="ALL_OLD")["Attributes"]
+    records.append(
+        {
+            "eventID": "ttl-1",
+            "eventName": "REMOVE",
+            "eventSource": "aws:dynamodb",
+            "dynamodb": {"Keys": key, "OldImage": old, "SequenceNumber": "1", "StreamViewType": "NEW_AND_OLD_IMAGES"},
+            "userIdentity": {"type": "Service", "principalId": "dynamodb.amazonaws.com"},
+        }
+    )
+    # A queue listening to the bus for every cart-service event, to see what the outbox publishes
+    sqs, events = boto3.client("sqs"), boto3.client("events")
+    bus = api.runtime.names["CartEventBus"]
+    url = sqs.create_queue(QueueName="observer")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="observe", EventBusName=bus, EventPattern=json.dumps({"source": ["cart-service"]}))
+    events.put_targets(Rule="observe", EventBusName=bus, Targets=[{"Id": "observer", "Arn": arn}])
+    assert api.runtime.invoke("StreamOutboxFunction", {"Records": records}) == {"batchItemFailures": []}
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    published = [json.loads(m["Body"])["detail"] for m in messages]
+    assert [e["event_type"] for e in published] == ["CartAbandoned"]
+    assert published[0]["cart_id"] == cart["id"] and published[0]["totals"]["subtotal_minor"] == 2500
+    pointer = store.client.get_item(
+        TableName=store.table_name,
+        Key={"pk": {"S": keys.active_pointer_pk("demo", "main", "consumer", "alice")}, "sk": {"S": "POINTER"}},
+    )
+    assert "Item" not in pointer
