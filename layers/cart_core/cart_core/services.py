@@ -305,7 +305,8 @@ class CartService:
             result = provider.authorize(total, cart.currency, token, idempotency_key=f"{cart.cart_id}.{cart.version}")
             payment = Payment(
                 method=recorded.method if recorded else "PayAtPickup",
-                amount_minor=recorded.amount_minor if recorded else total,
+                # A card is charged the total; cash is what the consumer hands over.
+                amount_minor=recorded.amount_minor if recorded and provider.name == "manual" else total,
                 reference=token,
                 status="authorized" if result.approved else "declined",
                 provider=provider.name,
