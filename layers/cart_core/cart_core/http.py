@@ -1,0 +1,60 @@
+"""What every API face does with errors, so each face only says what its vendor's error body is.
+
+A face calls ``install_error_handlers(app, body)`` with ``body(status, message) -> dict``; domain
+errors, request validation errors and unknown routes then all leave in that vendor's shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from cart_core.errors import Conflict, DomainError, InvalidRequest, NotFound, Unauthorized
+
+ErrorBody = Callable[[HTTPStatus, str], dict[str, Any]]
+
+_STATUS_OF_ERROR = (
+    (NotFound, HTTPStatus.NOT_FOUND),
+    (Conflict, HTTPStatus.CONFLICT),
+    (Unauthorized, HTTPStatus.UNAUTHORIZED),
+    (InvalidRequest, HTTPStatus.BAD_REQUEST),
+)
+
+
+def status_of(error: DomainError) -> HTTPStatus:
+    return next((status for kind, status in _STATUS_OF_ERROR if isinstance(error, kind)), HTTPStatus.BAD_REQUEST)
+
+
+def describe(errors: list[dict[str, Any]]) -> str:
+    """A client-readable summary of pydantic's errors: ``cart.items.0.quantity: …``."""
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return "Malformed JSON body"
+    parts = []
+    for error in errors[:5]:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {error.get('msg') or error.get('type')}")
+    return "Invalid request: " + "; ".join(parts)
+
+
+def install_error_handlers(app: ApiGatewayResolver, body: ErrorBody) -> None:
+    def respond(status: HTTPStatus, message: str) -> Response:
+        return Response(
+            status_code=status.value, content_type=content_types.APPLICATION_JSON, body=body(status, message)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    def on_validation_error(error: RequestValidationError) -> Response:
+        return respond(HTTPStatus.BAD_REQUEST, describe(list(error.errors())))
+
+    @app.exception_handler(DomainError)
+    def on_domain_error(error: DomainError) -> Response:
+        return respond(status_of(error), error.message)
+
+    @app.not_found
+    def on_unknown_route(error: Exception) -> Response:
+        return respond(HTTPStatus.NOT_FOUND, "No such endpoint")
