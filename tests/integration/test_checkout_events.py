@@ -278,3 +278,61 @@ def test_ttl_removal_of_an_open_cart_is_an_abandonment_and_cleans_its_pointers(a
         Key={"pk": {"S": keys.active_pointer_pk("demo", "main", "consumer", "alice")}, "sk": {"S": "POINTER"}},
     )
     assert "Item" not in pointer
+
+
+def _expire(api, cart_id: str) -> None:
+    from cart_core.events.queues import DeadlineCheck
+
+    check = DeadlineCheck(
+        tenant_id="demo", location_id="main", cart_id=cart_id, deadline_ms=int(time.time() * 1000) - 1
+    )
+    api.runtime.invoke("DeadlineWorkerFunction", {"Records": [{"messageId": "m", "body": check.model_dump_json()}]})
+
+
+@pytest.mark.parametrize(
+    ("path", "expected_events"),
+    [
+        ("paid", {"CartSubmitted", "CartValidated", "PaymentAuthorized", "OrderPlaced"}),
+        ("declined", {"CartSubmitted", "CartValidated", "PaymentFailed"}),
+        ("rejected", {"CartSubmitted", "CartRejected"}),
+        ("expired", {"CartSubmitted", "CartExpired"}),
+        ("canceled", {"CartSubmitted", "CartCanceled"}),
+    ],
+)
+def test_redelivering_any_event_changes_nothing(api, receiver, path: str, expected_events: set[str]) -> None:
+    # Given a cart taken down one path of the lifecycle, with a POS listening
+    subscribe(api, receiver.url)
+    token = {"paymentOption": "Credit", "paymentReceived": 1, "chargeId": "tok_chargeDeclined"}
+    cart_id = submitted_cart(api, body=token if path == "declined" else None)
+    api.drain()
+    if path in ("paid", "declined"):
+        api.loke("PUT", f"{CART}/{cart_id}/valid")
+    elif path == "rejected":
+        api.loke("PUT", f"{CART}/{cart_id}/invalid")
+    elif path == "expired":
+        _expire(api, cart_id)
+    else:
+        api.blaze("DELETE", f"/cancelCart/{cart_id}?cuid=alice")
+    api.drain()
+    settled = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
+    # When every committed change of the cart reaches the outbox again and everything downstream reruns
+    records = [r for r in _stream_records(api) if cart_id in r["dynamodb"]["Keys"]["pk"]["S"]]
+    from cart_core.cart import Cart
+    from cart_core.events.models import events_for_change
+
+    def image(record, name):
+        raw = record["dynamodb"].get(name)
+        if not raw:
+            return None
+        cart = Cart.model_validate_json(raw["doc"]["S"])
+        cart.version = int(raw["version"]["N"])
+        return cart
+
+    emitted = [e for r in records for e in events_for_change(image(r, "OldImage"), image(r, "NewImage"))]
+    assert {e.event_type.value for e in emitted} == expected_events
+    assert len({e.event_id for e in emitted}) == len(emitted)  # ids are unique per change, stable per replay
+    assert api.runtime.invoke("StreamOutboxFunction", {"Records": records}) == {"batchItemFailures": []}
+    api.drain()
+    # Then the cart is exactly as it was and the POS heard of it once
+    assert api.blaze("GET", f"/{cart_id}?cuid=alice").json() == settled
+    assert len(receiver.received) == 1
