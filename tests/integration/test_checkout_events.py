@@ -273,6 +273,7 @@ def test_ttl_removal_of_an_open_cart_is_an_abandonment_and_cleans_its_pointers(a
     published = [json.loads(m["Body"])["detail"] for m in messages]
     assert [e["event_type"] for e in published] == ["CartAbandoned"]
     assert published[0]["cart_id"] == cart["id"] and published[0]["totals"]["subtotal_minor"] == 2500
+    assert published[0]["totals"]["total_minor"] == 2706  # 25.00 + 6.25 % + 2 % tax
     pointer = store.client.get_item(
         TableName=store.table_name,
         Key={"pk": {"S": keys.active_pointer_pk("demo", "main", "consumer", "alice")}, "sk": {"S": "POINTER"}},

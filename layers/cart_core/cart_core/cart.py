@@ -128,6 +128,9 @@ class Cart(BaseModel):
     paid_ms: int | None = None
     completed_ms: int | None = None
 
+    # The total as last priced, kept so events and other readers need no location to know it.
+    total_minor: int | None = None
+
     version: int = 0
     expires_at: int = 0
 

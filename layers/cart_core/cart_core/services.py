@@ -440,6 +440,7 @@ class CartService:
         assert location is not None
         now = self._clock()
         cart.modified_ms = int(now * 1000)
+        cart.total_minor = price(cart, location).total_minor
         lifetime = location.idle_ttl_seconds if cart.status is CartStatus.OPEN else self._retention_seconds
         cart.expires_at = int(now) + lifetime
 

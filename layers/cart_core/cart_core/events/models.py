@@ -87,6 +87,7 @@ def _event(cart: Cart, event_type: EventType, occurred_at_ms: int) -> CartEvent:
             item_count=sum(line.quantity for line in cart.lines),
             subtotal_minor=sum(line.unit_total_minor * line.quantity for line in cart.lines),
             adjustment_total_minor=sum(a.amount_minor for a in cart.adjustments),
+            total_minor=cart.total_minor,
         ),
         reason=cart.reason,
         order_no=cart.order_no,
