@@ -82,6 +82,8 @@ def _handler_calls(api, dynamo_calls, method, path, body=None):
 def test_call_budget_per_endpoint(api, dynamo_calls) -> None:
     import json
 
+    for _ in range(2):  # some history, so that /history has pages to read
+        api.blaze("POST", f"/submitCart/{prepare(api)['id']}?cuid=alice")
     cart = prepare(api)
     cart_id, line = cart["id"], cart["cart"]["items"][0]["id"]
     reads = {

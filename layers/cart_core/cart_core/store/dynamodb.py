@@ -92,8 +92,9 @@ class DynamoStore:
         return snapshot
 
     def consumer_history(self, tenant_id: str, consumer_id: str, start: int, limit: int) -> tuple[list[Cart], int]:
-        """Newest first. Two queries: a count, then the page (Limit start+limit, sliced)."""
-        query = {
+        """Newest first, with the total. One Query: a COUNT would read (and bill) the same items, so
+        reading them once and slicing is cheaper; only a history over 1 MB takes further pages."""
+        query: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": HISTORY_INDEX,
             "KeyConditionExpression": "gsi1pk = :pk",
@@ -102,17 +103,21 @@ class DynamoStore:
                 ":pk": {"S": keys.consumer_history_pk(tenant_id, consumer_id)},
                 ":now": {"N": str(_now())},
             },
+            "ScanIndexForward": False,
         }
-        total = self.client.query(**query, Select="COUNT")["Count"]
-        if limit == 0 or start >= total:
-            return [], total
-        items = self.client.query(**query, ScanIndexForward=False, Limit=start + limit)["Items"]
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self.client.query(**query)
+            items += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                break
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         carts = []
         for item in items[start : start + limit]:
             cart = Cart.model_validate_json(item["doc"]["S"])
             cart.version = int(item["version"]["N"])
             carts.append(cart)
-        return carts, total
+        return carts, len(items)
 
     def get_credential(self, credential_hash: str) -> dict[str, Any] | None:
         return self._get_doc(keys.credential_pk(credential_hash), keys.CREDENTIAL_SK)
