@@ -30,6 +30,7 @@ class Snapshot:
     location: Location | None = None
     products: dict[str, Product] = field(default_factory=dict)
     discounts: dict[str, DiscountCode] = field(default_factory=dict)
+    pointer_cart_id: str | None = None  # the cart an asked-for active pointer names
 
 
 @dataclass(slots=True)
@@ -54,6 +55,7 @@ class CartStore(Protocol):
         cart_id: str | None = None,
         product_ids: frozenset[str] = frozenset(),
         discount_codes: frozenset[str] = frozenset(),
+        pointer: PointerKey | None = None,
     ) -> Snapshot: ...
 
     def commit(self, commit: Commit) -> None: ...

@@ -387,7 +387,7 @@ class CartService:
 
     def _assign_consumer_once(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
         pointer = PointerKey(caller.tenant_id, caller.location_id, "consumer", consumer_id)
-        snapshot = self._store.load(caller.tenant_id, caller.location_id, cart_id)
+        snapshot = self._store.load(caller.tenant_id, caller.location_id, cart_id, pointer=pointer)
         guest = self._require_cart(snapshot, cart_id)
         if guest.consumer_id == consumer_id:
             return self._priced(guest, snapshot)  # a retry: already done
@@ -396,7 +396,7 @@ class CartService:
         guest.require_editable()
         guest_version = guest.version
         commit = Commit()
-        previous_id = self._store.read_pointer(pointer)
+        previous_id = snapshot.pointer_cart_id
         previous = self._store.load(caller.tenant_id, caller.location_id, previous_id).cart if previous_id else None
         if previous is not None and previous.status is CartStatus.OPEN and previous.cart_id != guest.cart_id:
             previous_version = previous.version

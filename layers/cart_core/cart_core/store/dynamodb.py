@@ -50,8 +50,11 @@ class DynamoStore:
     # ----- reads -------------------------------------------------------------------------
 
     def read_pointer(self, key: PointerKey) -> str | None:
-        pk = keys.active_pointer_pk(key.tenant_id, key.location_id, key.kind, key.value)
-        return self._get_attr(pk, keys.POINTER_SK, "cart_id")
+        return self._get_attr(self._pointer_pk(key), keys.POINTER_SK, "cart_id")
+
+    @staticmethod
+    def _pointer_pk(key: PointerKey) -> str:
+        return keys.active_pointer_pk(key.tenant_id, key.location_id, key.kind, key.value)
 
     def read_public_pointer(self, tenant_id: str, public_key: str) -> str | None:
         return self._get_attr(keys.public_pointer_pk(tenant_id, public_key), keys.POINTER_SK, "cart_id")
@@ -63,8 +66,11 @@ class DynamoStore:
         cart_id: str | None = None,
         product_ids: frozenset[str] = frozenset(),
         discount_codes: frozenset[str] = frozenset(),
+        pointer: PointerKey | None = None,
     ) -> Snapshot:
         wanted = [(keys.tenant_pk(tenant_id), keys.location_sk(location_id))]
+        if pointer is not None:
+            wanted.append((self._pointer_pk(pointer), keys.POINTER_SK))
         if cart_id:
             wanted.append((keys.cart_pk(tenant_id, cart_id), keys.CART_SK))
         wanted += [(keys.tenant_pk(tenant_id), keys.product_sk(p)) for p in sorted(product_ids)]
@@ -74,8 +80,11 @@ class DynamoStore:
         for item in self._batch_get(wanted):
             if _live(item, now) is None:
                 continue
-            doc = json.loads(item["doc"]["S"])
             sk = item["sk"]["S"]
+            if sk == keys.POINTER_SK:
+                snapshot.pointer_cart_id = item["cart_id"]["S"]
+                continue
+            doc = json.loads(item["doc"]["S"])
             if sk == keys.CART_SK:
                 cart = Cart.model_validate(doc)
                 if cart.tenant_id == tenant_id and cart.location_id == location_id:
