@@ -54,7 +54,6 @@ def edits_from(body: ConsumerCartIn | None) -> CartEdits:
         edits["requested_time_ms"] = requested
     for wire_name, core_name in (
         ("memo", "notes"), ("additionalNotes", "additional_notes"), ("orderTags", "order_tags"),
-        ("sessionId", "session_id"), ("externalId", "external_id"), ("transactionId", "transaction_id"),
     ):  # fmt: skip
         if wire_name in sent and getattr(body, wire_name) is not None:
             edits[core_name] = getattr(body, wire_name)

@@ -125,7 +125,7 @@ def finalize_all_items(body: OptionalCart = None, cuid: Cuid = None) -> dict[str
 
 @router.get("/<consumerCartId>")
 def get_cart(consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(cart_service().get_cart(_caller(), consumerCartId, _required_cuid(cuid)))
+    return consumer_cart(cart_service().get_cart(_caller(), consumerCartId, _required_cuid(cuid), consumer_scoped=True))
 
 
 @router.post("/<consumerCartId>/setConsumerUser/<consumerUserId>")
@@ -134,7 +134,7 @@ def set_consumer_user(consumerCartId: str, consumerUserId: str) -> dict[str, Any
 
 
 @router.post("/<consumerCartId>/payments")
-def add_payments(consumerCartId: str, body: PaymentsIn) -> dict[str, Any]:
+def add_payments(consumerCartId: str, body: PaymentsIn, cuid: Cuid = None) -> dict[str, Any]:
     priced = cart_service().record_payment(
         _caller(),
         consumerCartId,
@@ -142,5 +142,6 @@ def add_payments(consumerCartId: str, body: PaymentsIn) -> dict[str, Any]:
         amount=body.paymentReceived,
         order_tags=body.orderTags or (),
         card_token=body.chargeId,
+        consumer_id=_cuid(cuid),
     )
     return consumer_cart(priced)

@@ -25,6 +25,11 @@ def _whole(value: Decimal) -> Decimal:
 
 
 Quantity = Annotated[Decimal, Field(gt=0, le=MAX_QUANTITY), AfterValidator(_whole)]
+# Bounds keep a cart well inside DynamoDB's 400 KB item limit.
+Id = Annotated[str, Field(min_length=1, max_length=128)]
+ShortText = Annotated[str, Field(max_length=256)]
+Note = Annotated[str, Field(max_length=2000)]
+Tags = Annotated[list[ShortText], Field(max_length=50)]
 
 
 class _Wire(BaseModel):
@@ -33,40 +38,40 @@ class _Wire(BaseModel):
 
 
 class AddressIn(_Wire):
-    address: str | None = None
-    city: str | None = None
-    state: str | None = None
-    zipCode: str | None = None
-    country: str | None = None
+    address: ShortText | None = None
+    city: ShortText | None = None
+    state: ShortText | None = None
+    zipCode: ShortText | None = None
+    country: ShortText | None = None
 
 
 class OrderItemIn(_Wire):
-    id: str | None = None
-    orderItemId: str | None = None
-    productId: str = Field(min_length=1)
+    id: Id | None = None
+    orderItemId: Id | None = None
+    productId: Id
     quantity: Quantity
-    remarks: str | None = None
+    remarks: Note | None = None
 
 
 class CartIn(_Wire):
     items: list[OrderItemIn] | None = Field(default=None, max_length=MAX_LINES)
-    promoCode: str | None = None
+    promoCode: ShortText | None = None
     paymentOption: PaymentOption | None = None
 
 
 class ConsumerCartIn(_Wire):
-    id: str | None = None
+    id: Id | None = None
     cart: CartIn | None = None
     pickupType: PickupType | None = None
     deliveryAddress: AddressIn | None = None
     deliveryDate: int | None = None
     pickUpDate: int | None = None
-    memo: str | None = None
-    additionalNotes: str | None = None
-    orderTags: list[str] | None = None
-    sessionId: str | None = None
-    externalId: str | None = None
-    transactionId: str | None = None
+    memo: Note | None = None
+    additionalNotes: Note | None = None
+    orderTags: Tags | None = None
+    sessionId: Id | None = None
+    externalId: Id | None = None
+    transactionId: Id | None = None
     # Accepted so that a cart read from us can be sent back unchanged; the server owns these.
     cartStatus: CartStatus | None = None
     transactionSource: TransactionSource | None = None
@@ -74,14 +79,14 @@ class ConsumerCartIn(_Wire):
 
 
 class FindCostIn(_Wire):
-    productId: str = Field(min_length=1)
+    productId: Id
     quantity: Quantity = Decimal(1)
 
 
 class PaymentsIn(_Wire):
     paymentOption: PaymentOption | None = None
     paymentReceived: Decimal = Field(ge=0, le=10_000_000)
-    orderTags: list[str] | None = None
+    orderTags: Tags | None = None
     # A card token (e.g. tok_visa) to authorize once the store validates the cart; our extension,
     # named after ConsumerCart.chargeId.
     chargeId: str | None = Field(default=None, max_length=128)

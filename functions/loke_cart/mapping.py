@@ -14,7 +14,7 @@ from cart_core.tenancy import Location
 from loke_cart.wire import AdjustmentIn
 
 _STATUS = {
-    CartStatus.OPEN: "PENDING",
+    CartStatus.OPEN: "PENDING",  # never shown: the POS sees carts from submission on
     CartStatus.SUBMITTED: "PENDING",
     CartStatus.VALIDATED: "VALID",
     CartStatus.PAID: "VALID",

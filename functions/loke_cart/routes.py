@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -10,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from cart_core.errors import NotFound
 from cart_core.runtime import cart_service, subscription_service
-from cart_core.tenancy import Caller
+from cart_core.tenancy import ID_PATTERN, Caller
 from cart_core.webhooks import WebhookSubscription
 from loke_cart.mapping import adjustments_from, loke_cart
 from loke_cart.wire import CartValidationPayload, WebhookSubscriptionIn
@@ -29,7 +30,10 @@ def _organization(organization_id: str) -> str:
 
 
 def _caller(organization_id: str, location_id: str) -> Caller:
-    return Caller(tenant_id=_organization(organization_id), location_id=location_id)
+    tenant_id = _organization(organization_id)
+    if not re.fullmatch(ID_PATTERN, location_id):
+        raise NotFound(f"Location {location_id} not found")
+    return Caller(tenant_id=tenant_id, location_id=location_id)
 
 
 def _no_content() -> Response[None]:
@@ -38,7 +42,10 @@ def _no_content() -> Response[None]:
 
 @router.get(CART)
 def get_cart(organizationId: str, locationId: str, cartId: str) -> dict[str, Any]:
-    return loke_cart(cart_service().get_cart(_caller(organizationId, locationId), cartId))
+    priced = cart_service().get_cart(_caller(organizationId, locationId), cartId)
+    if priced.cart.submitted_ms is None:  # still being edited by the consumer: not the POS's yet
+        raise NotFound(f"Cart {cartId} not found")
+    return loke_cart(priced)
 
 
 @router.put(f"{CART}/valid")

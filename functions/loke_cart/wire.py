@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 
@@ -14,6 +16,7 @@ class AdjustmentIn(BaseModel):
 
 
 class CartValidationPayload(BaseModel):
+    # Negative totals are refused by the core; these bounds only keep the payload sane.
     model_config = ConfigDict(extra="ignore")
     adjustments: list[AdjustmentIn] = Field(default_factory=list, max_length=100)
 
@@ -22,4 +25,4 @@ class WebhookSubscriptionIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     url: HttpUrl
     secret: str = Field(min_length=1, max_length=512)
-    events: list[str] = Field(min_length=1, max_length=20)
+    events: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=20)

@@ -34,7 +34,9 @@ def test_full_consumer_flow(demo) -> None:
     ).json()  # fmt: skip
     assert updated["pickupType"] == "Pickup" and updated["cart"]["subTotal"] == 60
     demo("POST", "/items/finalize", params={"cuid": cuid}, json={"id": cart_id})
-    paid = demo("POST", f"/{cart_id}/payments", json={"paymentOption": "Cash", "paymentReceived": 100}).json()
+    paid = demo(
+        "POST", f"/{cart_id}/payments", params={"cuid": cuid}, json={"paymentOption": "Cash", "paymentReceived": 100}
+    ).json()
     assert paid["cart"]["changeDue"] == round(100 - paid["cart"]["total"], 2)
     submitted = demo("POST", f"/submitCart/{cart_id}", params={"cuid": cuid}, json={})
     assert submitted.status_code == 200

@@ -48,7 +48,7 @@ def place(demo, cuid: str, **payment) -> str:
         json={"cart": {"items": [{"productId": "demo-flower", "quantity": 2}]}},
     ).json()["id"]
     if payment:
-        demo("POST", f"/{cart_id}/payments", json=payment)
+        demo("POST", f"/{cart_id}/payments", params={"cuid": cuid}, json=payment)
     assert demo("POST", f"/submitCart/{cart_id}", params={"cuid": cuid}).status_code == 200
     return cart_id
 

@@ -44,5 +44,6 @@ def test_a_new_store_is_provisioned_and_served(aws, capsys) -> None:
         and cart["cart"]["total"] == 4.4
         and cart["cart"]["taxResult"]["totalFedTax"] == 0.4
     )
+    api.request("POST", f"/api/v1/partner/store/cart/submitCart/{cart['id']}?cuid=u1", blaze)
     loke = api.request("GET", f"/organizations/shop9/locations/north/cart/{cart['id']}", pos)
     assert loke.status == 200 and loke.json()["total"] == 440

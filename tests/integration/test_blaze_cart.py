@@ -148,7 +148,6 @@ def test_finalized_flag_survives_an_update_that_keeps_the_line(api) -> None:
     api.blaze("POST", f"/item/{line}/finalize?cuid=alice", {"id": cart["id"]})
     body = {"cart": {"items": [{"id": line, "productId": "demo-flower", "quantity": 5}]}}
     updated = api.blaze("POST", f"/updateCart/{cart['id']}?cuid=alice", body).json()
-    assert updated["cart"]["items"][0] | {} == updated["cart"]["items"][0]
     assert updated["cart"]["items"][0]["finalized"] is True and updated["cart"]["items"][0]["quantity"] == 5
 
 
@@ -176,12 +175,14 @@ def test_guest_cart_becomes_the_consumers_and_absorbs_their_open_cart(api) -> No
 def test_payments_record_cash_and_change(api) -> None:
     cart = prepare(api)  # total 27.06
     paid = api.blaze(
-        "POST", f"/{cart['id']}/payments", {"paymentOption": "Cash", "paymentReceived": 30, "orderTags": ["curbside"]}
+        "POST",
+        f"/{cart['id']}/payments?cuid=alice",
+        {"paymentOption": "Cash", "paymentReceived": 30, "orderTags": ["curbside"]},
     ).json()
     assert paid["cart"]["cashReceived"] == 30 and paid["cart"]["paymentOption"] == "Cash"
     assert paid["cart"]["changeDue"] == 2.94 and paid["cart"]["balanceDue"] == 0
     assert paid["orderTags"] == ["curbside"]
-    assert api.blaze("POST", f"/{cart['id']}/payments", {"paymentReceived": 1.001}).status == 400
+    assert api.blaze("POST", f"/{cart['id']}/payments?cuid=alice", {"paymentReceived": 1.001}).status == 400
 
 
 def test_history_lists_submitted_orders_newest_first(api) -> None:
@@ -237,3 +238,78 @@ def test_partner_key_may_come_as_partner_key(api) -> None:
         {"Authorization": DEMO["Authorization"]},
     )
     assert as_header.status == 200 and as_query.status == 200
+
+
+def test_a_guest_key_in_a_consumers_body_does_not_block_their_order(api) -> None:
+    # Given a guest cart on session s1, and alice preparing her own cart with the same sessionId
+    api.blaze("POST", "/prepare", {"sessionId": "s1", **FLOWER_2})
+    alice = api.blaze("POST", "/prepare?cuid=alice", {"sessionId": "s1", **FLOWER_2}).json()
+    # Then alice can still submit, and the guest still has their cart
+    assert api.blaze("POST", f"/submitCart/{alice['id']}?cuid=alice").status == 200
+    assert api.blaze("GET", "/active?sessionId=s1").json()["id"] != alice["id"]
+
+
+def test_a_consumers_cart_needs_their_cuid_for_every_change(api) -> None:
+    cart = prepare(api)
+    line = cart["cart"]["items"][0]["id"]
+    for method, path, body in (
+        ("POST", f"/updateCart/{cart['id']}", FLOWER_2),
+        ("POST", f"/submitCart/{cart['id']}", None),
+        ("POST", f"/{cart['id']}/payments", {"paymentReceived": 1}),
+        ("POST", f"/item/{line}/finalize", {"id": cart["id"]}),
+    ):
+        assert api.blaze(method, path, body).status == 401, path
+        assert api.blaze(method, path + "?cuid=mallory", body).status == 404, path
+    assert api.blaze("GET", f"/{cart['id']}?cuid=alice").json()["modified"] == cart["modified"]
+
+
+def test_a_line_id_sent_twice_names_one_line(api) -> None:
+    cart = prepare(api)
+    line = cart["cart"]["items"][0]["id"]
+    items = [
+        {"id": line, "productId": "demo-flower", "quantity": 1},
+        {"id": line, "productId": "demo-flower", "quantity": 5},
+    ]
+    updated = api.blaze("POST", f"/updateCart/{cart['id']}?cuid=alice", {"cart": {"items": items}}).json()
+    ids = [i["id"] for i in updated["cart"]["items"]]
+    assert ids[0] == line and ids[1] != line
+    assert [i["cost"] for i in updated["cart"]["items"]] == [12.5, 62.5]
+
+
+def test_merging_past_the_quantity_limit_is_refused_and_changes_nothing(api) -> None:
+    alice = prepare(api, {"cart": {"items": [{"productId": "demo-flower", "quantity": 6000}]}})
+    guest = api.blaze(
+        "POST", "/prepare", {"sessionId": "s2", "cart": {"items": [{"productId": "demo-flower", "quantity": 6000}]}}
+    )
+    response = api.blaze("POST", f"/{guest.json()['id']}/setConsumerUser/alice")
+    assert response.status == 400 and "10000" in response.json()["message"]
+    assert api.blaze("GET", "/active?cuid=alice").json()["modified"] == alice["modified"]
+
+
+def test_a_merged_away_cart_cannot_be_submitted(api) -> None:
+    alice = prepare(api)
+    guest = api.blaze("POST", "/prepare", {"sessionId": "s3", **FLOWER_2}).json()
+    api.blaze("POST", f"/{guest['id']}/setConsumerUser/alice")
+    response = api.blaze("POST", f"/submitCart/{alice['id']}?cuid=alice")
+    assert response.status == 409 and "canceled" in response.json()["message"]
+
+
+def test_overlong_text_is_a_bad_request(api) -> None:
+    cart = prepare(api)
+    response = api.blaze("POST", f"/updateCart/{cart['id']}?cuid=alice", {"memo": "x" * 500_000})
+    assert response.status == 400 and "memo" in response.json()["message"]
+
+
+def test_history_is_per_shop(api, store) -> None:
+    from cart_core import admin
+    from local.fixture import RATES
+
+    admin.create_location(store, tenant_id="demo", location_id="north", name="North", tax_rates=RATES[:1])
+    north = admin.create_blaze_keys(store, "demo", "north", "north-partner", "north-developer")
+    api.blaze("POST", f"/submitCart/{prepare(api)['id']}?cuid=alice")
+    north_cart = api.request("POST", "/api/v1/partner/store/cart/prepare?cuid=alice", north, FLOWER_2).json()
+    api.request("POST", f"/api/v1/partner/store/cart/submitCart/{north_cart['id']}?cuid=alice", north)
+    main_history = api.blaze("GET", "/history?cuid=alice").json()
+    north_history = api.request("GET", "/api/v1/partner/store/cart/history?cuid=alice", north).json()
+    assert main_history["total"] == 1 and north_history["total"] == 1
+    assert north_history["values"][0]["id"] == north_cart["id"] and north_history["values"][0]["cart"]["tax"] == 1.56

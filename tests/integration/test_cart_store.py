@@ -102,7 +102,7 @@ def test_call_budget_per_endpoint(api, dynamo_calls) -> None:
     mutations = [
         ("POST", f"/item/{line}/finalize?cuid=alice", {"id": cart_id}),
         ("POST", f"/updateCart/{cart_id}?cuid=alice", {"cart": {"items": [{"productId": "demo-vape", "quantity": 1}]}}),
-        ("POST", f"/{cart_id}/payments", {"paymentReceived": 5}),
+        ("POST", f"/{cart_id}/payments?cuid=alice", {"paymentReceived": 5}),
         ("POST", f"/submitCart/{cart_id}?cuid=alice", None),
     ]
     for method, path, body in mutations:

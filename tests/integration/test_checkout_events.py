@@ -62,7 +62,7 @@ def subscribe(api, url: str, secret: str = "s3cret") -> None:
 def submitted_cart(api, cuid: str = "alice", body: dict | None = None) -> str:
     cart_id = prepare(api, cuid=cuid)["id"]
     if body:
-        assert api.blaze("POST", f"/{cart_id}/payments", body).status == 200
+        assert api.blaze("POST", f"/{cart_id}/payments?cuid={cuid}", body).status == 200
     assert api.blaze("POST", f"/submitCart/{cart_id}?cuid={cuid}").status == 200
     return cart_id
 
@@ -337,3 +337,29 @@ def test_redelivering_any_event_changes_nothing(api, receiver, path: str, expect
     # Then the cart is exactly as it was and the POS heard of it once
     assert api.blaze("GET", f"/{cart_id}?cuid=alice").json() == settled
     assert len(receiver.received) == 1
+
+
+def test_once_validated_the_payment_and_the_order_are_the_stores(api, receiver) -> None:
+    subscribe(api, receiver.url)
+    cart_id = submitted_cart(api)
+    api.drain()
+    assert api.loke("PUT", f"{CART}/{cart_id}/valid").status == 204
+    # Before the payment worker runs, neither the payment nor a consumer cancel can cut in
+    assert api.blaze("POST", f"/{cart_id}/payments?cuid=alice", {"paymentReceived": 1}).status == 409
+    assert api.blaze("DELETE", f"/cancelCart/{cart_id}?cuid=alice").status == 409
+    api.drain()
+    assert api.blaze("GET", f"/{cart_id}?cuid=alice").json()["prepaid"] is True
+
+
+def test_adjustments_cannot_make_a_total_negative(api, receiver) -> None:
+    subscribe(api, receiver.url)
+    cart_id = submitted_cart(api)
+    huge = {"adjustments": [{"id": "X", "label": "Everything free and more", "amount": -1_000_000}]}
+    response = api.loke("PUT", f"{CART}/{cart_id}/valid", huge)
+    assert response.status == 400 and "negative" in response.json()["message"]
+    assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "PENDING"
+
+
+def test_the_pos_never_sees_a_cart_still_being_edited(api) -> None:
+    cart_id = prepare(api)["id"]
+    assert api.loke("GET", f"{CART}/{cart_id}").status == 404

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from cart_core.cart import (
     MAX_LINES,
+    MAX_QUANTITY,
     Address,
     Adjustment,
     AppliedDiscount,
@@ -26,8 +27,8 @@ from cart_core.cart import (
     Payment,
     now_ms,
 )
-from cart_core.errors import ConcurrentModification, Conflict, InvalidRequest, NotFound
-from cart_core.lifecycle import TERMINAL, CartStatus
+from cart_core.errors import ConcurrentModification, Conflict, InvalidRequest, NotFound, Unauthorized
+from cart_core.lifecycle import CartStatus
 from cart_core.money import from_decimal
 from cart_core.payments import provider_for
 from cart_core.ports import CartStore, Commit, PointerKey, Snapshot, VersionConflict
@@ -72,9 +73,6 @@ class CartEdits(BaseModel):
     order_tags: list[str] | None = None
     notes: str | None = None
     additional_notes: str | None = None
-    session_id: str | None = None
-    external_id: str | None = None
-    transaction_id: str | None = None
 
     def product_ids(self) -> frozenset[str]:
         return frozenset(line.product_id for line in self.lines or ())
@@ -102,9 +100,11 @@ class CartService:
         """The identity's open cart, created empty if it has none."""
         return self._retrying(lambda: self._active_cart_once(caller, identity, CartEdits()))
 
-    def get_cart(self, caller: Caller, cart_id: str, consumer_id: str | None = None) -> PricedCart:
+    def get_cart(
+        self, caller: Caller, cart_id: str, consumer_id: str | None = None, consumer_scoped: bool = False
+    ) -> PricedCart:
         snapshot = self._store.load(caller.tenant_id, caller.location_id, cart_id)
-        cart = self._require_cart(snapshot, cart_id, consumer_id)
+        cart = self._require_cart(snapshot, cart_id, consumer_id, consumer_scoped)
         return self._priced(cart, snapshot)
 
     def cart_by_public_key(self, caller: Caller, public_key: str) -> PricedCart:
@@ -116,7 +116,7 @@ class CartService:
     def consumer_history(
         self, caller: Caller, consumer_id: str, start: int, limit: int
     ) -> tuple[list[PricedCart], int]:
-        carts, total = self._store.consumer_history(caller.tenant_id, consumer_id, start, limit)
+        carts, total = self._store.consumer_history(caller.tenant_id, caller.location_id, consumer_id, start, limit)
         location = self._store.load(caller.tenant_id, caller.location_id).location
         if location is None:
             raise NotFound(f"Unknown location {caller.location_id}")
@@ -141,11 +141,13 @@ class CartService:
             cart.require_editable()
             self._apply(cart, edits, snapshot)
 
-        return self._mutate(caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes())
+        return self._mutate(caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), True)
 
     def submit(self, caller: Caller, cart_id: str, edits: CartEdits, consumer_id: str | None = None) -> PricedCart:
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
             if cart.status is not CartStatus.OPEN:
+                if cart.submitted_ms is None:  # closed without ever being submitted (merged, expired)
+                    raise Conflict(f"Cart {cart.cart_id} is {cart.status.value} and cannot be submitted")
                 return False  # submitted already: a retry must not place a second order
             self._apply(cart, edits, snapshot)
             if not cart.lines:
@@ -156,7 +158,7 @@ class CartService:
             commit.release_pointers.extend((key, cart.cart_id) for key in _pointer_keys(cart))
             return True
 
-        return self._mutate(caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes())
+        return self._mutate(caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), True)
 
     def cancel_by_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
@@ -164,11 +166,14 @@ class CartService:
                 raise InvalidRequest("Only submitted orders can be canceled; this cart has not been submitted")
             if cart.status is CartStatus.CANCELED and cart.canceled_by == "consumer":
                 return False
+            if cart.status is not CartStatus.SUBMITTED:
+                # Once the store has answered, payment may be under way: the store cancels, not the consumer.
+                raise Conflict(f"Order {cart.cart_id} is {cart.status.value}; the store must cancel it")
             cart.transition(CartStatus.CANCELED, now_ms())
             cart.canceled_by = "consumer"
             return True
 
-        return self._mutate(caller, cart_id, change, consumer_id)
+        return self._mutate(caller, cart_id, change, consumer_id, consumer_scoped=True)
 
     def set_finalized(
         self, caller: Caller, cart_id: str, line_id: str | None, finalized: bool, consumer_id: str | None = None
@@ -184,7 +189,7 @@ class CartService:
                 assert line is not None
                 line.finalized = finalized
 
-        return self._mutate(caller, cart_id, change, consumer_id)
+        return self._mutate(caller, cart_id, change, consumer_id, consumer_scoped=True)
 
     def resolve_cart_id(self, caller: Caller, cart_id: str | None, identity: CartIdentity) -> str:
         """The cart a request names, or else the identity's open cart."""
@@ -204,6 +209,7 @@ class CartService:
         amount: Decimal,
         order_tags: Iterable[str] = (),
         card_token: str | None = None,
+        consumer_id: str | None = None,
     ) -> PricedCart:
         """Record what the consumer hands over (``amount`` in currency units, exact).
 
@@ -211,14 +217,15 @@ class CartService:
         """
 
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> None:
-            if cart.status in TERMINAL:
-                raise InvalidRequest(f"Cart {cart.cart_id} is {cart.status.value}; it takes no payments")
+            if cart.status not in (CartStatus.OPEN, CartStatus.SUBMITTED):
+                # From validation on, the payment worker owns the payment; changing it could charge twice.
+                raise Conflict(f"Cart {cart.cart_id} is {cart.status.value}; its payment can no longer change")
             cart.payments = [
                 Payment(method=method, amount_minor=from_decimal(amount, cart.currency), reference=card_token)
             ]
             cart.order_tags = list(dict.fromkeys([*cart.order_tags, *order_tags]))
 
-        return self._mutate(caller, cart_id, change)
+        return self._mutate(caller, cart_id, change, consumer_id, consumer_scoped=True)
 
     def assign_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
         """A guest cart becomes the consumer's open cart; their previous open cart is merged in."""
@@ -232,6 +239,9 @@ class CartService:
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> None:
             _require_pending(cart)
             cart.adjustments = list(adjustments)
+            assert snapshot.location is not None
+            if price(cart, snapshot.location).total_minor < 0:
+                raise InvalidRequest("The adjustments would make the cart's total negative")
             cart.transition(CartStatus.VALIDATED, now_ms())
 
         return self._mutate(caller, cart_id, change)
@@ -302,7 +312,9 @@ class CartService:
             token = recorded.reference if recorded else None
             provider = provider_for(token)
             # The processor dedupes on the key, so a retry after a lost write cannot charge twice.
-            result = provider.authorize(total, cart.currency, token, idempotency_key=f"{cart.cart_id}.{cart.version}")
+            # One key per checkout: a retry after a lost race asks the processor for the same charge.
+            key = f"{cart.cart_id}.{cart.validated_ms}"
+            result = provider.authorize(total, cart.currency, token, idempotency_key=key)
             payment = Payment(
                 method=recorded.method if recorded else "PayAtPickup",
                 # A card is charged the total; cash is what the consumer hands over.
@@ -340,10 +352,11 @@ class CartService:
         consumer_id: str | None = None,
         product_ids: frozenset[str] = frozenset(),
         codes: frozenset[str] = frozenset(),
+        consumer_scoped: bool = False,
     ) -> PricedCart:
         def once() -> PricedCart:
             snapshot = self._store.load(caller.tenant_id, caller.location_id, cart_id, product_ids, codes)
-            cart = self._require_cart(snapshot, cart_id, consumer_id)
+            cart = self._require_cart(snapshot, cart_id, consumer_id, consumer_scoped)
             version = cart.version
             commit = Commit()
             if change(cart, snapshot, commit) is False:
@@ -430,7 +443,6 @@ class CartService:
                 cart.discounts.append(AppliedDiscount(code=found.code, kind=found.kind, value=found.value))
         for name in (
             "fulfillment", "delivery_address", "requested_time_ms", "order_tags", "notes", "additional_notes",
-            "session_id", "external_id", "transaction_id",
         ):  # fmt: skip
             if name in fields and getattr(edits, name) is not None:
                 setattr(cart, name, getattr(edits, name))
@@ -449,11 +461,17 @@ class CartService:
             raise NotFound(f"Unknown location {caller.location_id}")
         return snapshot.location
 
-    def _require_cart(self, snapshot: Snapshot, cart_id: str, consumer_id: str | None = None) -> Cart:
+    def _require_cart(
+        self, snapshot: Snapshot, cart_id: str, consumer_id: str | None = None, consumer_scoped: bool = False
+    ) -> Cart:
+        """The snapshot's cart. ``consumer_scoped``: the request acts for ``consumer_id`` (None = a
+        guest), and a consumer's cart is theirs alone."""
         cart = snapshot.cart
-        if cart is None or (consumer_id is not None and cart.consumer_id != consumer_id):
+        if cart is None or snapshot.location is None:
             raise NotFound(f"Cart {cart_id} not found")
-        if snapshot.location is None:
+        if consumer_scoped and cart.consumer_id is not None and cart.consumer_id != consumer_id:
+            if consumer_id is None:
+                raise Unauthorized("This cart belongs to a consumer: send their cuid")
             raise NotFound(f"Cart {cart_id} not found")
         return cart
 
@@ -479,11 +497,13 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot) -> lis
     if len(edits) > MAX_LINES:
         raise InvalidRequest(f"A cart holds at most {MAX_LINES} lines")
     lines = []
+    kept: set[str] = set()
     for edit in edits:
         product = snapshot.products.get(edit.product_id)
         if product is None or not product.active:
             raise NotFound(f"Product {edit.product_id} not found")
-        existing = cart.line(edit.line_id) if edit.line_id else None
+        # A line id names one line: a second edit naming it becomes a new line.
+        existing = cart.line(edit.line_id) if edit.line_id and edit.line_id not in kept else None
         line = LineItem(
             product_id=product.product_id,
             title=product.name,
@@ -494,6 +514,7 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot) -> lis
         if existing is not None and existing.product_id == product.product_id:
             line.line_id = existing.line_id
             line.finalized = existing.finalized
+            kept.add(existing.line_id)
         lines.append(line)
     return lines
 
@@ -502,6 +523,11 @@ def _merge_lines(into: Cart, lines: list[LineItem]) -> None:
     by_product = {line.product_id: line for line in into.lines}
     for line in lines:
         if line.product_id in by_product:
-            by_product[line.product_id].quantity += line.quantity
+            merged = by_product[line.product_id]
+            if merged.quantity + line.quantity > MAX_QUANTITY:
+                raise InvalidRequest(
+                    f"Merging the carts would put more than {MAX_QUANTITY} of {merged.title} in one line"
+                )
+            merged.quantity += line.quantity
         else:
             into.lines.append(line.model_copy(deep=True))

@@ -11,6 +11,8 @@ DEFAULT_IDLE_TTL_SECONDS = 7 * 24 * 3600
 DEFAULT_VALIDATION_TIMEOUT_SECONDS = 10 * 60
 
 TaxKind = Literal["state", "city", "county", "federal"]
+# Tenant and location ids go into keys joined by "#", so they may not contain one.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
 class TaxRate(BaseModel):
@@ -23,8 +25,8 @@ class TaxRate(BaseModel):
 
 class Location(BaseModel):
     model_config = ConfigDict(frozen=True)
-    tenant_id: str
-    location_id: str
+    tenant_id: str = Field(pattern=ID_PATTERN)
+    location_id: str = Field(pattern=ID_PATTERN)
     name: str
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     tax_rates: tuple[TaxRate, ...] = ()
@@ -36,7 +38,7 @@ class Location(BaseModel):
 
 class Tenant(BaseModel):
     model_config = ConfigDict(frozen=True)
-    tenant_id: str
+    tenant_id: str = Field(pattern=ID_PATTERN)
     name: str
 
 
@@ -44,5 +46,5 @@ class Caller(BaseModel):
     """Who is calling, as resolved by the authorizer. Every core operation is scoped by it."""
 
     model_config = ConfigDict(frozen=True)
-    tenant_id: str
-    location_id: str
+    tenant_id: str = Field(pattern=ID_PATTERN)
+    location_id: str = Field(pattern=ID_PATTERN)

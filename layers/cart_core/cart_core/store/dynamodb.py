@@ -100,7 +100,9 @@ class DynamoStore:
                 snapshot.discounts[code.code.upper()] = code
         return snapshot
 
-    def consumer_history(self, tenant_id: str, consumer_id: str, start: int, limit: int) -> tuple[list[Cart], int]:
+    def consumer_history(
+        self, tenant_id: str, location_id: str, consumer_id: str, start: int, limit: int
+    ) -> tuple[list[Cart], int]:
         """Newest first, with the total. One Query: a COUNT would read (and bill) the same items, so
         reading them once and slicing is cheaper; only a history over 1 MB takes further pages."""
         query: dict[str, Any] = {
@@ -109,7 +111,7 @@ class DynamoStore:
             "KeyConditionExpression": "gsi1pk = :pk",
             "FilterExpression": "expires_at > :now",
             "ExpressionAttributeValues": {
-                ":pk": {"S": keys.consumer_history_pk(tenant_id, consumer_id)},
+                ":pk": {"S": keys.consumer_history_pk(tenant_id, location_id, consumer_id)},
                 ":now": {"N": str(_now())},
             },
             "ScanIndexForward": False,
@@ -124,6 +126,8 @@ class DynamoStore:
         carts = []
         for item in items[start : start + limit]:
             cart = Cart.model_validate_json(item["doc"]["S"])
+            if cart.tenant_id != tenant_id or cart.location_id != location_id:  # keys are built, never trusted
+                continue
             cart.version = int(item["version"]["N"])
             carts.append(cart)
         return carts, len(items)
@@ -252,7 +256,7 @@ class DynamoStore:
             "expires_at": {"N": str(cart.expires_at)},
         }
         if cart.consumer_id and cart.submitted_ms:
-            item["gsi1pk"] = {"S": keys.consumer_history_pk(cart.tenant_id, cart.consumer_id)}
+            item["gsi1pk"] = {"S": keys.consumer_history_pk(cart.tenant_id, cart.location_id, cart.consumer_id)}
             item["gsi1sk"] = {"S": f"{cart.submitted_ms:013d}#{cart.cart_id}"}
         put: dict[str, Any] = {"TableName": self.table_name, "Item": item}
         if version is None:

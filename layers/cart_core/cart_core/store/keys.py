@@ -42,8 +42,9 @@ def order_no_claim_pk(tenant_id: str, order_no: str) -> str:
     return f"ORDERNO#{tenant_id}#{order_no}"
 
 
-def consumer_history_pk(tenant_id: str, consumer_id: str) -> str:
-    return f"CONSUMER#{tenant_id}#{consumer_id}"
+def consumer_history_pk(tenant_id: str, location_id: str, consumer_id: str) -> str:
+    """A consumer's orders at one location (BLAZE shop): history is per shop."""
+    return f"CONSUMER#{tenant_id}#{location_id}#{consumer_id}"
 
 
 def credential_pk(credential_hash: str) -> str:
