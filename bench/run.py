@@ -245,7 +245,7 @@ def _set_consumer(h: Harness, size: CartSize, cuid: str) -> NextRequest:
 
 def _payments(h: Harness, size: CartSize, cuid: str) -> NextRequest:
     cart_id = h.prepare(size, cuid)["id"]
-    return _same(Request("POST", f"/{cart_id}/payments", {"paymentOption": "Cash", "paymentReceived": 500}))
+    return _same(Request("POST", f"/{cart_id}/payments?cuid={cuid}", {"paymentOption": "Cash", "paymentReceived": 500}))
 
 
 # Keyed by the template's method and path (relative to BLAZE).
