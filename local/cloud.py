@@ -115,7 +115,11 @@ class LocalCloud:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+            def __getattr__(self, name: str) -> Any:
+                # Every method reaches the gateway, which answers undeclared ones as API Gateway does.
+                if name.startswith("do_"):
+                    return self._serve
+                raise AttributeError(name)
 
             def log_message(self, format: str, *args: Any) -> None:
                 if os.environ.get("LOCAL_CLOUD_QUIET") != "1":

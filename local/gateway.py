@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import fnmatch
 import json
 import time
@@ -50,8 +51,12 @@ class Gateway:
             return None
         route, path_parameters = matched
         headers = dict(headers or {})
+        is_base64 = False
         if isinstance(body, bytes):
-            body = body.decode()
+            try:
+                body = body.decode()
+            except UnicodeDecodeError:  # API Gateway passes bytes that are not text as base64
+                body, is_base64 = base64.b64encode(body).decode(), True
         return route, {
             "resource": route.path,
             "path": path,
@@ -74,7 +79,7 @@ class Gateway:
                 "identity": {"sourceIp": "127.0.0.1", "userAgent": headers.get("User-Agent", "")},
             },
             "body": body or None,
-            "isBase64Encoded": False,
+            "isBase64Encoded": is_base64,
         }
 
     def handle(

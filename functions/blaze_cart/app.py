@@ -17,7 +17,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from blaze_cart.routes import router
-from cart_core.http import install_error_handlers
+from cart_core.http import install_error_handlers, refuse_non_json
 from cart_core.runtime import cart_service
 
 BASE_PATH = "/api/v1/partner/store/cart"
@@ -42,4 +42,4 @@ install_error_handlers(app, blaze_error)
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return refuse_non_json(event, blaze_error) or app.resolve(event, context)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from cart_core.http import install_error_handlers
+from cart_core.http import install_error_handlers, refuse_non_json
 from cart_core.runtime import cart_service
 from loke_cart.routes import router
 
@@ -32,4 +32,4 @@ install_error_handlers(app, loke_error)
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return refuse_non_json(event, loke_error) or app.resolve(event, context)

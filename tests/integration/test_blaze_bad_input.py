@@ -62,3 +62,34 @@ def test_unknown_route_is_404(api) -> None:
 def test_find_cost_rejects_bad_quantities(api) -> None:
     for quantity in (0, -1, 1.5, "x"):
         assert api.blaze("POST", "/product/findCost", {"productId": "demo-flower", "quantity": quantity}).status == 400
+
+
+@pytest.mark.parametrize(
+    ("content_type", "raw"),
+    [
+        ("multipart/form-data", "--x\r\n"),
+        ("application/x-www-form-urlencoded", "cart=1"),
+        ("text/plain", '{"cart": {}}'),
+    ],
+)
+def test_a_body_that_is_not_json_is_415(api, content_type: str, raw: str) -> None:
+    cart = prepare(api)
+    response = api.blaze(
+        "POST", f"/updateCart/{cart['id']}?cuid=alice", headers={"Content-Type": content_type}, raw=raw
+    )
+    assert response.status == 415 and response.json()["status"] == 415
+
+
+def test_a_body_that_is_not_utf8_is_400(api) -> None:
+    cart = prepare(api)
+    status, _, payload = api.gateway.handle(
+        "POST", f"/api/v1/partner/store/cart/updateCart/{cart['id']}?cuid=alice",
+        {"Content-Type": "application/json", "x-api-key": "demo-partner-key", "Authorization": "demo-developer-key"},
+        b"\x80\x99 not utf-8",
+    )  # fmt: skip
+    assert status == 400 and b"UTF-8" in payload
+
+
+def test_undeclared_methods_are_answered_by_the_gateway(api) -> None:
+    response = api.blaze("TRACE", "/active?cuid=alice")
+    assert response.status == 404 and response.json() == {"error": "Not Found", "message": "No such endpoint", "status": 404}

@@ -6,6 +6,8 @@ errors, request validation errors and unknown routes then all leave in that vend
 
 from __future__ import annotations
 
+import binascii
+import json
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -41,6 +43,24 @@ def describe(errors: list[dict[str, Any]]) -> str:
     return "Invalid request: " + "; ".join(parts)
 
 
+def refuse_non_json(event: dict[str, Any], body: ErrorBody) -> dict[str, Any] | None:
+    """415 for a body sent as anything but JSON. The faces speak JSON only, and Powertools would
+    otherwise try to parse forms and multipart (and fail with a 500 on a malformed one)."""
+    if not event.get("body"):
+        return None
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    content_type = (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+    if content_type == "application/json" or content_type.endswith("+json"):
+        return None
+    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    return {
+        "statusCode": status.value,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(body(status, f"Send the body as application/json, not {content_type}")),
+        "isBase64Encoded": False,
+    }
+
+
 def install_error_handlers(app: ApiGatewayResolver, body: ErrorBody) -> None:
     def respond(status: HTTPStatus, message: str) -> Response:
         return Response(
@@ -54,6 +74,14 @@ def install_error_handlers(app: ApiGatewayResolver, body: ErrorBody) -> None:
     @app.exception_handler(DomainError)
     def on_domain_error(error: DomainError) -> Response:
         return respond(status_of(error), error.message)
+
+    @app.exception_handler(UnicodeDecodeError)
+    def on_undecodable_body(error: UnicodeDecodeError) -> Response:
+        return respond(HTTPStatus.BAD_REQUEST, "The body is not UTF-8 JSON")
+
+    @app.exception_handler(binascii.Error)
+    def on_bad_base64(error: binascii.Error) -> Response:
+        return respond(HTTPStatus.BAD_REQUEST, "The body is not valid base64")
 
     @app.not_found
     def on_unknown_route(error: Exception) -> Response:
