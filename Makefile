@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 3000
 export PYTHONPATH := $(CURDIR):$(CURDIR)/functions:$(CURDIR)/layers/cart_core
 
-.PHONY: install local test test-fast lint invoke bench admin build deploy clean
+.PHONY: install local test lint invoke bench fuzz admin build deploy clean
 
 $(VENV)/.installed: requirements-dev.txt layers/cart_core/requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -36,6 +36,15 @@ invoke: install
 bench: install
 	$(BIN)/python -m bench.run
 
+## Fuzz both faces with schemathesis over HTTP (FUZZ_EXAMPLES=30): no request may get a 5xx.
+$(VENV)-fuzz/.installed:
+	$(PYTHON) -m venv $(VENV)-fuzz
+	$(VENV)-fuzz/bin/python -m pip install -q schemathesis
+	@touch $@
+
+fuzz: install $(VENV)-fuzz/.installed
+	$(BIN)/python -m local.fuzz $(VENV)-fuzz/bin/schemathesis
+
 ## make admin ARGS='--table T --endpoint-url URL tenant demo "Demo"'
 admin: install
 	$(BIN)/python -m cart_core.admin $(ARGS)
@@ -53,4 +62,4 @@ deploy: build
 	$(VENV)-sam/bin/sam deploy --config-env $(or $(ENV),dev)
 
 clean:
-	rm -rf $(VENV) $(VENV)-sam .aws-sam .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) $(VENV)-sam $(VENV)-fuzz .aws-sam .schemathesis .pytest_cache .hypothesis .ruff_cache

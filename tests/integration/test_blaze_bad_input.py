@@ -92,4 +92,8 @@ def test_a_body_that_is_not_utf8_is_400(api) -> None:
 
 def test_undeclared_methods_are_answered_by_the_gateway(api) -> None:
     response = api.blaze("TRACE", "/active?cuid=alice")
-    assert response.status == 404 and response.json() == {"error": "Not Found", "message": "No such endpoint", "status": 404}
+    assert response.status == 404 and response.json() == {
+        "error": "Not Found",
+        "message": "No such endpoint",
+        "status": 404,
+    }
