@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import fnmatch
 import json
+import re
 import time
 import traceback
 import uuid
@@ -27,11 +28,11 @@ class Gateway:
         authorizer = template.authorizer()
         self.authorizer_function, self.authorizer_spec = authorizer if authorizer else (None, {})
 
-    def gateway_response(self, kind: str, default_status: int) -> tuple[int, dict[str, str], bytes]:
+    def gateway_response(self, kind: str, default_status: int, path: str = "") -> tuple[int, dict[str, str], bytes]:
         spec = self.responses.get(kind, {})
         status = int(spec.get("StatusCode", default_status))
-        body = spec.get("ResponseTemplates", {}).get("application/json", json.dumps({"message": kind.title()}))
-        return status, {"Content-Type": "application/json"}, body.encode()
+        template = spec.get("ResponseTemplates", {}).get("application/json", json.dumps({"message": kind.title()}))
+        return status, {"Content-Type": "application/json"}, _render(template, f"/{self.stage}{path}").encode()
 
     def match(self, method: str, path: str) -> tuple[ApiRoute, dict[str, str]] | None:
         for route, pattern in self._patterns:
@@ -87,7 +88,7 @@ class Gateway:
     ) -> tuple[int, dict[str, str], bytes]:
         built = self.proxy_event(method, raw_path, headers, body)
         if built is None:
-            return self.gateway_response("MISSING_AUTHENTICATION_TOKEN", 403)
+            return self.gateway_response("MISSING_AUTHENTICATION_TOKEN", 403, urlsplit(raw_path).path)
         route, event = built
         if route.authorized and self.authorizer_function:
             denied, context = self._authorize(event, method, event["path"])
@@ -109,7 +110,7 @@ class Gateway:
         lowered = {k.lower(): v for k, v in event["headers"].items()}
         for header in self.authorizer_spec.get("Identity", {}).get("Headers", []):
             if not lowered.get(header.lower()):
-                return self.gateway_response("UNAUTHORIZED", 401), {}
+                return self.gateway_response("UNAUTHORIZED", 401, path), {}
         method_arn = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{self.stage}/{method}{path}"
         auth_event = {
             "type": "REQUEST",
@@ -122,17 +123,29 @@ class Gateway:
             result = self.runtime.invoke(self.authorizer_function, auth_event)
         except Exception as error:
             if str(error) == "Unauthorized":
-                return self.gateway_response("UNAUTHORIZED", 401), {}
-            return self.gateway_response("AUTHORIZER_FAILURE", 500), {}
+                return self.gateway_response("UNAUTHORIZED", 401, path), {}
+            return self.gateway_response("AUTHORIZER_FAILURE", 500, path), {}
         allowed = any(
             statement.get("Effect") == "Allow"
             and any(fnmatch.fnmatchcase(method_arn, r) for r in _as_list(statement.get("Resource")))
             for statement in result.get("policyDocument", {}).get("Statement", [])
         )
         if not allowed:
-            return self.gateway_response("ACCESS_DENIED", 403), {}
+            return self.gateway_response("ACCESS_DENIED", 403, path), {}
         context = {k: str(v) for k, v in (result.get("context") or {}).items()}
         return None, {"principalId": result.get("principalId"), **context}
+
+
+_PATH_CONDITION = re.compile(r'^#if\(\$context\.path\.contains\("([^"]*)"\)\)(.*)#else(.*)#end$', re.S)
+
+
+def _render(template: str, context_path: str) -> str:
+    """The one VTL form template.yaml's gateway responses use: a branch on $context.path."""
+    match = _PATH_CONDITION.match(template.strip())
+    if match is None:
+        return template
+    needle, then, otherwise = match.groups()
+    return then if needle in context_path else otherwise
 
 
 def _as_list(value: Any) -> list[str]:

@@ -88,3 +88,16 @@ def test_api_has_throttling_access_logs_and_a_request_authorizer() -> None:
     assert api["AccessLogSetting"]["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
     (authorizer,) = api["Auth"]["Authorizers"].values()
     assert authorizer["FunctionPayloadType"] == "REQUEST"
+
+
+def test_gateway_errors_are_valid_json_in_each_faces_shape() -> None:
+    import json
+
+    from local.gateway import _render
+
+    for kind, response in TEMPLATE.gateway_responses().items():
+        template = response["ResponseTemplates"]["application/json"]
+        blaze = json.loads(_render(template, "/dev/api/v1/partner/store/cart/active"))
+        loke = json.loads(_render(template, "/dev/organizations/demo/webhooks"))
+        assert set(blaze) == {"error", "message", "status"} and blaze["status"] == response["StatusCode"], kind
+        assert set(loke) == {"message"}, kind
