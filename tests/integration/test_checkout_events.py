@@ -364,3 +364,38 @@ def test_adjustments_cannot_make_a_total_negative(api, receiver) -> None:
 def test_the_pos_never_sees_a_cart_still_being_edited(api) -> None:
     cart_id = prepare(api)["id"]
     assert api.loke("GET", f"{CART}/{cart_id}").status == 404
+
+
+def test_a_pos_refusing_with_a_4xx_is_not_retried(api) -> None:
+    refusing = Receiver(status=400)
+    try:
+        subscribe(api, refusing.url)
+        submitted_cart(api)
+        api.drain()
+        assert len(refusing.received) == 1
+        assert queue_depth(api, "WebhookQueue") == 0 and queue_depth(api, "WebhookDeadLetterQueue") == 0
+    finally:
+        refusing.close()
+
+
+def _delayed(api, logical_id: str) -> int:
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=api.runtime.names[logical_id], AttributeNames=["ApproximateNumberOfMessagesDelayed"]
+    )
+    return int(attributes["Attributes"]["ApproximateNumberOfMessagesDelayed"])
+
+
+def test_an_early_deadline_check_is_requeued_and_changes_nothing(api, receiver) -> None:
+    from cart_core.events.queues import DeadlineCheck
+
+    subscribe(api, receiver.url)
+    cart_id = submitted_cart(api)
+    api.drain()
+    before = _delayed(api, "DeadlineQueue")  # the validation worker's own check, 10 minutes out
+    check = DeadlineCheck(
+        tenant_id="demo", location_id="main", cart_id=cart_id, deadline_ms=int(time.time() * 1000) + 60_000
+    )
+    event = {"Records": [{"messageId": "m1", "body": check.model_dump_json(), "eventSource": "aws:sqs"}]}
+    assert api.runtime.invoke("DeadlineWorkerFunction", event) == {"batchItemFailures": []}
+    assert _delayed(api, "DeadlineQueue") == before + 1
+    assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "PENDING"
