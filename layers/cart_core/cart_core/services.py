@@ -141,7 +141,9 @@ class CartService:
             cart.require_editable()
             self._apply(cart, edits, snapshot)
 
-        return self._mutate(caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), consumer_scoped=True)
+        return self._mutate(
+            caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), consumer_scoped=True
+        )
 
     def submit(self, caller: Caller, cart_id: str, edits: CartEdits, consumer_id: str | None = None) -> PricedCart:
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
@@ -158,7 +160,9 @@ class CartService:
             commit.release_pointers.extend((key, cart.cart_id) for key in _pointer_keys(cart))
             return True
 
-        return self._mutate(caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), consumer_scoped=True)
+        return self._mutate(
+            caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), consumer_scoped=True
+        )
 
     def cancel_by_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
