@@ -59,6 +59,7 @@ class FunctionSpec:
     timeout: int
     memory: int
     events: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
 
 
 @dataclass
@@ -96,6 +97,7 @@ class Template:
                 timeout=int(props.get("Timeout", 3)),
                 memory=int(props.get("MemorySize", 128)),
                 events=props.get("Events", {}),
+                description=str(resource["Properties"].get("Description", "")),
             )
         return specs
 
