@@ -12,7 +12,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from blaze_cart.mapping import consumer_cart, consumer_cart_result, edits_from, wire_number
 from blaze_cart.wire import ConsumerCartIn, FindCostIn, PaymentsIn
-from cart_core.errors import Unauthorized
+from cart_core.errors import InvalidRequest, Unauthorized
+from cart_core.limits import ID_BYTES, utf8_size
 from cart_core.money import to_decimal
 from cart_core.runtime import cart_service
 from cart_core.services import CartIdentity
@@ -31,8 +32,14 @@ def _caller() -> Caller:
 
 
 def _cuid(query_cuid: str | None) -> str | None:
-    """BLAZE takes the consumer from a ``cuid`` query parameter or header."""
-    return query_cuid or router.current_event.headers.get("cuid") or None
+    """BLAZE takes the consumer from a ``cuid`` query parameter or header.
+
+    Endpoints the seed marks "requires consumer user authentication" (history, get by id, cancel)
+    and setConsumerUser (our decision: only the consumer may claim a cart) call ``_required_cuid``;
+    every other endpoint accepts a missing cuid (the partner acts server-to-server) and, when one is
+    sent, only reaches that consumer's carts or guest carts."""
+    cuid = query_cuid or router.current_event.headers.get("cuid") or None
+    return _bounded_id("cuid", cuid)
 
 
 def _required_cuid(query_cuid: str | None) -> str:
@@ -40,6 +47,12 @@ def _required_cuid(query_cuid: str | None) -> str:
     if not cuid:
         raise Unauthorized("This endpoint requires consumer user authentication (cuid)")
     return cuid
+
+
+def _bounded_id(name: str, value: str | None) -> str | None:
+    if value is not None and utf8_size(value) > ID_BYTES:
+        raise InvalidRequest(f"{name} is longer than {ID_BYTES} bytes")
+    return value
 
 
 @router.get("/history")
@@ -129,8 +142,12 @@ def get_cart(consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
 
 
 @router.post("/<consumerCartId>/setConsumerUser/<consumerUserId>")
-def set_consumer_user(consumerCartId: str, consumerUserId: str) -> dict[str, Any]:
-    return consumer_cart(cart_service().assign_consumer(_caller(), consumerCartId, consumerUserId))
+def set_consumer_user(consumerCartId: str, consumerUserId: str, cuid: Cuid = None) -> dict[str, Any]:
+    consumer_id = _bounded_id("consumerUserId", consumerUserId)
+    assert consumer_id is not None
+    return consumer_cart(
+        cart_service().assign_consumer(_caller(), consumerCartId, consumer_id, acting_consumer_id=_cuid(cuid))
+    )
 
 
 @router.post("/<consumerCartId>/payments")

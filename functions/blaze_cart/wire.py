@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from cart_core.cart import MAX_LINES, MAX_QUANTITY
+from cart_core.limits import ID_BYTES, LAST_ISO_MS, MAX_ORDER_TAGS, NOTE_BYTES, SHORT_TEXT_BYTES, JsonObject, Utf8Bytes
 
 PickupType = Literal["Pickup", "Delivery", "Ship"]
 CartStatus = Literal["InProgress", "CanceledByConsumer", "CanceledByDispensary"]
@@ -25,14 +26,16 @@ def _whole(value: Decimal) -> Decimal:
 
 
 Quantity = Annotated[Decimal, Field(gt=0, le=MAX_QUANTITY), AfterValidator(_whole)]
-# Bounds keep a cart well inside DynamoDB's 400 KB item limit.
-Id = Annotated[str, Field(min_length=1, max_length=128)]
-ShortText = Annotated[str, Field(max_length=256)]
-Note = Annotated[str, Field(max_length=2000)]
-Tags = Annotated[list[ShortText], Field(max_length=50)]
+# Bounds in stored UTF-8 bytes keep a cart well inside DynamoDB's 400 KB item limit.
+Id = Utf8Bytes(ID_BYTES, min_bytes=1)
+ShortText = Utf8Bytes(SHORT_TEXT_BYTES)
+Note = Utf8Bytes(NOTE_BYTES)
+Tags = Annotated[list[ShortText], Field(max_length=MAX_ORDER_TAGS)]
+# Epoch milliseconds; the core also keeps it within a window around now (docs/input-limits.md).
+EpochMs = Annotated[int, Field(ge=0, le=LAST_ISO_MS)]
 
 
-class _Wire(BaseModel):
+class _Wire(JsonObject):
     # Partners send whole ConsumerCart objects back; read-only fields are accepted and ignored.
     model_config = ConfigDict(extra="ignore")
 
@@ -64,8 +67,8 @@ class ConsumerCartIn(_Wire):
     cart: CartIn | None = None
     pickupType: PickupType | None = None
     deliveryAddress: AddressIn | None = None
-    deliveryDate: int | None = None
-    pickUpDate: int | None = None
+    deliveryDate: EpochMs | None = None
+    pickUpDate: EpochMs | None = None
     memo: Note | None = None
     additionalNotes: Note | None = None
     orderTags: Tags | None = None
@@ -89,4 +92,4 @@ class PaymentsIn(_Wire):
     orderTags: Tags | None = None
     # A card token (e.g. tok_visa) to authorize once the store validates the cart; our extension,
     # named after ConsumerCart.chargeId.
-    chargeId: str | None = Field(default=None, max_length=128)
+    chargeId: Utf8Bytes(ID_BYTES) | None = None

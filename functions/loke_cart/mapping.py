@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,10 +26,19 @@ _STATUS = {
 }
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def iso(epoch_ms: int | None) -> str | None:
+    """ISO-8601 UTC, or None for a time no ISO date can show (before year 1, after 9999): one bad
+    stored time must not make the cart unreadable for the POS."""
     if epoch_ms is None:
         return None
-    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        at = _EPOCH + timedelta(milliseconds=epoch_ms)
+    except (OverflowError, ValueError):
+        return None
+    return f"{at.year:04d}-{at:%m-%dT%H:%M:%S}Z"
 
 
 def _price(unit_minor: int, location: Location) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from cart_core.limits import JsonObject
+
 
 class AdjustmentIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -15,7 +17,7 @@ class AdjustmentIn(BaseModel):
     taxIncluded: int | None = Field(default=None, ge=-10_000_000, le=10_000_000)
 
 
-class CartValidationPayload(BaseModel):
+class CartValidationPayload(JsonObject):
     # Negative totals are refused by the core; these bounds only keep the payload sane.
     model_config = ConfigDict(extra="ignore")
     adjustments: list[AdjustmentIn] = Field(default_factory=list, max_length=100)

@@ -58,7 +58,7 @@ def test_guest_cart_becomes_the_consumers(demo) -> None:
         json={"sessionId": session, "cart": {"items": [{"productId": "demo-edible", "quantity": 2}]}},
     ).json()
     assert guest["anonymous"] is True
-    claimed = demo("POST", f"/{guest['id']}/setConsumerUser/{cuid}").json()
+    claimed = demo("POST", f"/{guest['id']}/setConsumerUser/{cuid}", params={"cuid": cuid}).json()
     assert claimed["consumerId"] == cuid and claimed["anonymous"] is False
     assert demo("GET", "/active", params={"cuid": cuid}).json()["id"] == guest["id"]
     assert demo("GET", f"/{guest['id']}", params={"cuid": cuid}).status_code == 200

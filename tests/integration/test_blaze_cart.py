@@ -159,7 +159,7 @@ def test_guest_cart_becomes_the_consumers_and_absorbs_their_open_cart(api) -> No
         {"sessionId": "s-1", "cart": {"items": [{"productId": "demo-flower", "quantity": 1}, {"productId": "demo-edible", "quantity": 1}]}},
     ).json()  # fmt: skip
     # When the guest logs in as alice
-    merged = api.blaze("POST", f"/{guest['id']}/setConsumerUser/alice")
+    merged = api.blaze("POST", f"/{guest['id']}/setConsumerUser/alice?cuid=alice")
     assert merged.status == 200, merged.text
     # Then the guest cart is alice's open cart with the lines summed, and her old cart is closed
     quantities = {i["productId"]: i["quantity"] for i in merged.json()["cart"]["items"]}
@@ -168,7 +168,7 @@ def test_guest_cart_becomes_the_consumers_and_absorbs_their_open_cart(api) -> No
     old = api.blaze("GET", f"/{alice_cart}?cuid=alice").json()
     assert old["cartStatus"] == "CanceledByDispensary"
     # And a retry changes nothing
-    retry = api.blaze("POST", f"/{guest['id']}/setConsumerUser/alice").json()
+    retry = api.blaze("POST", f"/{guest['id']}/setConsumerUser/alice?cuid=alice").json()
     assert retry["cart"]["items"] == merged.json()["cart"]["items"] and retry["modified"] == merged.json()["modified"]
 
 
@@ -249,18 +249,36 @@ def test_a_guest_key_in_a_consumers_body_does_not_block_their_order(api) -> None
     assert api.blaze("GET", "/active?sessionId=s1").json()["id"] != alice["id"]
 
 
-def test_a_consumers_cart_needs_their_cuid_for_every_change(api) -> None:
+def test_another_consumers_cuid_reaches_none_of_a_consumers_cart(api) -> None:
+    # Given alice's cart
     cart = prepare(api)
     line = cart["cart"]["items"][0]["id"]
+    # When mallory names herself on every change / Then each is 404 and the cart is as it was
     for method, path, body in (
         ("POST", f"/updateCart/{cart['id']}", FLOWER_2),
         ("POST", f"/submitCart/{cart['id']}", None),
         ("POST", f"/{cart['id']}/payments", {"paymentReceived": 1}),
         ("POST", f"/item/{line}/finalize", {"id": cart["id"]}),
+        ("DELETE", f"/cancelCart/{cart['id']}", None),
+        ("GET", f"/{cart['id']}", None),
     ):
-        assert api.blaze(method, path, body).status == 401, path
         assert api.blaze(method, path + "?cuid=mallory", body).status == 404, path
+        assert api.blaze(method, path, body, headers={"cuid": "mallory"}).status == 404, path
     assert api.blaze("GET", f"/{cart['id']}?cuid=alice").json()["modified"] == cart["modified"]
+
+
+def test_cuid_is_required_only_where_the_seed_requires_consumer_authentication(api) -> None:
+    # Given alice's cart (BLAZE's seed lists no cuid for payments, and an optional one for updates)
+    cart = prepare(api)
+    # When the partner pays and updates without a cuid / Then both are accepted
+    paid = api.blaze("POST", f"/{cart['id']}/payments", {"paymentReceived": 30})
+    assert paid.status == 200, paid.text
+    assert paid.json()["cart"]["cashReceived"] == 30
+    assert api.blaze("POST", f"/updateCart/{cart['id']}", {"memo": "ring twice"}).status == 200
+    # And the endpoints that require consumer authentication still answer 401 without one
+    for method, path in (("GET", f"/{cart['id']}"), ("GET", "/history"), ("DELETE", f"/cancelCart/{cart['id']}")):
+        response = api.blaze(method, path)
+        assert response.status == 401 and response.json()["status"] == 401, path
 
 
 def test_a_line_id_sent_twice_names_one_line(api) -> None:
@@ -281,7 +299,7 @@ def test_merging_past_the_quantity_limit_is_refused_and_changes_nothing(api) -> 
     guest = api.blaze(
         "POST", "/prepare", {"sessionId": "s2", "cart": {"items": [{"productId": "demo-flower", "quantity": 6000}]}}
     )
-    response = api.blaze("POST", f"/{guest.json()['id']}/setConsumerUser/alice")
+    response = api.blaze("POST", f"/{guest.json()['id']}/setConsumerUser/alice?cuid=alice")
     assert response.status == 400 and "10000" in response.json()["message"]
     assert api.blaze("GET", "/active?cuid=alice").json()["modified"] == alice["modified"]
 
@@ -289,15 +307,20 @@ def test_merging_past_the_quantity_limit_is_refused_and_changes_nothing(api) -> 
 def test_a_merged_away_cart_cannot_be_submitted(api) -> None:
     alice = prepare(api)
     guest = api.blaze("POST", "/prepare", {"sessionId": "s3", **FLOWER_2}).json()
-    api.blaze("POST", f"/{guest['id']}/setConsumerUser/alice")
+    api.blaze("POST", f"/{guest['id']}/setConsumerUser/alice?cuid=alice")
     response = api.blaze("POST", f"/submitCart/{alice['id']}?cuid=alice")
     assert response.status == 409 and "canceled" in response.json()["message"]
 
 
 def test_overlong_text_is_a_bad_request(api) -> None:
     cart = prepare(api)
-    response = api.blaze("POST", f"/updateCart/{cart['id']}?cuid=alice", {"memo": "x" * 500_000})
+    # 600 characters, 2,400 bytes of UTF-8: the bound is in stored bytes
+    response = api.blaze("POST", f"/updateCart/{cart['id']}?cuid=alice", {"memo": "\U0001f600" * 600})
     assert response.status == 400 and "memo" in response.json()["message"]
+    assert "bytes" in response.json()["message"]
+    # A body past the face's request limit is refused before it is read
+    response = api.blaze("POST", f"/updateCart/{cart['id']}?cuid=alice", {"memo": "x" * 500_000})
+    assert response.status == 413 and response.json()["status"] == 413
 
 
 def test_history_is_per_shop(api, store) -> None:

@@ -118,11 +118,11 @@ def test_guest_to_consumer_reads_once_and_writes_once(api, dynamo_calls) -> None
     guest = api.blaze(
         "POST", "/prepare", {"sessionId": "s-9", "cart": {"items": [{"productId": "demo-flower", "quantity": 1}]}}
     )
-    total, calls = _handler_calls(api, dynamo_calls, "POST", f"/{guest.json()['id']}/setConsumerUser/zoe")
+    total, calls = _handler_calls(api, dynamo_calls, "POST", f"/{guest.json()['id']}/setConsumerUser/zoe?cuid=zoe")
     assert total == 2 and calls == {"BatchGetItem": 1, "TransactWriteItems": 1}, calls
     # With an open cart of the consumer's to merge, that cart is one more read
     other = api.blaze(
         "POST", "/prepare", {"sessionId": "s-10", "cart": {"items": [{"productId": "demo-vape", "quantity": 1}]}}
     )
-    total, calls = _handler_calls(api, dynamo_calls, "POST", f"/{other.json()['id']}/setConsumerUser/zoe")
+    total, calls = _handler_calls(api, dynamo_calls, "POST", f"/{other.json()['id']}/setConsumerUser/zoe?cuid=zoe")
     assert calls == {"BatchGetItem": 2, "TransactWriteItems": 1}, calls

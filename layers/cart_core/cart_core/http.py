@@ -6,9 +6,12 @@ errors, request validation errors and unknown routes then all leave in that vend
 
 from __future__ import annotations
 
+import base64
 import binascii
 import json
+import math
 from collections.abc import Callable
+from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
 
@@ -48,15 +51,163 @@ def refuse_non_json(event: dict[str, Any], body: ErrorBody) -> dict[str, Any] | 
     otherwise try to parse forms and multipart (and fail with a 500 on a malformed one)."""
     if not event.get("body"):
         return None
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-    content_type = (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
-    if content_type == "application/json" or content_type.endswith("+json"):
+    refused = [t for t in _content_types(event) if not _is_json(t)]
+    if not refused:
         return None
+    content_type = refused[0].split(";")[0].strip().lower()
     status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
     return {
         "statusCode": status.value,
         "headers": {"Content-Type": "application/json"},
-        "body": json.dumps(body(status, f"Send the body as application/json, not {content_type}")),
+        "body": json.dumps(body(status, f"Send the body as application/json (UTF-8), not {content_type}")),
+        "isBase64Encoded": False,
+    }
+
+
+# ----- request guards: what every face refuses before its resolver sees the request -------------
+
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
+MAX_PARAMETER_BYTES = 256
+MAX_JSON_DEPTH = 32
+# The longest number literal read; a money amount, a quantity or an epoch-ms time is far shorter, and
+# int() of a long one is slow (CPython refuses over 4,300 digits with a ValueError).
+MAX_NUMBER_CHARS = 40
+# A decimal's exponent (1e30, 1e-30) past which no field means anything; an exact decimal with a
+# huge exponent makes later arithmetic slow or raise.
+MAX_EXPONENT = 30
+
+
+class HostileJson(ValueError):
+    """A JSON body this service refuses to read; the message is safe to show to clients."""
+
+
+def json_loads(parse_float: Callable[[str], Any] = float) -> Callable[[str | bytes], Any]:
+    """``json.loads`` for client bodies: refuses long number literals, NaN/Infinity, numbers that
+    overflow to infinity, and nesting deeper than MAX_JSON_DEPTH, always with ``HostileJson``."""
+
+    def number(text: str, parse: Callable[[str], Any]) -> Any:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise HostileJson(f"A number in the body has more than {MAX_NUMBER_CHARS} characters")
+        value = parse(text)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise HostileJson("A number in the body is out of range")
+        if isinstance(value, Decimal) and value and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+            raise HostileJson("A number in the body is out of range")
+        return value
+
+    def constant(name: str) -> Any:
+        raise HostileJson(f"{name} is not a JSON number")
+
+    def loads(text: str | bytes) -> Any:
+        try:
+            value = json.loads(
+                text,
+                parse_int=lambda t: number(t, int),
+                parse_float=lambda t: number(t, parse_float),
+                parse_constant=constant,
+            )
+        except RecursionError:
+            raise HostileJson(f"The body is nested more than {MAX_JSON_DEPTH} levels deep") from None
+        if _depth(value) > MAX_JSON_DEPTH:
+            raise HostileJson(f"The body is nested more than {MAX_JSON_DEPTH} levels deep")
+        return value
+
+    return loads
+
+
+def _depth(value: Any) -> int:
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def guard_request(
+    event: dict[str, Any],
+    body: ErrorBody,
+    max_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    loads: Callable[[str], Any] | None = None,
+) -> dict[str, Any] | None:
+    """The face's answer to a request it must refuse before routing, or None to route it.
+
+    In order: a body over ``max_bytes`` (413), a path or query parameter over MAX_PARAMETER_BYTES
+    (400), a body that is not JSON by any of its Content-Type headers (415), a body that is not UTF-8,
+    not JSON, or hostile JSON (400). A JSON Content-Type in any spelling is rewritten to
+    ``application/json``, the only spelling Powertools parses as JSON."""
+    raw = event.get("body")
+    if raw:
+        try:
+            data = base64.b64decode(raw, validate=True) if event.get("isBase64Encoded") else raw.encode("utf-8")
+        except binascii.Error:
+            return _refusal(body, HTTPStatus.BAD_REQUEST, "The body is not valid base64")
+        except UnicodeEncodeError:
+            return _refusal(body, HTTPStatus.BAD_REQUEST, "The body is not UTF-8 JSON")
+        if len(data) > max_bytes:
+            return _refusal(
+                body,
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"The body is {len(data)} bytes; this API accepts at most {max_bytes}",
+            )
+    for where in ("pathParameters", "queryStringParameters", "multiValueQueryStringParameters"):
+        for name, values in (event.get(where) or {}).items():
+            for value in values if isinstance(values, list) else [values]:
+                if value is not None and len(str(value).encode("utf-8", "surrogatepass")) > MAX_PARAMETER_BYTES:
+                    return _refusal(body, HTTPStatus.BAD_REQUEST, f"{name} is longer than {MAX_PARAMETER_BYTES} bytes")
+    if not raw:
+        return None
+    refused = refuse_non_json(event, body)
+    if refused:
+        return refused
+    _normalize_content_type(event)
+    try:
+        (loads or json_loads())(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _refusal(body, HTTPStatus.BAD_REQUEST, "The body is not UTF-8 JSON")
+    except HostileJson as error:
+        return _refusal(body, HTTPStatus.BAD_REQUEST, str(error))
+    except ValueError:  # json.JSONDecodeError
+        return _refusal(body, HTTPStatus.BAD_REQUEST, "Malformed JSON body")
+    return None
+
+
+def _content_types(event: dict[str, Any]) -> list[str]:
+    """Every Content-Type value the request carries, whatever the header name's case and however
+    often it is repeated."""
+    found = [v for k, v in (event.get("headers") or {}).items() if k.lower() == "content-type"]
+    for name, values in (event.get("multiValueHeaders") or {}).items():
+        if name.lower() == "content-type":
+            found.extend(values or ())
+    return [v for v in found if v and v.strip()]  # an empty one is read as absent: JSON
+
+
+def _is_json(content_type: str) -> bool:
+    media_type, *parameters = (part.strip().lower() for part in content_type.split(";"))
+    if not (
+        media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
+    ):
+        return False
+    charsets = [p.split("=", 1)[1].strip().strip('"') for p in parameters if p.startswith("charset=")]
+    return all(charset in ("utf-8", "utf8") for charset in charsets)
+
+
+def _normalize_content_type(event: dict[str, Any]) -> None:
+    for where in ("headers", "multiValueHeaders"):
+        headers = event.get(where)
+        if not headers:
+            continue
+        for name in [k for k in headers if k.lower() == "content-type"]:
+            del headers[name]
+        headers["content-type"] = ["application/json"] if where == "multiValueHeaders" else "application/json"
+
+
+def _refusal(body: ErrorBody, status: HTTPStatus, message: str) -> dict[str, Any]:
+    return {
+        "statusCode": status.value,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(body(status, message)),
         "isBase64Encoded": False,
     }
 

@@ -29,6 +29,16 @@ from cart_core.cart import (
 )
 from cart_core.errors import ConcurrentModification, Conflict, InvalidRequest, NotFound, Unauthorized
 from cart_core.lifecycle import CartStatus
+from cart_core.limits import (
+    ID_BYTES,
+    MAX_CART_BYTES,
+    MAX_ORDER_TAGS,
+    NOTE_BYTES,
+    REQUESTED_TIME_FUTURE_MS,
+    REQUESTED_TIME_PAST_MS,
+    SHORT_TEXT_BYTES,
+    Utf8Bytes,
+)
 from cart_core.money import from_decimal
 from cart_core.payments import provider_for
 from cart_core.ports import CartStore, Commit, PointerKey, Snapshot, VersionConflict
@@ -56,23 +66,23 @@ class CartIdentity(BaseModel):
 
 
 class LineEdit(BaseModel):
-    product_id: str = Field(min_length=1)
-    quantity: int = Field(gt=0, le=10_000)
-    line_id: str | None = None
-    note: str | None = None
+    product_id: Utf8Bytes(ID_BYTES, min_bytes=1)
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
+    line_id: Utf8Bytes(ID_BYTES) | None = None
+    note: Utf8Bytes(NOTE_BYTES) | None = None
 
 
 class CartEdits(BaseModel):
     """Editable fields; only the fields a request actually set are applied."""
 
     lines: list[LineEdit] | None = None
-    discount_codes: list[str] | None = None
+    discount_codes: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = None
     fulfillment: FulfillmentKind | None = None
     delivery_address: Address | None = None
-    requested_time_ms: int | None = None
-    order_tags: list[str] | None = None
-    notes: str | None = None
-    additional_notes: str | None = None
+    requested_time_ms: int | None = None  # kept within a window around now by _apply
+    order_tags: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = Field(default=None, max_length=MAX_ORDER_TAGS)
+    notes: Utf8Bytes(NOTE_BYTES) | None = None
+    additional_notes: Utf8Bytes(NOTE_BYTES) | None = None
 
     def product_ids(self) -> frozenset[str]:
         return frozenset(line.product_id for line in self.lines or ())
@@ -227,12 +237,24 @@ class CartService:
             cart.payments = [
                 Payment(method=method, amount_minor=from_decimal(amount, cart.currency), reference=card_token)
             ]
-            cart.order_tags = list(dict.fromkeys([*cart.order_tags, *order_tags]))
+            tags = list(dict.fromkeys([*cart.order_tags, *order_tags]))
+            if len(tags) > MAX_ORDER_TAGS:
+                raise InvalidRequest(f"A cart holds at most {MAX_ORDER_TAGS} order tags; this would make {len(tags)}")
+            cart.order_tags = tags
 
         return self._mutate(caller, cart_id, change, consumer_id, consumer_scoped=True)
 
-    def assign_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
-        """A guest cart becomes the consumer's open cart; their previous open cart is merged in."""
+    def assign_consumer(
+        self, caller: Caller, cart_id: str, consumer_id: str, *, acting_consumer_id: str | None
+    ) -> PricedCart:
+        """A guest cart becomes the consumer's open cart; their previous open cart is merged in.
+
+        Only the consumer may ask (``acting_consumer_id``, e.g. BLAZE's cuid): the merge cancels their
+        open cart, so a guest naming someone else must not reach it (401 without, 404 for another)."""
+        if not acting_consumer_id:
+            raise Unauthorized("Only the consumer can claim a cart: send their cuid")
+        if acting_consumer_id != consumer_id:
+            raise NotFound(f"Consumer user {consumer_id} not found")
         return self._retrying(lambda: self._assign_consumer_once(caller, cart_id, consumer_id))
 
     # ----- POS validation, deadline and payment (driven by events) -------------------
@@ -380,7 +402,10 @@ class CartService:
         cart_id = self._store.read_pointer(pointer)
         snapshot = self._store.load(caller.tenant_id, caller.location_id, cart_id, edits.product_ids(), edits.codes())
         location = self._require_location(snapshot, caller)
-        cart = snapshot.cart if snapshot.cart and snapshot.cart.status is CartStatus.OPEN else None
+        found = snapshot.cart
+        # A pointer may be stale: the cart moved on, or it was claimed by a consumer, after which a
+        # guest key must not reach it even if a pointer was left behind.
+        cart = found if found and found.status is CartStatus.OPEN and _answers_to(found, *primary) else None
         commit = Commit()
         if cart is None:
             cart = Cart(
@@ -425,6 +450,8 @@ class CartService:
             previous.reason = f"Merged into cart {guest.cart_id}"
             self._stamp(previous, snapshot)
             commit.carts.append((previous, previous_version))
+        # The guest's keys stop reaching the cart once it is the consumer's (in the same transaction).
+        commit.release_pointers.extend((key, guest.cart_id) for key in _pointer_keys(guest))
         guest.consumer_id = consumer_id
         commit.set_pointers.append((pointer, guest.cart_id, previous_id))
         self._stamp(guest, snapshot)
@@ -445,6 +472,12 @@ class CartService:
                 if found is None or not found.active:
                     raise InvalidRequest(f"Promo code {code} is not valid")
                 cart.discounts.append(AppliedDiscount(code=found.code, kind=found.kind, value=found.value))
+        if "requested_time_ms" in fields and edits.requested_time_ms is not None:
+            now = int(self._clock() * 1000)
+            if not now - REQUESTED_TIME_PAST_MS <= edits.requested_time_ms <= now + REQUESTED_TIME_FUTURE_MS:
+                raise InvalidRequest(
+                    "The requested delivery or pickup time must be within 30 days before and 366 days after now"
+                )
         for name in (
             "fulfillment", "delivery_address", "requested_time_ms", "order_tags", "notes", "additional_notes",
         ):  # fmt: skip
@@ -459,6 +492,10 @@ class CartService:
         cart.total_minor = price(cart, location).total_minor
         lifetime = location.idle_ttl_seconds if cart.status is CartStatus.OPEN else self._retention_seconds
         cart.expires_at = int(now) + lifetime
+        # Checked before every write, so DynamoDB's 400 KB item limit is never what refuses a change.
+        size = len(cart.model_dump_json(exclude={"version"}).encode("utf-8"))
+        if size > MAX_CART_BYTES:
+            raise InvalidRequest(f"The cart would take {size} bytes; a cart holds at most {MAX_CART_BYTES}")
 
     def _require_location(self, snapshot: Snapshot, caller: Caller) -> Location:
         if snapshot.location is None:
@@ -468,14 +505,13 @@ class CartService:
     def _require_cart(
         self, snapshot: Snapshot, cart_id: str, consumer_id: str | None = None, consumer_scoped: bool = False
     ) -> Cart:
-        """The snapshot's cart. ``consumer_scoped``: the request acts for ``consumer_id`` (None = a
-        guest), and a consumer's cart is theirs alone."""
+        """The snapshot's cart. ``consumer_scoped``: a request that names a consumer (``consumer_id``)
+        reaches only that consumer's carts and guest carts. One that names none is the partner acting
+        server-to-server; a face whose vendor requires the consumer refuses it before the core."""
         cart = snapshot.cart
         if cart is None or snapshot.location is None:
             raise NotFound(f"Cart {cart_id} not found")
-        if consumer_scoped and cart.consumer_id is not None and cart.consumer_id != consumer_id:
-            if consumer_id is None:
-                raise Unauthorized("This cart belongs to a consumer: send their cuid")
+        if consumer_scoped and consumer_id is not None and cart.consumer_id not in (None, consumer_id):
             raise NotFound(f"Cart {cart_id} not found")
         return cart
 
@@ -487,6 +523,12 @@ class CartService:
 def _require_pending(cart: Cart) -> None:
     if cart.status is not CartStatus.SUBMITTED:
         raise Conflict(f"Cart {cart.cart_id} is not pending validation (it is {cart.status.value})")
+
+
+def _answers_to(cart: Cart, kind: str, value: str) -> bool:
+    """Whether an active-cart key (``kind``, ``value``) still names ``cart``: its own key, and a guest
+    key only while no consumer has claimed the cart."""
+    return getattr(cart, f"{kind}_id") == value and (kind == "consumer" or cart.consumer_id is None)
 
 
 def _pointer_keys(cart: Cart) -> list[PointerKey]:

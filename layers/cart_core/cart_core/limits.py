@@ -1,0 +1,73 @@
+"""Bounds on what a client may store, in UTF-8 bytes (what DynamoDB counts), shared by every face.
+
+docs/input-limits.md lists each bound with the status and body a client gets past it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, Field, model_validator
+
+ID_BYTES = 128
+SHORT_TEXT_BYTES = 256
+NOTE_BYTES = 2000
+MAX_ORDER_TAGS = 50
+# DynamoDB refuses an item over 400 KB; the cart document is checked against this before any write,
+# leaving room for the item's other attributes.
+MAX_CART_BYTES = 350_000
+# A requested delivery or pickup time must fall inside this window around now.
+REQUESTED_TIME_PAST_MS = 30 * 24 * 3600 * 1000
+REQUESTED_TIME_FUTURE_MS = 366 * 24 * 3600 * 1000
+# Epoch milliseconds of 9999-12-31T23:59:59.999Z: the last instant an ISO-8601 date can show.
+LAST_ISO_MS = 253_402_300_799_999
+
+
+def utf8_size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def Utf8Bytes(max_bytes: int, min_bytes: int = 0) -> Any:
+    """A string of at most ``max_bytes`` bytes once encoded as UTF-8 (an emoji is 4).
+
+    The character bound in front is only a cheap first cut (a character is at least one byte), and
+    also what the OpenAPI document shows."""
+
+    def check(value: str) -> str:
+        try:
+            size = utf8_size(value)
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+        if size > max_bytes:
+            raise ValueError(f"must be at most {max_bytes} bytes of UTF-8 (it is {size})")
+        return value
+
+    return Annotated[str, Field(min_length=min_bytes, max_length=max_bytes), AfterValidator(check)]
+
+
+class JsonObject(BaseModel):
+    """A model read from a JSON object only.
+
+    Powertools validates bodies with ``from_attributes=True``, under which pydantic builds a model
+    whose fields are all optional from any non-primitive value: ``{"deliveryAddress": 2.5}``, with
+    floats parsed as Decimal, became an empty address and wiped the stored one."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_objects(cls, data: Any) -> Any:
+        if isinstance(data, dict | BaseModel):
+            return data
+        raise ValueError(f"must be a JSON object, not {_json_kind(data)}")
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "an array"
+    return "a number" if isinstance(value, int | float | Decimal) else type(value).__name__
