@@ -43,7 +43,8 @@ def Utf8Bytes(max_bytes: int, min_bytes: int = 0) -> Any:
             raise ValueError(f"must be at most {max_bytes} bytes of UTF-8 (it is {size})")
         return value
 
-    return Annotated[str, Field(min_length=min_bytes, max_length=max_bytes), AfterValidator(check)]
+    length = Field(min_length=min_bytes, max_length=max_bytes) if min_bytes else Field(max_length=max_bytes)
+    return Annotated[str, length, AfterValidator(check)]
 
 
 class JsonObject(BaseModel):
