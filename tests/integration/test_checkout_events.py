@@ -297,8 +297,8 @@ def _expire(api, cart_id: str) -> None:
 @pytest.mark.parametrize(
     ("path", "expected_events"),
     [
-        ("paid", {"CartSubmitted", "CartValidated", "PaymentAuthorized", "OrderPlaced"}),
-        ("declined", {"CartSubmitted", "CartValidated", "PaymentFailed"}),
+        ("paid", {"CartSubmitted", "CartValidated", "PaymentCaptured", "OrderPlaced"}),
+        ("declined", {"CartSubmitted", "PaymentAuthorized", "CartValidated", "PaymentFailed"}),
         ("rejected", {"CartSubmitted", "CartRejected"}),
         ("expired", {"CartSubmitted", "CartExpired"}),
         ("canceled", {"CartSubmitted", "CartCanceled"}),

@@ -369,3 +369,27 @@ def test_a_payment_stored_before_authorize_capture_still_loads() -> None:
            "provider": "test-card", "provider_reference": "ch_x.1"}  # fmt: skip
     payment = Payment.model_validate(old)
     assert payment.authorized_minor is None and not payment.hold_is_live
+
+
+def test_the_outbox_announces_each_money_step() -> None:
+    from cart_core.events.models import events_for_change
+
+    def types(old: Cart, new: Cart) -> list[str]:
+        return [e.event_type.value for e in events_for_change(old, new)]
+
+    # Given a card order: held at submit, then captured; and another one held, rejected, voided
+    cart = open_cart()
+    service, store, cart_id = submitted()
+    held = store.stored(cart_id)
+    service.pos_validate(CALLER, cart_id, [])
+    validated = store.stored(cart_id)
+    service.settle_payment(CALLER, cart_id)
+    other_service, other, other_id = submitted()
+    other_service.pos_reject(CALLER, other_id)
+    rejected = other.stored(other_id)
+    other_service.void_authorization(CALLER, other_id)
+    # Then the outbox turns each change into its events
+    assert types(cart, held) == ["CartSubmitted", "PaymentAuthorized"]
+    assert types(validated, store.stored(cart_id)) == ["PaymentCaptured", "OrderPlaced"]
+    assert types(rejected, other.stored(other_id)) == ["PaymentVoided"]
+    assert types(other.stored(other_id), other.stored(other_id)) == []
