@@ -199,6 +199,8 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "completeAfter": None,
         "orderTags": cart.order_tags,
         "rewardName": None,
+        # A cart is paid only once its payment is captured (cards) or settled in store (manual: cash
+        # or pay at pickup, shown prepaid as before; issue #7 revisits pay-at-pickup).
         "prepaid": cart.paid_ms is not None,
         "disableAutoAssignment": False,
         "disableAutoRegionDispatch": False,
@@ -211,6 +213,8 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "externalPaymentIds": [],
         "externalPaymentConfigId": None,
         "stronghold": None,
+        # The settled charge: the capture (ch_…, manual_…) or the decline (decl_…); a card only
+        # authorized at submit has none yet.
         "chargeId": payment.provider_reference if payment else None,
     }
 

@@ -4,23 +4,38 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from cart_core.limits import JsonObject
+from cart_core.cart import MAX_ADJUSTMENT_ID_BYTES, MAX_ADJUSTMENT_LABEL_BYTES, MAX_ADJUSTMENT_MINOR, MAX_ADJUSTMENTS
+from cart_core.limits import JsonObject, Utf8Bytes
+
+AdjustmentId = Utf8Bytes(MAX_ADJUSTMENT_ID_BYTES, min_bytes=1)
+AdjustmentLabel = Utf8Bytes(MAX_ADJUSTMENT_LABEL_BYTES)
 
 
-class AdjustmentIn(BaseModel):
+class AdjustmentIn(JsonObject):
+    """One POS adjustment, bounded here with the core's own limits (``cart_core.cart``), so a hostile
+    payload is refused with 400 before any read; the core checks them again for every face."""
+
     model_config = ConfigDict(extra="ignore")
-    id: str = Field(min_length=1, max_length=128)
-    label: str = Field(max_length=256)
-    amount: int = Field(ge=-10_000_000, le=10_000_000)  # tax-inclusive minor units; negative = discount
-    taxIncluded: int | None = Field(default=None, ge=-10_000_000, le=10_000_000)
+    id: AdjustmentId
+    label: AdjustmentLabel
+    # Tax-inclusive minor units; negative = discount.
+    amount: int = Field(ge=-MAX_ADJUSTMENT_MINOR, le=MAX_ADJUSTMENT_MINOR)
+    taxIncluded: int | None = Field(default=None, ge=-MAX_ADJUSTMENT_MINOR, le=MAX_ADJUSTMENT_MINOR)
+
+    @model_validator(mode="after")
+    def _tax_is_part_of_the_amount(self) -> AdjustmentIn:
+        tax = self.taxIncluded
+        if tax and ((tax > 0) != (self.amount > 0) or abs(tax) > abs(self.amount)):
+            raise ValueError("taxIncluded is part of amount: the same sign, and no larger")
+        return self
 
 
 class CartValidationPayload(JsonObject):
-    # Negative totals are refused by the core; these bounds only keep the payload sane.
+    # The total may not go negative, nor above a card's authorization: the core refuses both.
     model_config = ConfigDict(extra="ignore")
-    adjustments: list[AdjustmentIn] = Field(default_factory=list, max_length=100)
+    adjustments: list[AdjustmentIn] = Field(default_factory=list, max_length=MAX_ADJUSTMENTS)
 
 
 class WebhookSubscriptionIn(BaseModel):

@@ -1,4 +1,5 @@
-"""CartValidated → authorize the cart's payment: paid (order placed) or payment_failed."""
+"""Card money after submit: CartValidated → capture (paid, the order is placed, or payment_failed);
+CartRejected, CartExpired, CartCanceled → void the hold made at submit, if there is one."""
 
 from __future__ import annotations
 
@@ -12,28 +13,42 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core import idempotency
 from cart_core.events.models import CartEvent, cart_event_from_message
+from cart_core.events.models import EventType as CartEventType
 from cart_core.runtime import cart_service
 from cart_core.tenancy import Caller
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 idempotency_config = idempotency.config("event_id")
+# Events after which the order will never be captured: its hold is released.
+VOIDING_EVENTS = frozenset({CartEventType.CART_REJECTED, CartEventType.CART_EXPIRED, CartEventType.CART_CANCELED})
 
 
 @idempotent_function(
     data_keyword_argument="event", config=idempotency_config, persistence_store=idempotency.persistence("payment")
 )
-def handle_validated(event: dict[str, Any]) -> str:
-    validated = CartEvent.model_validate(event)
-    caller = Caller(tenant_id=validated.tenant_id, location_id=validated.location_id)
-    # settle_payment is itself a no-op unless the cart is still VALIDATED: never a second charge.
-    status = cart_service().settle_payment(caller, validated.cart_id).cart.status
-    logger.info("Payment settled", extra={"cart_id": validated.cart_id, "status": status.value})
-    return status.value
+def handle_event(event: dict[str, Any]) -> str:
+    cart_event = CartEvent.model_validate(event)
+    caller = Caller(tenant_id=cart_event.tenant_id, location_id=cart_event.location_id)
+    # Beneath the idempotency record, both use cases act only from the state they expect and record
+    # the outcome with a version-conditional write: a redelivery never captures or voids twice.
+    if cart_event.event_type is CartEventType.CART_VALIDATED:
+        payment = cart_service().settle_payment(caller, cart_event.cart_id)
+        outcome = payment.cart.status.value
+    elif cart_event.event_type in VOIDING_EVENTS:
+        voided = cart_service().void_authorization(caller, cart_event.cart_id)
+        outcome = voided.cart.payments[-1].status if voided.cart.payments else "nothing held"
+    else:
+        outcome = "ignored"
+    logger.info(
+        "Payment event handled",
+        extra={"cart_id": cart_event.cart_id, "event_type": cart_event.event_type.value, "outcome": outcome},
+    )
+    return outcome
 
 
 def record_handler(record: SQSRecord) -> None:
-    handle_validated(event=cart_event_from_message(record.body).model_dump(mode="json"))
+    handle_event(event=cart_event_from_message(record.body).model_dump(mode="json"))
 
 
 @logger.inject_lambda_context

@@ -79,6 +79,34 @@ def test_pos_validates_with_an_adjustment_and_the_order_is_paid(demo, local_clou
     assert paid["chargeId"].startswith("ch_")
 
 
+def test_a_pos_cannot_charge_a_card_more_than_the_consumer_authorized(demo, local_cloud, pos) -> None:
+    # Given a 27.06 order held on tok_visa at submit
+    cuid = f"lia-{uuid.uuid4().hex[:6]}"
+    cart_id = place(demo, cuid, paymentOption="Credit", paymentReceived=27.06, chargeId="tok_visa")
+    assert eventually(lambda: pos.received)
+    # When the POS surcharges it (the 100 × +10,000,000, then within each bound), Then 400
+    for amount in (10_000_000, 1_000_000):
+        attack = {"adjustments": [{"id": f"A{i}", "label": "Fee", "amount": amount} for i in range(100)]}
+        refused = loke(local_cloud, "PUT", cart_id, "/valid", json=attack)
+        assert refused.status_code == 400 and "message" in refused.json()
+    assert loke(local_cloud, "GET", cart_id).json()["status"] == "PENDING"
+    # And accepted as agreed, it is paid for the agreed total
+    assert loke(local_cloud, "PUT", cart_id, "/valid").status_code == 204
+    paid = eventually(lambda: (c := demo("GET", f"/{cart_id}", params={"cuid": cuid}).json())["prepaid"] and c)
+    assert paid and paid["cart"]["total"] == 27.06 and paid["chargeId"].startswith("ch_")
+
+
+def test_a_declined_card_leaves_the_order_unplaced(demo) -> None:
+    cuid = f"max-{uuid.uuid4().hex[:6]}"
+    body = {"cart": {"items": [{"productId": "demo-flower", "quantity": 2}]}}
+    cart_id = demo("POST", "/prepare", params={"cuid": cuid}, json=body).json()["id"]
+    declined = {"paymentOption": "Credit", "paymentReceived": 27.06, "chargeId": "tok_chargeDeclined"}
+    demo("POST", f"/{cart_id}/payments", params={"cuid": cuid}, json=declined)
+    response = demo("POST", f"/submitCart/{cart_id}", params={"cuid": cuid})
+    assert response.status_code == 400 and response.json()["message"] == "Payment declined: Your card was declined."
+    assert demo("GET", f"/{cart_id}", params={"cuid": cuid}).json()["placed"] is False
+
+
 def test_pos_rejects(demo, local_cloud, pos) -> None:
     cuid = f"finn-{uuid.uuid4().hex[:6]}"
     cart_id = place(demo, cuid)

@@ -174,13 +174,16 @@ def test_expiry_when_the_pos_never_answers(api, receiver) -> None:
     assert api.blaze("GET", f"/{cart_id}?cuid=alice").json()["cartStatus"] == "CanceledByDispensary"
 
 
-def test_test_card_decline_fails_the_payment(api) -> None:
+def test_a_capture_decline_fails_the_payment(api) -> None:
+    # A card that declines at submit never gets this far (tests/integration/test_payments.py); this
+    # test token authorizes at submit and declines the capture at acceptance.
     cart_id = submitted_cart(
-        api, body={"paymentOption": "Credit", "paymentReceived": 27.06, "chargeId": "tok_chargeDeclined"}
+        api, body={"paymentOption": "Credit", "paymentReceived": 27.06, "chargeId": "tok_captureDeclined"}
     )
     api.drain()
     cart = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
-    assert cart["reason"] == "Your card was declined." and cart["chargeId"].startswith("decl_")
+    assert cart["reason"] == "The authorization could not be captured." and cart["chargeId"].startswith("decl_")
+    assert cart["accepted"] and not cart["prepaid"]
 
 
 def test_test_card_visa_is_authorized(api) -> None:
@@ -294,8 +297,8 @@ def _expire(api, cart_id: str) -> None:
 @pytest.mark.parametrize(
     ("path", "expected_events"),
     [
-        ("paid", {"CartSubmitted", "CartValidated", "PaymentAuthorized", "OrderPlaced"}),
-        ("declined", {"CartSubmitted", "CartValidated", "PaymentFailed"}),
+        ("paid", {"CartSubmitted", "CartValidated", "PaymentCaptured", "OrderPlaced"}),
+        ("declined", {"CartSubmitted", "PaymentAuthorized", "CartValidated", "PaymentFailed"}),
         ("rejected", {"CartSubmitted", "CartRejected"}),
         ("expired", {"CartSubmitted", "CartExpired"}),
         ("canceled", {"CartSubmitted", "CartCanceled"}),
@@ -304,7 +307,7 @@ def _expire(api, cart_id: str) -> None:
 def test_redelivering_any_event_changes_nothing(api, receiver, path: str, expected_events: set[str]) -> None:
     # Given a cart taken down one path of the lifecycle, with a POS listening
     subscribe(api, receiver.url)
-    token = {"paymentOption": "Credit", "paymentReceived": 1, "chargeId": "tok_chargeDeclined"}
+    token = {"paymentOption": "Credit", "paymentReceived": 1, "chargeId": "tok_captureDeclined"}
     cart_id = submitted_cart(api, body=token if path == "declined" else None)
     api.drain()
     if path in ("paid", "declined"):

@@ -36,7 +36,7 @@ def test_published_events_go_to_the_bus_with_their_type() -> None:
     client = FakeEvents(fail_index=None)
     EventBus("bus", client).publish(_paid_events())
     (entries,) = client.calls
-    assert [e["DetailType"] for e in entries] == ["PaymentAuthorized", "OrderPlaced"]
+    assert [e["DetailType"] for e in entries] == ["PaymentCaptured", "OrderPlaced"]
     assert {e["EventBusName"] for e in entries} == {"bus"} and entries[0]["Source"] == "cart-service"
 
 

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from cart_core.catalog import DiscountKind
-from cart_core.errors import Conflict
+from cart_core.errors import Conflict, InvalidRequest
 from cart_core.lifecycle import EDITABLE, CartStatus, check_transition
 
 MAX_LINES = 100
@@ -61,6 +61,14 @@ class AppliedDiscount(BaseModel):
     value: Decimal
 
 
+# What a POS may add at validation. Stored carts are read without these checks (a document written
+# before them must still load); ``check_adjustments`` applies them to every new set of adjustments.
+MAX_ADJUSTMENTS = 100
+MAX_ADJUSTMENT_MINOR = 1_000_000  # per adjustment: 10,000.00 in a two-decimal currency
+MAX_ADJUSTMENT_ID_BYTES = 128
+MAX_ADJUSTMENT_LABEL_BYTES = 256
+
+
 class Adjustment(BaseModel):
     """Signed, tax-inclusive: negative is a discount, positive a surcharge (set by a POS)."""
 
@@ -70,14 +78,55 @@ class Adjustment(BaseModel):
     tax_minor: int | None = None  # the tax part of amount_minor, when the POS says
     line_id: str | None = None
 
+    def problem(self) -> str | None:
+        """Why this adjustment is out of bounds, or None."""
+        if len(self.adjustment_id.encode()) > MAX_ADJUSTMENT_ID_BYTES or not self.adjustment_id:
+            return f"an adjustment id is 1 to {MAX_ADJUSTMENT_ID_BYTES} bytes"
+        if len(self.label.encode()) > MAX_ADJUSTMENT_LABEL_BYTES:
+            return f"an adjustment label is at most {MAX_ADJUSTMENT_LABEL_BYTES} bytes"
+        if abs(self.amount_minor) > MAX_ADJUSTMENT_MINOR:
+            return f"an adjustment is at most {MAX_ADJUSTMENT_MINOR} minor units either way"
+        tax = self.tax_minor
+        if tax and ((tax > 0) != (self.amount_minor > 0) or abs(tax) > abs(self.amount_minor)):
+            return "taxIncluded is part of the amount: the same sign, and no larger"
+        return None
+
+
+def check_adjustments(adjustments: list[Adjustment]) -> None:
+    if len(adjustments) > MAX_ADJUSTMENTS:
+        raise InvalidRequest(f"At most {MAX_ADJUSTMENTS} adjustments")
+    for adjustment in adjustments:
+        if problem := adjustment.problem():
+            raise InvalidRequest(f"Adjustment {adjustment.adjustment_id[:64]!r}: {problem}")
+
+
+PaymentStatus = Literal["recorded", "authorized", "captured", "voided", "declined"]
+
 
 class Payment(BaseModel):
+    """The consumer's payment and where it stands with its provider.
+
+    recorded (nothing asked of a provider yet) → authorized (a card hold, at submit) → captured (at
+    acceptance) or voided (the order ended without it); declined at either step. Documents stored
+    before authorize/capture have only the first six fields; the rest default.
+    """
+
     method: str
     amount_minor: int
-    reference: str | None = None
-    status: Literal["recorded", "authorized", "declined"] = "recorded"
+    reference: str | None = None  # the card token the consumer gave, if any
+    status: PaymentStatus = "recorded"
     provider: str | None = None
-    provider_reference: str | None = None
+    provider_reference: str | None = None  # the settled charge (capture or decline): BLAZE's chargeId
+    authorization_reference: str | None = None
+    authorized_minor: int | None = None
+    captured_minor: int | None = None
+    void_reference: str | None = None
+    decline_reason: str | None = None
+
+    @property
+    def hold_is_live(self) -> bool:
+        """A live card hold that caps what the store may charge and must be released if unused."""
+        return self.authorization_reference is not None and self.status in ("authorized", "declined")
 
 
 class Address(BaseModel):

@@ -1,7 +1,12 @@
 """Payment providers behind one interface, so a real processor can be added beside the built-ins.
 
-``manual``: cash or pay at pickup, always authorized. ``test-card``: ``tok_visa`` authorizes,
-``tok_chargeDeclined`` declines, like a card processor's test mode.
+A card is authorized when the order is placed (the amount the consumer agreed to), captured when the
+store accepts it (never more than was authorized) and voided when the order ends without it.
+
+``manual``: cash or pay at pickup; nothing is held, so every step succeeds. ``test-card``:
+``tok_visa`` authorizes, ``tok_chargeDeclined`` declines, ``tok_captureDeclined`` authorizes and then
+declines every capture, like a card processor's test mode. Every call takes an idempotency key: the
+same key asks for the same operation again and never for a second one.
 """
 
 from __future__ import annotations
@@ -11,38 +16,97 @@ from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
-class Authorization:
+class PaymentResult:
+    """What the processor answered: approved or declined, its reference, and the amount it covers."""
+
     approved: bool
     reference: str
+    amount_minor: int = 0
     decline_reason: str | None = None
 
 
 class PaymentProvider(Protocol):
     name: str
+    # True when money is held at submit, so the store may not capture more than that hold.
+    holds_funds: bool
 
-    def authorize(self, amount_minor: int, currency: str, token: str | None, idempotency_key: str) -> Authorization: ...
+    def authorize(self, amount_minor: int, currency: str, token: str | None, idempotency_key: str) -> PaymentResult: ...
+
+    def capture(
+        self, authorization_ref: str, amount_minor: int, currency: str, idempotency_key: str
+    ) -> PaymentResult: ...
+
+    def void(self, authorization_ref: str, idempotency_key: str) -> PaymentResult: ...
 
 
 class ManualProvider:
-    name = "manual"
+    """Cash or pay at pickup: the store collects the money itself, so there is nothing to hold."""
 
-    def authorize(self, amount_minor: int, currency: str, token: str | None, idempotency_key: str) -> Authorization:
-        return Authorization(approved=True, reference=f"manual_{idempotency_key}")
+    name = "manual"
+    holds_funds = False
+
+    def authorize(self, amount_minor: int, currency: str, token: str | None, idempotency_key: str) -> PaymentResult:
+        return PaymentResult(True, f"manual_{idempotency_key}", amount_minor)
+
+    def capture(self, authorization_ref: str, amount_minor: int, currency: str, idempotency_key: str) -> PaymentResult:
+        return PaymentResult(True, f"manual_{idempotency_key}", amount_minor)
+
+    def void(self, authorization_ref: str, idempotency_key: str) -> PaymentResult:
+        return PaymentResult(True, f"manual_void_{idempotency_key}")
 
 
 TEST_CARD_APPROVES = "tok_visa"
+TEST_CARD_CAPTURE_DECLINES = "tok_captureDeclined"
 TEST_CARD_DECLINES = {"tok_chargeDeclined": "Your card was declined."}
+_CARD_CODES = {TEST_CARD_APPROVES: "visa", TEST_CARD_CAPTURE_DECLINES: "capdecl"}
 
 
 class TestCardProvider:
-    name = "test-card"
+    """Stateless: the authorization reference carries the card, the amount and the currency held
+    (``auth_<card>_<amount>_<currency>_<key>``), so capture can enforce the processor's rule that it
+    never takes more than was authorized, as a real processor does from its own records."""
 
-    def authorize(self, amount_minor: int, currency: str, token: str | None, idempotency_key: str) -> Authorization:
+    __test__ = False  # a provider, not a pytest class
+    name = "test-card"
+    holds_funds = True
+
+    def authorize(self, amount_minor: int, currency: str, token: str | None, idempotency_key: str) -> PaymentResult:
         if token in TEST_CARD_DECLINES:
-            return Authorization(False, f"decl_{idempotency_key}", TEST_CARD_DECLINES[token])
-        if token == TEST_CARD_APPROVES:
-            return Authorization(True, f"ch_{idempotency_key}")
-        return Authorization(False, f"decl_{idempotency_key}", f"Unknown test token {token!r}")
+            return PaymentResult(False, f"decl_{idempotency_key}", 0, TEST_CARD_DECLINES[token])
+        if token not in _CARD_CODES:
+            return PaymentResult(False, f"decl_{idempotency_key}", 0, f"Unknown test token {token!r}")
+        if amount_minor < 0:
+            return PaymentResult(False, f"decl_{idempotency_key}", 0, "A negative amount cannot be authorized")
+        reference = f"auth_{_CARD_CODES[token]}_{amount_minor}_{currency}_{idempotency_key}"
+        return PaymentResult(True, reference, amount_minor)
+
+    def capture(self, authorization_ref: str, amount_minor: int, currency: str, idempotency_key: str) -> PaymentResult:
+        declined = f"decl_{idempotency_key}"
+        held = _parse_authorization(authorization_ref)
+        if held is None:
+            return PaymentResult(False, declined, 0, "Unknown authorization")
+        card, authorized_minor, authorized_currency = held
+        if currency != authorized_currency:
+            return PaymentResult(False, declined, 0, f"The authorization is in {authorized_currency}, not {currency}")
+        if not 0 <= amount_minor <= authorized_minor:
+            return PaymentResult(
+                False, declined, 0, f"Cannot capture {amount_minor}: {authorized_minor} was authorized"
+            )
+        if card == _CARD_CODES[TEST_CARD_CAPTURE_DECLINES]:
+            return PaymentResult(False, declined, 0, "The authorization could not be captured.")
+        return PaymentResult(True, f"ch_{idempotency_key}", amount_minor)
+
+    def void(self, authorization_ref: str, idempotency_key: str) -> PaymentResult:
+        if _parse_authorization(authorization_ref) is None:
+            return PaymentResult(False, f"decl_{idempotency_key}", 0, "Unknown authorization")
+        return PaymentResult(True, f"void_{idempotency_key}")
+
+
+def _parse_authorization(reference: str) -> tuple[str, int, str] | None:
+    parts = reference.split("_", 4)
+    if len(parts) != 5 or parts[0] != "auth" or parts[1] not in _CARD_CODES.values() or not parts[2].isdigit():
+        return None
+    return parts[1], int(parts[2]), parts[3]
 
 
 PROVIDERS: dict[str, PaymentProvider] = {p.name: p for p in (ManualProvider(), TestCardProvider())}
@@ -51,3 +115,8 @@ PROVIDERS: dict[str, PaymentProvider] = {p.name: p for p in (ManualProvider(), T
 def provider_for(token: str | None) -> PaymentProvider:
     """Card tokens go to the card provider; everything else is paid in store."""
     return PROVIDERS["test-card"] if token and token.startswith("tok_") else PROVIDERS["manual"]
+
+
+class PaymentProviderError(RuntimeError):
+    """The processor refused an operation that must succeed (a void). Not a domain error: the worker
+    fails the message, SQS retries it and, after its receives, dead-letters it (and the alarm fires)."""

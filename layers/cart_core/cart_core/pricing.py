@@ -129,5 +129,5 @@ def price(cart: Cart, location: Location) -> Totals:
         total_minor=subtotal - discount_total + fee_total + exclusive_tax,
         lines=tuple(priced_lines),
         taxes_by_rate=taxes_by_rate,
-        paid_minor=sum(p.amount_minor for p in cart.payments if p.status != "declined"),
+        paid_minor=sum(p.amount_minor for p in cart.payments if p.status not in ("declined", "voided")),
     )

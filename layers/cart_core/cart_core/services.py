@@ -6,6 +6,7 @@ conditionally on the version read; on a lost race, start over (a bounded number 
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from cart_core.cart import (
     FulfillmentKind,
     LineItem,
     Payment,
+    check_adjustments,
     now_ms,
 )
 from cart_core.errors import ConcurrentModification, Conflict, InvalidRequest, NotFound, Unauthorized
@@ -40,13 +42,16 @@ from cart_core.limits import (
     Utf8Bytes,
 )
 from cart_core.money import from_decimal
-from cart_core.payments import provider_for
+from cart_core.payments import PROVIDERS, PaymentProviderError, PaymentResult, provider_for
 from cart_core.ports import CartStore, Commit, PointerKey, Snapshot, VersionConflict
 from cart_core.pricing import Totals, price
 from cart_core.tenancy import Caller, Location
 
 MAX_ATTEMPTS = 3
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+# Orders that ended without a capture: a card hold they still have is released.
+_ENDED_UNPAID = frozenset({CartStatus.REJECTED, CartStatus.EXPIRED, CartStatus.CANCELED})
 
 
 class CartIdentity(BaseModel):
@@ -156,6 +161,10 @@ class CartService:
         )
 
     def submit(self, caller: Caller, cart_id: str, edits: CartEdits, consumer_id: str | None = None) -> PricedCart:
+        """Place the order. A recorded card is authorized here for the total the consumer agrees to;
+        a decline raises ``InvalidRequest`` with the processor's reason and leaves the cart open."""
+        holds: list[tuple[str, str]] = []  # (provider, authorization reference) obtained by this call
+
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
             if cart.status is not CartStatus.OPEN:
                 if cart.submitted_ms is None:  # closed without ever being submitted (merged, expired)
@@ -164,15 +173,22 @@ class CartService:
             self._apply(cart, edits, snapshot)
             if not cart.lines:
                 raise InvalidRequest("Cannot submit an empty cart")
+            self._authorize_card(cart, snapshot, holds)
             cart.order_no = str(100_000_000 + secrets.randbelow(900_000_000))
             cart.transition(CartStatus.SUBMITTED, now_ms())
             commit.order_no_claims.append((cart.tenant_id, cart.order_no, cart.cart_id))
             commit.release_pointers.extend((key, cart.cart_id) for key in _pointer_keys(cart))
             return True
 
-        return self._mutate(
-            caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), consumer_scoped=True
-        )
+        try:
+            placed = self._mutate(
+                caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), consumer_scoped=True
+            )
+        except Exception:
+            self._release_unused_holds(caller, cart_id, holds)
+            raise
+        self._release_unused_holds(caller, cart_id, holds, placed.cart)
+        return placed
 
     def cancel_by_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
@@ -234,6 +250,8 @@ class CartService:
             if cart.status not in (CartStatus.OPEN, CartStatus.SUBMITTED):
                 # From validation on, the payment worker owns the payment; changing it could charge twice.
                 raise Conflict(f"Cart {cart.cart_id} is {cart.status.value}; its payment can no longer change")
+            if cart.payments and cart.payments[-1].status == "authorized":
+                raise Conflict("The card was authorized when the order was placed; cancel the order to pay otherwise")
             cart.payments = [
                 Payment(method=method, amount_minor=from_decimal(amount, cart.currency), reference=card_token)
             ]
@@ -260,14 +278,28 @@ class CartService:
     # ----- POS validation, deadline and payment (driven by events) -------------------
 
     def pos_validate(self, caller: Caller, cart_id: str, adjustments: list[Adjustment]) -> PricedCart:
-        """The POS accepts a PENDING cart, optionally adjusting it (LOKE PUT …/valid)."""
+        """The POS accepts a PENDING cart, optionally adjusting it (LOKE PUT …/valid).
+
+        Adjustments are bounded (``check_adjustments``), may not make the total negative and, on a
+        card-paid cart, may not raise it above what the card authorized at submit: the store captures
+        at most that, and a surcharge above it is refused (there is no second authorization).
+        """
+        check_adjustments(adjustments)
 
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> None:
             _require_pending(cart)
             cart.adjustments = list(adjustments)
             assert snapshot.location is not None
-            if price(cart, snapshot.location).total_minor < 0:
+            total = price(cart, snapshot.location).total_minor
+            if total < 0:
                 raise InvalidRequest("The adjustments would make the cart's total negative")
+            payment = cart.payments[-1] if cart.payments else None
+            if payment is not None and payment.status == "authorized" and total > (payment.authorized_minor or 0):
+                raise InvalidRequest(
+                    f"The adjustments would make the total {total}, above the {payment.authorized_minor} "
+                    f"{cart.currency} minor units authorized on the consumer's card; a surcharge above the "
+                    "authorization is refused"
+                )
             cart.transition(CartStatus.VALIDATED, now_ms())
 
         return self._mutate(caller, cart_id, change)
@@ -327,35 +359,73 @@ class CartService:
         return self._retrying(once)
 
     def settle_payment(self, caller: Caller, cart_id: str) -> PricedCart:
-        """Authorize a VALIDATED cart's payment: paid (the order is placed) or payment_failed."""
+        """Capture a VALIDATED cart's payment: paid (the order is placed) or payment_failed.
+
+        A card is captured for the validated total against the hold made at submit, never above it
+        (the rest of the hold is released by the partial capture). Cash or pay at pickup holds nothing:
+        it is authorized and captured for the total in one go and collected in store.
+        """
 
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
             if cart.status is not CartStatus.VALIDATED:
-                return False  # settled already: a redelivered event must not charge again
+                return False  # settled already: a redelivered event must not capture again
             assert snapshot.location is not None
             total = price(cart, snapshot.location).total_minor
-            recorded = cart.payments[-1] if cart.payments else None
-            token = recorded.reference if recorded else None
-            provider = provider_for(token)
-            # The processor dedupes on the key, so a retry after a lost write cannot charge twice.
-            # One key per checkout: a retry after a lost race asks the processor for the same charge.
+            payment = cart.payments[-1] if cart.payments else Payment(method="PayAtPickup", amount_minor=total)
+            provider = PROVIDERS[payment.provider] if payment.provider else provider_for(payment.reference)
+            # One key per checkout: a retry after a lost write asks the processor for the same capture.
             key = f"{cart.cart_id}.{cart.validated_ms}"
-            result = provider.authorize(total, cart.currency, token, idempotency_key=key)
-            payment = Payment(
-                method=recorded.method if recorded else "PayAtPickup",
-                # A card is charged the total; cash is what the consumer hands over.
-                amount_minor=recorded.amount_minor if recorded and provider.name == "manual" else total,
-                reference=token,
-                status="authorized" if result.approved else "declined",
-                provider=provider.name,
-                provider_reference=result.reference,
-            )
-            cart.payments = [*cart.payments[:-1], payment]
+            if payment.status == "authorized" and payment.authorization_reference:
+                if not 0 <= total <= (payment.authorized_minor or 0):
+                    reason = f"The total {total} is above the {payment.authorized_minor} authorized"
+                    result = PaymentResult(False, f"decl_{key}", 0, reason)
+                else:
+                    result = provider.capture(payment.authorization_reference, total, cart.currency, key)
+            elif provider.holds_funds:
+                # A card with no hold (an order placed before cards were authorized at submit): the
+                # amount was never agreed with the processor, so it is not charged blind.
+                result = PaymentResult(False, f"decl_{key}", 0, "The card was not authorized when the order was placed")
+            else:
+                hold = provider.authorize(total, cart.currency, payment.reference, key)
+                result = provider.capture(hold.reference, total, cart.currency, key) if hold.approved else hold
+            payment.provider = provider.name
+            payment.provider_reference = result.reference
             if result.approved:
+                payment.status = "captured"
+                payment.captured_minor = result.amount_minor
+                if provider.holds_funds:  # a card pays what was captured; cash is what the consumer hands over
+                    payment.amount_minor = result.amount_minor
                 cart.transition(CartStatus.PAID, now_ms())
             else:
+                # The hold (if any) stays: payment_failed may still be retried or canceled (then voided).
+                payment.status = "declined"
+                payment.decline_reason = result.decline_reason
                 cart.reason = result.decline_reason
                 cart.transition(CartStatus.PAYMENT_FAILED, now_ms())
+            cart.payments = [*cart.payments[:-1], payment]
+            return True
+
+        return self._mutate(caller, cart_id, change)
+
+    def void_authorization(self, caller: Caller, cart_id: str) -> PricedCart:
+        """Release the card hold of an order that ended without a capture (rejected, expired, canceled).
+
+        ``voided`` is recorded with a write conditional on the version read, so a redelivered event,
+        or two workers at once, void once; the processor dedupes on the key meanwhile. Nothing held
+        (cash, no payment, captured, voided already) → nothing to do.
+        """
+
+        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
+            payment = cart.payments[-1] if cart.payments else None
+            if cart.status not in _ENDED_UNPAID or payment is None or not payment.hold_is_live:
+                return False
+            reference = payment.authorization_reference
+            assert reference is not None and payment.provider is not None
+            result = PROVIDERS[payment.provider].void(reference, idempotency_key=f"{reference}.void")
+            if not result.approved:
+                raise PaymentProviderError(f"Void of {reference} refused: {result.decline_reason}")
+            payment.status = "voided"
+            payment.void_reference = result.reference
             return True
 
         return self._mutate(caller, cart_id, change)
@@ -369,6 +439,50 @@ class CartService:
             except VersionConflict:
                 continue
         raise ConcurrentModification()
+
+    def _authorize_card(self, cart: Cart, snapshot: Snapshot, holds: list[tuple[str, str]]) -> None:
+        """Hold the cart's total on a recorded card (submit). Nothing to do for cash or no payment."""
+        payment = cart.payments[-1] if cart.payments else None
+        if payment is None or payment.status != "recorded":
+            return
+        provider = provider_for(payment.reference)
+        if not provider.holds_funds:
+            return
+        assert snapshot.location is not None
+        total = price(cart, snapshot.location).total_minor
+        # One key per agreement: the cart version submitted and its total. A retried or concurrent
+        # submit of the same cart asks for the same hold; a cart changed meanwhile is a new hold.
+        key = f"{cart.cart_id}.v{cart.version}.{total}"
+        result = provider.authorize(total, cart.currency, payment.reference, idempotency_key=key)
+        if not result.approved:
+            raise InvalidRequest(f"Payment declined: {result.decline_reason}")
+        holds.append((provider.name, result.reference))
+        payment.status = "authorized"
+        payment.provider = provider.name
+        payment.authorization_reference = result.reference
+        payment.authorized_minor = result.amount_minor
+
+    def _release_unused_holds(
+        self, caller: Caller, cart_id: str, holds: list[tuple[str, str]], cart: Cart | None = None
+    ) -> None:
+        """Void the holds a submit obtained but did not keep (an attempt lost its race to a changed
+        cart, or the submit failed). Only holds the stored cart does not carry are voided; when the
+        cart cannot be read, none are (an unused hold expires at the processor; a voided kept one
+        would fail the order)."""
+        if not holds:
+            return
+        if cart is None:
+            try:
+                cart = self._store.load(caller.tenant_id, caller.location_id, cart_id).cart
+            except Exception:
+                logger.warning("Cannot read cart %s to release its unused holds", cart_id, exc_info=True)
+                return
+        kept = cart.payments[-1].authorization_reference if cart is not None and cart.payments else None
+        for provider_name, reference in dict.fromkeys(holds):
+            if reference != kept:
+                result = PROVIDERS[provider_name].void(reference, idempotency_key=f"{reference}.void")
+                if not result.approved:
+                    logger.warning("Unused hold %s not voided: %s", reference, result.decline_reason)
 
     def _mutate(
         self,

@@ -24,6 +24,8 @@ class EventType(StrEnum):
     CART_REJECTED = "CartRejected"
     CART_EXPIRED = "CartExpired"
     PAYMENT_AUTHORIZED = "PaymentAuthorized"
+    PAYMENT_CAPTURED = "PaymentCaptured"
+    PAYMENT_VOIDED = "PaymentVoided"
     PAYMENT_FAILED = "PaymentFailed"
     ORDER_PLACED = "OrderPlaced"
     CART_CANCELED = "CartCanceled"
@@ -60,7 +62,7 @@ _ON_ENTERING: dict[CartStatus, tuple[EventType, ...]] = {
     CartStatus.VALIDATED: (EventType.CART_VALIDATED,),
     CartStatus.REJECTED: (EventType.CART_REJECTED,),
     CartStatus.EXPIRED: (EventType.CART_EXPIRED,),
-    CartStatus.PAID: (EventType.PAYMENT_AUTHORIZED, EventType.ORDER_PLACED),
+    CartStatus.PAID: (EventType.PAYMENT_CAPTURED, EventType.ORDER_PLACED),
     CartStatus.PAYMENT_FAILED: (EventType.PAYMENT_FAILED,),
     CartStatus.CANCELED: (EventType.CART_CANCELED,),
 }
@@ -94,12 +96,23 @@ def _event(cart: Cart, event_type: EventType, occurred_at_ms: int) -> CartEvent:
     )
 
 
+def _payment_status(cart: Cart | None) -> str | None:
+    return cart.payments[-1].status if cart is not None and cart.payments else None
+
+
+def _payment_events(old: Cart | None, new: Cart) -> tuple[EventType, ...]:
+    """A card hold taken (at submit) or released (the order ended): a change of the payment alone."""
+    before, after = _payment_status(old), _payment_status(new)
+    if before == after:
+        return ()
+    return {"authorized": (EventType.PAYMENT_AUTHORIZED,), "voided": (EventType.PAYMENT_VOIDED,)}.get(after or "", ())
+
+
 def events_for_change(old: Cart | None, new: Cart | None, removed_by_ttl: bool = False) -> list[CartEvent]:
     """The events one committed change of a cart item stands for."""
     if new is not None:
-        if old is not None and old.status is new.status:
-            return []
-        return [_event(new, event_type, new.modified_ms) for event_type in _ON_ENTERING.get(new.status, ())]
+        entered = () if old is not None and old.status is new.status else _ON_ENTERING.get(new.status, ())
+        return [_event(new, event_type, new.modified_ms) for event_type in (*entered, *_payment_events(old, new))]
     if old is not None and removed_by_ttl and old.status is CartStatus.OPEN and old.lines:
         return [_event(old, EventType.CART_ABANDONED, old.modified_ms)]
     return []
