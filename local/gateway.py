@@ -32,7 +32,11 @@ class Gateway:
         spec = self.responses.get(kind, {})
         status = int(spec.get("StatusCode", default_status))
         template = spec.get("ResponseTemplates", {}).get("application/json", json.dumps({"message": kind.title()}))
-        return status, {"Content-Type": "application/json"}, _render(template, f"/{self.stage}{path}").encode()
+        headers = {"Content-Type": "application/json"}
+        # SAM's form, ResponseParameters: {Headers: {Retry-After: "'1'"}}; only quoted literals are used.
+        for name, value in spec.get("ResponseParameters", {}).get("Headers", {}).items():
+            headers[name] = str(value).strip("'")
+        return status, headers, _render(template, f"/{self.stage}{path}").encode()
 
     def match(self, method: str, path: str) -> tuple[ApiRoute, dict[str, str]] | None:
         for route, pattern in self._patterns:

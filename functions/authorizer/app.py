@@ -1,7 +1,9 @@
 """API Gateway REQUEST authorizer: turns a face's credentials into the tenant and location context.
 
 Each face has its own credential convention; the path tells which one applies. Unknown or missing
-credentials raise ``Unauthorized``, which API Gateway answers with 401.
+credentials raise ``Unauthorized``, which API Gateway answers with 401. When the credential store
+is throttled or unreachable the caller is not unauthorized, we just cannot tell: any other error
+makes API Gateway answer AUTHORIZER_FAILURE, which template.yaml turns into 503 + Retry-After.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core import credentials
+from cart_core.errors import ServiceUnavailable
 from cart_core.runtime import store
 
 logger = Logger()
@@ -69,7 +72,11 @@ def _caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | None:
 @logger.inject_lambda_context
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
-    caller = _caller(event)
+    try:
+        caller = _caller(event)
+    except ServiceUnavailable as error:
+        logger.warning("Credential store unavailable", extra={"path": event.path, "cause": repr(error.__cause__)})
+        raise RuntimeError("Credential store unavailable") from error  # not "Unauthorized": no 401
     if caller is None:
         logger.info("Rejected credentials", extra={"path": event.path})
         raise Exception("Unauthorized")  # the exact message API Gateway maps to 401

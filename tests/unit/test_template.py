@@ -101,3 +101,57 @@ def test_gateway_errors_are_valid_json_in_each_faces_shape() -> None:
         loke = json.loads(_render(template, "/dev/organizations/demo/webhooks"))
         assert set(blaze) == {"error", "message", "status"} and blaze["status"] == response["StatusCode"], kind
         assert set(loke) == {"message"}, kind
+
+
+def _dead_letter_queues() -> set[str]:
+    """Every queue failed work ends up in: a redrive target, a stream's on-failure destination, or
+    a queue named as one (so a new dead-letter queue is found however it is wired)."""
+    queues = TEMPLATE.of_type("AWS::SQS::Queue")
+    found = {name for name in queues if "DeadLetter" in name or "Failure" in name}
+    for queue in queues.values():
+        target = queue["Properties"].get("RedrivePolicy", {}).get("deadLetterTargetArn", {})
+        found.update(target.get("Fn::GetAtt", [])[:1])
+    for function in TEMPLATE.of_type("AWS::Serverless::Function").values():
+        for event in function["Properties"].get("Events", {}).values():
+            destination = event["Properties"].get("DestinationConfig", {}).get("OnFailure", {}).get("Destination", {})
+            found.update(destination.get("Fn::GetAtt", [])[:1] if isinstance(destination, dict) else [])
+    return found
+
+
+def test_every_dead_letter_queue_has_a_depth_alarm() -> None:
+    # Given every queue where failed work lands / Then an alarm fires on its first visible message
+    alarmed = set()
+    for alarm in TEMPLATE.of_type("AWS::CloudWatch::Alarm").values():
+        properties = alarm["Properties"]
+        if properties.get("MetricName") != "ApproximateNumberOfMessagesVisible" or properties["Threshold"] != 0:
+            continue
+        assert properties["ComparisonOperator"] == "GreaterThanThreshold"
+        alarmed.update(d["Value"]["Fn::GetAtt"][0] for d in properties["Dimensions"] if d["Name"] == "QueueName")
+    dead_letter_queues = _dead_letter_queues()
+    assert {"StreamFailureQueue", "WebhookDeadLetterQueue"} <= dead_letter_queues
+    assert dead_letter_queues - alarmed == set()
+
+
+def test_the_api_has_a_5xx_rate_alarm_on_its_stage() -> None:
+    api = TEMPLATE.api()
+    rate_alarms = []
+    for alarm in TEMPLATE.of_type("AWS::CloudWatch::Alarm").values():
+        stats = [m["MetricStat"] for m in alarm["Properties"].get("Metrics", []) if "MetricStat" in m]
+        names = {s["Metric"]["MetricName"] for s in stats if s["Metric"]["Namespace"] == "AWS/ApiGateway"}
+        if {"5XXError", "Count"} <= names:
+            rate_alarms.append(alarm["Properties"])
+    (alarm,) = rate_alarms
+    for stat in (m["MetricStat"] for m in alarm["Metrics"] if "MetricStat" in m):
+        dimensions = {d["Name"]: d["Value"] for d in stat["Metric"]["Dimensions"]}
+        assert dimensions == {"ApiName": api["Name"], "Stage": api["StageName"]}
+    assert 0 < alarm["Threshold"] < 1  # a share of requests, not a count
+
+
+def test_gateway_outage_responses_are_503_with_retry_after() -> None:
+    # The authorizer fails (not "Unauthorized") only when it cannot read credentials.
+    responses = TEMPLATE.gateway_responses()
+    for kind in ("AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR"):
+        assert responses[kind]["StatusCode"] == 503, kind
+        # SAM's form: ResponseParameters.Headers (a raw gatewayresponse.header.* key fails sam build)
+        assert set(responses[kind]["ResponseParameters"]) <= {"Headers", "Paths", "QueryStrings"}
+        assert responses[kind]["ResponseParameters"]["Headers"]["Retry-After"] == "'1'", kind

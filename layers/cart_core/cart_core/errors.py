@@ -39,3 +39,12 @@ class ConcurrentModification(Conflict):
 
 class Unauthorized(DomainError):
     """Missing or wrong credentials."""
+
+
+class ServiceUnavailable(DomainError):
+    """A backing service is throttling us or cannot be reached; nothing was written. The client
+    should send the same request again after ``retry_after`` seconds (faces: 503 + Retry-After)."""
+
+    def __init__(self, message: str = "The service is briefly unavailable; retry shortly", retry_after: int = 1):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -19,7 +19,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from cart_core.errors import Conflict, DomainError, InvalidRequest, NotFound, Unauthorized
+from cart_core.errors import Conflict, DomainError, InvalidRequest, NotFound, ServiceUnavailable, Unauthorized
 
 ErrorBody = Callable[[HTTPStatus, str], dict[str, Any]]
 
@@ -28,6 +28,7 @@ _STATUS_OF_ERROR = (
     (Conflict, HTTPStatus.CONFLICT),
     (Unauthorized, HTTPStatus.UNAUTHORIZED),
     (InvalidRequest, HTTPStatus.BAD_REQUEST),
+    (ServiceUnavailable, HTTPStatus.SERVICE_UNAVAILABLE),
 )
 
 
@@ -225,6 +226,17 @@ def install_error_handlers(app: ApiGatewayResolver, body: ErrorBody) -> None:
     @app.exception_handler(DomainError)
     def on_domain_error(error: DomainError) -> Response:
         return respond(status_of(error), error.message)
+
+    @app.exception_handler(ServiceUnavailable)
+    def on_service_unavailable(error: ServiceUnavailable) -> Response:
+        # Throttled or unreachable storage: nothing was half-written, the same request may be repeated.
+        status = HTTPStatus.SERVICE_UNAVAILABLE
+        return Response(
+            status_code=status.value,
+            content_type=content_types.APPLICATION_JSON,
+            body=body(status, error.message),
+            headers={"Retry-After": str(error.retry_after)},
+        )
 
     @app.exception_handler(UnicodeDecodeError)
     def on_undecodable_body(error: UnicodeDecodeError) -> Response:

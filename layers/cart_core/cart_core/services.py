@@ -7,6 +7,7 @@ conditionally on the version read; on a lost race, start over (a bounded number 
 from __future__ import annotations
 
 import logging
+import random
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -47,7 +48,13 @@ from cart_core.ports import CartStore, Commit, PointerKey, Snapshot, VersionConf
 from cart_core.pricing import Totals, price
 from cart_core.tenancy import Caller, Location
 
-MAX_ATTEMPTS = 3
+# A lost version race is retried after a full-jitter back-off (a random sleep up to a doubling cap),
+# so contenders spread out instead of colliding again in lockstep. Attempts stop when the next one
+# could not start within the budget, which keeps a request well inside the 10 s Lambda timeout.
+MAX_ATTEMPTS = 12
+RETRY_BASE_SECONDS = 0.01
+RETRY_CAP_SECONDS = 0.4
+RETRY_BUDGET_SECONDS = 3.0
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 # Orders that ended without a capture: a card hold they still have is released.
@@ -104,10 +111,17 @@ class PricedCart:
 
 
 class CartService:
-    def __init__(self, store: CartStore, order_retention_days: int = 365, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        store: CartStore,
+        order_retention_days: int = 365,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self._store = store
         self._retention_seconds = order_retention_days * 86400
         self._clock = clock
+        self._sleep = sleep
 
     # ----- reads -------------------------------------------------------------------------
 
@@ -433,11 +447,16 @@ class CartService:
     # ----- internals ---------------------------------------------------------------------
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
-        for _ in range(MAX_ATTEMPTS):
+        """``attempt`` until it commits without losing a version race; 409 after the budget."""
+        deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+        for tries in range(1, MAX_ATTEMPTS + 1):
             try:
                 return attempt()
             except VersionConflict:
-                continue
+                pause = random.uniform(0, min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**tries))  # noqa: S311 (jitter)
+                if tries == MAX_ATTEMPTS or time.monotonic() + pause >= deadline:
+                    break
+                self._sleep(pause)
         raise ConcurrentModification()
 
     def _authorize_card(self, cart: Cart, snapshot: Snapshot, holds: list[tuple[str, str]]) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import boto3
-
 from cart_core.events.models import SOURCE, CartEvent
+from cart_core.store.clients import aws_client
 
 PUT_EVENTS_LIMIT = 10
 
@@ -21,7 +20,7 @@ class EventPublishError(Exception):
 class EventBus:
     def __init__(self, bus_name: str, client: Any = None) -> None:
         self.bus_name = bus_name
-        self.client = client or boto3.client("events")
+        self.client = aws_client("events", client)
 
     def publish(self, events: Sequence[CartEvent]) -> None:
         failed: list[CartEvent] = []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from pydantic import BaseModel
+
+from cart_core.store.clients import aws_client
 
 MAX_DELAY_SECONDS = 900
 
@@ -35,7 +36,7 @@ class DeadlineCheck(BaseModel):
 class WorkQueue:
     def __init__(self, queue_url: str, client: Any = None) -> None:
         self.queue_url = queue_url
-        self.client = client or boto3.client("sqs")
+        self.client = aws_client("sqs", client)
 
     def send(self, message: BaseModel, delay_seconds: int = 0) -> None:
         self.client.send_message(

@@ -11,13 +11,13 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, Product
 from cart_core.ports import Commit, PointerKey, Snapshot, VersionConflict
 from cart_core.store import keys
+from cart_core.store.clients import aws_client
 from cart_core.tenancy import Location, Tenant
 from cart_core.webhooks import WebhookSubscription
 
@@ -45,7 +45,8 @@ def _live(item: dict[str, Any] | None, now: int) -> dict[str, Any] | None:
 class DynamoStore:
     def __init__(self, table_name: str, client: Any = None) -> None:
         self.table_name = table_name
-        self.client = client or boto3.client("dynamodb")
+        # Throttling and outages leave every call as ServiceUnavailable (store/clients.py).
+        self.client = aws_client("dynamodb", client)
 
     # ----- reads -------------------------------------------------------------------------
 

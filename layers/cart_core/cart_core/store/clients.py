@@ -1,0 +1,105 @@
+"""boto3 clients for the adapters: bounded timeouts and retries, and one place where throttling and
+outages become ``ServiceUnavailable`` (which every face answers with 503 + Retry-After).
+
+The budget: a Lambda has 10 s. Two attempts with a 1 s connect and 3 s read timeout, plus the
+standard mode's jittered back-off (under 1 s before the second attempt), end a call to an unreachable
+or hanging endpoint within about 7 s, so the function can still answer instead of timing out.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
+from cart_core.errors import ServiceUnavailable
+
+CLIENT_CONFIG = Config(
+    connect_timeout=1,
+    read_timeout=3,
+    retries={"mode": "standard", "max_attempts": 2},
+)
+
+# Answered by AWS when we send too much: the client should come back in a second.
+THROTTLING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+    }
+)
+# Answered when the service itself is in trouble.
+OUTAGE_CODES = frozenset({"InternalServerError", "InternalFailure", "ServiceUnavailable", "InternalError"})
+# Reasons inside a TransactionCanceledException that are throttling, not a condition we lost.
+THROTTLING_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"})
+UNREACHABLE = (EndpointConnectionError, ConnectionClosedError, ConnectTimeoutError, ReadTimeoutError)
+
+THROTTLED_RETRY_AFTER_SECONDS = 1
+OUTAGE_RETRY_AFTER_SECONDS = 5
+
+
+def unavailable(error: Exception) -> ServiceUnavailable | None:
+    """The ``ServiceUnavailable`` an AWS error amounts to, or None when it is the caller's problem
+    (a condition that failed, a validation error, a missing resource)."""
+    if isinstance(error, UNREACHABLE):
+        return ServiceUnavailable(retry_after=OUTAGE_RETRY_AFTER_SECONDS)
+    if not isinstance(error, ClientError):
+        return None
+    code = error.response.get("Error", {}).get("Code", "")
+    if code in THROTTLING_CODES:
+        return ServiceUnavailable(retry_after=THROTTLED_RETRY_AFTER_SECONDS)
+    if code in OUTAGE_CODES:
+        return ServiceUnavailable(retry_after=OUTAGE_RETRY_AFTER_SECONDS)
+    if code == "TransactionCanceledException":
+        reasons = {r.get("Code") for r in error.response.get("CancellationReasons", [])} - {None, "None"}
+        if reasons and reasons <= THROTTLING_REASONS:
+            return ServiceUnavailable(retry_after=THROTTLED_RETRY_AFTER_SECONDS)
+    return None
+
+
+class OutageTranslatingClient:
+    """A boto3 client whose API calls raise ``ServiceUnavailable`` for throttling and outages.
+
+    Everything else (``meta``, ``exceptions``, paginators, other errors) is the wrapped client's, so
+    event hooks and botocore's Stubber attach to ``client.meta.events`` as usual.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        return _translating(attribute) if callable(attribute) and not name.startswith("_") else attribute
+
+
+def _translating(call: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(call)
+    def translated(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except Exception as error:
+            replacement = unavailable(error)
+            if replacement is None:
+                raise
+            raise replacement from error
+
+    return translated
+
+
+def aws_client(service_name: str, client: Any = None) -> Any:
+    """``client`` (or a new one for ``service_name`` with the bounded config), translating outages."""
+    if isinstance(client, OutageTranslatingClient):
+        return client
+    return OutageTranslatingClient(client or boto3.client(service_name, config=CLIENT_CONFIG))
