@@ -109,7 +109,13 @@ def main() -> int:
         for logical_id in api_functions(Template.load()):
             print(f"\n== {logical_id} ==", flush=True)
             result = run(
-                logical_id, cloud.url, max_examples=examples, seed=seed, capture=False, checks=("all",), exclude_checks=LONG_RUN_EXCLUDED
+                logical_id,
+                cloud.url,
+                max_examples=examples,
+                seed=seed,
+                capture=False,
+                checks=("all",),
+                exclude_checks=LONG_RUN_EXCLUDED,
             )
             failed |= result.returncode
     finally:

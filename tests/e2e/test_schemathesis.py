@@ -40,7 +40,12 @@ def fuzzed_cloud() -> Iterator[str]:
     env = {**os.environ, "PORT": str(port), "LOCAL_CLOUD_QUIET": "1"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions"), str(ROOT / "layers/cart_core")])
     process = subprocess.Popen(
-        [sys.executable, "-m", "local.cloud"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [sys.executable, "-m", "local.cloud"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 60

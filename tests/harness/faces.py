@@ -90,7 +90,10 @@ def _blaze(api: Any, method: str, path: str, headers: dict[str, str], body: Any 
 
 
 def _blaze_consumer_cart(api: Any, headers: dict[str, str], cuid: str, marker: str) -> Records:
-    items = [{"productId": "demo-flower", "quantity": 2, "remarks": marker}, {"productId": "demo-edible", "quantity": 1}]
+    items = [
+        {"productId": "demo-flower", "quantity": 2, "remarks": marker},
+        {"productId": "demo-edible", "quantity": 1},
+    ]
     cart = _blaze(api, "POST", f"/prepare?cuid={cuid}", headers, {"cart": {"items": items}, "memo": marker})
     return {
         "cart_id": cart["id"],

@@ -69,6 +69,7 @@ ERROR_STATUSES = (400, 401, 403, 404, 409, 415)
 
 def install_error_handlers(app: ApiGatewayResolver, body: ErrorBody) -> None:
     app.error_body = body  # type: ignore[attr-defined]  # read by local/openapi.py to document errors
+
     def respond(status: HTTPStatus, message: str) -> Response:
         return Response(
             status_code=status.value, content_type=content_types.APPLICATION_JSON, body=body(status, message)
