@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 3000
 export PYTHONPATH := $(CURDIR):$(CURDIR)/functions:$(CURDIR)/layers/cart_core
 
-.PHONY: install local test lint invoke bench fuzz admin build deploy clean
+.PHONY: install local test lint invoke bench fuzz openapi admin build deploy clean
 
 $(VENV)/.installed: requirements-dev.txt layers/cart_core/requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -20,7 +20,8 @@ install: $(VENV)/.installed
 local: install
 	PORT=$(PORT) $(BIN)/python -m local.cloud
 
-## Lint the template and the code, then run every test (unit, integration, end-to-end).
+## Lint the template and the code, then run every test (unit, integration, end-to-end, and the harness:
+## OpenAPI drift, a bounded schemathesis pass over every face, isolation matrices, concurrency).
 test: install lint
 	$(BIN)/python -m pytest
 
@@ -36,14 +37,14 @@ invoke: install
 bench: install
 	$(BIN)/python -m bench.run
 
-## Fuzz both faces with schemathesis over HTTP (FUZZ_EXAMPLES=30): no request may get a 5xx.
-$(VENV)-fuzz/.installed:
-	$(PYTHON) -m venv $(VENV)-fuzz
-	$(VENV)-fuzz/bin/python -m pip install -q schemathesis
-	@touch $@
+## The long fuzz: schemathesis with every check over every face's committed OpenAPI, through the
+## local cloud (FUZZ_EXAMPLES=200, FUZZ_SEED unset = a new seed each run). `make test` runs a bounded one.
+fuzz: install
+	$(BIN)/python -m local.fuzz
 
-fuzz: install $(VENV)-fuzz/.installed
-	$(BIN)/python -m local.fuzz $(VENV)-fuzz/bin/schemathesis
+## Regenerate docs/openapi/<Face>.json from the code (commit the result; `make test` fails on drift).
+openapi: install
+	$(BIN)/python -m local.openapi
 
 ## make admin ARGS='--table T --endpoint-url URL tenant demo "Demo"'
 admin: install
@@ -62,4 +63,4 @@ deploy: build
 	$(VENV)-sam/bin/sam deploy --config-env $(or $(ENV),dev)
 
 clean:
-	rm -rf $(VENV) $(VENV)-sam $(VENV)-fuzz .aws-sam .schemathesis .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) $(VENV)-sam .aws-sam .schemathesis .pytest_cache .hypothesis .ruff_cache

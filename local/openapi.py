@@ -36,7 +36,51 @@ def openapi_document(runtime: Any, logical_id: str) -> dict[str, Any]:
     spec = runtime.specs[logical_id]
     title = spec.description or logical_id
     raw = app.get_openapi_json_schema(title=title, version="1", servers=[Server(url=base_path or "/")])
-    return json.loads(raw)
+    return document_errors(json.loads(raw), app, logical_id)
+
+
+def error_schema(error_body: Any) -> dict[str, Any]:
+    """The JSON schema of a face's error body, read off the body the face kit would send."""
+    from http import HTTPStatus
+
+    sample = error_body(HTTPStatus.NOT_FOUND, "example")
+    kinds = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    return {
+        "type": "object",
+        "properties": {key: {"type": kinds.get(type(value), "string")} for key, value in sample.items()},
+        "required": sorted(sample),
+    }
+
+
+def document_errors(document: dict[str, Any], app: Any, logical_id: str) -> dict[str, Any]:
+    """Powertools documents a 422 with its own body, which the faces never send: the face kit answers
+    validation errors 400 in the vendor's error body. Replace it with the statuses the face kit and
+    the gateway answer (cart_core.http.ERROR_STATUSES), each in the face's own error body."""
+    from http import HTTPStatus
+
+    from cart_core.http import ERROR_STATUSES
+
+    error_body = getattr(app, "error_body", None)
+    if error_body is None:
+        raise SystemExit(f"{logical_id} does not install the face kit's error handlers (cart_core.http)")
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    schemas["Error"] = error_schema(error_body)
+    errors = {
+        str(status): {
+            "description": HTTPStatus(status).phrase,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for status in ERROR_STATUSES
+    }
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            operation["responses"].pop("422", None)
+            operation["responses"].update(errors)
+            if "204" in operation["responses"]:  # Powertools gives even a 204 a JSON (null) body
+                operation["responses"]["204"].pop("content", None)
+    return document
 
 
 def committed_path(logical_id: str) -> Path:
@@ -45,3 +89,35 @@ def committed_path(logical_id: str) -> Path:
 
 def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def generate(template: Template | None = None) -> dict[str, str]:
+    """Every face's document as committed text, by logical id (imports each face in its environment)."""
+    from local.runtime import FunctionRuntime
+    from local.template import physical_names
+
+    template = template or Template.load()
+    runtime = FunctionRuntime(template, physical_names(template, "openapi"))
+    return {logical_id: render(openapi_document(runtime, logical_id)) for logical_id in api_functions(template)}
+
+
+def main() -> int:
+    """``make openapi``: rewrite docs/openapi/<LogicalId>.json from the code, and drop stale ones."""
+    import os
+
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")  # the faces build clients at import
+    documents = generate()
+    COMMITTED.mkdir(parents=True, exist_ok=True)
+    for logical_id, text in documents.items():
+        path = committed_path(logical_id)
+        changed = not path.exists() or path.read_text() != text
+        path.write_text(text)
+        print(f"{'wrote' if changed else 'unchanged'} {path.relative_to(ROOT)}")
+    for stale in sorted(set(COMMITTED.glob("*.json")) - {committed_path(i) for i in documents}):
+        stale.unlink()
+        print(f"removed {stale.relative_to(ROOT)} (no such face in template.yaml)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

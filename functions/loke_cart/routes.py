@@ -48,7 +48,7 @@ def get_cart(organizationId: str, locationId: str, cartId: str) -> dict[str, Any
     return loke_cart(priced)
 
 
-@router.put(f"{CART}/valid")
+@router.put(f"{CART}/valid", status_code=204)
 def accept_cart(
     organizationId: str, locationId: str, cartId: str, body: Annotated[CartValidationPayload | None, Body()] = None
 ) -> Response[None]:
@@ -57,7 +57,7 @@ def accept_cart(
     return _no_content()
 
 
-@router.put(f"{CART}/invalid")
+@router.put(f"{CART}/invalid", status_code=204)
 def reject_cart(organizationId: str, locationId: str, cartId: str) -> Response[None]:
     cart_service().pos_reject(_caller(organizationId, locationId), cartId)
     return _no_content()
@@ -80,7 +80,7 @@ def list_webhooks(organizationId: str) -> list[dict[str, Any]]:
     return [_public(s) for s in subscription_service().list(_organization(organizationId))]
 
 
-@router.delete(f"{WEBHOOKS}/<webhookRef>")
+@router.delete(f"{WEBHOOKS}/<webhookRef>", status_code=204)
 def delete_webhook(organizationId: str, webhookRef: str) -> Response[None]:
     subscription_service().unsubscribe(_organization(organizationId), webhookRef)
     return _no_content()
