@@ -186,14 +186,6 @@ BLAZE_ISOLATION = FaceIsolation(
             ("GET", f"{BLAZE}/public/{{publicKey}}"): ("allowed", "the public key is a read capability"),
             ("POST", f"{BLAZE}/items/finalize"): ("denied", "the body names Y's cart"),
         },
-        known_defects={
-            ("GET", f"{BLAZE}/active"): "a claimed guest sessionId still reaches the cart (issue #6, inputs helper)",
-            ("POST", f"{BLAZE}/prepare"): "a claimed guest sessionId still reaches the cart (issue #6, inputs helper)",
-            (
-                "POST",
-                f"{BLAZE}/{{consumerCartId}}/setConsumerUser/{{consumerUserId}}",
-            ): "setConsumerUser requires no proof of the consumer (issue #6, inputs helper)",
-        },
     ),
 )
 # ----- LOKE ----------------------------------------------------------------------------------

@@ -216,7 +216,7 @@ def _refusal(body: ErrorBody, status: HTTPStatus, message: str) -> dict[str, Any
 # Every status a face answers in its own error body: domain and validation errors, 415, and the
 # gateway's 401/403 (template.yaml's GatewayResponses render the same body per face). Documented in
 # each face's OpenAPI (local/openapi.py), so schemathesis checks the error bodies too.
-ERROR_STATUSES = (400, 401, 403, 404, 409, 415)
+ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 415, 503)
 
 
 def install_error_handlers(app: ApiGatewayResolver, body: ErrorBody) -> None:
