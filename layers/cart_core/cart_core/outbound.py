@@ -193,6 +193,19 @@ class Outcome:
     reason: str
 
 
+def _connect(address: str, port: int, timeout: float | None) -> socket.socket:
+    """A TCP connection to an IP address, with no name resolution at all (not even of the literal)."""
+    family = socket.AF_INET6 if ipaddress.ip_address(address).version == 6 else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    try:
+        sock.connect((address, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to a vetted address instead of resolving the host again; ``Host`` stays the name."""
 
@@ -200,11 +213,8 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         super().__init__(host, port, timeout=timeout)
         self._address = address
 
-    def _open_socket(self) -> socket.socket:
-        return socket.create_connection((self._address, self.port), self.timeout)
-
     def connect(self) -> None:
-        self.sock = self._open_socket()
+        self.sock = _connect(self._address, self.port, self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -216,7 +226,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._tls = context
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = _connect(self._address, self.port, self.timeout)
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
