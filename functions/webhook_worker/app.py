@@ -23,10 +23,10 @@ from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core import idempotency, outbound, webhooks
-from cart_core.lifecycle import CartStatus
 from cart_core.config import settings
 from cart_core.errors import NotFound
 from cart_core.events.queues import WebhookDelivery
+from cart_core.lifecycle import CartStatus
 from cart_core.outbound import Outcome, RefusedUrl
 from cart_core.runtime import cart_service, store, subscription_service, work_queue
 from cart_core.tenancy import Caller
@@ -88,7 +88,9 @@ def deliver(delivery: dict[str, Any]) -> str:
         logger.info("Webhook delivered", extra={"delivery": attempt.delivery_id})
         return "delivered"
     if outcome.result == "final":
-        logger.warning("Webhook refused by the receiver", extra={"delivery": attempt.delivery_id, "error": outcome.reason})
+        logger.warning(
+            "Webhook refused by the receiver", extra={"delivery": attempt.delivery_id, "error": outcome.reason}
+        )
         return _dead_letter(attempt, f"{outcome.reason} (final)")
     logger.warning("Webhook attempt failed", extra={"delivery": attempt.delivery_id, "error": outcome.reason})
     if attempt.attempt >= webhooks.MAX_ATTEMPTS:

@@ -94,7 +94,12 @@ def test_a_name_with_any_private_address_is_refused(dns, private: str) -> None:
 
 def test_a_public_https_url_is_accepted_with_its_addresses(dns) -> None:
     target = outbound.vet("https://Hooks.Example.com./pos/hook?x=1", PRODUCTION)
-    assert (target.scheme, target.host, target.port, target.path) == ("https", "hooks.example.com", 443, "/pos/hook?x=1")
+    assert (target.scheme, target.host, target.port, target.path) == (
+        "https",
+        "hooks.example.com",
+        443,
+        "/pos/hook?x=1",
+    )
     assert target.addresses == (PUBLIC_IP,)
 
 

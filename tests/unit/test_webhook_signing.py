@@ -26,7 +26,9 @@ class FakeKeys:
     def decrypt_data_key(self, encrypted_key: bytes, context: dict[str, str]) -> bytes:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-        return AESGCM(self.master).decrypt(encrypted_key[:12], encrypted_key[12:], repr(sorted(context.items())).encode())
+        return AESGCM(self.master).decrypt(
+            encrypted_key[:12], encrypted_key[12:], repr(sorted(context.items())).encode()
+        )
 
 
 def test_standard_signature_verifies_and_refuses_replays_and_tampering() -> None:

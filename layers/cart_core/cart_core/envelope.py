@@ -47,11 +47,15 @@ def seal(keys: KeyService, secret: str, context: dict[str, str]) -> SealedSecret
     nonce = os.urandom(NONCE_BYTES)
     ciphertext = AESGCM(data_key).encrypt(nonce, secret.encode(), _aad(context))
     b64 = base64.b64encode
-    return SealedSecret(encrypted_key=b64(encrypted_key).decode(), nonce=b64(nonce).decode(), ciphertext=b64(ciphertext).decode())
+    return SealedSecret(
+        encrypted_key=b64(encrypted_key).decode(), nonce=b64(nonce).decode(), ciphertext=b64(ciphertext).decode()
+    )
 
 
 def unseal(keys: KeyService, sealed: SealedSecret, context: dict[str, str]) -> str:
     """The secret; raises if the key service or AES-GCM refuses (wrong context, tampering)."""
     data_key = keys.decrypt_data_key(base64.b64decode(sealed.encrypted_key), context)
-    plaintext = AESGCM(data_key).decrypt(base64.b64decode(sealed.nonce), base64.b64decode(sealed.ciphertext), _aad(context))
+    plaintext = AESGCM(data_key).decrypt(
+        base64.b64decode(sealed.nonce), base64.b64decode(sealed.ciphertext), _aad(context)
+    )
     return plaintext.decode()

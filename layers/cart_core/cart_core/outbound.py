@@ -27,7 +27,9 @@ from cart_core.errors import InvalidRequest
 MAX_URL_BYTES = 2048
 MAX_RESPONSE_BYTES = 64 * 1024  # read and ignored: only the status matters
 _AWS_DOMAINS = ("amazonaws.com", "amazonaws.com.cn")
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$")
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$"
+)
 # Every label a number (decimal, octal or hex): inet_aton would read it as an IPv4 address
 # (``2130706433``, ``0x7f000001``, ``017700000001``, ``127.1``). Only canonical dotted quads are taken.
 _NUMERIC_HOST = re.compile(r"^((0x[0-9a-f]*|[0-9]+)\.?)+$")

@@ -42,6 +42,8 @@ def subscription_service() -> SubscriptionService:
 
 
 @lru_cache(maxsize=4)
-def _subscription_service(key_id: str | None, allow_loopback: bool, aws_endpoint_url: str | None) -> SubscriptionService:
+def _subscription_service(
+    key_id: str | None, allow_loopback: bool, aws_endpoint_url: str | None
+) -> SubscriptionService:
     keys = KmsKeyService(key_id) if key_id else None
     return SubscriptionService(store(), keys, OutboundPolicy(allow_loopback, aws_endpoint_url))
