@@ -189,3 +189,64 @@ def test_no_listener_is_a_retry_not_a_crash(dns) -> None:
         port = s.getsockname()[1]
     target = outbound.vet(f"http://127.0.0.1:{port}/", LOCAL)
     assert outbound.post(target, b"{}", {}, timeout=2).result == "retry"
+
+
+def _certificate(tmp_path, name: str):
+    """A CA and a server certificate for ``name``, signed by it (files for ssl)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test CA")])
+    ca = (
+        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+        .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )  # fmt: skip
+    cert = (
+        x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+        .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
+        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )  # fmt: skip
+    pem = serialization.Encoding.PEM
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(pem))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return tmp_path / "ca.pem", tmp_path / "cert.pem", tmp_path / "key.pem"
+
+
+@pytest.mark.parametrize(("certificate_for", "result"), [("pos.test", "delivered"), ("elsewhere.test", "retry")])
+def test_tls_to_the_pinned_address_verifies_the_certificate_for_the_hostname(
+    dns, tmp_path, certificate_for: str, result: str
+) -> None:
+    import ssl
+
+    # Given an HTTPS receiver on loopback whose certificate names ``certificate_for``
+    ca, cert, key = _certificate(tmp_path, certificate_for)
+    receiver = _Receiver()
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(cert, key)
+    receiver.server.socket = server_tls.wrap_socket(receiver.server.socket, server_side=True)
+    try:
+        # When a webhook for https://pos.test is sent to the vetted address
+        dns["pos.test"] = ["127.0.0.1"]
+        target = outbound.vet(f"https://pos.test:{receiver.port}/hooks", LOCAL)
+        client_tls = ssl.create_default_context(cafile=str(ca))
+        outcome = outbound.post(target, b"{}", {"Content-Type": "application/json"}, timeout=5, tls=client_tls)
+        # Then it is delivered only if the certificate is valid for pos.test (SNI and Host name it)
+        assert outcome.result == result, outcome.reason
+        assert result == "delivered" or "CERTIFICATE_VERIFY_FAILED" in outcome.reason
+        if result == "delivered":
+            assert receiver.requests[0][1]["Host"] == f"pos.test:{receiver.port}"
+    finally:
+        receiver.server.shutdown()

@@ -232,13 +232,16 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
-def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> Outcome:
-    """POST once, to the first vetted address that accepts a connection. Redirects are not followed."""
+def post(
+    target: Target, body: bytes, headers: dict[str, str], timeout: float, tls: ssl.SSLContext | None = None
+) -> Outcome:
+    """POST once, to the first vetted address that accepts a connection. Redirects are not followed.
+    ``tls`` defaults to the system's trust store with hostname verification (tests pass their own CA)."""
     last_error = "no address"
     for address in target.addresses:
         connection: http.client.HTTPConnection
         if target.scheme == "https":
-            context = ssl.create_default_context()
+            context = tls or ssl.create_default_context()
             connection = _PinnedHTTPSConnection(target.host, target.port, address, timeout, context)
         else:
             connection = _PinnedHTTPConnection(target.host, target.port, address, timeout)
