@@ -16,6 +16,7 @@ from cart_core import webhooks
 from cart_core.store import keys
 from tests.integration.test_checkout_events import (
     Receiver,
+    _delayed,
     _expire,
     queue_depth,
     resolve_as,
@@ -283,6 +284,8 @@ def test_cart_created_is_not_sent_for_a_cart_that_expired(api, receiver) -> None
     # Then the POS never hears of it, and nothing is retried or dead-lettered
     assert receiver.received == []
     assert queue_depth(api, "WebhookQueue") == 0 and queue_depth(api, "WebhookDeadLetterQueue") == 0
+    # And the validation worker, seeing the late CartSubmitted, queued neither a delivery nor a deadline
+    assert _delayed(api, "DeadlineQueue") == 0
 
 
 def test_cart_created_is_not_sent_for_a_cart_past_its_ttl(api, store, receiver) -> None:
