@@ -103,3 +103,16 @@ def test_gateway_errors_are_valid_json_in_each_faces_shape() -> None:
         loke = json.loads(_render(template, "/dev/organizations/demo/webhooks"))
         assert set(blaze) == {"error", "message", "status"} and blaze["status"] == response["StatusCode"], kind
         assert set(loke) == {"message"}, kind
+
+
+def test_webhook_secrets_key_rotates_and_loopback_urls_are_off_by_default() -> None:
+    key = TEMPLATE.resources["WebhookSecretKey"]["Properties"]
+    assert key["EnableKeyRotation"] is True and key["KeySpec"] == "SYMMETRIC_DEFAULT"
+    assert TEMPLATE.raw["Parameters"]["AllowLoopbackWebhookUrls"]["Default"] == "false"
+    for name, action in (("LokeCartFunction", "kms:GenerateDataKey"), ("WebhookWorkerFunction", "kms:Decrypt")):
+        function = TEMPLATE.resources[name]
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["ALLOW_LOOPBACK_WEBHOOK_URLS"] == {"Ref": "AllowLoopbackWebhookUrls"}
+        assert variables["WEBHOOK_SECRET_KEY_ID"] == {"Ref": "WebhookSecretKey"}
+        (kms,) = [s for s in _statements(function) if any(a.startswith("kms:") for a in s["Action"])]
+        assert kms["Action"] == [action] and kms["Resource"] == {"Fn::GetAtt": ["WebhookSecretKey", "Arn"]}

@@ -12,9 +12,8 @@ from __future__ import annotations
 import base64
 import json
 import os
-from typing import Protocol
+from typing import Any, Protocol
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel, ConfigDict
 
 NONCE_BYTES = 12
@@ -42,10 +41,18 @@ def _aad(context: dict[str, str]) -> bytes:
     return json.dumps(context, sort_keys=True, separators=(",", ":")).encode()
 
 
+def _aesgcm(key: bytes) -> Any:
+    # Imported here, not at the top: every function loads this module (via the store), two use it,
+    # and the import costs 15-30 ms of cold start.
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
+
+
 def seal(keys: KeyService, secret: str, context: dict[str, str]) -> SealedSecret:
     data_key, encrypted_key = keys.generate_data_key(context)
     nonce = os.urandom(NONCE_BYTES)
-    ciphertext = AESGCM(data_key).encrypt(nonce, secret.encode(), _aad(context))
+    ciphertext = _aesgcm(data_key).encrypt(nonce, secret.encode(), _aad(context))
     b64 = base64.b64encode
     return SealedSecret(
         encrypted_key=b64(encrypted_key).decode(), nonce=b64(nonce).decode(), ciphertext=b64(ciphertext).decode()
@@ -55,7 +62,7 @@ def seal(keys: KeyService, secret: str, context: dict[str, str]) -> SealedSecret
 def unseal(keys: KeyService, sealed: SealedSecret, context: dict[str, str]) -> str:
     """The secret; raises if the key service or AES-GCM refuses (wrong context, tampering)."""
     data_key = keys.decrypt_data_key(base64.b64decode(sealed.encrypted_key), context)
-    plaintext = AESGCM(data_key).decrypt(
+    plaintext = _aesgcm(data_key).decrypt(
         base64.b64decode(sealed.nonce), base64.b64decode(sealed.ciphertext), _aad(context)
     )
     return plaintext.decode()
