@@ -60,6 +60,8 @@ class LocalCloud:
             AWS_DEFAULT_REGION="us-east-1",
         )
         os.environ.pop("AWS_PROFILE", None)
+        # Webhook receivers on the developer's machine (http, loopback); production refuses both.
+        os.environ.setdefault("ALLOW_LOOPBACK_WEBHOOK_URLS", "true")
         self.names = provision(self.template, STACK)
         self.aws_endpoint = endpoint
         return endpoint

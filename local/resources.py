@@ -1,4 +1,4 @@
-"""Creates the template's AWS resources in the emulator: tables, queues, event buses and rules."""
+"""Creates the template's AWS resources in the emulator: tables, queues, event buses, rules and KMS keys."""
 
 from __future__ import annotations
 
@@ -18,6 +18,16 @@ def provision(template: Template, stack: str) -> dict[str, str]:
     dynamodb, sqs, events = boto3.client("dynamodb"), boto3.client("sqs"), boto3.client("events")
 
     create_tables(template, dynamodb, names)
+    kms = boto3.client("kms")
+    for logical_id, key in template.of_type("AWS::KMS::Key").items():
+        props = key.get("Properties", {})
+        metadata = kms.create_key(
+            Description=f"{names[logical_id]}: {props.get('Description', '')}",
+            KeyUsage=props.get("KeyUsage", "ENCRYPT_DECRYPT"),
+            KeySpec=props.get("KeySpec", "SYMMETRIC_DEFAULT"),
+        )["KeyMetadata"]
+        names[logical_id] = names[f"{logical_id}.KeyId"] = metadata["KeyId"]  # Ref of a key is its id
+        names[f"{logical_id}.Arn"] = metadata["Arn"]
     for logical_id in template.table_definitions():
         table = dynamodb.describe_table(TableName=names[logical_id])["Table"]
         names[f"{logical_id}.Arn"] = table["TableArn"]

@@ -28,6 +28,7 @@ def _reset_process_caches() -> None:
     config.settings.cache_clear()
     runtime.store.cache_clear()
     runtime.cart_service.cache_clear()
+    runtime._subscription_service.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +58,7 @@ def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("ALLOW_LOOPBACK_WEBHOOK_URLS", "true")  # test receivers listen on loopback
     requests.post(f"{moto_server}/moto-api/reset", timeout=10)
     names = provision(TEMPLATE, "cart-test")
     monkeypatch.setenv("TABLE_NAME", names["CartTable"])

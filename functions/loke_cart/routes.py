@@ -64,15 +64,15 @@ def reject_cart(organizationId: str, locationId: str, cartId: str) -> Response[N
 
 
 def _public(subscription: WebhookSubscription) -> dict[str, Any]:
-    return {"ref": subscription.ref, "url": str(subscription.url), "events": subscription.events}
+    return {"ref": subscription.ref, "url": subscription.url, "events": subscription.events}
 
 
 @router.put(f"{WEBHOOKS}/<webhookRef>")
 def put_webhook(organizationId: str, webhookRef: str, body: WebhookSubscriptionIn) -> dict[str, Any]:
-    subscription = WebhookSubscription(
-        tenant_id=_organization(organizationId), ref=webhookRef, url=body.url, secret=body.secret, events=body.events
+    subscription = subscription_service().subscribe(
+        _organization(organizationId), webhookRef, body.url, body.secret, body.events
     )
-    return _public(subscription_service().subscribe(subscription))
+    return _public(subscription)
 
 
 @router.get(WEBHOOKS)

@@ -14,6 +14,7 @@ from cart_core import idempotency
 from cart_core.config import settings
 from cart_core.events.models import CartEvent, cart_event_from_message
 from cart_core.events.queues import DeadlineCheck, WebhookDelivery
+from cart_core.lifecycle import CartStatus
 from cart_core.runtime import cart_service, store, work_queue
 from cart_core.tenancy import Caller
 
@@ -37,6 +38,11 @@ def handle_submitted(event: dict[str, Any]) -> str:
         status = cart_service().self_validate(caller, submitted.cart_id).cart.status
         logger.info("Validated without a POS", extra={"cart_id": submitted.cart_id, "status": status.value})
         return status.value
+    snapshot = store().load(submitted.tenant_id, submitted.location_id, submitted.cart_id)
+    if snapshot.cart is None or snapshot.cart.status is not CartStatus.SUBMITTED:
+        # Gone, past its TTL, or answered/canceled already (a late or replayed event): no cart.created.
+        logger.info("Stale CartSubmitted dropped", extra={"cart_id": submitted.cart_id})
+        return "stale"
     for subscription in listeners:
         delivery = WebhookDelivery(
             event_id=submitted.event_id,
@@ -47,7 +53,7 @@ def handle_submitted(event: dict[str, Any]) -> str:
             subscription_ref=subscription.ref,
         )
         work_queue(settings().webhook_queue_url or "").send(delivery)
-    location = store().load(submitted.tenant_id, submitted.location_id).location
+    location = snapshot.location
     timeout = settings().validation_timeout_seconds or (location.validation_timeout_seconds if location else 600)
     check = DeadlineCheck(
         tenant_id=submitted.tenant_id,

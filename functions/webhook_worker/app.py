@@ -1,15 +1,19 @@
 """Delivers signed webhooks (LOKE ``cart.created``), retrying with exponential backoff.
 
 Each attempt is its own SQS message; a failed attempt queues the next one with a delay, and the
-last failure goes to the dead-letter queue. Attempts are idempotent on (event, subscription,
-attempt), so a redelivered message never sends a second webhook.
+last failure (or a final 4xx) goes to the dead-letter queue. Attempts are idempotent on (event,
+subscription, round, attempt), so a redelivered message never sends a second webhook, while a
+message moved back from the dead-letter queue (its round was bumped) is delivered again.
+
+Before every attempt the URL is vetted again (cart_core.outbound) and the request goes to the
+address that was vetted; redirects are never followed and only a 2xx counts as delivered. A
+``cart.created`` for a cart that is gone, expired or no longer PENDING is dropped.
 """
 
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
+import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -18,34 +22,42 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from cart_core import idempotency, webhooks
+from cart_core import idempotency, outbound, webhooks
 from cart_core.config import settings
+from cart_core.errors import NotFound
 from cart_core.events.queues import WebhookDelivery
-from cart_core.runtime import cart_service, store, work_queue
+from cart_core.lifecycle import CartStatus
+from cart_core.outbound import Outcome, RefusedUrl
+from cart_core.runtime import cart_service, store, subscription_service, work_queue
 from cart_core.tenancy import Caller
 from loke_cart.mapping import webhook_body
 
 settings().require("webhook_queue_url", "webhook_dead_letter_queue_url")  # fail the cold start, not the first message
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
-idempotency_config = idempotency.config("[event_id, subscription_ref, attempt]")
+idempotency_config = idempotency.config("[event_id, subscription_ref, round, attempt]")
 
 
-def post(url: str, body: bytes, signature: str) -> str | None:
-    """None when delivered (or refused for good with a 4xx); otherwise why the attempt failed."""
-    request = urllib.request.Request(  # noqa: S310 - the subscriber's own http(s) URL, validated on PUT
-        url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json", webhooks.SIGNATURE_HEADER: signature},
-    )
+def _send(attempt: WebhookDelivery, url: str, secret: str, body: bytes) -> Outcome:
     try:
-        with urllib.request.urlopen(request, timeout=settings().webhook_timeout_seconds):  # noqa: S310
-            return None
-    except urllib.error.HTTPError as error:
-        return f"HTTP {error.code}" if error.code >= 500 else None
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        return f"no response: {error}"
+        target = outbound.vet(url, subscription_service().policy)
+    except RefusedUrl as refused:  # DNS changed since the subscription (or fails now): nothing is sent
+        return Outcome("retry", f"URL refused: {refused.message}")
+    headers = {
+        "Content-Type": "application/json",
+        **webhooks.signed_headers(secret, attempt.webhook_id, int(time.time()), body),
+    }
+    return outbound.post(target, body, headers, settings().webhook_timeout_seconds)
+
+
+def _dead_letter(attempt: WebhookDelivery, reason: str) -> str:
+    dead = attempt.model_copy(update={"round": attempt.round + 1, "last_error": reason})
+    work_queue(settings().webhook_dead_letter_queue_url or "").send(dead)
+    logger.error(
+        "Webhook dead-lettered",
+        extra={"delivery": attempt.delivery_id, "subscription": attempt.subscription_ref, "reason": reason},
+    )
+    return "dead-lettered"
 
 
 @idempotent_function(
@@ -53,33 +65,45 @@ def post(url: str, body: bytes, signature: str) -> str | None:
 )
 def deliver(delivery: dict[str, Any]) -> str:
     attempt = WebhookDelivery.model_validate(delivery)
-    subscription = next(
-        (s for s in store().subscriptions(attempt.tenant_id) if s.ref == attempt.subscription_ref), None
-    )
+    subscription = subscription_service().find(attempt.tenant_id, attempt.subscription_ref)
     if subscription is None:
         return "unsubscribed"
-    priced = cart_service().get_cart(
-        Caller(tenant_id=attempt.tenant_id, location_id=attempt.location_id), attempt.cart_id
-    )
+    try:
+        priced = cart_service().get_cart(
+            Caller(tenant_id=attempt.tenant_id, location_id=attempt.location_id), attempt.cart_id
+        )
+    except NotFound:
+        priced = None
+    if priced is None or priced.cart.status is not CartStatus.SUBMITTED:
+        # The cart is gone, past its TTL, or answered, canceled or expired: the POS must not act on it.
+        logger.info(
+            "Stale webhook dropped",
+            extra={"delivery": attempt.delivery_id, "status": priced.cart.status.value if priced else "gone"},
+        )
+        return "stale"
     tenant = store().get_tenant(attempt.tenant_id)
     body = json.dumps(webhook_body(attempt.event_name, priced, tenant.name if tenant else attempt.tenant_id)).encode()
-    failure = post(str(subscription.url), body, webhooks.signature(subscription.secret, body))
-    if failure is None:
+    outcome = _send(attempt, subscription.url, subscription_service().secret_of(subscription), body)
+    if outcome.result == "delivered":
         logger.info("Webhook delivered", extra={"delivery": attempt.delivery_id})
         return "delivered"
-    logger.warning("Webhook attempt failed", extra={"delivery": attempt.delivery_id, "error": failure})
+    if outcome.result == "final":
+        logger.warning(
+            "Webhook refused by the receiver", extra={"delivery": attempt.delivery_id, "error": outcome.reason}
+        )
+        return _dead_letter(attempt, f"{outcome.reason} (final)")
+    logger.warning("Webhook attempt failed", extra={"delivery": attempt.delivery_id, "error": outcome.reason})
     if attempt.attempt >= webhooks.MAX_ATTEMPTS:
-        dead = attempt.model_copy(update={"last_error": failure})
-        work_queue(settings().webhook_dead_letter_queue_url or "").send(dead)
-        return "dead-lettered"
-    following = attempt.model_copy(update={"attempt": attempt.attempt + 1, "last_error": failure})
+        return _dead_letter(attempt, outcome.reason)
+    following = attempt.model_copy(update={"attempt": attempt.attempt + 1, "last_error": outcome.reason})
     delay = webhooks.backoff_seconds(attempt.attempt, settings().webhook_retry_base_seconds)
     work_queue(settings().webhook_queue_url or "").send(following, delay_seconds=delay)
     return "retrying"
 
 
 def record_handler(record: SQSRecord) -> None:
-    deliver(delivery=json.loads(record.body))
+    # Validated and re-dumped so every key field is present (messages from before ``round`` existed too).
+    deliver(delivery=WebhookDelivery.model_validate_json(record.body).model_dump(mode="json"))
 
 
 @logger.inject_lambda_context

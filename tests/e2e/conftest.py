@@ -26,6 +26,7 @@ FAST_CLOCKS = {
     "WEBHOOK_RETRY_BASE_SECONDS": "1",
     "LOCAL_SQS_VISIBILITY_TIMEOUT": "1",
     "LOCAL_TTL_REAPER_SECONDS": "1",
+    "ALLOW_LOOPBACK_WEBHOOK_URLS": "true",  # the test POS receivers listen on loopback
 }
 
 

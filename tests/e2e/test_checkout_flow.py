@@ -167,18 +167,34 @@ def test_a_poison_message_is_dead_lettered_while_its_batch_succeeds(cloud, demo)
     assert eventually(lambda: _depth(sqs, dead) == before + 1, timeout=20)
 
 
-def test_a_failing_pos_is_retried_with_backoff_then_dead_lettered(cloud, demo, local_cloud) -> None:
+def _in_queue(sqs, url: str) -> int:
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+    return sum(int(attributes[name]) for name in names)
+
+
+def test_a_failing_pos_is_retried_with_backoff_until_the_cart_expires(cloud, demo, local_cloud) -> None:
+    """Retries stop when the cart is no longer PENDING: a stale cart.created is dropped, not
+    dead-lettered. (Retries to the dead-letter queue: tests/integration/test_checkout_events.py.)"""
     failing = Receiver(status=500)
     url = f"{local_cloud}/organizations/demo/webhooks/e2e-failing"
     requests.put(url, json={"url": failing.url, "secret": "x", "events": ["cart.created"]}, headers=POS, timeout=10)
     try:
         sqs = _sqs(cloud)
-        dead = _queue(sqs, "-WebhookDeadLetterQueue")
-        place(demo, f"kim-{uuid.uuid4().hex[:6]}")
-        # 1 s base: attempts at about 0, 1, 3, 7 and 15 s
-        eventually(lambda: len(failing.received) == 5, timeout=60)
-        assert len(failing.received) == 5, [h.get("X-Event-Signature") for h, _ in failing.received]
-        assert eventually(lambda: _depth(sqs, dead) >= 1, timeout=10)
+        dead, queue = _queue(sqs, "-WebhookDeadLetterQueue"), _queue(sqs, "-WebhookQueue")
+        before = _depth(sqs, dead)
+        cart_id = place(demo, f"kim-{uuid.uuid4().hex[:6]}")
+        # 1 s base: attempts at about 0, 1, 3, 7 and 15 s; the POS deadline is 3 s
+        assert eventually(lambda: len(failing.received) >= 2, timeout=20)
+        assert all(webhooks.verify("x", body, headers["X-Event-Signature"]) for headers, body in failing.received)
+        assert eventually(lambda: loke(local_cloud, "GET", cart_id).json()["status"] == "EXPIRED", timeout=20)
+        # Once the retries still queued have been dropped, the POS got fewer than all 5 and nothing was dead-lettered
+        assert eventually(lambda: _in_queue(sqs, queue) == 0, timeout=30)
+        assert len(failing.received) < 5 and _depth(sqs, dead) == before
     finally:
         requests.delete(url, headers=POS, timeout=10)
         failing.close()

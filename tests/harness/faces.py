@@ -196,7 +196,7 @@ def seed_loke_tenant(api: Any) -> Records:
     records = _blaze_consumer_cart(api, DEMO_BLAZE_HEADERS, f"y-{uuid.uuid4().hex[:8]}", _marker("cart"))
     _blaze(api, "POST", f"/submitCart/{records['cart_id']}?cuid={records['cuid']}", DEMO_BLAZE_HEADERS)
     ref, secret = f"hook-{uuid.uuid4().hex[:8]}", _marker("secret")
-    body = {"url": f"https://{_marker('host')}.example.com/hooks", "secret": secret, "events": ["cart.created"]}
+    body = {"url": f"http://127.0.0.1:9/{_marker('host')}/hooks", "secret": secret, "events": ["cart.created"]}
     response = api.request("PUT", f"/organizations/demo/webhooks/{ref}", DEMO_POS_HEADERS, body)
     assert response.status == 200, response.text
     return {**records, "organization": "demo", "location": "main", "webhook_ref": ref, "secret": secret}
@@ -211,7 +211,7 @@ LOKE_ISOLATION = FaceIsolation(
     },
     bodies={
         ("PUT", "/organizations/{organizationId}/webhooks/{webhookRef}"): lambda r: {
-            "url": "https://intruder.example.com/hooks",
+            "url": "http://127.0.0.1:9/intruder/hooks",
             "secret": "intruder",
             "events": ["cart.created"],
         },

@@ -142,7 +142,22 @@ def test_loke_guards_its_organization_and_token(api) -> None:
     assert api.loke("PUT", f"{CART}/{cart_id}/valid").status == 409  # open, not PENDING
 
 
-def test_webhook_subscriptions_never_return_secrets(api) -> None:
+def resolve_as(monkeypatch, answers: dict[str, str]) -> None:
+    """DNS for the named hosts (no network in tests); every other name resolves as usual."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port or 0))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_webhook_subscriptions_never_return_secrets(api, monkeypatch) -> None:
+    resolve_as(monkeypatch, {"pos.example": "93.184.215.14"})
     subscribe(api, "https://pos.example/hooks")
     subscribe(api, "https://pos.example/hooks-v2")  # a re-PUT updates
     listed = api.loke("GET", "/organizations/demo/webhooks")
@@ -370,13 +385,16 @@ def test_the_pos_never_sees_a_cart_still_being_edited(api) -> None:
 
 
 def test_a_pos_refusing_with_a_4xx_is_not_retried(api) -> None:
+    """A 4xx (other than 408/429) is final: dead-lettered at once with the reason, not retried."""
     refusing = Receiver(status=400)
     try:
         subscribe(api, refusing.url)
         submitted_cart(api)
         api.drain()
         assert len(refusing.received) == 1
-        assert queue_depth(api, "WebhookQueue") == 0 and queue_depth(api, "WebhookDeadLetterQueue") == 0
+        assert queue_depth(api, "WebhookQueue") == 0
+        dead = boto3.client("sqs").receive_message(QueueUrl=api.runtime.names["WebhookDeadLetterQueue"])["Messages"]
+        assert json.loads(dead[0]["Body"])["last_error"] == "HTTP 400 (final)"
     finally:
         refusing.close()
 

@@ -58,10 +58,12 @@ ALLOWED_ACTIONS = {
     "BlazeCartFunction": {
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query",
     },
-    "LokeCartFunction": {"dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"},
+    "LokeCartFunction": {
+        "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "kms:GenerateDataKey",
+    },
     "StreamOutboxFunction": {"events:PutEvents", "dynamodb:DeleteItem", "sqs:SendMessage"},
     "ValidationWorkerFunction": IDEMPOTENCY | {"dynamodb:BatchGetItem", "dynamodb:Query", "sqs:SendMessage"},
-    "WebhookWorkerFunction": IDEMPOTENCY | {"dynamodb:BatchGetItem", "dynamodb:Query", "sqs:SendMessage"},
+    "WebhookWorkerFunction": IDEMPOTENCY | {"dynamodb:BatchGetItem", "dynamodb:Query", "sqs:SendMessage", "kms:Decrypt"},
     "DeadlineWorkerFunction": {"dynamodb:BatchGetItem", "dynamodb:PutItem", "sqs:SendMessage"},
     "PaymentWorkerFunction": IDEMPOTENCY | {"dynamodb:BatchGetItem"},
 }  # fmt: skip
@@ -155,3 +157,16 @@ def test_gateway_outage_responses_are_503_with_retry_after() -> None:
         # SAM's form: ResponseParameters.Headers (a raw gatewayresponse.header.* key fails sam build)
         assert set(responses[kind]["ResponseParameters"]) <= {"Headers", "Paths", "QueryStrings"}
         assert responses[kind]["ResponseParameters"]["Headers"]["Retry-After"] == "'1'", kind
+
+
+def test_webhook_secrets_key_rotates_and_loopback_urls_are_off_by_default() -> None:
+    key = TEMPLATE.resources["WebhookSecretKey"]["Properties"]
+    assert key["EnableKeyRotation"] is True and key["KeySpec"] == "SYMMETRIC_DEFAULT"
+    assert TEMPLATE.raw["Parameters"]["AllowLoopbackWebhookUrls"]["Default"] == "false"
+    for name, action in (("LokeCartFunction", "kms:GenerateDataKey"), ("WebhookWorkerFunction", "kms:Decrypt")):
+        function = TEMPLATE.resources[name]
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["ALLOW_LOOPBACK_WEBHOOK_URLS"] == {"Ref": "AllowLoopbackWebhookUrls"}
+        assert variables["WEBHOOK_SECRET_KEY_ID"] == {"Ref": "WebhookSecretKey"}
+        (kms,) = [s for s in _statements(function) if any(a.startswith("kms:") for a in s["Action"])]
+        assert kms["Action"] == [action] and kms["Resource"] == {"Fn::GetAtt": ["WebhookSecretKey", "Arn"]}

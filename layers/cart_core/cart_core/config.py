@@ -21,6 +21,12 @@ class Settings(BaseModel):
     validation_timeout_seconds: int | None = Field(default=None, gt=0)
     webhook_retry_base_seconds: int = Field(default=10, ge=0)
     webhook_timeout_seconds: float = Field(default=5, gt=0)
+    # The local cloud only: webhook URLs may use http and loopback addresses (cart_core.outbound).
+    allow_loopback_webhook_urls: bool = False
+    # KMS key that seals webhook secrets (envelope encryption, cart_core.envelope).
+    webhook_secret_key_id: str | None = None
+    # Set for a non-AWS endpoint (the local cloud); webhooks may never point at it.
+    aws_endpoint_url: str | None = None
 
     def require(self, *names: str) -> Settings:
         missing = [name for name in names if getattr(self, name) in (None, "")]
@@ -39,6 +45,9 @@ _ENV = {
     "validation_timeout_seconds": "CART_VALIDATION_TIMEOUT_SECONDS",
     "webhook_retry_base_seconds": "WEBHOOK_RETRY_BASE_SECONDS",
     "webhook_timeout_seconds": "WEBHOOK_TIMEOUT_SECONDS",
+    "allow_loopback_webhook_urls": "ALLOW_LOOPBACK_WEBHOOK_URLS",
+    "webhook_secret_key_id": "WEBHOOK_SECRET_KEY_ID",
+    "aws_endpoint_url": "AWS_ENDPOINT_URL",
 }
 
 

@@ -7,8 +7,10 @@ from functools import lru_cache
 from cart_core.config import settings
 from cart_core.events.bus import EventBus
 from cart_core.events.queues import WorkQueue
+from cart_core.outbound import OutboundPolicy
 from cart_core.services import CartService
 from cart_core.store.dynamodb import DynamoStore
+from cart_core.store.kms import KmsKeyService
 from cart_core.subscriptions import SubscriptionService
 
 
@@ -32,6 +34,16 @@ def work_queue(queue_url: str) -> WorkQueue:
     return WorkQueue(queue_url)
 
 
-@lru_cache(maxsize=1)
 def subscription_service() -> SubscriptionService:
-    return SubscriptionService(store())
+    config = settings()
+    return _subscription_service(
+        config.webhook_secret_key_id, config.allow_loopback_webhook_urls, config.aws_endpoint_url
+    )
+
+
+@lru_cache(maxsize=4)
+def _subscription_service(
+    key_id: str | None, allow_loopback: bool, aws_endpoint_url: str | None
+) -> SubscriptionService:
+    keys = KmsKeyService(key_id) if key_id else None
+    return SubscriptionService(store(), keys, OutboundPolicy(allow_loopback, aws_endpoint_url))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from pydantic import BaseModel
@@ -19,11 +20,21 @@ class WebhookDelivery(BaseModel):
     cart_id: str
     subscription_ref: str
     attempt: int = 1
+    # Bumped each time the delivery is dead-lettered. It is part of the worker's idempotency key, so
+    # a message moved back from the dead-letter queue (a redrive) is a new attempt, not a repeat.
+    round: int = 0
     last_error: str | None = None
 
     @property
     def delivery_id(self) -> str:
-        return f"{self.event_id}.{self.subscription_ref}.{self.attempt}"
+        """One attempt, in logs: ``<event>.<subscription>.<round>.<attempt>``."""
+        return f"{self.event_id}.{self.subscription_ref}.{self.round}.{self.attempt}"
+
+    @property
+    def webhook_id(self) -> str:
+        """The ``webhook-id`` header: one per event and subscription, the same on every retry and redrive."""
+        digest = hashlib.sha256(f"{self.event_id}\n{self.subscription_ref}".encode()).hexdigest()
+        return f"msg_{digest[:32]}"
 
 
 class DeadlineCheck(BaseModel):

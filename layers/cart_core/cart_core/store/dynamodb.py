@@ -143,6 +143,9 @@ class DynamoStore:
     # ----- webhook subscriptions ---------------------------------------------------------
 
     def put_subscription(self, subscription: WebhookSubscription) -> None:
+        """Only with the secret sealed: a plaintext secret is never written (``secret`` is excluded)."""
+        if subscription.sealed_secret is None:
+            raise ValueError("A webhook subscription is stored only with its secret sealed")
         self.put_record(
             keys.tenant_pk(subscription.tenant_id),
             keys.webhook_sk(subscription.ref),
