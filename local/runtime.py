@@ -104,7 +104,8 @@ class FunctionEnviron(MutableMapping[str, str]):
 def function_environ() -> FunctionEnviron:
     """Install :class:`FunctionEnviron` as ``os.environ`` (once per process) and return it."""
     if not isinstance(os.environ, FunctionEnviron):
-        os.environ = FunctionEnviron(os.environ)  # type: ignore[assignment]  # os.getenv reads os.environ
+        # Replacing, not clearing, is the point: os.getenv and every later os.environ read see the overlay.
+        os.environ = FunctionEnviron(os.environ)  # type: ignore[assignment]  # noqa: B003
     return os.environ  # type: ignore[return-value]
 
 

@@ -48,7 +48,10 @@ def loggable_path(path: str, query: str) -> str:
 
 
 # ``name=value`` in a query string inside any log line, where the name looks like a credential.
-_SECRET_IN_TEXT = re.compile(r"(?P<name>[?&;](?:[^=&\s]*?)(?:key|token|secret|passw|signature|credential|auth)[^=&\s]*=)[^&\s\"']*", re.IGNORECASE)
+_SECRET_IN_TEXT = re.compile(
+    r"(?P<name>[?&;](?:[^=&\s]*?)(?:key|token|secret|passw|signature|credential|auth)[^=&\s]*=)[^&\s\"']*",
+    re.IGNORECASE,
+)
 
 
 class RedactSecrets(logging.Filter):
@@ -129,7 +132,9 @@ class ApiDocs:
         return 200, {"Content-Type": types[name], "Cache-Control": "max-age=3600"}, body
 
 
-def wsgi_app(gateway: Gateway, docs: ApiDocs | None = None) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+def wsgi_app(
+    gateway: Gateway, docs: ApiDocs | None = None
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """API Gateway in front of the functions (and the docs pages), as a WSGI app."""
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -152,7 +157,9 @@ def wsgi_app(gateway: Gateway, docs: ApiDocs | None = None) -> Callable[[dict[st
         out = [(name, value) for name, value in headers.items() if name.lower() not in HOP_BY_HOP]
         out.append(("Content-Length", str(len(payload))))
         start_response(f"{status} {_reason(status)}", out)
-        return [payload]
+        # HEAD: the headers GET would have (Content-Length included), never the body; waitress
+        # leaves that to the app.
+        return [] if method == "HEAD" else [payload]
 
     return app
 
@@ -181,7 +188,13 @@ class HttpServer:
         import waitress
 
         self._server = waitress.create_server(
-            app, host=host, port=port, threads=threads, backlog=backlog, ident="local-cloud", clear_untrusted_proxy_headers=True
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            backlog=backlog,
+            ident="local-cloud",
+            clear_untrusted_proxy_headers=True,
         )
         self.port: int = self._server.effective_port
 

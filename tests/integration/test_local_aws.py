@@ -64,5 +64,3 @@ def test_concurrent_conditional_writes_lose_no_acknowledged_update(aws) -> None:
     assert acknowledged, "no write succeeded at all"
     assert int(item["version"]["N"]) == len(acknowledged)
     assert set(item["writes"]["SS"]) == set(acknowledged)
-
-
