@@ -11,7 +11,10 @@ alone: a long-poll ``ReceiveMessage`` waits for up to 20 s and must not hold any
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -76,3 +79,53 @@ class AwsEmulator:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join()
+
+
+class AwsEmulatorProcess:
+    """:class:`AwsEmulator` in a child process (``python -m local.aws PORT``), so moto's work runs on
+    another core than the functions' instead of sharing this interpreter's GIL with them."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host, self.port = host, port
+        self._process: subprocess.Popen[str] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 30) -> AwsEmulatorProcess:
+        self._process = subprocess.Popen(  # noqa: S603 - this interpreter running this module
+            [sys.executable, "-m", "local.aws", self.host, str(self.port)],
+            stdin=subprocess.PIPE,  # the child exits when this pipe closes: when this process ends, however
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        ready = self._process.stdout.readline()  # the child prints its port once it is listening
+        if not ready.strip().isdigit():
+            self.stop()
+            raise RuntimeError(f"the AWS emulator did not start: {ready!r}")
+        self.port = int(ready)
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+        for pipe in (self._process.stdin, self._process.stdout) if self._process else ():
+            if pipe is not None:
+                pipe.close()
+
+
+def main() -> None:
+    """Serve until standard input closes (the parent ended or let go) or Ctrl-C."""
+    host, port = sys.argv[1], int(sys.argv[2])
+    emulator = AwsEmulator(host, port).start()
+    print(emulator.port, flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.stdin.read()
+    emulator.stop()
+
+
+if __name__ == "__main__":
+    main()

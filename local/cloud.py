@@ -45,9 +45,9 @@ class LocalCloud:
 
     def start_aws(self) -> str:
         """Start the AWS emulator and point every boto3 client in this process at it."""
-        from local.aws import AwsEmulator
+        from local.aws import AwsEmulatorProcess
 
-        self._aws = AwsEmulator().start()
+        self._aws = AwsEmulatorProcess().start()
         endpoint = self._aws.endpoint
         os.environ.update(
             AWS_ENDPOINT_URL=endpoint,
