@@ -1,17 +1,19 @@
 """``make local``: the whole service on http://127.0.0.1:3000 without Docker.
 
-AWS services come from moto's server on a loopback port; tables are created from template.yaml;
-API routes, the authorizer and each function's environment are read from template.yaml too.
+AWS services come from moto's server on a loopback port (DynamoDB serialised, see local/aws.py);
+tables are created from template.yaml; API routes, the authorizer and each function's environment
+are read from template.yaml too. How it works: docs/local-cloud.md.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from local.pollers import SqsPoller, StreamPoller
@@ -33,8 +35,8 @@ class LocalCloud:
         self.template = template or Template.load()
         self.host, self.port = host, port
         self.names = physical_names(self.template, STACK)
-        self._moto: Any = None
-        self._http: ThreadingHTTPServer | None = None
+        self._aws: Any = None
+        self._http: Any = None
         self._threads: list[Any] = []
 
     @property
@@ -43,16 +45,10 @@ class LocalCloud:
 
     def start_aws(self) -> str:
         """Start the AWS emulator and point every boto3 client in this process at it."""
-        import logging
+        from local.aws import AwsEmulatorProcess
 
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-
-        aws_port = free_port()
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
-        self._moto.start()
-        endpoint = f"http://127.0.0.1:{aws_port}"
+        self._aws = AwsEmulatorProcess().start()
+        endpoint = self._aws.endpoint
         os.environ.update(
             AWS_ENDPOINT_URL=endpoint,
             AWS_ACCESS_KEY_ID="local",
@@ -100,57 +96,37 @@ class LocalCloud:
         self.load_fixture()
         self.gateway = Gateway(self.template, self.runtime)
         self.start_event_sources()
-        gateway = self.gateway
+        from local.server import ApiDocs, HttpServer, wsgi_app
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                status, headers, payload = gateway.handle(self.command, self.path, dict(self.headers.items()), body)
-                self.send_response(status)
-                for name, value in headers.items():
-                    if name.lower() != "content-length":
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def __getattr__(self, name: str) -> Any:
-                # Every method reaches the gateway, which answers undeclared ones as API Gateway does.
-                if name.startswith("do_"):
-                    return self._serve
-                raise AttributeError(name)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                if os.environ.get("LOCAL_CLOUD_QUIET") != "1":
-                    sys.stderr.write(f"{self.command} {self.path} -> {args[1] if len(args) > 1 else ''}\n")
-
-        self._http = ThreadingHTTPServer((self.host, self.port), Handler)
-        self.port = self._http.server_address[1]
-        threading.Thread(target=self._http.serve_forever, daemon=True, name="local-api").start()
+        self.docs = ApiDocs(self.template, self.runtime)
+        threads = int(os.environ.get("LOCAL_HTTP_THREADS", "64"))
+        self._http = HttpServer(wsgi_app(self.gateway, self.docs), self.host, self.port, threads=threads).start()
+        self.port = self._http.port
         return self
 
     def stop(self) -> None:
         for thread in self._threads:
             thread.stopping.set()
         if self._http:
-            self._http.shutdown()
-            self._http.server_close()
-        if self._moto:
-            self._moto.stop()
+            self._http.stop()
+        if self._aws:
+            self._aws.stop()
 
 
-def _examples(url: str, aws_endpoint: str) -> str:
+def _examples(url: str, aws_endpoint: str, faces: list[str]) -> str:
     auth = "-H 'x-api-key: demo-partner-key' -H 'Authorization: demo-developer-key'"
     base = f"{url}/api/v1/partner/store/cart"
     body = json.dumps({"cart": {"items": [{"productId": "demo-flower", "quantity": 2}], "promoCode": "TENOFF"}})
+    docs = "\n".join(f"  {url}/_docs/{face}   ({url}/_openapi/{face}.json)" for face in faces)
+    aws_cli = f"AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --endpoint-url {aws_endpoint}"
     return f"""
 Local cloud ready on {url}  (Ctrl-C stops it; state lives in memory)
-AWS emulator: {aws_endpoint}  (aws --endpoint-url {aws_endpoint} sqs list-queues)
+AWS emulator: {aws_endpoint}  ({aws_cli} sqs list-queues)
 Demo tenant 'demo' / shop 'main'; products demo-flower 12.50, demo-edible 8.00, demo-vape 35.00; code TENOFF.
 POS (LOKE): Authorization: Bearer demo-pos-token
+
+API docs (Swagger UI, OpenAPI): {url}/_docs
+{docs}
 
   curl -s {auth} '{base}/active?cuid=alice'
   curl -s {auth} -H 'Content-Type: application/json' -d '{body}' '{base}/prepare?cuid=alice'
@@ -160,9 +136,28 @@ POS (LOKE): Authorization: Bearer demo-pos-token
 """
 
 
+def configure_logging() -> None:
+    """One access line per request on stderr (``LOCAL_CLOUD_QUIET=1`` silences it), never a secret:
+    every handler gets the filter that redacts credential-like query parameters."""
+    from local.server import RedactSecrets
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    handler.addFilter(RedactSecrets())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+    logging.getLogger("local").setLevel(logging.INFO)
+    if os.environ.get("LOCAL_CLOUD_QUIET") == "1":
+        logging.getLogger("local.access").setLevel(logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+
 def main() -> None:
-    cloud = LocalCloud(port=int(os.environ.get("PORT", "3000"))).start()
-    print(_examples(cloud.url, cloud.aws_endpoint), flush=True)
+    configure_logging()
+    # A test or a developer can serve another template (e.g. one with test-only functions).
+    custom = os.environ.get("LOCAL_CLOUD_TEMPLATE")
+    template = Template.load(Path(custom)) if custom else None
+    cloud = LocalCloud(port=int(os.environ.get("PORT", "3000")), template=template).start()
+    print(_examples(cloud.url, cloud.aws_endpoint, cloud.docs.faces), flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -6,13 +6,14 @@ import base64
 import fnmatch
 import json
 import re
+import sys
 import time
 import traceback
 import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from local.runtime import ACCOUNT, REGION, FunctionRuntime
+from local.runtime import ACCOUNT, REGION, FunctionRuntime, FunctionTimeout
 from local.template import ApiRoute, Template
 
 API_ID = "localapi"
@@ -101,6 +102,9 @@ class Gateway:
             event["requestContext"]["authorizer"] = context
         try:
             response = self.runtime.invoke(route.function, event)
+        except FunctionTimeout as timeout:  # Lambda's "Task timed out": a 502 too, with no traceback to show
+            print(f"{route.function}: {timeout}", file=sys.stderr)
+            return 502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}'
         except Exception:  # an unhandled Lambda error is a 502 at the gateway
             traceback.print_exc()
             return 502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}'

@@ -102,9 +102,14 @@ class StreamPoller(threading.Thread):
         self.max_retries = int(source.get("MaximumRetryAttempts", 3))
         self.on_failure_url = source.get("OnFailureUrl")
         self.filters = [json.loads(f["Pattern"]) for f in source.get("FilterCriteria", {}).get("Filters", [])]
+        self.table_name = self.stream_arn.split(":", 5)[5].split("/")[1]
+        self.dynamodb = boto3.client("dynamodb")
         self.streams = boto3.client("dynamodbstreams")
         self.sqs = boto3.client("sqs")
-        self.iterators: dict[str, str | None] = {}
+        # The last sequence number read from each shard. A fresh iterator is asked for on every poll
+        # rather than following NextShardIterator: when a transaction fails, moto restores a copy of
+        # the table, stream shard included, and an iterator into the old shard never sees another write.
+        self.positions: dict[str, str] = {}
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -117,24 +122,29 @@ class StreamPoller(threading.Thread):
                 time.sleep(1)
 
     def poll_once(self) -> int:
+        latest = self.dynamodb.describe_table(TableName=self.table_name)["Table"].get("LatestStreamArn")
+        if latest is None:
+            return 0
+        if latest != self.stream_arn:  # the table was recreated: follow its new stream from the start
+            self.stream_arn, self.positions = latest, {}
         shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
         handled = 0
         for shard in shards:
             shard_id = shard["ShardId"]
-            if shard_id not in self.iterators:
-                self.iterators[shard_id] = self.streams.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
-            iterator = self.iterators[shard_id]
-            if iterator is None:
+            position = self.positions.get(shard_id)
+            where = {"ShardIteratorType": "TRIM_HORIZON"}
+            if position is not None:
+                where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": position}
+            iterator = self.streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard_id, **where)
+            raw = self.streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=self.batch_size)["Records"]
+            if not raw:
                 continue
-            response = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
-            self.iterators[shard_id] = response.get("NextShardIterator")
-            records = [self._record(r) for r in response.get("Records", [])]
+            self.positions[shard_id] = raw[-1]["dynamodb"]["SequenceNumber"]
+            records = [self._record(r) for r in raw]
             records = [r for r in records if not self.filters or any(_matches(f, r) for f in self.filters)]
             if records:
                 self._deliver(records)
-                handled += len(records)
+            handled += len(raw)
         return handled
 
     def _deliver(self, records: list[dict[str, Any]]) -> None:

@@ -1,18 +1,25 @@
 """Runs template.yaml's functions in this process, the way Lambda would invoke them.
 
-All functions share one interpreter (no containers here), so invocations are serialised and each
-one runs with its own function's environment variables, as resolved from the template.
+Invocations run concurrently, as on Lambda: each function has its own bounded number of execution
+slots (its ``ReservedConcurrentExecutions``, else ``LOCAL_FUNCTION_CONCURRENCY``, default 10), so
+a hanging function holds up nothing but its own callers. An invocation that outlives the function's
+``Timeout`` fails with "Task timed out", as Lambda reports it.
+
+All functions share one interpreter, so ``os.environ`` cannot be swapped around an invocation while
+others run. Instead :class:`FunctionEnviron` replaces ``os.environ`` once: on a thread that is
+running a function it answers from that function's variables first, then from the process's own.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +28,85 @@ from local.template import FunctionSpec, Template, resolve
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+DEFAULT_CONCURRENCY = 10
+
+log = logging.getLogger("local.runtime")
+
+
+class FunctionTimeout(Exception):
+    """The invocation ran past the function's timeout (the function's thread is abandoned)."""
+
+
+class FunctionThrottled(Exception):
+    """Every execution slot of the function stayed busy for as long as the function's timeout."""
+
+
+class FunctionEnviron(MutableMapping[str, str]):
+    """``os.environ`` with a per-thread overlay: the variables of the function the thread is running.
+
+    Outside an invocation it is the process environment (reads and writes go straight to it). Inside
+    one, the function's variables shadow the process's, and what the function writes stays in its
+    invocation's overlay.
+    """
+
+    def __init__(self, process: MutableMapping[str, str]) -> None:
+        self.process = process
+        self._local = threading.local()
+
+    @property
+    def overlay(self) -> dict[str, str] | None:
+        return getattr(self._local, "overlay", None)
+
+    @contextmanager
+    def using(self, overlay: dict[str, str]) -> Iterator[None]:
+        previous = self.overlay
+        self._local.overlay = overlay
+        try:
+            yield
+        finally:
+            self._local.overlay = previous
+
+    def __getitem__(self, key: str) -> str:
+        overlay = self.overlay
+        if overlay is not None and key in overlay:
+            return overlay[key]
+        return self.process[key]
+
+    def __setitem__(self, key: str, value: str) -> None:
+        overlay = self.overlay
+        if overlay is not None:
+            overlay[key] = value
+        else:
+            self.process[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        overlay = self.overlay
+        if overlay is not None and key in overlay:
+            del overlay[key]
+        else:
+            del self.process[key]
+
+    def __iter__(self) -> Iterator[str]:
+        overlay = self.overlay or {}
+        yield from overlay
+        yield from (key for key in self.process if key not in overlay)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def copy(self) -> dict[str, str]:
+        return dict(self)
+
+    def __repr__(self) -> str:
+        return f"FunctionEnviron({dict(self)!r})"
+
+
+def function_environ() -> FunctionEnviron:
+    """Install :class:`FunctionEnviron` as ``os.environ`` (once per process) and return it."""
+    if not isinstance(os.environ, FunctionEnviron):
+        # Replacing, not clearing, is the point: os.getenv and every later os.environ read see the overlay.
+        os.environ = FunctionEnviron(os.environ)  # type: ignore[assignment]  # noqa: B003
+    return os.environ  # type: ignore[return-value]
 
 
 @dataclass
@@ -47,8 +133,11 @@ class FunctionRuntime:
         self.names = physical_names
         self.specs = template.functions()
         self._parameters = template.parameter_defaults()
-        self._lock = threading.RLock()
+        self._environ = function_environ()
+        self._import_lock = threading.Lock()
         self._handlers: dict[str, Any] = {}
+        self._slots_by_function: dict[str, threading.BoundedSemaphore] = {}
+        self._slots_lock = threading.Lock()
         for path in [*template.layer_paths(), *{spec.code_uri for spec in self.specs.values()}]:
             if str(path) not in sys.path:
                 sys.path.insert(0, str(path))
@@ -57,47 +146,88 @@ class FunctionRuntime:
         """The function's variables from the template. One taken from a template parameter can be
         overridden by setting the same variable in the local cloud's own environment."""
         env = {}
+        process = self._environ.process
         for name, value in spec.environment.items():
             from_parameter = isinstance(value, dict) and value.get("Ref") in self._parameters
-            if from_parameter and os.environ.get(name) is not None:
-                env[name] = os.environ[name]
+            if from_parameter and process.get(name) is not None:
+                env[name] = process[name]
             else:
                 env[name] = str(resolve(value, self.names, self._parameters))
         return env
 
+    def concurrency(self, logical_id: str) -> int:
+        reserved = self.specs[logical_id].reserved_concurrency
+        default = int(self._environ.process.get("LOCAL_FUNCTION_CONCURRENCY", DEFAULT_CONCURRENCY))
+        return reserved if reserved else default
+
     @contextmanager
     def _function_environment(self, spec: FunctionSpec) -> Iterator[None]:
-        env = {**self.environment(spec), "AWS_LAMBDA_FUNCTION_NAME": self.names[spec.logical_id]}
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
+        overlay = {**self.environment(spec), "AWS_LAMBDA_FUNCTION_NAME": self.names[spec.logical_id]}
+        with self._environ.using(overlay):
             yield
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
 
     def handler(self, logical_id: str) -> Any:
-        if logical_id not in self._handlers:
-            spec = self.specs[logical_id]
-            module_name, function_name = spec.handler.rsplit(".", 1)
-            with self._function_environment(spec):
-                self._handlers[logical_id] = getattr(importlib.import_module(module_name), function_name)
-        return self._handlers[logical_id]
+        """The function's handler, its module imported once, under the function's own environment."""
+        handler = self._handlers.get(logical_id)
+        if handler is None:
+            with self._import_lock:
+                handler = self._handlers.get(logical_id)
+                if handler is None:
+                    spec = self.specs[logical_id]
+                    module_name, function_name = spec.handler.rsplit(".", 1)
+                    with self._function_environment(spec):
+                        handler = getattr(importlib.import_module(module_name), function_name)
+                    self._handlers[logical_id] = handler
+        return handler
+
+    def _slots(self, logical_id: str) -> threading.BoundedSemaphore:
+        with self._slots_lock:
+            if logical_id not in self._slots_by_function:
+                self._slots_by_function[logical_id] = threading.BoundedSemaphore(self.concurrency(logical_id))
+            return self._slots_by_function[logical_id]
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
+        """Invoke synchronously and return the handler's result, or raise its error.
+
+        Waits for one of the function's execution slots (at most the function's timeout, then
+        :class:`FunctionThrottled`), runs the handler on its own thread and waits at most the
+        timeout for it (then :class:`FunctionTimeout`). A timed-out handler cannot be killed inside
+        one process: it keeps its slot until it returns, which is what bounds a hanging function.
+        Its thread is a daemon, so it never keeps the local cloud from exiting.
+        """
         spec = self.specs[logical_id]
-        name = self.names[logical_id]
-        context = LambdaContext(
+        handler = self.handler(logical_id)
+        slots = self._slots(logical_id)
+        if not slots.acquire(timeout=spec.timeout):
+            raise FunctionThrottled(f"Rate Exceeded: {self.concurrency(logical_id)} invocations of {logical_id} busy")
+        context = self._context(spec)
+        done = threading.Event()
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                with self._function_environment(spec):
+                    outcome["result"] = handler(event, context)
+            except BaseException as error:  # handed to the caller, as Lambda returns a function error
+                outcome["error"] = error
+            finally:
+                slots.release()
+                done.set()
+
+        threading.Thread(target=run, daemon=True, name=f"fn-{logical_id}-{context.aws_request_id[:8]}").start()
+        if not done.wait(spec.timeout):
+            log.error("%s Task timed out after %.2f seconds", context.aws_request_id, spec.timeout)
+            raise FunctionTimeout(f"Task timed out after {spec.timeout:.2f} seconds")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"]
+
+    def _context(self, spec: FunctionSpec) -> LambdaContext:
+        name = self.names[spec.logical_id]
+        return LambdaContext(
             function_name=name,
             memory_limit_in_mb=spec.memory,
             timeout_seconds=spec.timeout,
             aws_request_id=str(uuid.uuid4()),
             invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}",
         )
-        with self._lock:
-            handler = self.handler(logical_id)
-            with self._function_environment(spec):
-                return handler(event, context)

@@ -60,6 +60,7 @@ class FunctionSpec:
     memory: int
     events: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    reserved_concurrency: int | None = None
 
 
 @dataclass
@@ -98,6 +99,9 @@ class Template:
                 memory=int(props.get("MemorySize", 128)),
                 events=props.get("Events", {}),
                 description=str(resource["Properties"].get("Description", "")),
+                reserved_concurrency=(
+                    int(props["ReservedConcurrentExecutions"]) if "ReservedConcurrentExecutions" in props else None
+                ),
             )
         return specs
 

@@ -33,19 +33,13 @@ def _reset_process_caches() -> None:
 
 @pytest.fixture(scope="session")
 def moto_server() -> Any:
-    """One AWS emulator for the session (moto's in-process mock lacks DynamoDB Streams' DescribeStream)."""
-    import logging
+    """One AWS emulator for the session (moto's in-process mock lacks DynamoDB Streams' DescribeStream),
+    with DynamoDB serialised as in the local cloud, so concurrency tests mean something."""
+    from local.aws import AwsEmulator
 
-    from moto.server import ThreadedMotoServer
-
-    from local.cloud import free_port
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+    emulator = AwsEmulator().start()
+    yield emulator.endpoint
+    emulator.stop()
 
 
 @pytest.fixture

@@ -36,10 +36,13 @@ class Cloud:
     aws_endpoint: str
 
 
-@pytest.fixture(scope="session")
-def cloud() -> Iterator[Cloud]:
+def start_cloud(
+    extra_env: dict[str, str] | None = None, log: list[str] | None = None
+) -> tuple[Cloud, subprocess.Popen]:
+    """Start `python -m local.cloud` on a free port; once its banner is out, every later line of its
+    output goes to ``log`` (if given)."""
     port = free_port()
-    env = {**os.environ, **FAST_CLOCKS, "PORT": str(port), "LOCAL_CLOUD_QUIET": "1"}
+    env = {**os.environ, **FAST_CLOCKS, "PORT": str(port), "LOCAL_CLOUD_QUIET": "1", **(extra_env or {})}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions"), str(ROOT / "layers/cart_core")])
     process = subprocess.Popen(
         [sys.executable, "-m", "local.cloud"],
@@ -58,14 +61,30 @@ def cloud() -> Iterator[Cloud]:
             aws_endpoint = line.split()[2]
             break
         if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
             pytest.fail(f"local cloud did not start: {line}")
-    # Keep draining the cloud's output so its logging never blocks on a full pipe.
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+
+    def drain() -> None:  # keep reading the cloud's output so its logging never blocks on a full pipe
+        for line in process.stdout:
+            if log is not None:
+                log.append(line)
+
+    threading.Thread(target=drain, daemon=True).start()
+    return Cloud(url, aws_endpoint), process
+
+
+def stop_cloud(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def cloud() -> Iterator[Cloud]:
+    started, process = start_cloud()
     try:
-        yield Cloud(url, aws_endpoint)
+        yield started
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_cloud(process)
 
 
 class Blaze:
