@@ -5,6 +5,17 @@ slots (its ``ReservedConcurrentExecutions``, else ``LOCAL_FUNCTION_CONCURRENCY``
 a hanging function holds up nothing but its own callers. An invocation that outlives the function's
 ``Timeout`` fails with "Task timed out", as Lambda reports it.
 
+Lambda runs one invocation at a time in an execution environment and adds environments for
+concurrent calls. Module-level state relies on that: a Powertools resolver keeps the current request
+on the module's ``app``, a ``BatchProcessor`` its records. So each concurrent invocation here gets an
+execution environment of its own: the first is the function's normal import, each further one (made
+on demand, kept for reuse, like a warm Lambda environment) a private copy of the function's package
+modules (``blaze_cart.*`` …). The layer (``cart_core``) stays shared: its clients are thread-safe.
+Powertools' event handler goes further and keeps the current request on its ``BaseRouter`` class,
+process-wide, so two resolver-based invocations can never overlap in one interpreter, whichever
+faces they belong to: those are serialised by one lock (a warm call takes milliseconds), while the
+authorizer, the workers and any other handler run concurrently.
+
 All functions share one interpreter, so ``os.environ`` cannot be swapped around an invocation while
 others run. Instead :class:`FunctionEnviron` replaces ``os.environ`` once: on a thread that is
 running a function it answers from that function's variables first, then from the process's own.
@@ -20,7 +31,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, MutableMapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,6 +147,10 @@ class FunctionRuntime:
         self._environ = function_environ()
         self._import_lock = threading.Lock()
         self._handlers: dict[str, Any] = {}
+        self._idle_environments: dict[str, list[Any]] = {}
+        self._resolver_lock = threading.Lock()
+        self._uses_resolver: dict[str, bool] = {}
+        self._environment_count: dict[str, int] = {}
         self._slots_by_function: dict[str, threading.BoundedSemaphore] = {}
         self._slots_lock = threading.Lock()
         for path in [*template.layer_paths(), *{spec.code_uri for spec in self.specs.values()}]:
@@ -180,6 +195,50 @@ class FunctionRuntime:
                     self._handlers[logical_id] = handler
         return handler
 
+    def _take_environment(self, logical_id: str) -> Any:
+        """An idle execution environment's handler, or a new environment's (a cold start)."""
+        with self._slots_lock:
+            idle = self._idle_environments.setdefault(logical_id, [])
+            if idle:
+                return idle.pop()
+            created = self._environment_count.get(logical_id, 0)
+            self._environment_count[logical_id] = created + 1
+        return self.handler(logical_id) if created == 0 else self._private_import(logical_id)
+
+    def uses_resolver(self, logical_id: str) -> bool:
+        """Whether the function's module holds a Powertools resolver (see the module docstring)."""
+        if logical_id not in self._uses_resolver:
+            from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+
+            module = sys.modules[self.handler(logical_id).__module__]
+            self._uses_resolver[logical_id] = any(isinstance(v, BaseRouter) for v in vars(module).values())
+        return self._uses_resolver[logical_id]
+
+    def _return_environment(self, logical_id: str, handler: Any) -> None:
+        with self._slots_lock:
+            self._idle_environments[logical_id].append(handler)
+
+    def _private_import(self, logical_id: str) -> Any:
+        """The handler imported again into modules of its own, leaving sys.modules as it was."""
+        spec = self.specs[logical_id]
+        module_name, function_name = spec.handler.rsplit(".", 1)
+        package = module_name.split(".")[0]
+
+        def owned() -> dict[str, Any]:
+            return {name: m for name, m in sys.modules.items() if name == package or name.startswith(f"{package}.")}
+
+        with self._import_lock:
+            shared = owned()
+            for name in shared:
+                del sys.modules[name]
+            try:
+                with self._function_environment(spec):
+                    return getattr(importlib.import_module(module_name), function_name)
+            finally:
+                for name in owned():
+                    del sys.modules[name]
+                sys.modules.update(shared)
+
     def _slots(self, logical_id: str) -> threading.BoundedSemaphore:
         with self._slots_lock:
             if logical_id not in self._slots_by_function:
@@ -196,18 +255,23 @@ class FunctionRuntime:
         Its thread is a daemon, so it never keeps the local cloud from exiting.
         """
         spec = self.specs[logical_id]
-        handler = self.handler(logical_id)
         slots = self._slots(logical_id)
         if not slots.acquire(timeout=spec.timeout):
             raise FunctionThrottled(f"Rate Exceeded: {self.concurrency(logical_id)} invocations of {logical_id} busy")
+        serialised = self._resolver_lock if self.uses_resolver(logical_id) else nullcontext()
         context = self._context(spec)
         done = threading.Event()
         outcome: dict[str, Any] = {}
 
         def run() -> None:
             try:
-                with self._function_environment(spec):
-                    outcome["result"] = handler(event, context)
+                with serialised:
+                    handler = self._take_environment(logical_id)
+                    try:
+                        with self._function_environment(spec):
+                            outcome["result"] = handler(event, context)
+                    finally:
+                        self._return_environment(logical_id, handler)
             except BaseException as error:  # handed to the caller, as Lambda returns a function error
                 outcome["error"] = error
             finally:

@@ -8,7 +8,6 @@ DynamoDB's place (a throttling error) or raises what botocore raises when the en
 from __future__ import annotations
 
 import json
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -228,23 +227,8 @@ def test_which_aws_errors_are_service_unavailable(error: Exception, retry_after:
 # ----- contention --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto applies a conditional write as read-check-write without a lock, so two racing writers
-    can both pass the condition. One DynamoDB request at a time makes it behave like DynamoDB."""
-    from moto.dynamodb.responses import DynamoHandler
-
-    lock = threading.Lock()
-    unlocked = DynamoHandler.call_action
-
-    def call_action(self: Any) -> Any:
-        with lock:
-            return unlocked(self)
-
-    monkeypatch.setattr(DynamoHandler, "call_action", call_action)
-
-
-def test_concurrent_commuting_changes_on_one_cart_all_land(api, store, atomic_moto) -> None:
+def test_concurrent_commuting_changes_on_one_cart_all_land(api, store) -> None:
+    # The emulator's DynamoDB is atomic (tests/conftest.py moto_server, local/aws.py).
     # Given one open cart of N lines
     from cart_core.errors import ConcurrentModification
     from cart_core.runtime import cart_service

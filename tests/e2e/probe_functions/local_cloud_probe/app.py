@@ -7,11 +7,8 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections import defaultdict
 
-releases: defaultdict[str, threading.Event] = defaultdict(threading.Event)
-holding: set[str] = set()
+from probe_state import holding, releases
 
 
 def lambda_handler(event, context):
