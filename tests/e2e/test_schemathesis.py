@@ -9,21 +9,15 @@ fixed seed, the examples / fuzzing / stateful phases (the coverage phase and the
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from local import fuzz
-from local.cloud import free_port
 from local.fixture import FACES
 from local.openapi import api_functions
 from tests.conftest import TEMPLATE
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import start_cloud, stop_cloud
 
 pytestmark = pytest.mark.e2e
 
@@ -36,30 +30,11 @@ PHASES = ("examples", "fuzzing", "stateful")
 def fuzzed_cloud() -> Iterator[str]:
     """A local cloud of its own: the fuzzer subscribes webhooks and makes carts for the demo tenant,
     which must not leak into the other end-to-end tests' cloud."""
-    port = free_port()
-    env = {**os.environ, "PORT": str(port), "LOCAL_CLOUD_QUIET": "1"}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions"), str(ROOT / "layers/cart_core")])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local.cloud"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + 60
-    for line in process.stdout:  # the banner comes once the fixture is loaded
-        if line.startswith("AWS emulator: "):
-            break
-        if time.monotonic() > deadline or process.poll() is not None:
-            pytest.fail(f"local cloud did not start: {line}")
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+    cloud, process = start_cloud()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield cloud.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_cloud(process)
 
 
 @pytest.mark.parametrize("face", api_functions(TEMPLATE))
