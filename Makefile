@@ -29,9 +29,10 @@ lint: install
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check .
 
-## make invoke FN=BlazeCartFunction EVENT=events/blaze_cart/active.json
+## make invoke FN=BlazeCartFunction EVENT=events/blaze_cart/active.json: one function, one event, against a
+## provisioned local environment with the sample's records seeded. Alone: lists every sample's command.
 invoke: install
-	$(BIN)/python -m local.invoke $(FN) $(EVENT)
+	@$(BIN)/python -m local.invoke $(FN) $(EVENT)
 
 ## Print DynamoDB calls, warm latency and cold import time per endpoint.
 bench: install

@@ -1,47 +1,425 @@
-"""``make invoke FN=<LogicalId> EVENT=events/<file>.json``: one function, one event, in-process.
+"""``make invoke FN=<LogicalId> EVENT=events/<folder>/<file>.json``: one function, one event.
 
-The Docker-free twin of ``sam local invoke``: AWS is moto (in-process) with the template's tables and
-the demo fixture loaded, and the function runs with its environment from template.yaml.
+The Docker-free twin of ``sam local invoke``, against a fully provisioned local environment: the AWS
+emulator (local/aws.py) with everything template.yaml declares (tables, event bus and rules, queues
+and dead-letter queues, KMS key; local/resources.py), the demo fixture, and, for a sample in events/,
+the records it names seeded in the state it needs (local/samples.py). The function runs with its
+environment from template.yaml. It prints the function's answer (JSON) on stdout and, last on stderr,
+one line: what was seeded and whether the answer is the one the sample is named for (exit 0 when it
+is, 1 when not). ``make invoke`` alone lists every function and its samples; ``EVENT`` alone infers
+``FN`` from the sample's folder.
+
+tests/integration/test_sample_events.py runs every sample through ``LocalEnvironment.run_sample``,
+the same path.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
+import socket
 import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+
+from local.samples import (
+    FOLDERS,
+    LOCATION,
+    SAMPLE_CART,
+    SAMPLES,
+    TENANT,
+    WEBHOOK_SECRET,
+    Expect,
+    Sample,
+    Seeding,
+    describe,
+    function_of,
+    key_of,
+)
+from local.template import ROOT, Template
+
+STACK = "cart-local"
+_MISSING = object()
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    function, event_path = argv
-    os.environ.update(AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local", AWS_DEFAULT_REGION="us-east-1")  # noqa: S106 - the emulator accepts any key
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    import boto3
-    from moto import mock_aws
+class Receiver:
+    """A webhook receiver on loopback for one run: records each request and answers 200, so the
+    webhook worker's real delivery path (vetting, signing, pinned connection) runs without the
+    request leaving the machine."""
 
-    from local.template import Template, create_tables, physical_names
+    def __init__(self) -> None:
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        received = self.requests
 
-    template = Template.load()
-    if function not in template.functions():
-        print(f"Unknown function {function}; one of: {', '.join(template.functions())}", file=sys.stderr)
-        return 2
-    names = physical_names(template, "cart-local")
-    with mock_aws():
-        create_tables(template, boto3.client("dynamodb"), names)
-        from local.runtime import FunctionRuntime
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append((dict(self.headers.items()), body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
-        runtime = FunctionRuntime(template, names)
-        os.environ["TABLE_NAME"] = names["CartTable"]
-        from cart_core.runtime import store
+            def log_message(self, *args: Any) -> None:  # quiet: the verdict line reports what arrived
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True, name="sample-receiver").start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hooks"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@contextlib.contextmanager
+def offline_dns(answers: dict[str, str]) -> Iterator[None]:
+    """Resolve the hosts in ``answers`` (filled by the seeds) without the network; others as usual."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port or 0))]
+        return real(host, port, *args, **kwargs)
+
+    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = real  # type: ignore[assignment]
+
+
+@contextlib.contextmanager
+def process_environment(values: dict[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, remove) process variables for one run and put the old values back."""
+    import os
+
+    previous = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _clear_process_caches() -> None:
+    """A run provisions afresh: clients and settings cached by the core are rebuilt (as on a cold start)."""
+    from cart_core import config, runtime
+
+    config.settings.cache_clear()
+    for cached in (runtime.store, runtime.cart_service, runtime._subscription_service, runtime.event_bus):
+        cached.cache_clear()
+    runtime.work_queue.cache_clear()
+
+
+def _at(value: Any, path: str) -> Any:
+    for part in path.split("."):
+        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        elif isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return _MISSING
+    return value
+
+
+@dataclass
+class Outcome:
+    function: str
+    event: str
+    answer: Any
+    seeded: str
+    expected: Expect | None  # None: not a sample in events/, so no named answer
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def matches(self) -> bool:
+        return self.expected is not None and not self.problems
+
+    def summary(self) -> str:
+        if self.expected is None:
+            verdict = "not a sample in events/, so no named answer to compare"
+            if self.problems:
+                verdict += f"; {'; '.join(self.problems)}"
+        elif self.matches:
+            verdict = f"matches the named answer ({describe(self.expected)})"
+        else:
+            verdict = f"DOES NOT MATCH the named answer ({describe(self.expected)}): {'; '.join(self.problems)}"
+        return " ".join(f"{self.function} {self.event}: seeded {self.seeded}; {verdict}".split())  # one line
+
+
+class LocalEnvironment:
+    """The AWS emulator, provisioned afresh from template.yaml for each run.
+
+    ``endpoint``: an emulator already running (the tests' session emulator); otherwise one is started
+    in this process. ``stack`` prefixes physical names; within one process keep it fixed, since a
+    function module binds some names when first imported, as a warm Lambda does.
+    """
+
+    def __init__(self, endpoint: str | None = None, stack: str = STACK, template: Template | None = None) -> None:
+        self.template = template or Template.load()
+        self.stack = stack
+        self.endpoint = endpoint
+        self._emulator: Any = None
+
+    def __enter__(self) -> LocalEnvironment:
+        if self.endpoint is None:
+            from local.aws import AwsEmulator
+
+            self._emulator = AwsEmulator().start()
+            self.endpoint = self._emulator.endpoint
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._emulator is not None:
+            self._emulator.stop()
+
+    def run_sample(self, path: Path, seed: bool = True) -> Outcome:
+        """Run a sample in events/ with its function, seeded as the sample needs (``seed=False``: the
+        demo fixture only, which shows the named answer depends on the seed)."""
+        key = key_of(path)
+        if key is None or key not in SAMPLES:
+            raise KeyError(f"{path} is not a sample in events/ (local/samples.py: SAMPLES)")
+        function = function_of(key)
+        assert function is not None
+        return self.run(function, path, SAMPLES[key], seed)
+
+    def run(self, function: str, path: Path, sample: Sample | None, seed: bool = True) -> Outcome:
+        event = json.loads(path.read_text())
+        assert self.endpoint is not None, "use LocalEnvironment as a context manager"
+        names_env: dict[str, str | None] = {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_PROFILE": None,
+            # As in the local cloud: webhook receivers on this machine (the run's receiver).
+            "ALLOW_LOOPBACK_WEBHOOK_URLS": "true",
+        }
+        with process_environment(names_env):
+            import requests
+
+            from local.resources import provision
+            from local.runtime import FunctionRuntime
+
+            requests.post(f"{self.endpoint}/moto-api/reset", timeout=10)
+            names = provision(self.template, self.stack)
+            runtime = FunctionRuntime(self.template, names)  # puts the layer on sys.path
+            (key_id, *_) = [names[k] for k in self.template.of_type("AWS::KMS::Key")] or [None]
+            with process_environment({"TABLE_NAME": names["CartTable"], "WEBHOOK_SECRET_KEY_ID": key_id}):
+                _clear_process_caches()
+                try:
+                    return self._run(runtime, names, function, path, event, sample, seed)
+                finally:
+                    _clear_process_caches()
+
+    def _run(
+        self,
+        runtime: Any,
+        names: dict[str, str],
+        function: str,
+        path: Path,
+        event: Any,
+        sample: Sample | None,
+        seed: bool,
+    ) -> Outcome:
+        from cart_core.runtime import cart_service, store, subscription_service
         from local.fixture import load
 
         load(store())
-        result = runtime.invoke(function, json.loads(Path(event_path).read_text()))
-    print(json.dumps(result, indent=2))
-    return 0
+        dns: dict[str, str] = {}
+        receivers: list[Receiver] = []
+
+        def receiver_url() -> str:
+            receivers.append(Receiver())
+            return receivers[-1].url
+
+        seeding = Seeding(store(), cart_service(), subscription_service(), dns, receiver_url)
+        seeded = "the demo fixture only"
+        if sample is not None and seed:
+            seeded = sample.scenario.description
+        shown = _shown(path)
+        error: BaseException | None = None
+        try:
+            with offline_dns(dns):
+                if sample is not None and seed:
+                    sample.scenario.seed(seeding)
+                try:
+                    answer = runtime.invoke(function, event)
+                except Exception as raised:  # a function error, reported as Lambda reports it
+                    error = raised
+                    answer = {"errorType": type(raised).__name__, "errorMessage": str(raised)}
+            outcome = Outcome(function, shown, answer, seeded, sample.expect if sample else None)
+            if sample is None:
+                if error is not None:
+                    outcome.problems.append(f"the function raised {type(error).__name__}")
+            else:
+                outcome.problems = self._check(sample.expect, answer, error, names, receivers)
+            return outcome
+        finally:
+            for receiver in receivers:
+                receiver.stop()
+
+    def _check(
+        self, expect: Expect, answer: Any, error: BaseException | None, names: dict[str, str], receivers: list[Receiver]
+    ) -> list[str]:
+        problems = []
+        if error is not None and expect.error != type(error).__name__:
+            first_line = (str(error).strip().splitlines() or [""])[0]
+            return [f"the function raised {type(error).__name__}: {first_line}"]
+        subject = answer
+        if expect.status is not None:
+            status = answer.get("statusCode") if isinstance(answer, dict) else None
+            if status != expect.status:
+                problems.append(f"status {status}, body {answer.get('body') if isinstance(answer, dict) else answer}")
+            subject = json.loads(answer["body"]) if isinstance(answer, dict) and answer.get("body") else None
+        for fact_path, want in expect.facts.items():
+            got = _at(subject, fact_path)
+            if got is _MISSING or got != want:
+                problems.append(f"{fact_path} is {'missing' if got is _MISSING else repr(got)}")
+        if expect.cart:
+            from cart_core.runtime import store
+
+            cart = store().load(TENANT, LOCATION, SAMPLE_CART).cart
+            document = cart.model_dump(mode="json") if cart else None
+            for fact_path, want in expect.cart.items():
+                got = _at(document, fact_path) if document else _MISSING
+                if got is _MISSING or got != want:
+                    problems.append(f"cart {fact_path} is {'missing' if got is _MISSING else repr(got)}")
+        if expect.published and not self._routed(expect.published, names):
+            problems.append(f"no {expect.published} for {SAMPLE_CART} reached the queues its rules target")
+        if expect.delivered:
+            problems += _delivery_problems(receivers)
+        return problems
+
+    def _routed(self, event_type: str, names: dict[str, str]) -> bool:
+        """Whether the bus delivered ``event_type`` for the sample cart to every queue the template's
+        rules for it target (the rule, the target and the bus are all exercised)."""
+        import boto3
+
+        from local.resources import queue_url_for_arn
+        from local.template import resolve
+
+        sqs = boto3.client("sqs")
+        targets = [
+            resolve(target["Arn"], names, self.template.parameter_defaults())
+            for rule in self.template.of_type("AWS::Events::Rule").values()
+            if event_type in rule["Properties"]["EventPattern"].get("detail-type", [])
+            for target in rule["Properties"]["Targets"]
+        ]
+        for arn in targets:
+            url = queue_url_for_arn(names, arn)
+            bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])]
+            envelopes = [json.loads(body) for body in bodies]
+            if not any(e["detail-type"] == event_type and e["detail"]["cart_id"] == SAMPLE_CART for e in envelopes):
+                return False
+        return bool(targets)
+
+
+def _delivery_problems(receivers: list[Receiver]) -> list[str]:
+    from cart_core import webhooks
+
+    requests = [request for receiver in receivers for request in receiver.requests]
+    if len(requests) != 1:
+        return [f"the local receiver got {len(requests)} webhooks, not 1"]
+    headers, body = requests[0]
+    problems = []
+    if not webhooks.verify_standard(WEBHOOK_SECRET, headers, body):
+        problems.append("the webhook's signature does not verify")
+    if json.loads(body).get("cart", {}).get("id") != SAMPLE_CART:
+        problems.append("the webhook is not about the sample cart")
+    return problems
+
+
+def _shown(path: Path) -> str:
+    with contextlib.suppress(ValueError):
+        return path.resolve().relative_to(ROOT).as_posix()
+    return str(path)
+
+
+# ----- the command line ----------------------------------------------------------------------
+
+
+def listing(template: Template) -> str:
+    lines = ["Functions and their sample events; run one with the command shown:", ""]
+    by_function: dict[str, list[str]] = {}
+    for key in sorted(SAMPLES):
+        by_function.setdefault(FOLDERS[key.split("/")[0]], []).append(key)
+    for function in template.functions():
+        lines.append(function)
+        keys = by_function.get(function, [])
+        lines += [f"  make invoke FN={function} EVENT=events/{key}" for key in keys] or ["  (no samples)"]
+    lines += ["", "EVENT alone also works (FN is the sample folder's function); any other event file needs FN."]
+    return "\n".join(lines)
+
+
+def _refuse(message: str, template: Template) -> int:
+    print(f"make invoke: {message}", file=sys.stderr)
+    print(listing(template), file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str]) -> int:
+    template = Template.load()
+    args = [a for a in argv if a]
+    if not args:
+        print(listing(template))
+        return 0
+    if len(args) > 2:
+        return _refuse(f"expected FN and EVENT, got {' '.join(args)}", template)
+    function: str | None = None
+    if len(args) == 1 and not (args[0].endswith(".json") or "/" in args[0]):
+        function, event_arg = args[0], None
+    elif len(args) == 1:
+        event_arg = args[0]
+    else:
+        function, event_arg = args
+    if function is not None and function not in template.functions():
+        return _refuse(f"unknown function {function!r} (FN is a function's logical id in template.yaml)", template)
+    if event_arg is None:
+        return _refuse(f"no EVENT given for {function}", template)
+    path = Path(event_arg)
+    if not path.is_file():
+        return _refuse(f"no such event file: {event_arg}", template)
+    key = key_of(path)
+    sample = SAMPLES.get(key) if key else None
+    owner = function_of(key) if key else None
+    if function is None:
+        if owner is None:
+            return _refuse(f"cannot tell which function {event_arg} is for: give FN=<LogicalId>", template)
+        function = owner
+    elif sample is not None and owner != function:
+        return _refuse(f"{event_arg} is a sample for {owner}, not {function}", template)
+    try:
+        json.loads(path.read_text())
+    except ValueError as error:
+        return _refuse(f"{event_arg} is not JSON: {error}", template)
+
+    # Functions log (Powertools JSON) to stdout, as on Lambda; here their logs go to stderr so that
+    # stdout carries only the answer, as with `sam local invoke`. Set before any function is imported.
+    answer_out, sys.stdout = sys.stdout, sys.stderr
+    try:
+        with LocalEnvironment(template=template) as environment:
+            outcome = environment.run(function, path, sample)
+    finally:
+        sys.stdout = answer_out
+    print(json.dumps(outcome.answer, indent=2))
+    sys.stdout.flush()
+    print(outcome.summary(), file=sys.stderr)
+    if sample is None:
+        return 0 if not outcome.problems else 1
+    return 0 if outcome.matches else 1
 
 
 if __name__ == "__main__":

@@ -1,19 +1,27 @@
-"""Regenerates events/: one API Gateway proxy event per endpoint, as the local gateway builds them.
+"""Regenerates events/: one API Gateway proxy event per endpoint, as the local gateway builds them,
+and one event per worker, in the shapes ``sam local generate-event`` gives (SQS receive-message,
+DynamoDB stream update, EventBridge to SQS). Deterministic: running it again changes nothing.
+What each sample needs seeded and the answer it is named for: local/samples.py.
 
 python -m local.make_events
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from local.gateway import Gateway
 from local.runtime import FunctionRuntime
+from local.samples import PUBLIC_KEY, SAMPLE_CART, SAMPLE_LINE, WEBHOOK_REF, sample_cart
 from local.template import ROOT, Template, physical_names
 
-SAMPLE_CART = "6b0000000000000000000001"
+if TYPE_CHECKING:
+    from cart_core.cart import Cart
+
+SAMPLE_TIME_MS = 1795000000000
 BLAZE = "/api/v1/partner/store/cart"
 HEADERS = {"Content-Type": "application/json", "x-api-key": "demo-partner-key", "Authorization": "demo-developer-key"}
 ITEMS = {"cart": {"items": [{"productId": "demo-flower", "quantity": 2}], "promoCode": "TENOFF"}}
@@ -23,15 +31,15 @@ BLAZE_SAMPLES = {
     "active": ("GET", "/active?cuid=alice", None),
     "prepare": ("POST", "/prepare?cuid=alice", ITEMS),
     "find_cost": ("POST", "/product/findCost", {"productId": "demo-flower", "quantity": 2}),
-    "public_cart": ("GET", "/public/0123456789abcdef0123456789abcdef", None),
+    "public_cart": ("GET", f"/public/{PUBLIC_KEY}", None),
     "update_cart": ("POST", f"/updateCart/{SAMPLE_CART}?cuid=alice", ITEMS),
     "submit_cart": ("POST", f"/submitCart/{SAMPLE_CART}?cuid=alice", {"memo": "Ring the bell"}),
     "cancel_cart": ("DELETE", f"/cancelCart/{SAMPLE_CART}?cuid=alice", None),
-    "finalize_item": ("POST", "/item/6b0000000000000000000002/finalize?cuid=alice", {"id": SAMPLE_CART}),
-    "unfinalize_item": ("POST", "/item/6b0000000000000000000002/unfinalize?cuid=alice", {"id": SAMPLE_CART}),
+    "finalize_item": ("POST", f"/item/{SAMPLE_LINE}/finalize?cuid=alice", {"id": SAMPLE_CART}),
+    "unfinalize_item": ("POST", f"/item/{SAMPLE_LINE}/unfinalize?cuid=alice", {"id": SAMPLE_CART}),
     "finalize_all_items": ("POST", "/items/finalize?cuid=alice", {"id": SAMPLE_CART}),
     "get_cart": ("GET", f"/{SAMPLE_CART}?cuid=alice", None),
-    "set_consumer_user": ("POST", f"/{SAMPLE_CART}/setConsumerUser/alice", None),
+    "set_consumer_user": ("POST", f"/{SAMPLE_CART}/setConsumerUser/alice?cuid=alice", None),
     "add_payments": ("POST", f"/{SAMPLE_CART}/payments", {"paymentOption": "Cash", "paymentReceived": 30}),
 }
 
@@ -48,11 +56,11 @@ LOKE_SAMPLES = {
     "reject_cart": ("PUT", f"/locations/main/cart/{SAMPLE_CART}/invalid", None),
     "put_webhook": (
         "PUT",
-        "/webhooks/pos-1",
+        f"/webhooks/{WEBHOOK_REF}",
         {"url": "https://pos.example.com/hooks", "secret": "change-me", "events": ["cart.created"]},
     ),
     "list_webhooks": ("GET", "/webhooks", None),
-    "delete_webhook": ("DELETE", "/webhooks/pos-1", None),
+    "delete_webhook": ("DELETE", f"/webhooks/{WEBHOOK_REF}", None),
 }
 
 
@@ -65,7 +73,7 @@ def _api_samples(gateway: Gateway, folder: str, base: str, samples: dict, header
     for name, (method, path, body) in samples.items():
         _, event = gateway.proxy_event(method, base + path, headers, json.dumps(body) if body else None)
         event["requestContext"]["requestId"] = f"sample-{name}"
-        event["requestContext"]["requestTimeEpoch"] = 1795000000000
+        event["requestContext"]["requestTimeEpoch"] = SAMPLE_TIME_MS
         event["requestContext"]["authorizer"] = authorizer  # what the authorizer adds for these keys
         _write(ROOT / "events" / folder / f"{name}.json", event)
 
@@ -77,9 +85,14 @@ def _sqs(body: str, queue: str) -> dict[str, Any]:
                 "messageId": "sample-message-1",
                 "receiptHandle": "sample-receipt",
                 "body": body,
-                "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1795000000000"},
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": str(SAMPLE_TIME_MS),
+                    "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+                    "ApproximateFirstReceiveTimestamp": str(SAMPLE_TIME_MS + 1),
+                },
                 "messageAttributes": {},
-                "md5OfBody": "",
+                "md5OfBody": hashlib.md5(body.encode()).hexdigest(),  # noqa: S324 - SQS's checksum, not security
                 "eventSource": "aws:sqs",
                 "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:cart-local-{queue}",
                 "awsRegion": "us-east-1",
@@ -89,24 +102,39 @@ def _sqs(body: str, queue: str) -> dict[str, Any]:
 
 
 def _worker_samples() -> None:
-    from cart_core.cart import Cart, LineItem
-    from cart_core.events.models import EventType, events_for_change
+    """The sample cart's checkout as the workers see it: open (v2) → submitted (v3) → validated (v4)."""
+    from datetime import UTC, datetime
+
+    from cart_core.events.models import events_for_change
     from cart_core.events.queues import DeadlineCheck, WebhookDelivery
     from cart_core.lifecycle import CartStatus
+    from cart_core.pricing import price
+    from cart_core.tenancy import DEFAULT_VALIDATION_TIMEOUT_SECONDS, Location
+    from local.fixture import RATES
 
-    line = LineItem(product_id="demo-flower", title="Demo Flower 3.5g", quantity=2, unit_price_minor=1250)
-    cart = Cart(
-        cart_id=SAMPLE_CART, tenant_id="demo", location_id="main", currency="USD", consumer_id="alice",
-        lines=[line], created_ms=1795000000000, modified_ms=1795000000000, version=2, expires_at=1795604800,
+    location = Location(tenant_id="demo", location_id="main", name="Demo Main Street", tax_rates=RATES)
+    cart = sample_cart(
+        "Demo Flower 3.5g", 1250, "USD", created_ms=SAMPLE_TIME_MS, modified_ms=SAMPLE_TIME_MS, version=2,
+        expires_at=SAMPLE_TIME_MS // 1000 + location.idle_ttl_seconds,
     )  # fmt: skip
+    cart.total_minor = price(cart, location).total_minor
     submitted = cart.model_copy(deep=True)
-    submitted.transition(CartStatus.SUBMITTED, 1795000060000)
-    submitted.version = 3
-    keys = {"pk": {"S": f"CART#demo#{SAMPLE_CART}"}, "sk": {"S": "CART"}}
-    old = {**keys, "status": {"S": "open"}, "version": {"N": "2"}, "expires_at": {"N": str(cart.expires_at)}}
-    old["doc"] = {"S": cart.model_dump_json(exclude={"version"})}
-    new = {**old, "status": {"S": "submitted"}, "version": {"N": "3"}}
-    new["doc"] = {"S": submitted.model_dump_json(exclude={"version"})}
+    submitted.transition(CartStatus.SUBMITTED, SAMPLE_TIME_MS + 60_000)
+    submitted.order_no, submitted.version = "123456789", 3
+    validated = submitted.model_copy(deep=True)
+    validated.transition(CartStatus.VALIDATED, SAMPLE_TIME_MS + 120_000)
+    validated.version = 4
+
+    def image(of: Cart) -> dict[str, Any]:
+        return {
+            "pk": {"S": f"CART#demo#{SAMPLE_CART}"},
+            "sk": {"S": "CART"},
+            "status": {"S": of.status.value},
+            "version": {"N": str(of.version)},
+            "expires_at": {"N": str(of.expires_at)},
+            "doc": {"S": of.model_dump_json(exclude={"version"})},
+        }
+
     stream_record = {
         "eventID": "sample-1",
         "eventName": "MODIFY",
@@ -114,9 +142,10 @@ def _worker_samples() -> None:
         "eventSource": "aws:dynamodb",
         "awsRegion": "us-east-1",
         "dynamodb": {
-            "Keys": keys,
-            "OldImage": old,
-            "NewImage": new,
+            "ApproximateCreationDateTime": (SAMPLE_TIME_MS + 60_000) // 1000,
+            "Keys": {"pk": {"S": f"CART#demo#{SAMPLE_CART}"}, "sk": {"S": "CART"}},
+            "OldImage": image(cart),
+            "NewImage": image(submitted),
             "SequenceNumber": "100000000000000000001",
             "SizeBytes": 1024,
             "StreamViewType": "NEW_AND_OLD_IMAGES",
@@ -125,34 +154,36 @@ def _worker_samples() -> None:
     }
     _write(ROOT / "events" / "stream_outbox" / "cart_submitted.json", {"Records": [stream_record]})
 
-    (event,) = events_for_change(cart, submitted)
-    validated = event.model_copy(update={"event_type": EventType.CART_VALIDATED})
+    (submitted_event,) = events_for_change(cart, submitted)
+    (validated_event,) = events_for_change(submitted, validated)
     for folder, name, detail, queue in (
-        ("validation_worker", "cart_submitted", event, "ValidationQueue"),
-        ("payment_worker", "cart_validated", validated, "PaymentQueue"),
+        ("validation_worker", "cart_submitted", submitted_event, "ValidationQueue"),
+        ("payment_worker", "cart_validated", validated_event, "PaymentQueue"),
     ):
-        envelope = {
+        envelope = {  # what EventBridge hands its SQS target (the template's rules)
             "version": "0",
             "id": f"sample-{name}",
             "detail-type": detail.event_type.value,
             "source": "cart-service",
             "account": "123456789012",
-            "time": "2026-11-22T00:00:00Z",
+            "time": datetime.fromtimestamp(detail.occurred_at_ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "region": "us-east-1",
             "resources": [SAMPLE_CART],
             "detail": json.loads(detail.model_dump_json()),
         }
         _write(ROOT / "events" / folder / f"{name}.json", _sqs(json.dumps(envelope), queue))
     delivery = WebhookDelivery(
-        event_id=event.event_id,
+        event_id=submitted_event.event_id,
         event_name="cart.created",
         tenant_id="demo",
         location_id="main",
         cart_id=SAMPLE_CART,
-        subscription_ref="pos-1",
+        subscription_ref=WEBHOOK_REF,
     )
     _write(ROOT / "events" / "webhook_worker" / "delivery.json", _sqs(delivery.model_dump_json(), "WebhookQueue"))
-    check = DeadlineCheck(tenant_id="demo", location_id="main", cart_id=SAMPLE_CART, deadline_ms=1795000660000)
+    # The deadline the validation worker sets for this submit; long past, so the check expires the cart.
+    deadline_ms = (submitted.submitted_ms or 0) + DEFAULT_VALIDATION_TIMEOUT_SECONDS * 1000
+    check = DeadlineCheck(tenant_id="demo", location_id="main", cart_id=SAMPLE_CART, deadline_ms=deadline_ms)
     _write(ROOT / "events" / "deadline_worker" / "deadline_check.json", _sqs(check.model_dump_json(), "DeadlineQueue"))
 
 
@@ -169,6 +200,7 @@ def main() -> None:
         "methodArn": "arn:aws:execute-api:us-east-1:123456789012:localapi/dev/GET/api/v1/partner/store/cart/active",
         **{k: v for k, v in event.items() if k not in ("body", "isBase64Encoded")},
     }
+    authorizer_event["requestContext"].update(requestId="sample-blaze-authorizer", requestTimeEpoch=SAMPLE_TIME_MS)
     _write(ROOT / "events" / "authorizer" / "blaze_request.json", authorizer_event)
     _worker_samples()
 

@@ -1,0 +1,274 @@
+"""The sample events in events/: which function each one is for, what it needs seeded, and the answer
+it is named for. ``make invoke`` (local/invoke.py) and tests/integration/test_sample_events.py both
+read this table, so a sample that stops answering as named fails ``make test``.
+
+Every sample names the same records: tenant ``demo``, shop ``main``, consumer ``alice``, cart
+``SAMPLE_CART`` with line ``SAMPLE_LINE`` (2 × demo-flower) and public key ``PUBLIC_KEY``. A scenario
+puts them in the state a sample needs, through the core (the store and the use cases), on top of the
+demo fixture (local/fixture.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from local.template import ROOT
+
+if TYPE_CHECKING:  # the core is importable once the runtime has put the layer on sys.path
+    from cart_core.cart import Cart
+    from cart_core.services import CartService
+    from cart_core.store.dynamodb import DynamoStore
+    from cart_core.subscriptions import SubscriptionService
+
+EVENTS = ROOT / "events"
+TENANT, LOCATION, CONSUMER, GUEST_SESSION = "demo", "main", "alice", "guest-1"
+SAMPLE_CART = "6b0000000000000000000001"
+SAMPLE_LINE = "6b0000000000000000000002"
+PUBLIC_KEY = "0123456789abcdef0123456789abcdef"
+PRODUCT, QUANTITY = "demo-flower", 2
+WEBHOOK_REF, WEBHOOK_SECRET = "pos-1", "change-me"
+POS_URL, POS_HOST = "https://pos.example.com/hooks", "pos.example.com"
+# pos.example.com does not resolve on the internet, and tests have no network: the harness answers
+# for it (a public documentation-era address) so the URL passes the outbound policy. Nothing is ever
+# sent there: only put/list/delete_webhook name it; the webhook worker's sample gets a local receiver.
+POS_ADDRESS = "93.184.215.14"
+
+# events/<folder>/ → the function its samples are for.
+FOLDERS = {
+    "authorizer": "AuthorizerFunction",
+    "blaze_cart": "BlazeCartFunction",
+    "loke_cart": "LokeCartFunction",
+    "stream_outbox": "StreamOutboxFunction",
+    "validation_worker": "ValidationWorkerFunction",
+    "webhook_worker": "WebhookWorkerFunction",
+    "deadline_worker": "DeadlineWorkerFunction",
+    "payment_worker": "PaymentWorkerFunction",
+}
+
+
+def sample_cart(title: str, unit_price_minor: int, currency: str, **fields: Any) -> Cart:
+    """The cart every sample names, as alice opens it (make_events.py and the seeds build it here)."""
+    from cart_core.cart import Cart, LineItem
+
+    line = LineItem(
+        line_id=SAMPLE_LINE, product_id=PRODUCT, title=title, quantity=QUANTITY, unit_price_minor=unit_price_minor
+    )
+    defaults: dict[str, Any] = {"consumer_id": CONSUMER, "public_key": PUBLIC_KEY}
+    return Cart(
+        cart_id=SAMPLE_CART, tenant_id=TENANT, location_id=LOCATION, currency=currency, lines=[line],
+        **{**defaults, **fields},
+    )  # fmt: skip
+
+
+# ----- seed scenarios ------------------------------------------------------------------------
+
+
+@dataclass
+class Seeding:
+    """What a scenario may use: the core's store and use cases, and the run's local stand-ins."""
+
+    store: DynamoStore
+    carts: CartService
+    subscriptions: SubscriptionService
+    dns: dict[str, str]  # host → address the run resolves it to (no network)
+    receiver_url: Callable[[], str]  # starts the run's local webhook receiver, returns its URL
+
+    @property
+    def caller(self) -> Any:
+        from cart_core.tenancy import Caller
+
+        return Caller(tenant_id=TENANT, location_id=LOCATION)
+
+
+def _open(seeding: Seeding, guest: bool = False) -> None:
+    """Alice's (or a guest's) open cart, committed as the core commits a new active cart: the cart,
+    its active pointer and its public pointer, priced from the catalog."""
+    from cart_core.ports import Commit, PointerKey
+    from cart_core.pricing import price
+
+    snapshot = seeding.store.load(TENANT, LOCATION, product_ids=frozenset({PRODUCT}))
+    location, product = snapshot.location, snapshot.products[PRODUCT]
+    assert location is not None, "the demo fixture is loaded first"
+    identity = {"consumer_id": None, "session_id": GUEST_SESSION} if guest else {}
+    cart = sample_cart(product.name, product.price_minor, location.currency, **identity)
+    cart.expires_at = int(time.time()) + location.idle_ttl_seconds
+    cart.total_minor = price(cart, location).total_minor
+    kind, value = ("session", GUEST_SESSION) if guest else ("consumer", CONSUMER)
+    pointer = PointerKey(TENANT, LOCATION, kind, value)
+    seeding.store.commit(Commit(carts=[(cart, None)], set_pointers=[(pointer, SAMPLE_CART, None)]))
+
+
+def open_cart(seeding: Seeding) -> None:
+    _open(seeding)
+
+
+def guest_cart(seeding: Seeding) -> None:
+    _open(seeding, guest=True)
+
+
+def finalized_line(seeding: Seeding) -> None:
+    _open(seeding)
+    seeding.carts.set_finalized(seeding.caller, SAMPLE_CART, SAMPLE_LINE, True, CONSUMER)
+
+
+def submitted_cart(seeding: Seeding) -> None:
+    from cart_core.services import CartEdits
+
+    _open(seeding)
+    seeding.carts.submit(seeding.caller, SAMPLE_CART, CartEdits(), CONSUMER)
+
+
+def card_validated_cart(seeding: Seeding) -> None:
+    """Paid by card (tok_visa, authorized at submit) and accepted by the store: the payment worker
+    captures it, however cash orders are handled."""
+    from cart_core.money import to_decimal
+    from cart_core.payments import TEST_CARD_APPROVES
+    from cart_core.services import CartEdits
+
+    _open(seeding)
+    total = seeding.carts.get_cart(seeding.caller, SAMPLE_CART).totals.total_minor
+    amount = to_decimal(total, "USD")
+    seeding.carts.record_payment(
+        seeding.caller, SAMPLE_CART, "Credit", Decimal(amount), card_token=TEST_CARD_APPROVES, consumer_id=CONSUMER
+    )
+    seeding.carts.submit(seeding.caller, SAMPLE_CART, CartEdits(), CONSUMER)
+    seeding.carts.pos_validate(seeding.caller, SAMPLE_CART, [])
+
+
+def pos_resolves(seeding: Seeding) -> None:
+    seeding.dns[POS_HOST] = POS_ADDRESS
+
+
+def pos_subscribed(seeding: Seeding) -> None:
+    pos_resolves(seeding)
+    seeding.subscriptions.subscribe(TENANT, WEBHOOK_REF, POS_URL, WEBHOOK_SECRET, ["cart.created"])
+
+
+def submitted_cart_and_receiver(seeding: Seeding) -> None:
+    submitted_cart(seeding)
+    seeding.subscriptions.subscribe(TENANT, WEBHOOK_REF, seeding.receiver_url(), WEBHOOK_SECRET, ["cart.created"])
+
+
+@dataclass(frozen=True)
+class Scenario:
+    description: str
+    seed: Callable[[Seeding], None]
+
+
+FIXTURE_ONLY = Scenario("the demo fixture only", lambda seeding: None)
+OPEN = Scenario(f"alice's open cart {SAMPLE_CART} (2 x demo-flower, line {SAMPLE_LINE})", open_cart)
+FINALIZED = Scenario(f"alice's open cart {SAMPLE_CART} with line {SAMPLE_LINE} finalized", finalized_line)
+GUEST = Scenario(f"a guest's open cart {SAMPLE_CART} (sessionId {GUEST_SESSION}, no consumer)", guest_cart)
+SUBMITTED = Scenario(f"alice's submitted cart {SAMPLE_CART} (PENDING at the store)", submitted_cart)
+CARD_VALIDATED = Scenario(
+    f"alice's cart {SAMPLE_CART}, card tok_visa authorized at submit, accepted by the store", card_validated_cart
+)
+POS_DNS = Scenario(f"{POS_HOST} resolving to {POS_ADDRESS} (offline; nothing is sent)", pos_resolves)
+SUBSCRIBED = Scenario(f"webhook {WEBHOOK_REF} -> {POS_URL} (resolved offline; nothing is sent)", pos_subscribed)
+SUBMITTED_AND_RECEIVER = Scenario(
+    f"alice's submitted cart {SAMPLE_CART}; webhook {WEBHOOK_REF} -> a local receiver", submitted_cart_and_receiver
+)
+
+
+# ----- the answers samples are named for ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    """The answer a sample is named for. ``facts`` are dotted paths (``cart.items.0.finalized``) into
+    an API answer's JSON body, or into the answer itself for other functions."""
+
+    status: int | None = None  # an API answer's statusCode
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    cart: Mapping[str, Any] = field(default_factory=dict)  # the stored sample cart afterwards (core fields)
+    published: str | None = None  # an event type the bus's rules delivered to their queues
+    delivered: bool = False  # the local receiver got one signed webhook about the sample cart
+    error: str | None = None  # the function raised this error type instead of answering
+
+
+BATCH_OK = {"batchItemFailures": []}
+
+
+@dataclass(frozen=True)
+class Sample:
+    scenario: Scenario
+    expect: Expect
+
+    def needs_seed(self) -> bool:
+        return self.scenario is not FIXTURE_ONLY
+
+
+ID = {"id": SAMPLE_CART}
+SAMPLES: dict[str, Sample] = {
+    "authorizer/blaze_request.json": Sample(
+        FIXTURE_ONLY, Expect(facts={"context.tenantId": TENANT, "policyDocument.Statement.0.Effect": "Allow"})
+    ),
+    "blaze_cart/active.json": Sample(OPEN, Expect(200, ID)),
+    "blaze_cart/add_payments.json": Sample(
+        OPEN, Expect(200, {**ID, "cart.paymentOption": "Cash", "cart.cashReceived": 30})
+    ),
+    "blaze_cart/cancel_cart.json": Sample(
+        SUBMITTED, Expect(200, {**ID, "cartStatus": "CanceledByConsumer"}, {"status": "canceled"})
+    ),
+    "blaze_cart/finalize_all_items.json": Sample(OPEN, Expect(200, {**ID, "cart.items.0.finalized": True})),
+    "blaze_cart/finalize_item.json": Sample(
+        OPEN, Expect(200, {**ID, "cart.items.0.orderItemId": SAMPLE_LINE, "cart.items.0.finalized": True})
+    ),
+    "blaze_cart/find_cost.json": Sample(FIXTURE_ONLY, Expect(200, {"productId": PRODUCT, "cost": 25})),
+    "blaze_cart/get_cart.json": Sample(OPEN, Expect(200, {**ID, "consumerId": CONSUMER})),
+    "blaze_cart/history.json": Sample(SUBMITTED, Expect(200, {"total": 1, "values.0.id": SAMPLE_CART})),
+    "blaze_cart/prepare.json": Sample(OPEN, Expect(200, {**ID, "cart.promoCode": "TENOFF"})),
+    "blaze_cart/public_cart.json": Sample(OPEN, Expect(200, {**ID, "consumerUser.id": CONSUMER})),
+    "blaze_cart/set_consumer_user.json": Sample(GUEST, Expect(200, {**ID, "consumerId": CONSUMER})),
+    "blaze_cart/submit_cart.json": Sample(OPEN, Expect(200, ID, {"status": "submitted"})),
+    "blaze_cart/unfinalize_item.json": Sample(
+        FINALIZED, Expect(200, {**ID, "cart.items.0.orderItemId": SAMPLE_LINE, "cart.items.0.finalized": False})
+    ),
+    "blaze_cart/update_cart.json": Sample(OPEN, Expect(200, {**ID, "cart.promoCode": "TENOFF"})),
+    "loke_cart/accept_cart.json": Sample(
+        SUBMITTED, Expect(204, cart={"status": "validated", "adjustments.0.adjustment_id": "DISC001"})
+    ),
+    "loke_cart/delete_webhook.json": Sample(SUBSCRIBED, Expect(204)),
+    "loke_cart/get_cart.json": Sample(SUBMITTED, Expect(200, {**ID, "status": "PENDING"})),
+    "loke_cart/list_webhooks.json": Sample(SUBSCRIBED, Expect(200, {"0.ref": WEBHOOK_REF, "0.url": POS_URL})),
+    "loke_cart/put_webhook.json": Sample(POS_DNS, Expect(200, {"ref": WEBHOOK_REF, "url": POS_URL})),
+    "loke_cart/reject_cart.json": Sample(SUBMITTED, Expect(204, cart={"status": "rejected"})),
+    "stream_outbox/cart_submitted.json": Sample(FIXTURE_ONLY, Expect(facts=BATCH_OK, published="CartSubmitted")),
+    "validation_worker/cart_submitted.json": Sample(SUBMITTED, Expect(facts=BATCH_OK, cart={"status": "validated"})),
+    "webhook_worker/delivery.json": Sample(SUBMITTED_AND_RECEIVER, Expect(facts=BATCH_OK, delivered=True)),
+    "deadline_worker/deadline_check.json": Sample(SUBMITTED, Expect(facts=BATCH_OK, cart={"status": "expired"})),
+    "payment_worker/cart_validated.json": Sample(
+        CARD_VALIDATED, Expect(facts=BATCH_OK, cart={"status": "paid", "payments.0.status": "captured"})
+    ),
+}
+
+
+def key_of(path: Path) -> str | None:
+    """``blaze_cart/active.json`` for a file in events/, else None."""
+    try:
+        return path.resolve().relative_to(EVENTS).as_posix()
+    except ValueError:
+        return None
+
+
+def function_of(key: str) -> str | None:
+    return FOLDERS.get(key.split("/", 1)[0])
+
+
+def describe(expect: Expect) -> str:
+    """The named answer in words: ``204, cart status=validated``."""
+    parts = [str(expect.status)] if expect.status is not None else []
+    if expect.error:
+        parts.append(f"raises {expect.error}")
+    parts += [f"{path}={value!r}" for path, value in expect.facts.items()]
+    parts += [f"cart {path}={value!r}" for path, value in expect.cart.items()]
+    if expect.published:
+        parts.append(f"{expect.published} put on the bus and routed by its rules")
+    if expect.delivered:
+        parts.append("one signed cart.created delivered to the local receiver")
+    return ", ".join(parts)
