@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from local.invoke import LocalEnvironment, listing, main
-from local.samples import EVENTS, FOLDERS, SAMPLES, function_of, key_of
+from local.samples import EVENTS, FOLDERS, SAMPLES, SUBMITTED, Seeding, function_of, key_of
 from local.template import ROOT
 from tests.conftest import TEMPLATE
 
@@ -31,6 +31,15 @@ STACK = "cart-test"
 def environment(moto_server: str):
     with LocalEnvironment(endpoint=moto_server, stack=STACK) as environment:
         yield environment
+
+
+@pytest.fixture
+def sample_cart(store) -> None:
+    """The submitted cart the worker samples name, seeded as ``make invoke`` seeds it, for tests that
+    run a sample through the ``api`` fixture (tests/integration/test_faults.py)."""
+    from cart_core.runtime import cart_service, subscription_service
+
+    SUBMITTED.seed(Seeding(store, cart_service(), subscription_service(), {}, lambda: ""))
 
 
 def test_every_sample_file_has_a_named_answer_and_every_entry_a_file() -> None:
