@@ -210,7 +210,8 @@ def _client(target: dict[str, Any]) -> Any:
 
     credentials_ = target["credentials"] or {}
     try:
-        return boto3.client(
+        # A session of its own: credentials and region resolved now, from this environment.
+        return boto3.session.Session().client(
             "dynamodb",
             endpoint_url=target["endpoint_url"],
             region_name=target["region"],
@@ -372,7 +373,10 @@ def main(argv: list[str] | None = None) -> int:
         target = resolve_target(args)
         if target["credentials"]:  # the local cloud: a developer's AWS_PROFILE must not get in the way
             os.environ.pop("AWS_PROFILE", None)
-        result = _run(args, DynamoStore(target["table"], _client(target)))
+        client = _client(target)
+        # Where the calls really go (AWS_ENDPOINT_URL, the profile's region…), for the error lines.
+        target = {**target, "endpoint_url": client.meta.endpoint_url, "region": client.meta.region_name}
+        result = _run(args, DynamoStore(target["table"], client))
     except AdminError as error:
         return _fail(str(error))
     except ValidationError as error:
