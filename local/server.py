@@ -190,7 +190,9 @@ def access_line(
     if status >= 400:
         reason = error_reason(payload)
         if reason:
-            line += f" reason={json.dumps(_without_credentials(reason, environ), ensure_ascii=False)}"
+            reason = _without_credentials(reason, environ)
+            reason = reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
+            line += f" reason={json.dumps(reason, ensure_ascii=False)}"
     return line
 
 
@@ -206,8 +208,7 @@ def error_reason(payload: bytes) -> str | None:
         return None
     if not isinstance(message, str) or not message:
         return None
-    message = " ".join(message.split())
-    return message if len(message) <= MAX_REASON else message[: MAX_REASON - 1] + "…"
+    return " ".join(message.split())  # one line
 
 
 def _without_credentials(text: str, environ: dict[str, Any]) -> str:
