@@ -160,18 +160,31 @@ def remove_discovery(path: Path | None) -> None:
         pass
 
 
+def _shown(path: Path) -> str:
+    """A path as short as it can be printed: relative to the current directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _python() -> str:
     """The interpreter running the cloud (the project's .venv), as short as it can be printed."""
-    executable = Path(sys.executable)
-    try:
-        return str(executable.relative_to(Path.cwd()))
-    except ValueError:
-        return str(executable)
+    return _shown(Path(sys.executable))
 
 
-def _examples(url: str, aws_endpoint: str, faces: list[str], aws_cli: bool | None = None) -> str:
+def _examples(
+    url: str,
+    aws_endpoint: str,
+    faces: list[str],
+    aws_cli: bool | None = None,
+    discovery: Path | None = None,
+    table: str = f"{STACK}-CartTable",
+) -> str:
     """The startup banner. Every indented command runs as printed, in order, in bash or zsh from the
-    project root (tests/e2e/test_banner.py runs them); later ones use the variables earlier ones set."""
+    project root (tests/e2e/test_banner.py runs them); later ones use the variables earlier ones set.
+    ``aws_cli``: whether the AWS CLI is on PATH (looked up if None); ``discovery``: the file `make
+    admin` finds this cloud through (None: no file, so the admin line names the target itself)."""
     if aws_cli is None:
         aws_cli = shutil.which("aws") is not None
     base = f"{url}/api/v1/partner/store/cart"
@@ -187,9 +200,18 @@ def _examples(url: str, aws_endpoint: str, faces: list[str], aws_cli: bool | Non
             "   # or the AWS CLI, if you install it"
         )
     read_id = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id\"])'"
+    if discovery is not None:
+        found = f"`make admin` finds it through {_shown(discovery)}"
+        admin = "make admin ARGS='product demo demo-tea 4.40 --name Tea'"
+    else:
+        found = "no discovery file: name it to `make admin`"
+        admin = (
+            f"{keys} make admin ARGS='--table {table} --endpoint-url {aws_endpoint} --region {REGION} "
+            "product demo demo-tea 4.40 --name Tea'"
+        )
     return f"""
 Local cloud ready on {url}  (Ctrl-C stops it; state lives in memory)
-AWS emulator: {aws_endpoint}  (region {REGION}, any credentials; `make admin` finds it through {DISCOVERY_FILE})
+AWS emulator: {aws_endpoint}  (region {REGION}, any credentials; {found})
 Demo tenant 'demo' / shop 'main'; products demo-flower 12.50, demo-edible 8.00, demo-vape 35.00; code TENOFF.
 POS (LOKE): Authorization: Bearer demo-pos-token
 
@@ -199,14 +221,14 @@ API docs (Swagger UI, OpenAPI): {url}/_docs
 Try it (bash or zsh, in this order: later lines use the variables earlier ones set):
   H=(-H 'x-api-key: demo-partner-key' -H 'Authorization: demo-developer-key' -H 'Content-Type: application/json')
   B={base}
-  curl -s "${{H[@]}}" "$B/active?cuid=alice"
+  curl -s -w '\\n' "${{H[@]}}" "$B/active?cuid=alice"
   ID=$(curl -s "${{H[@]}}" "$B/prepare?cuid=alice" -d '{body}' | {read_id}); echo "cart $ID"
-  curl -s "${{H[@]}}" -X POST "$B/submitCart/$ID?cuid=alice"
-  curl -s "${{H[@]}}" "$B/history?cuid=alice"
-  curl -s -H 'Authorization: Bearer demo-pos-token' "{url}/organizations/demo/locations/main/cart/$ID"
+  curl -s -w '\\n' "${{H[@]}}" -X POST "$B/submitCart/$ID?cuid=alice"
+  curl -s -w '\\n' "${{H[@]}}" "$B/history?cuid=alice"
+  curl -s -w '\\n' -H 'Authorization: Bearer demo-pos-token' "{url}/organizations/demo/locations/main/cart/$ID"
 
 Provision and inspect (from the project root):
-  make admin ARGS='product demo demo-tea 4.40 --name Tea'
+  {admin}
 {inspect}
 """
 
@@ -240,7 +262,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, terminate)
     try:
         write_discovery(cloud, discovery)
-        print(_examples(cloud.url, cloud.aws_endpoint, cloud.docs.faces), flush=True)
+        banner = _examples(cloud.url, cloud.aws_endpoint, cloud.docs.faces, None, discovery, cloud.names["CartTable"])
+        print(banner, flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
