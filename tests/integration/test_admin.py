@@ -271,3 +271,9 @@ def test_aws_refusals(aws, monkeypatch, capsys, error: dict, fragment: str) -> N
     monkeypatch.setattr(admin, "_client", refusing_client)
     code, _, err = admin_run(capsys, "--table", aws["CartTable"], "tenant", "t1", "T")
     assert_one_line_error(code, err, fragment)
+
+
+def test_an_unknown_aws_profile(developer_shell, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    code, _, err = admin_run(capsys, "--table", "cart-prod-CartTable", "--region", "us-east-1", "tenant", "t1", "T")
+    assert_one_line_error(code, err, "no-such-profile", "AWS_PROFILE")

@@ -233,10 +233,18 @@ def _where(target: dict[str, Any]) -> str:
 
 def explain(error: BaseException, target: dict[str, Any]) -> str:
     """One line for an error from AWS (or the emulator): what went wrong and what to do about it."""
-    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        NoCredentialsError,
+        PartialCredentialsError,
+        ProfileNotFound,
+    )
 
     cause = error.__cause__ if isinstance(error, ServiceUnavailable) and error.__cause__ else error
     table, where = target["table"], _where(target)
+    if isinstance(cause, ProfileNotFound):
+        return f"{cause}: check AWS_PROFILE (`aws configure list-profiles`)"
     if isinstance(cause, NoCredentialsError | PartialCredentialsError):
         return f"no AWS credentials for {where}: set AWS_PROFILE (or run `aws configure`), or start `make local`"
     if isinstance(cause, ClientError):
