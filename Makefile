@@ -47,9 +47,10 @@ fuzz: install
 openapi: install
 	$(BIN)/python -m local.openapi
 
-## make admin ARGS='--table T --endpoint-url URL tenant demo "Demo"'
+## make admin ARGS='tenant mystore "My Store"' provisions the running local cloud (found by itself);
+## ARGS='--table T [--region R] tenant …' any other target. No ARGS: usage.
 admin: install
-	$(BIN)/python -m cart_core.admin $(ARGS)
+	@$(BIN)/python -m cart_core.admin $(ARGS)
 
 ## sam build / deploy need the AWS SAM CLI; it lives in its own virtualenv so its pins stay out of ours.
 $(VENV)-sam/.installed:
@@ -57,8 +58,13 @@ $(VENV)-sam/.installed:
 	$(VENV)-sam/bin/python -m pip install -q aws-sam-cli
 	@touch $@
 
-build: $(VENV)-sam/.installed
-	$(VENV)-sam/bin/sam build
+## sam build needs a python3.13 (the functions' runtime) on PATH: scripts/python313-dir finds the
+## machine's (PATH, pyenv, uv; PYTHON313=/path overrides) or says in one line what is missing, before
+## anything is installed.
+build:
+	@scripts/python313-dir >/dev/null
+	@$(MAKE) --no-print-directory $(VENV)-sam/.installed
+	PATH="$$(scripts/python313-dir):$$PATH" $(VENV)-sam/bin/sam build
 
 deploy: build
 	$(VENV)-sam/bin/sam deploy --config-env $(or $(ENV),dev)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import signal
 import socket
 import sys
 import threading
@@ -22,6 +24,11 @@ from local.template import Template, physical_names
 from local.ttl_reaper import TtlReaper
 
 STACK = "cart-local"
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+# The emulator accepts any key; these are what the banner and the discovery file tell clients to use.
+DUMMY_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+DISCOVERY_FILE = ".local-cloud.json"  # also read by cart_core.admin (its find_local_cloud)
 
 
 def free_port() -> int:
@@ -51,9 +58,9 @@ class LocalCloud:
         endpoint = self._aws.endpoint
         os.environ.update(
             AWS_ENDPOINT_URL=endpoint,
-            AWS_ACCESS_KEY_ID="local",
-            AWS_SECRET_ACCESS_KEY="local",  # noqa: S106 - the emulator accepts any key
-            AWS_DEFAULT_REGION="us-east-1",
+            AWS_ACCESS_KEY_ID=DUMMY_CREDENTIALS["aws_access_key_id"],
+            AWS_SECRET_ACCESS_KEY=DUMMY_CREDENTIALS["aws_secret_access_key"],
+            AWS_DEFAULT_REGION=REGION,
         )
         os.environ.pop("AWS_PROFILE", None)
         # Webhook receivers on the developer's machine (http, loopback); production refuses both.
@@ -113,26 +120,116 @@ class LocalCloud:
             self._aws.stop()
 
 
-def _examples(url: str, aws_endpoint: str, faces: list[str]) -> str:
-    auth = "-H 'x-api-key: demo-partner-key' -H 'Authorization: demo-developer-key'"
+def discovery_path() -> Path | None:
+    """Where the running cloud announces itself: ``.local-cloud.json`` in the project root, or
+    ``$LOCAL_CLOUD_DISCOVERY_FILE`` (empty: nowhere; the tests' clouds must not replace the file of
+    the one a developer is running)."""
+    configured = os.environ.get("LOCAL_CLOUD_DISCOVERY_FILE")
+    if configured is None:
+        return ROOT / DISCOVERY_FILE
+    return Path(configured) if configured else None
+
+
+def write_discovery(cloud: LocalCloud, path: Path | None) -> None:
+    """What a client needs to reach this cloud (``make admin`` reads it): no secret in it, the
+    credentials are the emulator's dummies. Written atomically so a reader never sees half of it."""
+    if path is None:
+        return
+    content = {
+        "url": cloud.url,
+        "aws_endpoint": cloud.aws_endpoint,
+        "region": REGION,
+        "credentials": DUMMY_CREDENTIALS,
+        "pid": os.getpid(),
+        "stack": STACK,
+        "resources": cloud.names,
+    }
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial.write_text(json.dumps(content, indent=2) + "\n")
+    partial.replace(path)
+
+
+def remove_discovery(path: Path | None) -> None:
+    """Only our own file: a second cloud started since (another PORT) owns it now."""
+    if path is None:
+        return
+    try:
+        if json.loads(path.read_text()).get("pid") == os.getpid():
+            path.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be printed: relative to the current directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _python() -> str:
+    """The interpreter running the cloud (the project's .venv), as short as it can be printed."""
+    return _shown(Path(sys.executable))
+
+
+def _examples(
+    url: str,
+    aws_endpoint: str,
+    faces: list[str],
+    aws_cli: bool | None = None,
+    discovery: Path | None = None,
+    table: str = f"{STACK}-CartTable",
+) -> str:
+    """The startup banner. Every indented command runs as printed, in order, in bash or zsh from the
+    project root (tests/e2e/test_banner.py runs them); later ones use the variables earlier ones set.
+    ``aws_cli``: whether the AWS CLI is on PATH (looked up if None); ``discovery``: the file `make
+    admin` finds this cloud through (None: no file, so the admin line names the target itself)."""
+    if aws_cli is None:
+        aws_cli = shutil.which("aws") is not None
     base = f"{url}/api/v1/partner/store/cart"
     body = json.dumps({"cart": {"items": [{"productId": "demo-flower", "quantity": 2}], "promoCode": "TENOFF"}})
     docs = "\n".join(f"  {url}/_docs/{face}   ({url}/_openapi/{face}.json)" for face in faces)
-    aws_cli = f"AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --endpoint-url {aws_endpoint}"
+    keys = f"AWS_ACCESS_KEY_ID={DUMMY_CREDENTIALS['aws_access_key_id']} AWS_SECRET_ACCESS_KEY={DUMMY_CREDENTIALS['aws_secret_access_key']}"
+    if aws_cli:
+        inspect = f"  {keys} AWS_DEFAULT_REGION={REGION} aws --endpoint-url {aws_endpoint} sqs list-queues"
+    else:  # the AWS CLI is optional (make install does not install it); boto3 is in the .venv
+        inspect = (
+            f"  {keys} AWS_DEFAULT_REGION={REGION} AWS_ENDPOINT_URL={aws_endpoint} {_python()} -c "
+            "\"import boto3; print(*boto3.client('sqs').list_queues()['QueueUrls'], sep='\\n')\""
+            "   # or the AWS CLI, if you install it"
+        )
+    read_id = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id\"])'"
+    if discovery is not None:
+        found = f"`make admin` finds it through {_shown(discovery)}"
+        admin = "make admin ARGS='product demo demo-tea 4.40 --name Tea'"
+    else:
+        found = "no discovery file: name it to `make admin`"
+        admin = (
+            f"{keys} make admin ARGS='--table {table} --endpoint-url {aws_endpoint} --region {REGION} "
+            "product demo demo-tea 4.40 --name Tea'"
+        )
     return f"""
 Local cloud ready on {url}  (Ctrl-C stops it; state lives in memory)
-AWS emulator: {aws_endpoint}  ({aws_cli} sqs list-queues)
+AWS emulator: {aws_endpoint}  (region {REGION}, any credentials; {found})
 Demo tenant 'demo' / shop 'main'; products demo-flower 12.50, demo-edible 8.00, demo-vape 35.00; code TENOFF.
 POS (LOKE): Authorization: Bearer demo-pos-token
 
 API docs (Swagger UI, OpenAPI): {url}/_docs
 {docs}
 
-  curl -s {auth} '{base}/active?cuid=alice'
-  curl -s {auth} -H 'Content-Type: application/json' -d '{body}' '{base}/prepare?cuid=alice'
-  curl -s {auth} -X POST '{base}/submitCart/<cartId>?cuid=alice'
-  curl -s {auth} '{base}/history?cuid=alice'
-  curl -s -H 'Authorization: Bearer demo-pos-token' '{url}/organizations/demo/locations/main/cart/<cartId>'
+Try it (bash or zsh, in this order: later lines use the variables earlier ones set):
+  H=(-H 'x-api-key: demo-partner-key' -H 'Authorization: demo-developer-key' -H 'Content-Type: application/json')
+  B={base}
+  curl -s -w '\\n' "${{H[@]}}" "$B/active?cuid=alice"
+  ID=$(curl -s "${{H[@]}}" "$B/prepare?cuid=alice" -d '{body}' | {read_id}); echo "cart $ID"
+  curl -s -w '\\n' "${{H[@]}}" -X POST "$B/submitCart/$ID?cuid=alice"
+  curl -s -w '\\n' "${{H[@]}}" "$B/history?cuid=alice"
+  curl -s -w '\\n' -H 'Authorization: Bearer demo-pos-token' "{url}/organizations/demo/locations/main/cart/$ID"
+
+Provision and inspect (from the project root):
+  {admin}
+{inspect}
 """
 
 
@@ -157,10 +254,21 @@ def main() -> None:
     custom = os.environ.get("LOCAL_CLOUD_TEMPLATE")
     template = Template.load(Path(custom)) if custom else None
     cloud = LocalCloud(port=int(os.environ.get("PORT", "3000")), template=template).start()
-    print(_examples(cloud.url, cloud.aws_endpoint, cloud.docs.faces), flush=True)
+    discovery = discovery_path()
+
+    def terminate(signum: int, frame: Any) -> None:  # `kill` / a test's terminate(): clean up as Ctrl-C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
     try:
+        write_discovery(cloud, discovery)
+        banner = _examples(cloud.url, cloud.aws_endpoint, cloud.docs.faces, None, discovery, cloud.names["CartTable"])
+        print(banner, flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
+        pass
+    finally:
+        remove_discovery(discovery)
         cloud.stop()
 
 

@@ -17,6 +17,7 @@ from local.runtime import ACCOUNT, REGION, FunctionRuntime, FunctionTimeout
 from local.template import ApiRoute, Template
 
 API_ID = "localapi"
+REQUEST_ID_HEADER = "x-amzn-RequestId"  # API Gateway's name for it
 
 
 class Gateway:
@@ -47,7 +48,12 @@ class Gateway:
         return None
 
     def proxy_event(
-        self, method: str, raw_path: str, headers: dict[str, str] | None = None, body: bytes | str | None = None
+        self,
+        method: str,
+        raw_path: str,
+        headers: dict[str, str] | None = None,
+        body: bytes | str | None = None,
+        request_id: str | None = None,
     ) -> tuple[ApiRoute, dict[str, Any]] | None:
         """The REST API proxy-integration event API Gateway would send for this request."""
         url = urlsplit(raw_path)
@@ -78,7 +84,7 @@ class Gateway:
                 "httpMethod": method,
                 "path": f"/{self.stage}{path}",
                 "stage": self.stage,
-                "requestId": str(uuid.uuid4()),
+                "requestId": request_id or str(uuid.uuid4()),
                 "requestTimeEpoch": int(time.time() * 1000),
                 "accountId": ACCOUNT,
                 "apiId": API_ID,
@@ -91,7 +97,16 @@ class Gateway:
     def handle(
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, str], bytes]:
-        built = self.proxy_event(method, raw_path, headers, body)
+        """One request, answered as API Gateway would, with its ``x-amzn-RequestId`` header: the
+        ``requestContext.requestId`` the authorizer and the function got (their logs' correlation id)."""
+        request_id = str(uuid.uuid4())
+        status, out_headers, payload = self._handle(method, raw_path, headers, body, request_id)
+        return status, {**out_headers, REQUEST_ID_HEADER: request_id}, payload
+
+    def _handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes, request_id: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        built = self.proxy_event(method, raw_path, headers, body, request_id)
         if built is None:
             return self.gateway_response("MISSING_AUTHENTICATION_TOKEN", 403, urlsplit(raw_path).path)
         route, event = built

@@ -6,6 +6,7 @@ receive count) and the stream's retry-then-on-failure destination behave as on A
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -34,6 +35,32 @@ class SqsPoller(threading.Thread):
         self.sqs = boto3.client("sqs")
         self.stopping = threading.Event()
 
+    @functools.cached_property
+    def redrive_policy(self) -> tuple[str, int] | None:
+        """The queue's dead-letter queue name and ``maxReceiveCount`` (None without a redrive policy)."""
+        attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["RedrivePolicy"])
+        policy = attributes.get("Attributes", {}).get("RedrivePolicy")
+        if not policy:
+            return None
+        parsed = json.loads(policy)
+        return parsed["deadLetterTargetArn"].rsplit(":", 1)[-1], int(parsed["maxReceiveCount"])
+
+    def _report_failures(self, failed: list[dict[str, Any]]) -> None:
+        """A message that failed its last allowed receive goes to the dead-letter queue (SQS moves
+        it at its next receive): that is the moment someone must look, so it is an ERROR."""
+        policy = self.redrive_policy
+        queue = self.queue_arn.rsplit(":", 1)[-1]
+        for message in failed:
+            receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+            if policy and receives >= policy[1]:
+                log.error(
+                    "%s: message %s failed its receive %d of %d; SQS moves it to the dead-letter queue %s",
+                    queue, message["MessageId"], receives, policy[1], policy[0],
+                )  # fmt: skip
+            else:
+                log.warning("%s: message %s failed (receive %d); it comes back after the visibility timeout",
+                            queue, message["MessageId"], receives)  # fmt: skip
+
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
@@ -58,9 +85,12 @@ class SqsPoller(threading.Thread):
             response = self.runtime.invoke(self.function, event) or {}
         except Exception:
             log.exception("%s failed its whole batch; messages return after the visibility timeout", self.function)
+            self._report_failures(messages)
             return len(messages)
         failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
+        if failed:
+            self._report_failures([m for m in messages if m["MessageId"] in failed])
         for start in range(0, len(done), 10):
             self.sqs.delete_message_batch(
                 QueueUrl=self.queue_url,

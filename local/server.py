@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-from local.gateway import Gateway
+from local.gateway import REQUEST_ID_HEADER, Gateway
 from local.runtime import FunctionRuntime
 from local.template import Template
 
@@ -153,7 +153,9 @@ def wsgi_app(
             status, headers, payload = answered
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
-            access_log.info("%s %s %s %.1fms", method, loggable_path(path, query), status, elapsed_ms)
+            access_log.info(
+                "%s", access_line(method, loggable_path(path, query), status, elapsed_ms, environ, headers, payload)
+            )
         out = [(name, value) for name, value in headers.items() if name.lower() not in HOP_BY_HOP]
         out.append(("Content-Length", str(len(payload))))
         start_response(f"{status} {_reason(status)}", out)
@@ -162,6 +164,69 @@ def wsgi_app(
         return [] if method == "HEAD" else [payload]
 
     return app
+
+
+def access_line(
+    method: str,
+    path: str,
+    status: int,
+    elapsed_ms: float,
+    environ: dict[str, Any],
+    response_headers: dict[str, str],
+    payload: bytes,
+) -> str:
+    """``METHOD path STATUS LATENCYms id=<requestId> [client_id=<id>] [reason="…"]``.
+
+    ``id`` is API Gateway's request id, the correlation id in the authorizer's and the function's
+    logs (Powertools ``correlation_id_path=API_GATEWAY_REST``) and the ``x-amzn-RequestId`` response
+    header; ``client_id`` is the caller's own ``X-Correlation-Id`` / ``X-Request-Id`` if it sent one.
+    On a 4xx/5xx, ``reason`` is the ``message`` of the face's error body, bounded, with any credential
+    the request carried blanked out."""
+    request_id = next((v for k, v in response_headers.items() if k.lower() == REQUEST_ID_HEADER.lower()), "-")
+    line = f"{method} {path} {status} {elapsed_ms:.1f}ms id={request_id}"
+    client_id = environ.get("HTTP_X_CORRELATION_ID") or environ.get("HTTP_X_REQUEST_ID")
+    if client_id:
+        line += f" client_id={_bounded(client_id, MAX_CLIENT_ID)}"
+    if status >= 400:
+        reason = error_reason(payload)
+        if reason:
+            reason = _without_credentials(reason, environ)
+            reason = reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
+            line += f" reason={json.dumps(reason, ensure_ascii=False)}"
+    return line
+
+
+MAX_REASON, MAX_CLIENT_ID = 200, 64
+_UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
+
+
+def error_reason(payload: bytes) -> str | None:
+    """The error body's ``message`` (BLAZE's and LOKE's bodies and API Gateway's own all have one)."""
+    try:
+        message = json.loads(payload).get("message")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(message, str) or not message:
+        return None
+    return " ".join(message.split())  # one line
+
+
+def _without_credentials(text: str, environ: dict[str, Any]) -> str:
+    """A face may echo input in its message; the request's own credentials never reach the log."""
+    for name in ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY", "HTTP_PARTNER_KEY"):
+        value = environ.get(name, "")
+        for secret in (value, value.partition(" ")[2]):  # "Bearer <token>": the token alone too
+            if len(secret) >= 6:
+                text = text.replace(secret, REDACTED)
+    for name, value in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True):
+        if SECRET_PARAMETER.search(name) and len(value) >= 6:
+            text = text.replace(value, REDACTED)
+    return text
+
+
+def _bounded(value: str, limit: int) -> str:
+    """A client-sent value, safe on one log line: printable ASCII without spaces, at most ``limit``."""
+    return _UNPRINTABLE.sub("?", value)[:limit]
 
 
 def _request_headers(environ: dict[str, Any]) -> dict[str, str]:

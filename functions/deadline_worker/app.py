@@ -25,6 +25,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 def record_handler(record: SQSRecord) -> None:
     check = DeadlineCheck.model_validate_json(record.body)
+    logger.set_correlation_id(check.cart_id)  # a deadline belongs to a cart, not to one event
     remaining_seconds = (check.deadline_ms - int(time.time() * 1000)) / 1000
     if remaining_seconds > 0:
         work_queue(settings().deadline_queue_url or "").send(check, delay_seconds=int(remaining_seconds) + 1)

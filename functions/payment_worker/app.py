@@ -48,7 +48,10 @@ def handle_event(event: dict[str, Any]) -> str:
 
 
 def record_handler(record: SQSRecord) -> None:
-    handle_event(event=cart_event_from_message(record.body).model_dump(mode="json"))
+    event = cart_event_from_message(record.body)
+    # The correlation id of this record's log lines: the domain event id (tenant.cart.version.type).
+    logger.set_correlation_id(event.event_id)
+    handle_event(event=event.model_dump(mode="json"))
 
 
 @logger.inject_lambda_context

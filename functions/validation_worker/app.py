@@ -66,7 +66,10 @@ def handle_submitted(event: dict[str, Any]) -> str:
 
 
 def record_handler(record: SQSRecord) -> None:
-    handle_submitted(event=cart_event_from_message(record.body).model_dump(mode="json"))
+    event = cart_event_from_message(record.body)
+    # The correlation id of this record's log lines: the domain event id (tenant.cart.version.type).
+    logger.set_correlation_id(event.event_id)
+    handle_submitted(event=event.model_dump(mode="json"))
 
 
 @logger.inject_lambda_context

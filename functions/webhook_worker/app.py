@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -50,12 +51,25 @@ def _send(attempt: WebhookDelivery, url: str, secret: str, body: bytes) -> Outco
     return outbound.post(target, body, headers, settings().webhook_timeout_seconds)
 
 
-def _dead_letter(attempt: WebhookDelivery, reason: str) -> str:
+def _dead_letter(attempt: WebhookDelivery, reason: str, url: str) -> str:
     dead = attempt.model_copy(update={"round": attempt.round + 1, "last_error": reason})
     work_queue(settings().webhook_dead_letter_queue_url or "").send(dead)
+    # What was tried, for whoever answers WebhookDeadLetterAlarm: the receiver's host only (a URL's
+    # path or query can carry a token), never the secret or the body.
     logger.error(
-        "Webhook dead-lettered",
-        extra={"delivery": attempt.delivery_id, "subscription": attempt.subscription_ref, "reason": reason},
+        f"Webhook dead-lettered after {attempt.attempt} attempt(s): {reason}",
+        extra={
+            "event_id": attempt.event_id,
+            "event_name": attempt.event_name,
+            "subscription": attempt.subscription_ref,
+            "tenant_id": attempt.tenant_id,
+            "cart_id": attempt.cart_id,
+            "attempts": attempt.attempt,
+            "round": attempt.round,
+            "last_error": reason,
+            "host": urlsplit(url).hostname,
+            "delivery": attempt.delivery_id,
+        },
     )
     return "dead-lettered"
 
@@ -91,10 +105,10 @@ def deliver(delivery: dict[str, Any]) -> str:
         logger.warning(
             "Webhook refused by the receiver", extra={"delivery": attempt.delivery_id, "error": outcome.reason}
         )
-        return _dead_letter(attempt, f"{outcome.reason} (final)")
+        return _dead_letter(attempt, f"{outcome.reason} (final)", subscription.url)
     logger.warning("Webhook attempt failed", extra={"delivery": attempt.delivery_id, "error": outcome.reason})
     if attempt.attempt >= webhooks.MAX_ATTEMPTS:
-        return _dead_letter(attempt, outcome.reason)
+        return _dead_letter(attempt, outcome.reason, subscription.url)
     following = attempt.model_copy(update={"attempt": attempt.attempt + 1, "last_error": outcome.reason})
     delay = webhooks.backoff_seconds(attempt.attempt, settings().webhook_retry_base_seconds)
     work_queue(settings().webhook_queue_url or "").send(following, delay_seconds=delay)
@@ -103,7 +117,9 @@ def deliver(delivery: dict[str, Any]) -> str:
 
 def record_handler(record: SQSRecord) -> None:
     # Validated and re-dumped so every key field is present (messages from before ``round`` existed too).
-    deliver(delivery=WebhookDelivery.model_validate_json(record.body).model_dump(mode="json"))
+    delivery = WebhookDelivery.model_validate_json(record.body)
+    logger.set_correlation_id(delivery.event_id)  # the event the webhook announces, as in the validation worker
+    deliver(delivery=delivery.model_dump(mode="json"))
 
 
 @logger.inject_lambda_context

@@ -42,7 +42,15 @@ def start_cloud(
     """Start `python -m local.cloud` on a free port; once its banner is out, every later line of its
     output goes to ``log`` (if given)."""
     port = free_port()
-    env = {**os.environ, **FAST_CLOCKS, "PORT": str(port), "LOCAL_CLOUD_QUIET": "1", **(extra_env or {})}
+    # No discovery file unless a test asks for one: a developer's own `make local` owns .local-cloud.json.
+    env = {
+        **os.environ,
+        **FAST_CLOCKS,
+        "PORT": str(port),
+        "LOCAL_CLOUD_QUIET": "1",
+        "LOCAL_CLOUD_DISCOVERY_FILE": "",
+        **(extra_env or {}),
+    }
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions"), str(ROOT / "layers/cart_core")])
     process = subprocess.Popen(
         [sys.executable, "-m", "local.cloud"],

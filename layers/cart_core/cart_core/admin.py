@@ -1,25 +1,39 @@
 """Provisioning: tenants, locations, credentials, products and discount codes.
 
-    python -m cart_core.admin --table NAME [--endpoint-url URL] tenant demo "Demo Dispensary"
-    python -m cart_core.admin --table NAME location demo main "Main St" --tax "State Tax:6.25:state"
-    python -m cart_core.admin --table NAME blaze-keys demo main          # prints the keys once
-    python -m cart_core.admin --table NAME loke-token demo               # a POS bearer token, once
-    python -m cart_core.admin --table NAME product demo demo-flower 12.50 --name "Flower"
-    python -m cart_core.admin --table NAME discount demo TENOFF percentage 10
+    python -m cart_core.admin tenant demo "Demo Dispensary"          # the running local cloud
+    python -m cart_core.admin location demo main "Main St" --tax "State Tax:6.25:state"
+    python -m cart_core.admin blaze-keys demo main                   # prints the keys once
+    python -m cart_core.admin loke-token demo                        # a POS bearer token, once
+    python -m cart_core.admin product demo demo-flower 12.50 --name "Flower"
+    python -m cart_core.admin discount demo TENOFF percentage 10
+    python -m cart_core.admin --table NAME [--region R] [--endpoint-url URL] tenant ...   # AWS, or any endpoint
 
-Works against any endpoint (AWS, or the local cloud's emulator via --endpoint-url).
+Which table, where (first match wins):
+  1. --local: the running local cloud (``make local``), whatever else is set.
+  2. Any of --table, --endpoint-url, --region, or AWS_PROFILE / AWS_ACCESS_KEY_ID / AWS_ENDPOINT_URL
+     in the environment: that target, with boto3's usual credential chain; --table is required.
+  3. Nothing given: the running local cloud, found through the discovery file it writes on start
+     (``.local-cloud.json`` in the project root, or $LOCAL_CLOUD_DISCOVERY_FILE): its emulator
+     endpoint, region, table and dummy credentials.
+Every error is one line on stderr and a non-zero exit status.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from decimal import Decimal
-from typing import Any
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
 
 from cart_core import credentials
 from cart_core.catalog import DiscountCode, DiscountKind, Product
+from cart_core.errors import DomainError, ServiceUnavailable
 from cart_core.money import from_decimal
 from cart_core.store.dynamodb import DynamoStore
 from cart_core.tenancy import Location, TaxRate, Tenant
@@ -87,91 +101,305 @@ def create_discount(store: DynamoStore, tenant_id: str, code: str, kind: Discoun
     return discount
 
 
+DISCOVERY_FILE = ".local-cloud.json"
+# Environment variables that say "I mean a real AWS account (or this endpoint)": their presence
+# turns discovery off, so a developer with a profile never provisions the wrong place by accident.
+EXPLICIT_ENV = ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB")
+
+
+class AdminError(Exception):
+    """Ends the CLI with this one line on stderr (exit status 1)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line (with where to find the usage), not usage plus error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (--help for usage)\n")
+
+
 def _tax(spec: str) -> TaxRate:
-    name, percent, *kind = spec.split(":")
-    return TaxRate(name=name, percent=Decimal(percent), kind=(kind or ["state"])[0])  # type: ignore[arg-type]
+    name, _, rest = spec.partition(":")
+    percent, _, kind = rest.partition(":")
+    try:
+        return TaxRate(name=name, percent=Decimal(percent), kind=kind or "state")  # type: ignore[arg-type]
+    except (InvalidOperation, ValidationError):
+        raise argparse.ArgumentTypeError(f"{spec!r} is not NAME:PERCENT[:state|city|county|federal]") from None
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cart_core.admin", description=__doc__.splitlines()[0])
-    parser.add_argument("--table", required=True)
-    parser.add_argument("--endpoint-url")
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+    return value
+
+
+# ----- where to write: explicit target, or the running local cloud (a developer's machine only) -----
+
+
+def find_local_cloud(start: Path | None = None) -> Path | None:
+    """The local cloud's discovery file: $LOCAL_CLOUD_DISCOVERY_FILE, else ``.local-cloud.json`` in
+    the current directory or a parent (``make admin`` runs from the project root)."""
+    configured = os.environ.get("LOCAL_CLOUD_DISCOVERY_FILE")
+    if configured:
+        return Path(configured) if Path(configured).is_file() else None
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        if (directory / DISCOVERY_FILE).is_file():
+            return directory / DISCOVERY_FILE
+    return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
+
+
+def local_cloud_target() -> dict[str, Any]:
+    """Endpoint, region, table and credentials of the running local cloud, or an AdminError saying
+    why there is none. Only the CLI calls this; no Lambda handler imports this module."""
+    path = find_local_cloud()
+    if path is None:
+        raise AdminError(
+            "no running local cloud found (no .local-cloud.json): start one with `make local`, "
+            "or pass --table NAME (and --endpoint-url URL) to provision another target"
+        )
+    try:
+        found = json.loads(path.read_text())
+        target = {
+            "table": found["resources"]["CartTable"],
+            "endpoint_url": found["aws_endpoint"],
+            "region": found["region"],
+            "credentials": found["credentials"],
+        }
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise AdminError(f"{path} is not a local cloud discovery file ({error!r}); delete it") from None
+    pid = found.get("pid")
+    if isinstance(pid, int) and not _pid_alive(pid):
+        raise AdminError(f"the local cloud in {path} (pid {pid}) is not running any more: start it with `make local`")
+    return target
+
+
+def resolve_target(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Where this command writes; the precedence is in the module docstring."""
+    if args.local:
+        return local_cloud_target()
+    explicit = [flag for flag in ("table", "endpoint_url", "region") if getattr(args, flag)]
+    explicit_env = [name for name in EXPLICIT_ENV if environ.get(name)]
+    if not explicit and not explicit_env:
+        return local_cloud_target()
+    if not args.table:
+        told = ", ".join([f"--{f.replace('_', '-')}" for f in explicit] + explicit_env)
+        raise AdminError(f"--table is required when a target is given ({told}); --local uses the running local cloud")
+    return {"table": args.table, "endpoint_url": args.endpoint_url, "region": args.region, "credentials": None}
+
+
+def _client(target: dict[str, Any]) -> Any:
+    import boto3
+    from botocore.exceptions import NoRegionError
+
+    from cart_core.store.clients import CLIENT_CONFIG
+
+    credentials_ = target["credentials"] or {}
+    try:
+        # A session of its own: credentials and region resolved now, from this environment.
+        return boto3.session.Session().client(
+            "dynamodb",
+            endpoint_url=target["endpoint_url"],
+            region_name=target["region"],
+            aws_access_key_id=credentials_.get("aws_access_key_id"),
+            aws_secret_access_key=credentials_.get("aws_secret_access_key"),
+            config=CLIENT_CONFIG,
+        )
+    except NoRegionError:
+        raise AdminError(
+            "no AWS region: pass --region or set AWS_DEFAULT_REGION (or AWS_PROFILE with a region)"
+        ) from None
+
+
+def _where(target: dict[str, Any]) -> str:
+    return (
+        f"at {target['endpoint_url']}" if target["endpoint_url"] else f"in {target['region'] or 'the default region'}"
+    )
+
+
+def explain(error: BaseException, target: dict[str, Any]) -> str:
+    """One line for an error from AWS (or the emulator): what went wrong and what to do about it."""
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        NoCredentialsError,
+        PartialCredentialsError,
+        ProfileNotFound,
+    )
+
+    cause = error.__cause__ if isinstance(error, ServiceUnavailable) and error.__cause__ else error
+    table, where = target["table"], _where(target)
+    if isinstance(cause, ProfileNotFound):
+        return f"{cause}: check AWS_PROFILE (`aws configure list-profiles`)"
+    if isinstance(cause, NoCredentialsError | PartialCredentialsError):
+        return f"no AWS credentials for {where}: set AWS_PROFILE (or run `aws configure`), or start `make local`"
+    if isinstance(cause, ClientError):
+        code = cause.response.get("Error", {}).get("Code", "")
+        message = cause.response.get("Error", {}).get("Message", "")
+        if code == "ResourceNotFoundException":
+            return f"table {table!r} not found {where}: check --table (the stack output CartTableName)"
+        if code in ("AccessDenied", "AccessDeniedException"):
+            return (
+                f"access denied writing to {table!r} {where}: the credentials need dynamodb:PutItem on it ({message})"
+            )
+        if code in ("UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
+                    "ExpiredToken", "InvalidClientTokenId"):  # fmt: skip
+            return f"AWS refused the credentials ({code}): refresh them (aws sso login, AWS_PROFILE)"
+        if code == "ValidationException":
+            return f"DynamoDB refused the write to {table!r}: {message}"
+        if isinstance(error, ServiceUnavailable):
+            return f"{where[3:]} is throttling or failing ({code}); try again shortly"
+        return f"AWS error {code} {where}: {message}"
+    if isinstance(cause, BotoCoreError):
+        hint = " (is the local cloud still running? `make local`)" if target["credentials"] else ""
+        return f"cannot reach DynamoDB {where}: {cause}{hint}"
+    return f"{type(cause).__name__}: {cause}"
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m cart_core.admin",
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--local", action="store_true", help="the running local cloud (make local), whatever else is set"
+    )
+    parser.add_argument("--table", help="the CartTable's physical name (stack output CartTableName)")
+    parser.add_argument("--endpoint-url", help="a DynamoDB endpoint other than AWS's")
     parser.add_argument("--region", default=None)
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    tenant = commands.add_parser("tenant")
+    tenant = commands.add_parser("tenant", help="create or replace a tenant")
     tenant.add_argument("tenant_id")
     tenant.add_argument("name")
 
-    location = commands.add_parser("location")
+    location = commands.add_parser("location", help="a tenant's shop: currency, taxes, timeouts")
     location.add_argument("tenant_id")
     location.add_argument("location_id")
     location.add_argument("name")
     location.add_argument("--currency", default="USD")
-    location.add_argument("--tax", action="append", default=[], help="NAME:PERCENT[:state|city|county|federal]")
+    location.add_argument(
+        "--tax", action="append", default=[], type=_tax, help="NAME:PERCENT[:state|city|county|federal]"
+    )
     location.add_argument("--tax-inclusive", action="store_true")
     location.add_argument("--idle-ttl-seconds", type=int, default=7 * 86400)
     location.add_argument("--validation-timeout-seconds", type=int, default=600)
 
-    keys = commands.add_parser("blaze-keys")
+    keys = commands.add_parser("blaze-keys", help="a BLAZE partner + developer key pair, printed once")
     keys.add_argument("tenant_id")
     keys.add_argument("location_id")
 
-    pos_token = commands.add_parser("loke-token")
+    pos_token = commands.add_parser("loke-token", help="a LOKE POS bearer token, printed once")
     pos_token.add_argument("tenant_id")
 
-    product = commands.add_parser("product")
+    product = commands.add_parser("product", help="create or replace a product")
     product.add_argument("tenant_id")
     product.add_argument("product_id")
-    product.add_argument("price", type=Decimal)
+    product.add_argument("price", type=_amount)
     product.add_argument("--name")
     product.add_argument("--sku")
     product.add_argument("--currency", default="USD")
     product.add_argument("--inactive", action="store_true")
 
-    discount = commands.add_parser("discount")
+    discount = commands.add_parser("discount", help="a discount code")
     discount.add_argument("tenant_id")
     discount.add_argument("code")
     discount.add_argument("kind", choices=[k.value for k in DiscountKind])
-    discount.add_argument("value", type=Decimal, help="percent, or an amount in currency units for fixed")
+    discount.add_argument("value", type=_amount, help="percent, or an amount in currency units for fixed")
     discount.add_argument("--currency", default="USD")
+    return parser
 
-    args = parser.parse_args(argv)
-    import boto3
 
-    store = DynamoStore(args.table, boto3.client("dynamodb", endpoint_url=args.endpoint_url, region_name=args.region))
-    result: Any
+def _run(args: argparse.Namespace, store: DynamoStore) -> Any:
     if args.command == "tenant":
-        result = create_tenant(store, args.tenant_id, args.name).model_dump(mode="json")
-    elif args.command == "location":
-        result = create_location(
+        return create_tenant(store, args.tenant_id, args.name).model_dump(mode="json")
+    if args.command == "location":
+        return create_location(
             store,
             tenant_id=args.tenant_id,
             location_id=args.location_id,
             name=args.name,
             currency=args.currency,
-            tax_rates=tuple(_tax(t) for t in args.tax),
+            tax_rates=tuple(args.tax),
             tax_inclusive=args.tax_inclusive,
             idle_ttl_seconds=args.idle_ttl_seconds,
             validation_timeout_seconds=args.validation_timeout_seconds,
         ).model_dump(mode="json")
-    elif args.command == "blaze-keys":
+    if args.command == "blaze-keys":
         result = create_blaze_keys(store, args.tenant_id, args.location_id)
         print("Store these now; they are not shown again.", file=sys.stderr)
-    elif args.command == "loke-token":
+        return result
+    if args.command == "loke-token":
         result = create_loke_token(store, args.tenant_id)
         print("Store this now; it is not shown again.", file=sys.stderr)
-    elif args.command == "product":
-        result = create_product(
+        return result
+    if args.command == "product":
+        return create_product(
             store, args.tenant_id, args.product_id, args.price, args.currency,
             name=args.name, sku=args.sku, active=not args.inactive,
         ).model_dump(mode="json")  # fmt: skip
-    else:
-        kind = DiscountKind(args.kind)
-        value = args.value if kind is DiscountKind.PERCENTAGE else Decimal(from_decimal(args.value, args.currency))
-        result = create_discount(store, args.tenant_id, args.code, kind, value).model_dump(mode="json")
+    kind = DiscountKind(args.kind)
+    value = args.value if kind is DiscountKind.PERCENTAGE else Decimal(from_decimal(args.value, args.currency))
+    return create_discount(store, args.tenant_id, args.code, kind, value).model_dump(mode="json")
+
+
+def _validation_line(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or error.title
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"invalid {error.title.lower()}: {field}: {first['msg']}{more}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    parser = _build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # `make admin` without ARGS: how to use it, not an error
+        parser.print_help()
+        return 0
+    args = parser.parse_args(argv)
+    target: dict[str, Any] = {"table": args.table, "endpoint_url": args.endpoint_url, "region": args.region,
+                              "credentials": None}  # fmt: skip
+    try:
+        target = resolve_target(args)
+        if target["credentials"]:  # the local cloud: a developer's AWS_PROFILE must not get in the way
+            os.environ.pop("AWS_PROFILE", None)
+        client = _client(target)
+        # Where the calls really go (AWS_ENDPOINT_URL, the profile's region…), for the error lines.
+        target = {**target, "endpoint_url": client.meta.endpoint_url, "region": client.meta.region_name}
+        result = _run(args, DynamoStore(target["table"], client))
+    except AdminError as error:
+        return _fail(str(error))
+    except ValidationError as error:
+        return _fail(_validation_line(error))
+    except (ServiceUnavailable, ClientError, BotoCoreError) as error:
+        return _fail(explain(error, target))
+    except DomainError as error:  # e.g. an amount finer than the currency allows
+        return _fail(error.message)
     print(json.dumps(result, indent=2))
     return 0
+
+
+def _fail(line: str) -> int:
+    print(f"admin: {line}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

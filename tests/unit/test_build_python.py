@@ -1,0 +1,80 @@
+"""`make build` finds the machine's python3.13 (scripts/python313-dir) or says in one line what is
+missing, before the SAM CLI is installed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "python313-dir"
+
+
+def run(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
+
+
+def fake_python(directory: Path, version: str) -> Path:
+    """An executable that answers the script's version check as a Python of ``version`` would."""
+    directory.mkdir(parents=True)
+    python = directory / "python3.13"
+    ok = 0 if version == "3.13" else 1
+    python.write_text(f"#!/bin/sh\nexit {ok}\n")
+    python.chmod(0o755)
+    return python
+
+
+def bare_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """PATH with only the basic tools: no python3.13, no pyenv, no uv."""
+    tools = tmp_path / "tools"
+    tools.mkdir(exist_ok=True)
+    for tool in ("sh", "dirname", "ls", "grep", "sort"):
+        for directory in ("/usr/bin", "/bin"):
+            if (Path(directory) / tool).exists() and not (tools / tool).exists():
+                (tools / tool).symlink_to(Path(directory) / tool)
+    return {"PATH": str(tools), "HOME": str(tmp_path), **extra}
+
+
+def test_without_python313_it_says_what_is_missing_in_one_line(tmp_path) -> None:
+    done = run(bare_env(tmp_path))
+    assert done.returncode == 1 and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1
+    assert "no Python 3.13 found" in done.stderr and "pyenv install 3.13" in done.stderr
+
+
+def test_a_python313_on_path_is_used(tmp_path) -> None:
+    python = fake_python(tmp_path / "bin", "3.13")
+    env = bare_env(tmp_path)
+    env["PATH"] = f"{python.parent}{os.pathsep}{env['PATH']}"
+    done = run(env)
+    assert done.returncode == 0 and done.stdout.strip() == str(python.parent)
+
+
+def test_a_pyenv_shim_that_fails_is_skipped_for_pyenvs_own_versions(tmp_path) -> None:
+    # Given a python3.13 shim on PATH that does not run (pyenv's "command not found" for the active
+    # version) and pyenv with a 3.13 among its versions
+    shim = fake_python(tmp_path / "shims", "none")
+    root = tmp_path / "pyenv"
+    fake_python(root / "versions" / "3.13.0" / "bin", "3.13")
+    pyenv = tmp_path / "shims" / "pyenv"
+    pyenv.write_text(f'#!/bin/sh\n[ "$1" = root ] && echo {root} && exit 0\nexit 1\n')
+    pyenv.chmod(0o755)
+    env = bare_env(tmp_path)
+    env["PATH"] = f"{shim.parent}{os.pathsep}{env['PATH']}"
+    # Then pyenv's 3.13 is the one
+    done = run(env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(root / "versions" / "3.13.0" / "bin")
+
+
+def test_python313_names_the_interpreter_explicitly(tmp_path) -> None:
+    assert run(bare_env(tmp_path, PYTHON313=str(fake_python(tmp_path / "x", "3.13")))).returncode == 0
+    wrong = run(bare_env(tmp_path, PYTHON313=str(tmp_path / "nope")))
+    assert wrong.returncode == 1 and "is not a working Python 3.13" in wrong.stderr
+
+
+def test_make_build_checks_before_it_installs_anything() -> None:
+    lines = (ROOT / "Makefile").read_text().split("\nbuild:", 1)[1].strip().splitlines()
+    assert "scripts/python313-dir" in lines[0] and ".installed" in lines[1]
+    assert 'PATH="$$(scripts/python313-dir):$$PATH"' in lines[2] and "sam build" in lines[2]
