@@ -46,6 +46,7 @@ CURL_SECONDS = 30
 # curl as the README calls it, plus the status on a line of its own after the body (and a bound).
 CURL_PRELUDE = f"curl() {{ command curl --show-error --max-time {CURL_SECONDS} --write-out '\\n%{{http_code}}' \"$@\"; }}"
 EXPECTATION_MARK = "→"
+CLOUD_LOG: list[str] = []  # the cloud's output, shown when a step fails
 
 
 # ----- reading the README -------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def check(document: Any, expectation: str) -> tuple[list[str], str | None]:
                 failures.append(f"{clause}: no id in the response")
         elif words[0] == "not" and len(words) == 2:
             value = resolve(document, words[1], scope)
-            if value is MISSING or value not in (False, None, "", [], {}):
+            if value is MISSING or not (value is False or value is None or value in ("", [], {})):
                 failures.append(f"{clause}: {words[1]} is {_show(value)}")
         elif len(words) == 2:
             value = resolve(document, words[0], scope)
@@ -279,26 +280,63 @@ def run(prelude: list[str], command: str) -> Outcome:
     return Outcome(int(status), body)
 
 
-def run_step(prelude: list[str], step: Step, command: str) -> tuple[Outcome, str | None]:
-    """Run once; a GET is re-run until its expectation holds (the asynchronous steps), within a bound."""
+@dataclass
+class Pos:
+    """The POS the checkout walkthrough subscribes: the test's receiver, and the secret it was given."""
+
+    receiver: Receiver
+    secret: str | None = None
+
+    def got(self, event: str, cart_id: str | None) -> str | None:
+        """Why the POS has not (yet) got ``event`` for ``cart_id``, correctly signed; None once it has."""
+        if self.secret is None:
+            return f"webhook {event}: no POS subscribed the example receiver before this step"
+        for headers, body in list(self.receiver.received):
+            payload = json.loads(body)
+            if payload.get("event") == event and payload.get("cart", {}).get("id") == cart_id:
+                if not webhooks.verify(self.secret, body, headers["X-Event-Signature"]):
+                    return f"webhook {event}: X-Event-Signature does not verify with the subscription's secret"
+                if not webhooks.verify_standard(self.secret, headers, body):
+                    return f"webhook {event}: webhook-signature does not verify with the subscription's secret"
+                return None
+        got = [json.loads(body).get("event") for _headers, body in self.receiver.received]
+        return f"webhook {event}: the POS has not received it for cart {cart_id} (it got {got})"
+
+
+def run_step(prelude: list[str], step: Step, command: str, noted: str | None, pos: Pos) -> str | None:
+    """Run once; a GET is re-run until its expectation holds (the asynchronous steps), within a bound.
+    A ``webhook EVENT`` clause waits, within the same bound, for the POS to get it. Returns the id
+    the step notes, if it notes one."""
+    clauses = [c.strip() for c in step.expect.split(", ") if c.strip()]
+    hooks = [c.split()[1] for c in clauses if c.startswith("webhook ") and len(c.split()) == 2]
+    expect = ", ".join(c for c in clauses if not (c.startswith("webhook ") and len(c.split()) == 2))
     deadline = time.monotonic() + SETTLE_SECONDS
     while True:
         outcome = run(prelude, command)
         failures = [f"HTTP {outcome.status}"] if not 200 <= outcome.status < 300 else []
-        noted = None
-        if not failures and step.expect:
+        newly_noted = None
+        if not failures and expect:
             try:
-                failures, noted = check(outcome.document, step.expect)
+                failures, newly_noted = check(outcome.document, expect)
             except json.JSONDecodeError:
                 failures = ["the response is not JSON"]
-        if not failures:
-            return outcome, noted
-        if step.method != "GET" or time.monotonic() > deadline:
-            pytest.fail(
-                f"README.md:{step.line} does not do what its comment says ({step.expect or '2xx'}):\n"
-                f"  {'; '.join(failures)}\n  command: {command}\n  response {outcome.status}: {outcome.body[:2000]}"
-            )
+        if not failures or step.method != "GET" or time.monotonic() > deadline:
+            break
         time.sleep(POLL_EVERY_SECONDS)
+    while hooks and not failures:
+        waiting = [why for event in hooks if (why := pos.got(event, newly_noted or noted))]
+        if not waiting:
+            break
+        if time.monotonic() > deadline:
+            failures = waiting
+        time.sleep(POLL_EVERY_SECONDS)
+    if failures:
+        pytest.fail(
+            f"README.md:{step.line} does not do what its comment says ({step.expect or '2xx'}):\n"
+            f"  {'; '.join(failures)}\n  command: {command}\n  response {outcome.status}: {outcome.body[:2000]}\n"
+            f"  the cloud's last lines:\n{''.join(CLOUD_LOG[-20:])}"
+        )
+    return newly_noted
 
 
 @pytest.fixture(scope="module")
@@ -306,7 +344,7 @@ def readme_cloud() -> Iterator[str]:
     """A cloud of its own, fresh as after `make local`: the walkthroughs subscribe a POS for the demo
     organization and use the consumers alice and bob, which must not meet the other tests' state. The
     POS deadline is the location's 10 minutes, as in `make local`, not the other tests' 3 s."""
-    cloud, process = start_cloud({"CART_VALIDATION_TIMEOUT_SECONDS": "600"})
+    cloud, process = start_cloud({"CART_VALIDATION_TIMEOUT_SECONDS": "600"}, CLOUD_LOG)
     try:
         yield cloud.url
     finally:
@@ -342,12 +380,11 @@ def test_the_expectation_grammar() -> None:
 
 def test_the_readme_walkthroughs_do_what_they_say(readme_cloud: str) -> None:
     assert shutil.which("curl") and shutil.which("bash"), "the README walkthroughs need bash and curl"
-    receiver = Receiver()
+    pos = Pos(Receiver())
     try:
-        text = README.read_text().replace(README_BASE, readme_cloud).replace(README_RECEIVER, receiver.url)
+        text = README.read_text().replace(README_BASE, readme_cloud).replace(README_RECEIVER, pos.receiver.url)
         prelude: list[str] = []
         noted: str | None = None
-        secret = None
         for walk in walkthroughs(text):
             for item in walk.items:
                 if isinstance(item, str):
@@ -356,21 +393,11 @@ def test_the_readme_walkthroughs_do_what_they_say(readme_cloud: str) -> None:
                 if ID_PLACEHOLDER in item.command:
                     assert noted, f"README.md:{item.line} uses <id> before any response was marked 'note the id'"
                 command = item.command.replace(ID_PLACEHOLDER, noted or "")
-                if receiver.url in command:
+                if pos.receiver.url in command:  # the POS subscribes: remember the secret it chose
                     found = re.search(r'"secret"\s*:\s*"([^"]+)"', command)
-                    secret = found.group(1) if found else None
-                _outcome, newly_noted = run_step(prelude, item, command)
-                noted = newly_noted or noted
-        # Then the POS the checkout walkthrough subscribed got the signed cart.created of the last order
-        assert secret, "the checkout walkthrough subscribes the example receiver with a secret"
-        deadline = time.monotonic() + SETTLE_SECONDS
-        while not receiver.received and time.monotonic() < deadline:
-            time.sleep(POLL_EVERY_SECONDS)
-        assert receiver.received, "the subscribed POS never got cart.created"
-        headers, body = receiver.received[0]
-        assert webhooks.verify(secret, body, headers["X-Event-Signature"])
-        assert webhooks.verify_standard(secret, headers, body)
-        payload = json.loads(body)
-        assert payload["event"] == "cart.created" and payload["cart"]["id"] == noted
+                    pos.secret = found.group(1) if found else None
+                noted = run_step(prelude, item, command, noted, pos) or noted
+        # Then the checkout walkthrough did have a POS listening
+        assert pos.secret, "the checkout walkthrough subscribes the example receiver with a secret"
     finally:
-        receiver.close()
+        pos.receiver.close()
