@@ -4,9 +4,9 @@ A card is authorized when the order is placed (the amount the consumer agreed to
 store accepts it (never more than was authorized) and voided when the order ends without it.
 
 ``manual``: cash or pay at pickup; the store collects the money in person, so the service neither
-authorizes nor captures anything for it (the order stays validated: accepted, payment due at pickup). ``test-card``:
-``tok_visa`` authorizes, ``tok_chargeDeclined`` declines, ``tok_captureDeclined`` authorizes and then
-declines every capture, like a card processor's test mode. Every call takes an idempotency key: the
+authorizes nor captures anything for it (the order stays validated: accepted, payment due at
+pickup). ``test-card``: ``tok_visa`` authorizes, ``tok_chargeDeclined`` declines,
+``tok_captureDeclined`` authorizes and then declines every capture, like a card processor's test mode. Every call takes an idempotency key: the
 same key asks for the same operation again and never for a second one.
 """
 
