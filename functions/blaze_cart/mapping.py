@@ -199,8 +199,9 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "completeAfter": None,
         "orderTags": cart.order_tags,
         "rewardName": None,
-        # A cart is paid only once its payment is captured (cards) or settled in store (manual: cash
-        # or pay at pickup, shown prepaid as before; issue #7 revisits pay-at-pickup).
+        # Paid to the service: true only once a card is captured (BLAZE's default is false). Pay at
+        # pickup is collected in store, so an accepted pay-at-pickup order stays prepaid false.
+        # (Orders settled as "manual" before issue #7 keep reading true.)
         "prepaid": cart.paid_ms is not None,
         "disableAutoAssignment": False,
         "disableAutoRegionDispatch": False,
@@ -213,8 +214,8 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "externalPaymentIds": [],
         "externalPaymentConfigId": None,
         "stronghold": None,
-        # The settled charge: the capture (ch_…, manual_…) or the decline (decl_…); a card only
-        # authorized at submit has none yet.
+        # The settled charge: the capture (ch_…) or the decline (decl_…); a card only authorized at
+        # submit has none yet, and pay at pickup never has one (the store takes the money in person).
         "chargeId": payment.provider_reference if payment else None,
     }
 

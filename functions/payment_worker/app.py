@@ -1,5 +1,6 @@
 """Card money after submit: CartValidated → capture (paid, the order is placed, or payment_failed);
-CartRejected, CartExpired, CartCanceled → void the hold made at submit, if there is one."""
+CartRejected, CartExpired, CartCanceled → void the hold made at submit, if there is one. Pay at pickup
+(cash, no card) is the store's to collect: CartValidated leaves it validated, nothing captured."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from cart_core import idempotency
 from cart_core.events.models import CartEvent, cart_event_from_message
 from cart_core.events.models import EventType as CartEventType
+from cart_core.lifecycle import CartStatus
 from cart_core.runtime import cart_service
 from cart_core.tenancy import Caller
 
@@ -33,8 +35,9 @@ def handle_event(event: dict[str, Any]) -> str:
     # Beneath the idempotency record, both use cases act only from the state they expect and record
     # the outcome with a version-conditional write: a redelivery never captures or voids twice.
     if cart_event.event_type is CartEventType.CART_VALIDATED:
-        payment = cart_service().settle_payment(caller, cart_event.cart_id)
-        outcome = payment.cart.status.value
+        settled = cart_service().settle_payment(caller, cart_event.cart_id).cart
+        due_at_pickup = settled.status is CartStatus.VALIDATED and settled.pays_at_pickup
+        outcome = "payment due at pickup" if due_at_pickup else settled.status.value
     elif cart_event.event_type in VOIDING_EVENTS:
         voided = cart_service().void_authorization(caller, cart_event.cart_id)
         outcome = voided.cart.payments[-1].status if voided.cart.payments else "nothing held"

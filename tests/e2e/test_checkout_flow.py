@@ -130,11 +130,14 @@ def test_consumer_cancels_while_the_store_is_deciding(demo, local_cloud, pos) ->
     assert loke(local_cloud, "PUT", cart_id, "/valid").status_code == 409
 
 
-def test_without_a_pos_the_order_validates_and_pays_itself(demo) -> None:
+def test_without_a_pos_the_order_validates_itself_and_is_due_at_pickup(demo) -> None:
     cuid = f"ida-{uuid.uuid4().hex[:6]}"
     cart_id = place(demo, cuid)
-    placed = eventually(lambda: (c := demo("GET", f"/{cart_id}", params={"cuid": cuid}).json())["prepaid"] and c)
-    assert placed and placed["accepted"] and placed["chargeId"].startswith("manual_")
+    placed = eventually(lambda: (c := demo("GET", f"/{cart_id}", params={"cuid": cuid}).json())["accepted"] and c)
+    assert placed and placed["prepaid"] is False and placed["chargeId"] is None
+    # The consumer may still call it off before pickup
+    canceled = demo("DELETE", f"/cancelCart/{cart_id}", params={"cuid": cuid})
+    assert canceled.status_code == 200 and canceled.json()["cartStatus"] == "CanceledByConsumer"
 
 
 def _sqs(cloud):

@@ -74,11 +74,14 @@ def queue_depth(api, logical_id: str) -> int:
     return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
 
 
-def test_without_a_pos_the_cart_validates_itself_and_is_paid(api) -> None:
+def test_without_a_pos_the_cart_validates_itself_and_is_due_at_pickup(api) -> None:
+    # Given a pay-at-pickup order and no POS; When the workers have run
     cart_id = submitted_cart(api)
     api.drain()
+    # Then it is accepted, and not paid: the store collects at pickup (issue #7)
     cart = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
-    assert cart["accepted"] is True and cart["acceptedTime"] and cart["chargeId"].startswith("manual_")
+    assert cart["accepted"] is True and cart["acceptedTime"]
+    assert cart["prepaid"] is False and cart["chargeId"] is None
     assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "VALID"
 
 
@@ -117,7 +120,7 @@ def test_pos_gets_a_signed_cart_created_and_validates_with_an_adjustment(api, re
     loke = api.loke("GET", f"{CART}/{cart_id}").json()
     assert loke["status"] == "VALID" and loke["validatedAt"] and loke["total"] == 2606
     assert loke["adjustments"] == [{"id": "DISC1", "label": "Loyalty", "amount": -100, "taxIncluded": -8}]
-    assert cart["chargeId"].startswith("manual_")
+    assert cart["prepaid"] is False and cart["chargeId"] is None  # pay at pickup: nothing captured
 
 
 def test_pos_rejects_a_cart(api, receiver) -> None:
@@ -221,7 +224,7 @@ def _stream_records(api):
 
 def test_duplicate_delivery_of_every_event_changes_nothing(api, receiver) -> None:
     subscribe(api, receiver.url)
-    cart_id = submitted_cart(api)
+    cart_id = submitted_cart(api, body={"paymentOption": "Credit", "paymentReceived": 27.06, "chargeId": "tok_visa"})
     api.drain()
     api.loke("PUT", f"{CART}/{cart_id}/valid")
     api.drain()
@@ -312,7 +315,9 @@ def _expire(api, cart_id: str) -> None:
 @pytest.mark.parametrize(
     ("path", "expected_events"),
     [
-        ("paid", {"CartSubmitted", "CartValidated", "PaymentCaptured", "OrderPlaced"}),
+        ("pickup", {"CartSubmitted", "CartValidated", "OrderPlaced"}),
+        ("pickup canceled", {"CartSubmitted", "CartValidated", "OrderPlaced", "CartCanceled"}),
+        ("paid", {"CartSubmitted", "PaymentAuthorized", "CartValidated", "PaymentCaptured", "OrderPlaced"}),
         ("declined", {"CartSubmitted", "PaymentAuthorized", "CartValidated", "PaymentFailed"}),
         ("rejected", {"CartSubmitted", "CartRejected"}),
         ("expired", {"CartSubmitted", "CartExpired"}),
@@ -322,11 +327,15 @@ def _expire(api, cart_id: str) -> None:
 def test_redelivering_any_event_changes_nothing(api, receiver, path: str, expected_events: set[str]) -> None:
     # Given a cart taken down one path of the lifecycle, with a POS listening
     subscribe(api, receiver.url)
-    token = {"paymentOption": "Credit", "paymentReceived": 1, "chargeId": "tok_captureDeclined"}
-    cart_id = submitted_cart(api, body=token if path == "declined" else None)
+    tokens = {"declined": "tok_captureDeclined", "paid": "tok_visa"}
+    card = {"paymentOption": "Credit", "paymentReceived": 27.06, "chargeId": tokens.get(path)}
+    cart_id = submitted_cart(api, body=card if path in tokens else None)
     api.drain()
-    if path in ("paid", "declined"):
+    if path in ("pickup", "pickup canceled", "paid", "declined"):
         api.loke("PUT", f"{CART}/{cart_id}/valid")
+        if path == "pickup canceled":
+            api.drain()
+            assert api.blaze("DELETE", f"/cancelCart/{cart_id}?cuid=alice").status == 200
     elif path == "rejected":
         api.loke("PUT", f"{CART}/{cart_id}/invalid")
     elif path == "expired":
@@ -358,16 +367,40 @@ def test_redelivering_any_event_changes_nothing(api, receiver, path: str, expect
     assert len(receiver.received) == 1
 
 
-def test_once_validated_the_payment_and_the_order_are_the_stores(api, receiver) -> None:
+def test_once_validated_the_payment_is_fixed_and_the_consumer_may_cancel_until_it_is_captured(api, receiver) -> None:
+    # Given two card orders the store accepted, before the payment worker runs
     subscribe(api, receiver.url)
-    cart_id = submitted_cart(api)
+    visa = {"paymentOption": "Credit", "paymentReceived": 27.06, "chargeId": "tok_visa"}
+    kept, called_off = submitted_cart(api, body=visa), submitted_cart(api, cuid="bob", body=visa)
     api.drain()
-    assert api.loke("PUT", f"{CART}/{cart_id}/valid").status == 204
-    # Before the payment worker runs, neither the payment nor a consumer cancel can cut in
-    assert api.blaze("POST", f"/{cart_id}/payments?cuid=alice", {"paymentReceived": 1}).status == 409
-    assert api.blaze("DELETE", f"/cancelCart/{cart_id}?cuid=alice").status == 409
+    for cart_id in (kept, called_off):
+        assert api.loke("PUT", f"{CART}/{cart_id}/valid").status == 204
+    # The payment can no longer change, but the consumer may still cancel: nothing is captured yet
+    assert api.blaze("POST", f"/{kept}/payments?cuid=alice", {"paymentReceived": 1}).status == 409
+    canceled = api.blaze("DELETE", f"/cancelCart/{called_off}?cuid=bob")
+    assert canceled.status == 200 and canceled.json()["cartStatus"] == "CanceledByConsumer"
     api.drain()
-    assert api.blaze("GET", f"/{cart_id}?cuid=alice").json()["prepaid"] is True
+    # Then the canceled one's hold was voided, never captured; the other was captured and is the store's
+    voided = api.blaze("GET", f"/{called_off}?cuid=bob").json()
+    assert voided["prepaid"] is False and voided["chargeId"] is None
+    assert api.loke("GET", f"{CART}/{called_off}").json()["status"] == "INVALID"
+    assert api.blaze("GET", f"/{kept}?cuid=alice").json()["prepaid"] is True
+    refused = api.blaze("DELETE", f"/cancelCart/{kept}?cuid=alice")
+    assert refused.status == 409 and refused.json()["message"] == f"Order {kept} is paid; the store must cancel it"
+
+
+def test_a_pay_at_pickup_order_can_be_canceled_after_acceptance(api) -> None:
+    # Given a cash order the service accepted by itself (no POS): payment due at pickup
+    cart_id = submitted_cart(api, body={"paymentOption": "Cash", "paymentReceived": 30})
+    api.drain()
+    accepted = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
+    assert accepted["accepted"] and not accepted["prepaid"] and accepted["chargeId"] is None
+    # When the consumer cancels it before pickup, Then it is canceled by the consumer on every face
+    canceled = api.blaze("DELETE", f"/cancelCart/{cart_id}?cuid=alice")
+    assert canceled.status == 200 and canceled.json()["cartStatus"] == "CanceledByConsumer"
+    api.drain()
+    assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "INVALID"
+    assert api.blaze("DELETE", f"/cancelCart/{cart_id}?cuid=alice").status == 200  # a retry: the same answer
 
 
 def test_adjustments_cannot_make_a_total_negative(api, receiver) -> None:

@@ -172,10 +172,16 @@ def test_redelivered_events_never_capture_or_void_twice(api, store, receiver, ca
     assert store.load("demo", "main", cart_id).cart == settled
 
 
-def test_pay_at_pickup_is_captured_as_before(api, store) -> None:
-    cart_id = submitted_cart(api)
+def test_pay_at_pickup_is_accepted_with_nothing_captured(api, store, card) -> None:
+    # Given a cash order (the consumer will hand over 30.00 for 27.06) the service accepted by itself
+    cart_id = submitted_cart(api, body={"paymentOption": "Cash", "paymentReceived": 30})
     api.drain()
+    # Then no provider was asked for anything and the payment is only recorded
     payment = payment_of(store, cart_id)
-    assert payment.provider == "manual" and payment.status == "captured" and payment.captured_minor == 2706
+    assert (payment.status, payment.provider, payment.provider_reference) == ("recorded", None, None)
+    assert card.calls == []
+    # And BLAZE shows it accepted and not prepaid, no charge; the tender's arithmetic is as declared
     cart = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
-    assert cart["prepaid"] is True and cart["chargeId"].startswith("manual_")
+    assert cart["accepted"] is True and cart["prepaid"] is False and cart["chargeId"] is None
+    assert (cart["cart"]["paymentOption"], cart["cart"]["cashReceived"], cart["cart"]["changeDue"]) == ("Cash", 30, 2.94)
+    assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "VALID"

@@ -3,6 +3,7 @@ be checked over many generated cases: the store never captures more than the con
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -63,6 +64,7 @@ class RecordingCard:
     name: str = "test-card"
     holds_funds: bool = True
     calls: list[tuple[str, str]] = field(default_factory=list)
+    before_capture: Callable[[], None] | None = None  # runs once, as the processor is being asked
 
     def authorize(self, amount_minor, currency, token, idempotency_key) -> PaymentResult:
         result = CARD.authorize(amount_minor, currency, token, idempotency_key)
@@ -70,6 +72,9 @@ class RecordingCard:
         return result
 
     def capture(self, authorization_ref, amount_minor, currency, idempotency_key) -> PaymentResult:
+        if self.before_capture is not None:
+            hook, self.before_capture = self.before_capture, None
+            hook()
         result = CARD.capture(authorization_ref, amount_minor, currency, idempotency_key)
         self.calls.append(("capture", result.reference))
         return result
@@ -87,7 +92,7 @@ class RecordingCard:
 def card(monkeypatch) -> RecordingCard:
     recording = RecordingCard()
     monkeypatch.setitem(payments.PROVIDERS, "test-card", recording)
-    monkeypatch.setattr(payments, "provider_for", lambda token: recording if token else payments.PROVIDERS["manual"])
+    monkeypatch.setattr(payments, "provider_for", lambda token: recording if token and token.startswith("tok_") else payments.PROVIDERS["manual"])
     monkeypatch.setattr("cart_core.services.provider_for", payments.provider_for)
     return recording
 
@@ -254,9 +259,21 @@ def test_a_surcharge_above_the_hold_is_refused_naming_the_authorization() -> Non
 def test_a_cash_order_may_be_surcharged() -> None:
     service, store, cart_id = submitted(token=None)
     service.pos_validate(CALLER, cart_id, [Adjustment(adjustment_id="S", label="Bag fee", amount_minor=500)])
-    service.settle_payment(CALLER, cart_id)
-    cart = store.stored(cart_id)
-    assert cart.status is CartStatus.PAID and cart.payments[-1].provider_reference.startswith("manual_")
+    assert store.stored(cart_id).status is CartStatus.VALIDATED and store.stored(cart_id).total_minor == 2625
+
+
+@pytest.mark.parametrize("token", [None, "cash-note"])
+def test_pay_at_pickup_is_accepted_and_nothing_is_captured(card, token) -> None:
+    # Given a pay-at-pickup order (no payment at all, or a recorded cash payment) the store accepted
+    service, store, cart_id = submitted(token=token)
+    service.pos_validate(CALLER, cart_id, [])
+    accepted = store.stored(cart_id)
+    # When the payment worker hears CartValidated
+    settled = service.settle_payment(CALLER, cart_id).cart
+    # Then nothing is authorized or captured and nothing is written: accepted, payment due at pickup
+    assert card.calls == [] and store.stored(cart_id) == accepted
+    assert settled.status is CartStatus.VALIDATED and settled.pays_at_pickup and settled.paid_ms is None
+    assert all(p.status == "recorded" and p.provider_reference is None for p in settled.payments)
 
 
 def test_settling_twice_captures_once(card) -> None:
@@ -274,6 +291,34 @@ def test_a_capture_decline_fails_the_payment_and_keeps_the_hold_to_void(card) ->
     cart = store.stored(cart_id)
     assert cart.status is CartStatus.PAYMENT_FAILED and cart.reason == "The authorization could not be captured."
     assert cart.payments[-1].status == "declined" and cart.payments[-1].hold_is_live
+
+
+def test_the_capture_is_claimed_before_the_processor_is_asked(card) -> None:
+    # Given a card order the store accepted
+    service, store, cart_id = submitted()
+    service.pos_validate(CALLER, cart_id, [])
+    seen = []
+    card.before_capture = lambda: seen.append(store.stored(cart_id).payments[-1].status)
+    # When the payment worker settles it, Then the claim was committed when the processor was asked
+    service.settle_payment(CALLER, cart_id)
+    assert seen == ["capturing"] and store.stored(cart_id).status is CartStatus.PAID
+
+
+def test_a_worker_that_stopped_after_its_claim_captures_on_the_retry_with_the_same_key(card) -> None:
+    # Given a claim committed by a worker that stopped before asking the processor
+    service, store, cart_id = submitted()
+    service.pos_validate(CALLER, cart_id, [])
+    card.before_capture = lambda: (_ for _ in ()).throw(TimeoutError("the worker stopped"))
+    with pytest.raises(TimeoutError):
+        service.settle_payment(CALLER, cart_id)
+    assert store.stored(cart_id).payments[-1].status == "capturing"
+    with pytest.raises(Conflict, match="being paid"):  # the consumer can no longer cut in
+        service.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+    # When the event is redelivered, Then it captures once, under the checkout's key
+    service.settle_payment(CALLER, cart_id)
+    cart = store.stored(cart_id)
+    assert cart.status is CartStatus.PAID and card.count("capture") == 1
+    assert cart.payments[-1].provider_reference == f"ch_{cart_id}.{cart.validated_ms}"
 
 
 def test_a_card_never_authorized_is_not_charged_blind(card) -> None:
@@ -323,6 +368,93 @@ def test_a_paid_order_is_never_voided(card) -> None:
     service.settle_payment(CALLER, cart_id)
     service.void_authorization(CALLER, cart_id)
     assert card.count("void") == 0 and store.stored(cart_id).payments[-1].status == "captured"
+
+
+# ----- the consumer cancels until money is captured -----------------------------------------------
+
+
+def _order_in(state: str, card: RecordingCard) -> tuple[CartService, MemoryStore, str]:
+    """A card order (or a pay-at-pickup one) taken to ``state``."""
+    token = {"pickup validated": None, "payment_failed": "tok_captureDeclined"}.get(state, "tok_visa")
+    service, store, cart_id = submitted(token=token)
+    if state != "submitted":
+        if state == "rejected":
+            service.pos_reject(CALLER, cart_id)
+        else:
+            service.pos_validate(CALLER, cart_id, [])
+    if state in ("paid", "payment_failed"):
+        service.settle_payment(CALLER, cart_id)
+    return service, store, cart_id
+
+
+@pytest.mark.parametrize(
+    ("state", "allowed"),
+    [
+        ("submitted", True),
+        ("pickup validated", True),  # accepted, payment due at pickup
+        ("validated", True),  # a card order before the payment worker claims the capture
+        ("payment_failed", True),
+        ("paid", False),
+        ("rejected", False),
+    ],
+)
+def test_the_consumer_may_cancel_until_money_is_captured(card, state, allowed) -> None:
+    service, store, cart_id = _order_in(state, card)
+    before = store.stored(cart_id)
+    if not allowed:
+        with pytest.raises(Conflict, match="paid; the store must cancel it" if state == "paid" else "no longer"):
+            service.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+        assert store.stored(cart_id) == before
+        return
+    canceled = service.cancel_by_consumer(CALLER, cart_id, consumer_id=None).cart
+    assert canceled.status is CartStatus.CANCELED and canceled.canceled_by == "consumer"
+    # And a card hold on it is released by the payment worker (CartCanceled), never captured
+    service.void_authorization(CALLER, cart_id)
+    payment = store.stored(cart_id).payments[-1] if store.stored(cart_id).payments else None
+    assert payment is None or payment.status == "voided"
+    assert card.count("capture") == (1 if state == "payment_failed" else 0)  # the declined capture only
+    assert card.count("void") == (0 if payment is None else 1)
+
+
+def test_a_cancel_that_commits_first_means_the_capture_is_never_asked_for(card) -> None:
+    # Given a card order the store accepted, and the consumer's cancel committing between the payment
+    # worker's read and its claim
+    service, store, cart_id = submitted()
+    service.pos_validate(CALLER, cart_id, [])
+    consumer = CartService(store)
+    store.before_commit = lambda _store: consumer.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+    # When the payment worker settles it
+    service.settle_payment(CALLER, cart_id)
+    # Then its claim lost the race: the order is canceled, nothing captured, and the hold is voided
+    assert store.stored(cart_id).status is CartStatus.CANCELED and card.count("capture") == 0
+    service.void_authorization(CALLER, cart_id)
+    assert store.stored(cart_id).payments[-1].status == "voided" and card.count("void") == 1
+
+
+def test_a_cancel_while_the_processor_captures_is_refused_and_no_money_stays_on_a_canceled_order(card) -> None:
+    # Given a card order the store accepted, and the consumer canceling while the processor is capturing
+    # (the interleaving that would leave money captured on a canceled order: the capture succeeds at the
+    # processor, the cancel commits, the worker's write loses and its retry finds the order canceled)
+    service, store, cart_id = submitted()
+    service.pos_validate(CALLER, cart_id, [])
+    consumer = CartService(store)
+    answers = []
+
+    def consumer_cancels() -> None:
+        try:
+            answers.append(consumer.cancel_by_consumer(CALLER, cart_id, consumer_id=None).cart.status.value)
+        except Conflict as refused:
+            answers.append(str(refused))
+
+    card.before_capture = consumer_cancels
+    # When the payment worker settles it
+    service.settle_payment(CALLER, cart_id)
+    service.void_authorization(CALLER, cart_id)
+    # Then the cancel was refused (the store must cancel and refund), and the order is paid, once
+    cart = store.stored(cart_id)
+    assert answers == [f"Order {cart_id} is being paid; the store must cancel it"]
+    assert cart.status is CartStatus.PAID and card.count("capture") == 1 and card.count("void") == 0
+    assert not (cart.status is CartStatus.CANCELED and card.count("capture"))
 
 
 # ----- bounds on what a POS may send -------------------------------------------------------------
@@ -390,6 +522,22 @@ def test_the_outbox_announces_each_money_step() -> None:
     other_service.void_authorization(CALLER, other_id)
     # Then the outbox turns each change into its events
     assert types(cart, held) == ["CartSubmitted", "PaymentAuthorized"]
+    assert types(held, validated) == ["CartValidated"]  # a card order is placed when it is paid
     assert types(validated, store.stored(cart_id)) == ["PaymentCaptured", "OrderPlaced"]
     assert types(rejected, other.stored(other_id)) == ["PaymentVoided"]
     assert types(other.stored(other_id), other.stored(other_id)) == []
+
+
+def test_a_pay_at_pickup_order_is_placed_when_it_is_accepted_and_never_captured() -> None:
+    from cart_core.events.models import events_for_change
+
+    # Given a pay-at-pickup order, submitted, accepted, then settled by the payment worker
+    service, store, cart_id = submitted(token=None)
+    placed = store.stored(cart_id)
+    service.pos_validate(CALLER, cart_id, [])
+    accepted = store.stored(cart_id)
+    service.settle_payment(CALLER, cart_id)
+    # Then acceptance places the order (once), and nothing says money was captured
+    events = [e.event_type.value for e in events_for_change(placed, accepted)]
+    assert events == ["CartValidated", "OrderPlaced"]
+    assert store.stored(cart_id) == accepted  # the worker wrote nothing, so the outbox emits nothing more

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from cart_core import payments as payment_providers
 from cart_core.catalog import DiscountKind
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.lifecycle import EDITABLE, CartStatus, check_transition
@@ -100,15 +101,17 @@ def check_adjustments(adjustments: list[Adjustment]) -> None:
             raise InvalidRequest(f"Adjustment {adjustment.adjustment_id[:64]!r}: {problem}")
 
 
-PaymentStatus = Literal["recorded", "authorized", "captured", "voided", "declined"]
+PaymentStatus = Literal["recorded", "authorized", "capturing", "captured", "voided", "declined"]
 
 
 class Payment(BaseModel):
     """The consumer's payment and where it stands with its provider.
 
-    recorded (nothing asked of a provider yet) → authorized (a card hold, at submit) → captured (at
-    acceptance) or voided (the order ended without it); declined at either step. Documents stored
-    before authorize/capture have only the first six fields; the rest default.
+    recorded (nothing asked of a provider yet) → authorized (a card hold, at submit) → capturing (the
+    payment worker's claim, committed before it asks the processor, so no consumer cancel can slip in
+    between) → captured, or voided (the order ended without a capture); declined at either step. Cash
+    or pay at pickup stays recorded: the store collects it in person. Documents stored before
+    authorize/capture have only the first six fields; the rest default.
     """
 
     method: str
@@ -182,6 +185,13 @@ class Cart(BaseModel):
 
     version: int = 0
     expires_at: int = 0
+
+    @property
+    def pays_at_pickup(self) -> bool:
+        """No money for the service to capture: no payment, or one in cash / at pickup (its provider
+        holds no funds). Such an order, once validated, is a placed order whose payment is due at pickup."""
+        payment = self.payments[-1] if self.payments else None
+        return payment is None or not payment_providers.holds_funds(payment.provider, payment.reference)
 
     def require_editable(self) -> None:
         if self.status not in EDITABLE:

@@ -1,11 +1,20 @@
 """The one cart lifecycle every face shares.
 
-    open ──submit──▶ submitted ──▶ validated ──▶ paid ──▶ completed
+    open ──submit──▶ submitted ──▶ validated ──capture──▶ paid ──▶ completed
       │                 │ │  │          │  └──▶ payment_failed ──▶ paid (retry)
-      │                 │ │  └▶ expired └──▶ canceled
-      │                 │ └──▶ rejected
-      └──▶ expired      └──▶ canceled
+      │                 │ │  └▶ expired │              └──▶ canceled (the consumer; the hold is voided)
+      │                 │ └──▶ rejected └──▶ canceled (the consumer, until a capture begins)
+      └──▶ expired      └──▶ canceled (the consumer)
       └──▶ canceled (store-side close, e.g. merged into another cart)
+
+``validated`` is the store's acceptance (a POS via LOKE, or the service itself when no POS listens).
+A card order, authorized at submit, is then captured by the payment worker: ``paid`` (the order is
+placed) or ``payment_failed``. A pay-at-pickup order (cash, no card) is placed at ``validated`` and
+stays there: nothing is authorized or captured by the service, the store collects the money in person
+("accepted, payment due at pickup"). The consumer may cancel while no money is captured: ``submitted``,
+``validated`` before the payment worker claims the capture (always, for pay at pickup), and
+``payment_failed``; from the claim on, and once ``paid``, only the store can cancel (and refund). No
+face records pickup yet, so nothing drives ``completed`` today.
 
 Faces translate these states into their own vocabulary (BLAZE cartStatus/booleans, LOKE PENDING/VALID…).
 """

@@ -3,9 +3,10 @@
 A card is authorized when the order is placed (the amount the consumer agreed to), captured when the
 store accepts it (never more than was authorized) and voided when the order ends without it.
 
-``manual``: cash or pay at pickup; nothing is held, so every step succeeds. ``test-card``:
-``tok_visa`` authorizes, ``tok_chargeDeclined`` declines, ``tok_captureDeclined`` authorizes and then
-declines every capture, like a card processor's test mode. Every call takes an idempotency key: the
+``manual``: cash or pay at pickup; the store collects the money in person, so the service neither
+authorizes nor captures anything for it (the order stays validated: accepted, payment due at
+pickup). ``test-card``: ``tok_visa`` authorizes, ``tok_chargeDeclined`` declines,
+``tok_captureDeclined`` authorizes and then declines every capture, like a card processor's test mode. Every call takes an idempotency key: the
 same key asks for the same operation again and never for a second one.
 """
 
@@ -40,7 +41,9 @@ class PaymentProvider(Protocol):
 
 
 class ManualProvider:
-    """Cash or pay at pickup: the store collects the money itself, so there is nothing to hold."""
+    """Cash or pay at pickup: the store collects the money itself, so there is nothing to hold. The
+    services never call it for an order (issue #7: a cash order is not paid until pickup); its
+    operations answer as a processor with nothing to do would, for callers that ask anyway."""
 
     name = "manual"
     holds_funds = False
@@ -115,6 +118,13 @@ PROVIDERS: dict[str, PaymentProvider] = {p.name: p for p in (ManualProvider(), T
 def provider_for(token: str | None) -> PaymentProvider:
     """Card tokens go to the card provider; everything else is paid in store."""
     return PROVIDERS["test-card"] if token and token.startswith("tok_") else PROVIDERS["manual"]
+
+
+def holds_funds(provider_name: str | None, token: str | None) -> bool:
+    """Whether a payment is the service's to collect (a card: authorized, captured) rather than the
+    store's in person (cash, pay at pickup): its recorded provider's answer, else its token's."""
+    provider = PROVIDERS.get(provider_name or "") or provider_for(token)
+    return provider.holds_funds
 
 
 class PaymentProviderError(RuntimeError):

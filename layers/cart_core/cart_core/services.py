@@ -59,6 +59,8 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 # Orders that ended without a capture: a card hold they still have is released.
 _ENDED_UNPAID = frozenset({CartStatus.REJECTED, CartStatus.EXPIRED, CartStatus.CANCELED})
+# Where a consumer may still call the order off, provided no capture has begun (cancel_by_consumer).
+_CANCELABLE_BY_CONSUMER = frozenset({CartStatus.SUBMITTED, CartStatus.VALIDATED, CartStatus.PAYMENT_FAILED})
 
 
 class CartIdentity(BaseModel):
@@ -205,14 +207,26 @@ class CartService:
         return placed
 
     def cancel_by_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
+        """The consumer calls the order off, until money has been captured: while the store decides
+        (submitted), once it accepted and nothing was captured (validated: pay at pickup, or a card in
+        the moment before the payment worker claims it), or after a failed capture. A card hold is
+        then voided by the payment worker (CartCanceled). Once the worker has claimed the capture
+        (``capturing``, committed before it asks the processor) or captured, only the store can cancel
+        and refund: 409. A cancel that commits first makes the worker's claim lose its version race, so
+        it never asks for the capture: no money is ever captured on a canceled order."""
+
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
             if cart.status is CartStatus.OPEN:
                 raise InvalidRequest("Only submitted orders can be canceled; this cart has not been submitted")
             if cart.status is CartStatus.CANCELED and cart.canceled_by == "consumer":
                 return False
-            if cart.status is not CartStatus.SUBMITTED:
-                # Once the store has answered, payment may be under way: the store cancels, not the consumer.
-                raise Conflict(f"Order {cart.cart_id} is {cart.status.value}; the store must cancel it")
+            payment = cart.payments[-1] if cart.payments else None
+            if cart.status in (CartStatus.PAID, CartStatus.COMPLETED):
+                raise Conflict(f"Order {cart.cart_id} is paid; the store must cancel it")
+            if payment is not None and payment.status in ("capturing", "captured"):
+                raise Conflict(f"Order {cart.cart_id} is being paid; the store must cancel it")
+            if cart.status not in _CANCELABLE_BY_CONSUMER:
+                raise Conflict(f"Order {cart.cart_id} is {cart.status.value}; it can no longer be canceled")
             cart.transition(CartStatus.CANCELED, now_ms())
             cart.canceled_by = "consumer"
             return True
@@ -257,7 +271,8 @@ class CartService:
     ) -> PricedCart:
         """Record what the consumer hands over (``amount`` in currency units, exact).
 
-        A ``card_token`` is authorized by the payment worker once the store has validated the cart.
+        A ``card_token`` is authorized when the order is submitted and captured by the payment worker
+        once the store has validated it; without one, the store collects the money at pickup.
         """
 
         def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> None:
@@ -373,53 +388,62 @@ class CartService:
         return self._retrying(once)
 
     def settle_payment(self, caller: Caller, cart_id: str) -> PricedCart:
-        """Capture a VALIDATED cart's payment: paid (the order is placed) or payment_failed.
+        """Capture a VALIDATED card order: paid (the order is placed) or payment_failed.
+
+        Pay at pickup (cash, no card) is not the service's to collect: nothing is authorized or
+        captured, no write is made, and the order stays validated (accepted, payment due at pickup;
+        it was placed when it was validated).
 
         A card is captured for the validated total against the hold made at submit, never above it
-        (the rest of the hold is released by the partial capture). Cash or pay at pickup holds nothing:
-        it is authorized and captured for the total in one go and collected in store.
+        (the rest of the hold is released by the partial capture), in two writes: first the claim
+        (payment ``capturing``, conditional on the version read), then the processor's capture and its
+        outcome. The consumer may cancel a validated order until the claim commits and not after
+        (``cancel_by_consumer``), so a capture is asked for only on an order no cancel can reach: a
+        cancel that wins makes the claim lose its race, and the retry finds the order canceled. A
+        worker that stops between the two writes leaves ``capturing``; the redelivered event captures
+        with the same idempotency key.
         """
 
-        def change(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
-            if cart.status is not CartStatus.VALIDATED:
-                return False  # settled already: a redelivered event must not capture again
-            assert snapshot.location is not None
-            total = price(cart, snapshot.location).total_minor
-            payment = cart.payments[-1] if cart.payments else Payment(method="PayAtPickup", amount_minor=total)
-            provider = PROVIDERS[payment.provider] if payment.provider else provider_for(payment.reference)
-            # One key per checkout: a retry after a lost write asks the processor for the same capture.
-            key = f"{cart.cart_id}.{cart.validated_ms}"
-            if payment.status == "authorized" and payment.authorization_reference:
-                if not 0 <= total <= (payment.authorized_minor or 0):
-                    reason = f"The total {total} is above the {payment.authorized_minor} authorized"
-                    result = PaymentResult(False, f"decl_{key}", 0, reason)
-                else:
-                    result = provider.capture(payment.authorization_reference, total, cart.currency, key)
-            elif provider.holds_funds:
+        def claim(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
+            if cart.status is not CartStatus.VALIDATED or cart.pays_at_pickup:
+                return False  # settled already, canceled, or nothing for the service to capture
+            payment = cart.payments[-1]
+            if payment.status == "capturing":
+                return False  # claimed by an earlier attempt: capture below, with the same key
+            if payment.status != "authorized" or not payment.authorization_reference:
                 # A card with no hold (an order placed before cards were authorized at submit): the
                 # amount was never agreed with the processor, so it is not charged blind.
-                result = PaymentResult(False, f"decl_{key}", 0, "The card was not authorized when the order was placed")
-            else:
-                hold = provider.authorize(total, cart.currency, payment.reference, key)
-                result = provider.capture(hold.reference, total, cart.currency, key) if hold.approved else hold
-            payment.provider = provider.name
-            payment.provider_reference = result.reference
-            if result.approved:
-                payment.status = "captured"
-                payment.captured_minor = result.amount_minor
-                if provider.holds_funds:  # a card pays what was captured; cash is what the consumer hands over
-                    payment.amount_minor = result.amount_minor
-                cart.transition(CartStatus.PAID, now_ms())
-            else:
-                # The hold (if any) stays: payment_failed may still be retried or canceled (then voided).
-                payment.status = "declined"
-                payment.decline_reason = result.decline_reason
-                cart.reason = result.decline_reason
-                cart.transition(CartStatus.PAYMENT_FAILED, now_ms())
-            cart.payments = [*cart.payments[:-1], payment]
+                key = _capture_key(cart)
+                payment.provider = payment.provider or provider_for(payment.reference).name
+                reason = "The card was not authorized when the order was placed"
+                _record_capture(cart, payment, PaymentResult(False, f"decl_{key}", 0, reason))
+                return True
+            payment.status = "capturing"
             return True
 
-        return self._mutate(caller, cart_id, change)
+        claimed = self._mutate(caller, cart_id, claim)
+        payment = claimed.cart.payments[-1] if claimed.cart.payments else None
+        if claimed.cart.status is not CartStatus.VALIDATED or payment is None or payment.status != "capturing":
+            return claimed
+
+        def capture(cart: Cart, snapshot: Snapshot, commit: Commit) -> bool:
+            payment = cart.payments[-1] if cart.payments else None
+            if cart.status is not CartStatus.VALIDATED or payment is None or payment.status != "capturing":
+                return False  # another worker recorded the outcome meanwhile
+            assert snapshot.location is not None and payment.authorization_reference and payment.provider
+            total = price(cart, snapshot.location).total_minor
+            # One key per checkout: a retry after a lost write asks the processor for the same capture.
+            key = _capture_key(cart)
+            if not 0 <= total <= (payment.authorized_minor or 0):
+                reason = f"The total {total} is above the {payment.authorized_minor} authorized"
+                result = PaymentResult(False, f"decl_{key}", 0, reason)
+            else:
+                provider = PROVIDERS[payment.provider]
+                result = provider.capture(payment.authorization_reference, total, cart.currency, key)
+            _record_capture(cart, payment, result)
+            return True
+
+        return self._mutate(caller, cart_id, capture)
 
     def void_authorization(self, caller: Caller, cart_id: str) -> PricedCart:
         """Release the card hold of an order that ended without a capture (rejected, expired, canceled).
@@ -651,6 +675,26 @@ class CartService:
     def _priced(self, cart: Cart, snapshot: Snapshot) -> PricedCart:
         assert snapshot.location is not None
         return PricedCart(cart, price(cart, snapshot.location), snapshot.location)
+
+
+def _capture_key(cart: Cart) -> str:
+    return f"{cart.cart_id}.{cart.validated_ms}"
+
+
+def _record_capture(cart: Cart, payment: Payment, result: PaymentResult) -> None:
+    """The processor's answer to a capture: paid, or payment_failed with its reason."""
+    payment.provider_reference = result.reference
+    if result.approved:
+        payment.status = "captured"
+        payment.captured_minor = result.amount_minor
+        payment.amount_minor = result.amount_minor  # a card pays what was captured
+        cart.transition(CartStatus.PAID, now_ms())
+    else:
+        # The hold (if any) stays: payment_failed may still be canceled (then voided).
+        payment.status = "declined"
+        payment.decline_reason = result.decline_reason
+        cart.reason = result.decline_reason
+        cart.transition(CartStatus.PAYMENT_FAILED, now_ms())
 
 
 def _require_pending(cart: Cart) -> None:

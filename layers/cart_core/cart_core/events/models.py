@@ -68,6 +68,16 @@ _ON_ENTERING: dict[CartStatus, tuple[EventType, ...]] = {
 }
 
 
+def _entering(cart: Cart) -> tuple[EventType, ...]:
+    """The events of a cart entering its status. An order is placed once: a card order when its
+    payment is captured (``paid``), a pay-at-pickup order when it is accepted (``validated``), since
+    nothing is captured for it and it stays validated until pickup."""
+    entered = _ON_ENTERING.get(cart.status, ())
+    if cart.status is CartStatus.VALIDATED and cart.pays_at_pickup:
+        entered = (*entered, EventType.ORDER_PLACED)
+    return entered
+
+
 def correlation_id(cart: Cart) -> str:
     """One id for one checkout: the cart and the moment it was submitted."""
     return f"{cart.cart_id}.{cart.submitted_ms or cart.created_ms}"
@@ -111,7 +121,7 @@ def _payment_events(old: Cart | None, new: Cart) -> tuple[EventType, ...]:
 def events_for_change(old: Cart | None, new: Cart | None, removed_by_ttl: bool = False) -> list[CartEvent]:
     """The events one committed change of a cart item stands for."""
     if new is not None:
-        entered = () if old is not None and old.status is new.status else _ON_ENTERING.get(new.status, ())
+        entered = () if old is not None and old.status is new.status else _entering(new)
         return [_event(new, event_type, new.modified_ms) for event_type in (*entered, *_payment_events(old, new))]
     if old is not None and removed_by_ttl and old.status is CartStatus.OPEN and old.lines:
         return [_event(old, EventType.CART_ABANDONED, old.modified_ms)]
