@@ -241,7 +241,9 @@ def main() -> int:
     try:
         for logical_id in api_functions(Template.load()):
             print(f"\n== {logical_id} ==", flush=True)
-            seeds = fuzz_seed.seed(cloud.url, logical_id, consumed=consumed_records(examples), receiver_url=receiver.url)
+            seeds = fuzz_seed.seed(
+                cloud.url, logical_id, consumed=consumed_records(examples), receiver_url=receiver.url
+            )
             face_run = run(
                 logical_id,
                 cloud.url,

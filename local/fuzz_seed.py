@@ -65,7 +65,7 @@ class PosReceiver:
 
     def __init__(self) -> None:
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 self.send_response(204)
                 self.end_headers()
