@@ -29,12 +29,14 @@ def test_the_report_counts_cases_and_2xx_per_operation(tmp_path: Path):
         json.dumps({"Initialize": {"seed": 1}}),
         _scenario("fuzzing", [("GET", "/a/{id}", 200), ("GET", "/a/{id}", 404), ("POST", "/b", 400)]),
         _scenario("stateful", [("GET", "/a/{id}", 204), ("POST", "/b", None)]),
+        _scenario("coverage", [("TRACE", "/a/{id}", 404)]),  # a check's probe, not an operation
         json.dumps({"ScenarioFinished": {"phase": "examples", "status": "skip"}}),  # no recorder
     ]
     report.write_text("\n".join(lines) + "\n")
     # When it is read for a document with three operations
     stats = fuzz.read_report(report, ["GET /a/{id}", "POST /b", "DELETE /c"])
-    # Then every operation is listed, with its cases, its 2xx and its other statuses
+    # Then every operation (and only those) is listed, with its cases, its 2xx and its other statuses
+    assert list(stats) == ["GET /a/{id}", "POST /b", "DELETE /c"]
     assert stats["GET /a/{id}"].cases == 3 and stats["GET /a/{id}"].reached == 2
     assert stats["POST /b"].cases == 2 and stats["POST /b"].reached == 0
     assert stats["POST /b"].statuses == {400: 1, None: 1}
