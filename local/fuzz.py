@@ -238,6 +238,7 @@ def format_report(face_run: FaceRun) -> str:
 
 
 def format_coverage(runs: Iterable[FaceRun]) -> str:
+    runs = list(runs)
     reached, total = coverage(runs)
     verdict = "ok" if meets_threshold(runs) else f"below the {COVERAGE_THRESHOLD:.0%} threshold"
     return f"Overall: {reached}/{total} operations reached a 2xx ({_share(reached, total):.0%}); {verdict}"

@@ -1,12 +1,13 @@
-"""Records the fuzzer can reach, made through the service's own API before schemathesis runs.
+"""Records the fuzzer can reach, made through the service's own API before a face is fuzzed.
 
 Without them every generated cart id, line id, public key and webhook ref is a random string that
-only ever meets 404, and the fuzz never gets past the first read in the core. ``seed`` makes them
-(demo tenant, shop ``main``, the FACES credentials) and returns schemathesis *dictionaries*: named
-lists of values. ``plan`` binds each dictionary to the parameters and body fields that take it,
-per operation, with a probability: a case draws a seeded value with that probability and a
-generated one otherwise, so random ids are still fuzzed (schemathesis ``[parameters]`` with
-``{ dictionary = …, probability = … }``, docs/testing.md).
+only ever meets 404, and the fuzz never gets past the first read in the core. ``seed`` makes one
+face's records (demo tenant, shop ``main``, the FACES credentials) just before that face runs and
+returns them as schemathesis *dictionaries*: named lists of values. ``PLANS`` binds each dictionary
+to the parameters and body fields that take it, for every operation or per operation, with a
+probability: a case draws a seeded value that often and a generated one otherwise, so random ids
+are still fuzzed (schemathesis ``[parameters]`` with ``{ dictionary = …, probability = … }``;
+``config`` writes the file). docs/testing.md, Fuzzing, has the table of what is seeded for what.
 
 Operations that change a record's state get a pool of their own, so one operation cannot use up
 the records another needs: an accepted cart can never be accepted again, a deleted webhook never
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,7 +33,7 @@ import requests
 from local.fixture import DEMO_BLAZE_HEADERS, DEMO_POS_HEADERS
 
 BLAZE_BASE = "/api/v1/partner/store/cart"
-ORGANIZATION, LOCATION = "demo", "main"
+ORGANIZATION = "demo"  # local.fixture.FACES: the LOKE path values name the demo tenant
 # The consumer the fuzz acts as when it sends a cuid from the dictionary; seeded carts are guests,
 # which any cuid reaches, so a random cuid reaches them too.
 CONSUMER = "fuzz-consumer"
@@ -87,7 +89,13 @@ class _Api:
         self.base, self.headers = base, headers
 
     def __call__(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = requests.request(method, self.base + path, headers=self.headers, timeout=30, **kwargs)
+        for attempt in range(4):
+            response = requests.request(method, self.base + path, headers=self.headers, timeout=30, **kwargs)
+            # A lost version race the service gave up on says "retry"; so does a client (our writes
+            # are idempotent: the same guest key finds the same open cart, a submit repeats as 200).
+            if response.status_code != 409 or "retry" not in response.text or attempt == 3:
+                break
+            time.sleep(0.2 * (attempt + 1))
         if not response.ok:  # a seed the service refuses is a broken fuzz setup, not a finding
             raise RuntimeError(f"seeding the fuzz: {method} {path} answered {response.status_code}: {response.text}")
         return response.json() if response.content else None
@@ -101,6 +109,8 @@ def seed(url: str, logical_id: str, *, consumed: int, receiver_url: str) -> Seed
     loke = _Api(url.rstrip("/"), DEMO_POS_HEADERS)
     run = secrets.token_hex(4)  # guest keys of this seeding only: never an earlier run's carts
     seeds = Seeds()
+    if logical_id not in PLANS:
+        return seeds
 
     def subscribe(ref: str) -> None:
         body = {"url": receiver_url, "secret": "fuzz-secret", "events": ["cart.created"]}
