@@ -116,6 +116,8 @@ class LocalCloud:
             thread.stopping.set()
         if self._http:
             self._http.stop()
+        for thread in self._threads:  # a poller mid-batch ends it before the emulator it calls goes away
+            thread.join(timeout=5)
         if self._aws:
             self._aws.stop()
 
