@@ -72,6 +72,24 @@ def test_hostile_json_is_a_loke_400_and_changes_nothing(api, raw: str) -> None:
     assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "PENDING"
 
 
+@pytest.mark.parametrize("raw", ["[null, null]", "[]", '[{"memo": "x"}]', '"text"', "7"])
+@pytest.mark.parametrize("path", ["/prepare?cuid=alice", "/items/finalize?cuid=alice", "/updateCart/{id}?cuid=alice"])
+def test_a_body_that_is_not_an_object_is_a_blaze_400_and_changes_nothing(api, raw: str, path: str) -> None:
+    # Given an open cart (found by make fuzz: Powertools read `[null, null]` as its first element, no body)
+    before = prepare(api)
+    # When a route that takes an object is sent an array, a string or a number
+    response = api.blaze("POST", path.format(id=before["id"]), raw=raw)
+    # Then it is refused in BLAZE's body and the cart is as it was
+    blaze_refused(response, 400, "must be a JSON object")
+    unchanged(api, before)
+
+
+def test_a_loke_answer_that_is_not_an_object_is_a_400(api) -> None:
+    cart_id = submitted_cart(api)
+    loke_refused(api.loke("PUT", f"{CART}/{cart_id}/valid", raw="[null]"), 400, "must be a JSON object")
+    assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "PENDING"
+
+
 def test_nesting_50000_deep_is_refused_by_size_first(api) -> None:
     before = prepare(api)
     response = api.blaze("POST", f"/updateCart/{before['id']}?cuid=alice", raw="[" * 50_000 + "]" * 50_000)

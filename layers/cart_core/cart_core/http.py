@@ -136,7 +136,7 @@ def guard_request(
 
     In order: a body over ``max_bytes`` (413), a path or query parameter over MAX_PARAMETER_BYTES
     (400), a body that is not JSON by any of its Content-Type headers (415), a body that is not UTF-8,
-    not JSON, or hostile JSON (400). A JSON Content-Type in any spelling is rewritten to
+    not JSON, hostile JSON, or JSON whose top level is not an object (400). A JSON Content-Type in any spelling is rewritten to
     ``application/json``, the only spelling Powertools parses as JSON."""
     raw = event.get("body")
     if raw:
@@ -164,13 +164,17 @@ def guard_request(
         return refused
     _normalize_content_type(event)
     try:
-        (loads or json_loads())(data.decode("utf-8"))
+        document = (loads or json_loads())(data.decode("utf-8"))
     except UnicodeDecodeError:
         return _refusal(body, HTTPStatus.BAD_REQUEST, "The body is not UTF-8 JSON")
     except HostileJson as error:
         return _refusal(body, HTTPStatus.BAD_REQUEST, str(error))
     except ValueError:  # json.JSONDecodeError
         return _refusal(body, HTTPStatus.BAD_REQUEST, "Malformed JSON body")
+    if document is not None and not isinstance(document, dict):
+        # Every request body these APIs define is an object. Powertools reads a top-level array as
+        # its first element (the query-string rule), so `[null]` would pass as "no body".
+        return _refusal(body, HTTPStatus.BAD_REQUEST, "The body must be a JSON object")
     return None
 
 
