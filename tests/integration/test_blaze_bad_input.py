@@ -27,7 +27,7 @@ def _items(n: int, quantity=1):
         ({"pickupType": "Teleport"}, None, 400, "pickupType"),
         ({"cartStatus": "Whatever"}, None, 400, "cartStatus"),
         ({"cart": {"promoCode": "FAKE"}}, None, 400, "FAKE"),
-        ([1, 2, 3], None, 400, "Invalid request"),
+        ([1, 2, 3], None, 400, "must be a JSON object"),
     ],
 )
 def test_bad_update_is_refused_and_changes_nothing(api, body, raw, status, says) -> None:
