@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from cart_core.ids import CODECS, InternalId
-from tests.integration.test_blaze_cart import prepare
 from tests.integration.test_checkout_events import submitted_cart
 from tests.integration.test_hostile_input import CART, blaze_refused, loke_refused
 
