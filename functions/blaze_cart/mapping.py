@@ -8,6 +8,7 @@ from typing import Any
 from blaze_cart.wire import ConsumerCartIn
 from cart_core.cart import Address, Cart
 from cart_core.catalog import DiscountKind
+from cart_core.ids import IdError, InternalId, codec
 from cart_core.lifecycle import CartStatus
 from cart_core.money import to_decimal
 from cart_core.services import CartEdits, LineEdit, PricedCart
@@ -16,6 +17,22 @@ _PICKUP_IN = {"Pickup": "pickup", "Delivery": "delivery", "Ship": "ship"}
 _PICKUP_OUT = {v: k for k, v in _PICKUP_IN.items()}
 _ACCEPTED = {CartStatus.VALIDATED, CartStatus.PAID, CartStatus.PAYMENT_FAILED, CartStatus.COMPLETED}
 _DECLINED = {CartStatus.REJECTED, CartStatus.EXPIRED}
+IDS = codec("blaze")
+
+
+def wire_cart_id(cart_id: str) -> str:
+    """The BLAZE id (an ObjectId) of the cart stored under ``cart_id``."""
+    return IDS.encode(InternalId.from_key(cart_id))
+
+
+def core_cart_id(wire_id: str) -> str:
+    """The core's key for a BLAZE cart id. An id that is not ours is passed on as it came: the
+    BLAZE form is the storage form, so no cart has it as its key, and the core answers its own 404
+    ("Cart <id> not found") after the checks that come first (cuid, consumer), exactly as before."""
+    try:
+        return IDS.decode(wire_id).key
+    except IdError:
+        return wire_id
 
 
 def wire_number(value: Decimal) -> int | float:
@@ -94,7 +111,7 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
     payment = cart.payments[-1] if cart.payments else None
     accepted = cart.status in _ACCEPTED
     return {
-        "id": cart.cart_id,
+        "id": wire_cart_id(cart.cart_id),
         "companyId": cart.tenant_id,
         "shopId": cart.location_id,
         "created": cart.created_ms,
@@ -105,7 +122,7 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "memberId": None,
         "assignedNearbyDriverId": None,
         "cart": {
-            "id": cart.cart_id,
+            "id": wire_cart_id(cart.cart_id),
             "items": [
                 {
                     "id": line.line_id,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from blaze_cart.mapping import consumer_cart, consumer_cart_result, edits_from, wire_number
+from blaze_cart.mapping import consumer_cart, consumer_cart_result, core_cart_id, edits_from, wire_number
 from blaze_cart.wire import ConsumerCartIn, FindCostIn, PaymentsIn
 from cart_core.errors import InvalidRequest, Unauthorized
 from cart_core.limits import ID_BYTES, utf8_size
@@ -101,23 +101,27 @@ def by_public_key(publicKey: str) -> dict[str, Any]:
 
 @router.post("/updateCart/<consumerCartId>")
 def update_cart(consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(cart_service().update(_caller(), consumerCartId, edits_from(body), _cuid(cuid)))
+    return consumer_cart(cart_service().update(_caller(), core_cart_id(consumerCartId), edits_from(body), _cuid(cuid)))
 
 
 @router.post("/submitCart/<consumerCartId>")
 def submit_cart(consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(cart_service().submit(_caller(), consumerCartId, edits_from(body), _cuid(cuid)))
+    return consumer_cart(cart_service().submit(_caller(), core_cart_id(consumerCartId), edits_from(body), _cuid(cuid)))
 
 
 @router.delete("/cancelCart/<consumerCartId>")
 def cancel_cart(consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(cart_service().cancel_by_consumer(_caller(), consumerCartId, _required_cuid(cuid)))
+    return consumer_cart(
+        cart_service().cancel_by_consumer(_caller(), core_cart_id(consumerCartId), _required_cuid(cuid))
+    )
 
 
 def _finalize(line_id: str | None, finalized: bool, body: ConsumerCartIn | None, cuid: str | None) -> dict[str, Any]:
     caller, consumer = _caller(), _cuid(cuid)
     service = cart_service()
-    cart_id = service.resolve_cart_id(caller, body.id if body else None, CartIdentity(consumer_id=consumer))
+    cart_id = service.resolve_cart_id(
+        caller, core_cart_id(body.id) if body and body.id else None, CartIdentity(consumer_id=consumer)
+    )
     return consumer_cart(service.set_finalized(caller, cart_id, line_id, finalized, consumer))
 
 
@@ -138,7 +142,9 @@ def finalize_all_items(body: OptionalCart = None, cuid: Cuid = None) -> dict[str
 
 @router.get("/<consumerCartId>")
 def get_cart(consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(cart_service().get_cart(_caller(), consumerCartId, _required_cuid(cuid), consumer_scoped=True))
+    return consumer_cart(
+        cart_service().get_cart(_caller(), core_cart_id(consumerCartId), _required_cuid(cuid), consumer_scoped=True)
+    )
 
 
 @router.post("/<consumerCartId>/setConsumerUser/<consumerUserId>")
@@ -146,7 +152,9 @@ def set_consumer_user(consumerCartId: str, consumerUserId: str, cuid: Cuid = Non
     consumer_id = _bounded_id("consumerUserId", consumerUserId)
     assert consumer_id is not None
     return consumer_cart(
-        cart_service().assign_consumer(_caller(), consumerCartId, consumer_id, acting_consumer_id=_cuid(cuid))
+        cart_service().assign_consumer(
+            _caller(), core_cart_id(consumerCartId), consumer_id, acting_consumer_id=_cuid(cuid)
+        )
     )
 
 
@@ -154,7 +162,7 @@ def set_consumer_user(consumerCartId: str, consumerUserId: str, cuid: Cuid = Non
 def add_payments(consumerCartId: str, body: PaymentsIn, cuid: Cuid = None) -> dict[str, Any]:
     priced = cart_service().record_payment(
         _caller(),
-        consumerCartId,
+        core_cart_id(consumerCartId),
         method=body.paymentOption or "Cash",
         amount=body.paymentReceived,
         order_tags=body.orderTags or (),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from cart_core.cart import Adjustment, Cart
+from cart_core.ids import IdError, InternalId, codec
 from cart_core.lifecycle import CartStatus
 from cart_core.money import round_half_up
 from cart_core.services import PricedCart
@@ -24,6 +25,23 @@ _STATUS = {
     CartStatus.CANCELED: "INVALID",
     CartStatus.EXPIRED: "EXPIRED",
 }
+
+IDS = codec("loke")
+
+
+def wire_cart_id(cart_id: str) -> str:
+    """The LOKE id of the cart stored under ``cart_id`` (the same 24 hex characters as BLAZE's)."""
+    return IDS.encode(InternalId.from_key(cart_id))
+
+
+def core_cart_id(wire_id: str) -> str:
+    """The core's key for a LOKE cart id. An id that is not ours is passed on as it came: the LOKE
+    form is the storage form, so no cart has it as its key, and the core answers its own 404 after
+    the checks that come first (adjustments), exactly as before."""
+    try:
+        return IDS.decode(wire_id).key
+    except IdError:
+        return wire_id
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -57,7 +75,7 @@ def loke_cart(priced: PricedCart) -> dict[str, Any]:
     cart, location = priced.cart, priced.location
     address = cart.delivery_address
     return {
-        "id": cart.cart_id,
+        "id": wire_cart_id(cart.cart_id),
         "createdAt": iso(cart.created_ms),
         "fulfillAt": iso(cart.requested_time_ms),
         "validatedAt": iso(cart.validated_ms),

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from cart_core import payments as payment_providers
 from cart_core.catalog import DiscountKind
 from cart_core.errors import Conflict, InvalidRequest
+from cart_core.ids import InternalId
 from cart_core.lifecycle import EDITABLE, CartStatus, check_transition
 
 MAX_LINES = 100
@@ -19,8 +20,9 @@ MAX_QUANTITY = 10_000
 
 
 def new_id() -> str:
-    """24 hex characters, time-ordered like the ObjectIds BLAZE integrations expect."""
-    return f"{int(time.time()):08x}{secrets.token_hex(8)}"
+    """A fresh id in storage form: 24 hex characters, time-ordered like the ObjectIds BLAZE
+    integrations expect (``ids.InternalId``; each face renders it in its own shape)."""
+    return InternalId.new().key
 
 
 def now_ms() -> int:
