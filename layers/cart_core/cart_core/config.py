@@ -20,10 +20,7 @@ class ConfigurationError(RuntimeError):
 class Settings(BaseSettings):
     # Each field reads exactly the variable in its alias (case-sensitive, as Lambda's environment is);
     # an empty value counts as unset, so a template parameter left at "" falls back to the default.
-    # populate_by_name lets tests build one by field name.
-    model_config = SettingsConfigDict(
-        frozen=True, case_sensitive=True, env_ignore_empty=True, populate_by_name=True, extra="ignore"
-    )
+    model_config = SettingsConfigDict(frozen=True, case_sensitive=True, env_ignore_empty=True, extra="ignore")
 
     table_name: str = Field(alias="TABLE_NAME", min_length=3)
     # How long a submitted or finished order is kept before DynamoDB TTL removes it.
