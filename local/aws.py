@@ -7,6 +7,8 @@ silently undoing writes that ran beside it. DynamoDB itself is atomic per item a
 and the service's tests of contention only mean something if the emulator is too. So every
 DynamoDB and DynamoDB Streams request (and moto's own reset) runs under one lock. SQS is left
 alone: a long-poll ``ReceiveMessage`` waits for up to 20 s and must not hold anyone else up.
+
+It also gives EventBridge targets the whole event envelope AWS sends (see :func:`complete_event_envelope`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,19 @@ def serialise_dynamodb(app: Wsgi, lock: threading.Lock | None = None) -> Wsgi:
     return serialised
 
 
+def complete_event_envelope() -> None:
+    """moto 5.2.5 hands an SQS target the event without its ``account`` key (its default target
+    template leaves it out, though its path map reads it). AWS always sends it, and the workers'
+    Parser model (EventBridgeModel) requires it, so the emulator's template gets it back."""
+    from moto.events.utils import EventTemplateParser
+
+    template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
+    if '"account"' not in template:
+        EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = template.replace(
+            '"source": "<source>",', '"source": "<source>", "account": "<account>",'
+        )
+
+
 class AwsEmulator:
     """moto's server on a loopback port, with :func:`serialise_dynamodb` in front of it.
 
@@ -66,6 +81,7 @@ class AwsEmulator:
         from werkzeug.serving import make_server
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        complete_event_envelope()
         app = serialise_dynamodb(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self.port = self._server.server_address[1]

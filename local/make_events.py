@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from local.template import ROOT, Template, physical_names
 
 if TYPE_CHECKING:
     from cart_core.cart import Cart
+    from cart_core.events.models import CartEvent
 
 SAMPLE_TIME_MS = 1795000000000
 BLAZE = "/api/v1/partner/store/cart"
@@ -78,11 +80,12 @@ def _api_samples(gateway: Gateway, folder: str, base: str, samples: dict, header
         _write(ROOT / "events" / folder / f"{name}.json", event)
 
 
-def _sqs(body: str, queue: str) -> dict[str, Any]:
+def sqs_event(body: str, queue: str, message_id: str = "sample-message-1") -> dict[str, Any]:
+    """An SQS event of one record, with every field Lambda sets (the workers' Parser models need them)."""
     return {
         "Records": [
             {
-                "messageId": "sample-message-1",
+                "messageId": message_id,
                 "receiptHandle": "sample-receipt",
                 "body": body,
                 "attributes": {
@@ -101,9 +104,23 @@ def _sqs(body: str, queue: str) -> dict[str, Any]:
     }
 
 
+def eventbridge_event(detail: CartEvent, event_id: str) -> dict[str, Any]:
+    """What EventBridge hands its SQS target (the template's rules) for one CartEvent."""
+    return {
+        "version": "0",
+        "id": event_id,
+        "detail-type": detail.event_type.value,
+        "source": "cart-service",
+        "account": "123456789012",
+        "time": datetime.fromtimestamp(detail.occurred_at_ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": "us-east-1",
+        "resources": [detail.cart_id],
+        "detail": json.loads(detail.model_dump_json()),
+    }
+
+
 def _worker_samples() -> None:
     """The sample cart's checkout as the workers see it: open (v2) → submitted (v3) → validated (v4)."""
-    from datetime import UTC, datetime
 
     from cart_core.events.models import events_for_change
     from cart_core.events.queues import DeadlineCheck, WebhookDelivery
@@ -155,23 +172,14 @@ def _worker_samples() -> None:
     _write(ROOT / "events" / "stream_outbox" / "cart_submitted.json", {"Records": [stream_record]})
 
     (submitted_event,) = events_for_change(cart, submitted)
-    (validated_event,) = events_for_change(submitted, validated)
+    # A pay-at-pickup cart is also placed when validated (OrderPlaced): the sample is its CartValidated.
+    validated_event = events_for_change(submitted, validated)[0]
     for folder, name, detail, queue in (
         ("validation_worker", "cart_submitted", submitted_event, "ValidationQueue"),
         ("payment_worker", "cart_validated", validated_event, "PaymentQueue"),
     ):
-        envelope = {  # what EventBridge hands its SQS target (the template's rules)
-            "version": "0",
-            "id": f"sample-{name}",
-            "detail-type": detail.event_type.value,
-            "source": "cart-service",
-            "account": "123456789012",
-            "time": datetime.fromtimestamp(detail.occurred_at_ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "region": "us-east-1",
-            "resources": [SAMPLE_CART],
-            "detail": json.loads(detail.model_dump_json()),
-        }
-        _write(ROOT / "events" / folder / f"{name}.json", _sqs(json.dumps(envelope), queue))
+        envelope = eventbridge_event(detail, f"sample-{name}")
+        _write(ROOT / "events" / folder / f"{name}.json", sqs_event(json.dumps(envelope), queue))
     delivery = WebhookDelivery(
         event_id=submitted_event.event_id,
         event_name="cart.created",
@@ -180,11 +188,13 @@ def _worker_samples() -> None:
         cart_id=SAMPLE_CART,
         subscription_ref=WEBHOOK_REF,
     )
-    _write(ROOT / "events" / "webhook_worker" / "delivery.json", _sqs(delivery.model_dump_json(), "WebhookQueue"))
+    _write(ROOT / "events" / "webhook_worker" / "delivery.json", sqs_event(delivery.model_dump_json(), "WebhookQueue"))
     # The deadline the validation worker sets for this submit; long past, so the check expires the cart.
     deadline_ms = (submitted.submitted_ms or 0) + DEFAULT_VALIDATION_TIMEOUT_SECONDS * 1000
     check = DeadlineCheck(tenant_id="demo", location_id="main", cart_id=SAMPLE_CART, deadline_ms=deadline_ms)
-    _write(ROOT / "events" / "deadline_worker" / "deadline_check.json", _sqs(check.model_dump_json(), "DeadlineQueue"))
+    _write(
+        ROOT / "events" / "deadline_worker" / "deadline_check.json", sqs_event(check.model_dump_json(), "DeadlineQueue")
+    )
 
 
 def main() -> None:

@@ -9,22 +9,23 @@ import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core.config import settings
-from cart_core.events.queues import DeadlineCheck
+from cart_core.events.records import DeadlineCheckRecord, sqs_processor
 from cart_core.runtime import cart_service, work_queue
 from cart_core.tenancy import Caller
 
 settings().require("deadline_queue_url")  # fail the cold start, not the first message
 logger = Logger()
-processor = BatchProcessor(event_type=EventType.SQS)
+# Each record is parsed into DeadlineCheckRecord before record_handler runs: one that does not parse is that
+# record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
+processor = sqs_processor(DeadlineCheckRecord, logger)
 
 
-def record_handler(record: SQSRecord) -> None:
-    check = DeadlineCheck.model_validate_json(record.body)
+def record_handler(record: DeadlineCheckRecord) -> None:
+    check = record.body
     logger.set_correlation_id(check.cart_id)  # a deadline belongs to a cart, not to one event
     remaining_seconds = (check.deadline_ms - int(time.time() * 1000)) / 1000
     if remaining_seconds > 0:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core import idempotency
 from cart_core.config import settings
-from cart_core.events.models import CartEvent, cart_event_from_message
+from cart_core.events.models import CartEvent
 from cart_core.events.queues import DeadlineCheck, WebhookDelivery
+from cart_core.events.records import CartEventRecord, sqs_processor
 from cart_core.lifecycle import CartStatus
 from cart_core.runtime import cart_service, store, work_queue
 from cart_core.tenancy import Caller
@@ -21,7 +21,9 @@ from cart_core.tenancy import Caller
 CART_CREATED = "cart.created"
 settings().require("webhook_queue_url", "deadline_queue_url")  # fail the cold start, not the first message
 logger = Logger()
-processor = BatchProcessor(event_type=EventType.SQS)
+# Each record is parsed into CartEventRecord before record_handler runs: one that does not parse is that
+# record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
+processor = sqs_processor(CartEventRecord, logger)
 idempotency_config = idempotency.config("event_id")
 
 
@@ -65,8 +67,8 @@ def handle_submitted(event: dict[str, Any]) -> str:
     return "pending"
 
 
-def record_handler(record: SQSRecord) -> None:
-    event = cart_event_from_message(record.body)
+def record_handler(record: CartEventRecord) -> None:
+    event = record.body.detail
     # The correlation id of this record's log lines: the domain event id (tenant.cart.version.type).
     logger.set_correlation_id(event.event_id)
     handle_submitted(event=event.model_dump(mode="json"))

@@ -18,8 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -27,6 +26,7 @@ from cart_core import idempotency, outbound, webhooks
 from cart_core.config import settings
 from cart_core.errors import NotFound
 from cart_core.events.queues import WebhookDelivery
+from cart_core.events.records import WebhookDeliveryRecord, sqs_processor
 from cart_core.lifecycle import CartStatus
 from cart_core.outbound import Outcome, RefusedUrl
 from cart_core.runtime import cart_service, store, subscription_service, work_queue
@@ -35,7 +35,9 @@ from loke_cart.mapping import webhook_body
 
 settings().require("webhook_queue_url", "webhook_dead_letter_queue_url")  # fail the cold start, not the first message
 logger = Logger()
-processor = BatchProcessor(event_type=EventType.SQS)
+# Each record is parsed into WebhookDeliveryRecord before record_handler runs: one that does not parse is that
+# record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
+processor = sqs_processor(WebhookDeliveryRecord, logger)
 idempotency_config = idempotency.config("[event_id, subscription_ref, round, attempt]")
 
 
@@ -115,9 +117,9 @@ def deliver(delivery: dict[str, Any]) -> str:
     return "retrying"
 
 
-def record_handler(record: SQSRecord) -> None:
-    # Validated and re-dumped so every key field is present (messages from before ``round`` existed too).
-    delivery = WebhookDelivery.model_validate_json(record.body)
+def record_handler(record: WebhookDeliveryRecord) -> None:
+    # Re-dumped from the parsed body so every key field is present (messages from before ``round`` existed too).
+    delivery = record.body
     logger.set_correlation_id(delivery.event_id)  # the event the webhook announces, as in the validation worker
     deliver(delivery=delivery.model_dump(mode="json"))
 

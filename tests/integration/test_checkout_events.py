@@ -13,6 +13,7 @@ import pytest
 
 from cart_core import webhooks
 from cart_core.store import keys
+from local.make_events import sqs_event
 from tests.conftest import ACME_POS
 from tests.integration.test_blaze_cart import prepare
 
@@ -184,7 +185,7 @@ def test_expiry_when_the_pos_never_answers(api, receiver) -> None:
     check = DeadlineCheck(
         tenant_id="demo", location_id="main", cart_id=cart_id, deadline_ms=int(time.time() * 1000) - 1
     )
-    event = {"Records": [{"messageId": "m1", "body": check.model_dump_json(), "eventSource": "aws:sqs"}]}
+    event = sqs_event(check.model_dump_json(), "DeadlineQueue")
     assert api.runtime.invoke("DeadlineWorkerFunction", event) == {"batchItemFailures": []}
     assert api.runtime.invoke("DeadlineWorkerFunction", event) == {"batchItemFailures": []}  # duplicate: no-op
     assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "EXPIRED"
@@ -309,7 +310,7 @@ def _expire(api, cart_id: str) -> None:
     check = DeadlineCheck(
         tenant_id="demo", location_id="main", cart_id=cart_id, deadline_ms=int(time.time() * 1000) - 1
     )
-    api.runtime.invoke("DeadlineWorkerFunction", {"Records": [{"messageId": "m", "body": check.model_dump_json()}]})
+    api.runtime.invoke("DeadlineWorkerFunction", sqs_event(check.model_dump_json(), "DeadlineQueue"))
 
 
 @pytest.mark.parametrize(
@@ -449,7 +450,7 @@ def test_an_early_deadline_check_is_requeued_and_changes_nothing(api, receiver) 
     check = DeadlineCheck(
         tenant_id="demo", location_id="main", cart_id=cart_id, deadline_ms=int(time.time() * 1000) + 60_000
     )
-    event = {"Records": [{"messageId": "m1", "body": check.model_dump_json(), "eventSource": "aws:sqs"}]}
+    event = sqs_event(check.model_dump_json(), "DeadlineQueue")
     assert api.runtime.invoke("DeadlineWorkerFunction", event) == {"batchItemFailures": []}
     assert _delayed(api, "DeadlineQueue") == before + 1
     assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "PENDING"

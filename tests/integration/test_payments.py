@@ -10,6 +10,7 @@ import pytest
 
 from cart_core import payments
 from cart_core.events.models import CartEvent, EventType
+from local.make_events import eventbridge_event, sqs_event
 from tests.integration.test_blaze_cart import prepare
 from tests.integration.test_checkout_events import CART, _expire, _stream_records, receiver, submitted_cart, subscribe
 from tests.unit.test_payments import RecordingCard
@@ -142,13 +143,7 @@ def _redelivered(api, cart_id: str, event_type: EventType) -> dict:
         if e.event_type is event_type
     ]
     copy = CartEvent.model_validate({**event.model_dump(mode="json"), "event_id": event.event_id + ".again"})
-    body = {
-        "id": "again",
-        "detail-type": event_type.value,
-        "source": "cart-service",
-        "detail": copy.model_dump(mode="json"),
-    }
-    return {"Records": [{"messageId": "again", "body": json.dumps(body), "eventSource": "aws:sqs"}]}
+    return sqs_event(json.dumps(eventbridge_event(copy, "again")), "PaymentQueue", message_id="again")
 
 
 @pytest.mark.parametrize("ending", ["validated", "rejected"])

@@ -14,6 +14,7 @@ import pytest
 
 from cart_core import webhooks
 from cart_core.store import keys
+from local.make_events import sqs_event
 from tests.integration.test_checkout_events import (
     Receiver,
     _delayed,
@@ -270,7 +271,7 @@ def _delivery_message(cart_id: str) -> dict:
         event_id=f"demo.{cart_id}.2.CartSubmitted", event_name="cart.created", tenant_id="demo",
         location_id="main", cart_id=cart_id, subscription_ref="pos-1",
     )  # fmt: skip
-    return {"Records": [{"messageId": "m1", "body": delivery.model_dump_json(), "eventSource": "aws:sqs"}]}
+    return sqs_event(delivery.model_dump_json(), "WebhookQueue")
 
 
 def test_cart_created_is_not_sent_for_a_cart_that_expired(api, receiver) -> None:

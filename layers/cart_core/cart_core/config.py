@@ -1,66 +1,97 @@
-"""Runtime settings, parsed once from the environment. A missing or bad value fails the cold start."""
+"""Runtime settings: one pydantic-settings model, parsed once from the environment.
+
+A missing or bad value fails the cold start with one ConfigurationError that names every variable
+at fault, by the name template.yaml sets (never by the Python field name).
+"""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    table_name: str = Field(min_length=3)
+class ConfigurationError(RuntimeError):
+    """The function's environment is missing a variable it needs, or one has a value it cannot use."""
+
+
+class Settings(BaseSettings):
+    # Each field reads exactly the variable in its alias (case-sensitive, as Lambda's environment is);
+    # an empty value counts as unset, so a template parameter left at "" falls back to the default.
+    model_config = SettingsConfigDict(frozen=True, case_sensitive=True, env_ignore_empty=True, extra="ignore")
+
+    table_name: str = Field(alias="TABLE_NAME", min_length=3)
     # How long a submitted or finished order is kept before DynamoDB TTL removes it.
-    order_retention_days: int = Field(default=365, gt=0)
-    event_bus_name: str | None = None
-    webhook_queue_url: str | None = None
-    webhook_dead_letter_queue_url: str | None = None
-    deadline_queue_url: str | None = None
+    order_retention_days: int = Field(default=365, gt=0, alias="ORDER_RETENTION_DAYS")
+    event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
+    webhook_queue_url: str | None = Field(default=None, alias="WEBHOOK_QUEUE_URL")
+    webhook_dead_letter_queue_url: str | None = Field(default=None, alias="WEBHOOK_DLQ_URL")
+    deadline_queue_url: str | None = Field(default=None, alias="DEADLINE_QUEUE_URL")
     # Overrides every location's PENDING deadline (the local cloud and tests shorten it).
-    validation_timeout_seconds: int | None = Field(default=None, gt=0)
-    webhook_retry_base_seconds: int = Field(default=10, ge=0)
-    webhook_timeout_seconds: float = Field(default=5, gt=0)
+    validation_timeout_seconds: int | None = Field(default=None, gt=0, alias="CART_VALIDATION_TIMEOUT_SECONDS")
+    webhook_retry_base_seconds: int = Field(default=10, ge=0, alias="WEBHOOK_RETRY_BASE_SECONDS")
+    webhook_timeout_seconds: float = Field(default=5, gt=0, alias="WEBHOOK_TIMEOUT_SECONDS")
     # The local cloud only: webhook URLs may use http and loopback addresses (cart_core.outbound).
-    allow_loopback_webhook_urls: bool = False
+    allow_loopback_webhook_urls: bool = Field(default=False, alias="ALLOW_LOOPBACK_WEBHOOK_URLS")
     # KMS key that seals webhook secrets (envelope encryption, cart_core.envelope).
-    webhook_secret_key_id: str | None = None
+    webhook_secret_key_id: str | None = Field(default=None, alias="WEBHOOK_SECRET_KEY_ID")
     # Set for a non-AWS endpoint (the local cloud); webhooks may never point at it.
-    aws_endpoint_url: str | None = None
+    aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment only: no .env file or secrets directory can change a deployed function.
+        return init_settings, env_settings
 
     def require(self, *names: str) -> Settings:
-        missing = [name for name in names if getattr(self, name) in (None, "")]
+        """Fail unless the named optional settings are set (a worker calls it at import, so a
+        misconfigured function fails its cold start, not its first message)."""
+        missing = [env_name(name) for name in names if getattr(self, name) in (None, "")]
         if missing:
-            raise RuntimeError(f"Missing configuration: {', '.join(n.upper() for n in missing)}")
+            raise ConfigurationError(f"Missing configuration: {', '.join(missing)}")
         return self
 
 
-_ENV = {
-    "table_name": "TABLE_NAME",
-    "order_retention_days": "ORDER_RETENTION_DAYS",
-    "event_bus_name": "EVENT_BUS_NAME",
-    "webhook_queue_url": "WEBHOOK_QUEUE_URL",
-    "webhook_dead_letter_queue_url": "WEBHOOK_DLQ_URL",
-    "deadline_queue_url": "DEADLINE_QUEUE_URL",
-    "validation_timeout_seconds": "CART_VALIDATION_TIMEOUT_SECONDS",
-    "webhook_retry_base_seconds": "WEBHOOK_RETRY_BASE_SECONDS",
-    "webhook_timeout_seconds": "WEBHOOK_TIMEOUT_SECONDS",
-    "allow_loopback_webhook_urls": "ALLOW_LOOPBACK_WEBHOOK_URLS",
-    "webhook_secret_key_id": "WEBHOOK_SECRET_KEY_ID",
-    "aws_endpoint_url": "AWS_ENDPOINT_URL",
-}
+def env_name(field: str) -> str:
+    """The environment variable a setting is read from."""
+    return Settings.model_fields[field].alias or field
+
+
+ENV_NAMES = tuple(env_name(field) for field in Settings.model_fields)
 
 
 def settings() -> Settings:
     """Parsed once per process on Lambda. Keyed by the values, so the local cloud, which hosts every
-    function in one process, still gives each function the settings of its own environment."""
-    return _parse(tuple(os.environ.get(env, "") for env in _ENV.values()))
+    function in one process (each thread sees its own function's environment), still gives each
+    function the settings of its own environment."""
+    return _parse(tuple(os.environ.get(name) for name in ENV_NAMES))
 
 
 @lru_cache(maxsize=16)
-def _parse(raw: tuple[str, ...]) -> Settings:
-    values = {field: value for field, value in zip(_ENV, raw, strict=True) if value != ""}
-    return Settings(**{"table_name": "", **values})
+def _parse(raw: tuple[str | None, ...]) -> Settings:
+    # raw is only the cache key: Settings() reads the same variables itself, on this same thread.
+    try:
+        return Settings()
+    except ValidationError as invalid:
+        raise ConfigurationError(_describe(invalid)) from None
+
+
+def _describe(invalid: ValidationError) -> str:
+    """One line per variable at fault, without its value (a future variable may hold a secret)."""
+    problems = []
+    for error in invalid.errors(include_url=False, include_input=False):
+        name = str(error["loc"][0]) if error["loc"] else "environment"
+        problems.append(f"{name} is not set" if error["type"] == "missing" else f"{name}: {error['msg']}")
+    return "Invalid configuration: " + "; ".join(problems)
 
 
 settings.cache_clear = _parse.cache_clear  # type: ignore[attr-defined]

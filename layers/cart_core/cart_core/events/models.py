@@ -126,16 +126,3 @@ def events_for_change(old: Cart | None, new: Cart | None, removed_by_ttl: bool =
     if old is not None and removed_by_ttl and old.status is CartStatus.OPEN and old.lines:
         return [_event(old, EventType.CART_ABANDONED, old.modified_ms)]
     return []
-
-
-class EventBridgeMessage(BaseModel):
-    """A CartEvent as EventBridge delivers it to an SQS target."""
-
-    id: str
-    detail_type: str = Field(alias="detail-type")
-    source: str
-    detail: CartEvent
-
-
-def cart_event_from_message(body: str) -> CartEvent:
-    return EventBridgeMessage.model_validate_json(body).detail
