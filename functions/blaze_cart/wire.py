@@ -32,7 +32,8 @@ ShortText = Utf8Bytes(SHORT_TEXT_BYTES)
 Note = Utf8Bytes(NOTE_BYTES)
 Tags = Annotated[list[ShortText], Field(max_length=MAX_ORDER_TAGS)]
 # Epoch milliseconds; the core also keeps it within a window around now (docs/input-limits.md).
-EpochMs = Annotated[int, Field(ge=0, le=LAST_ISO_MS)]
+# strict: a JSON integer only (lax int would read `true` as 1 ms and "123" as 123, neither a long)
+EpochMs = Annotated[int, Field(ge=0, le=LAST_ISO_MS, strict=True)]
 
 
 class _Wire(JsonObject):

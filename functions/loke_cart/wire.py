@@ -20,9 +20,10 @@ class AdjustmentIn(JsonObject):
     model_config = ConfigDict(extra="ignore")
     id: AdjustmentId
     label: AdjustmentLabel
-    # Tax-inclusive minor units; negative = discount.
-    amount: int = Field(ge=-MAX_ADJUSTMENT_MINOR, le=MAX_ADJUSTMENT_MINOR)
-    taxIncluded: int | None = Field(default=None, ge=-MAX_ADJUSTMENT_MINOR, le=MAX_ADJUSTMENT_MINOR)
+    # Tax-inclusive minor units; negative = discount. Strict: a JSON integer only (lax int reads
+    # `true` as 1 and "100" or 100.0 as 100, none of them LOKE's integer).
+    amount: int = Field(ge=-MAX_ADJUSTMENT_MINOR, le=MAX_ADJUSTMENT_MINOR, strict=True)
+    taxIncluded: int | None = Field(default=None, ge=-MAX_ADJUSTMENT_MINOR, le=MAX_ADJUSTMENT_MINOR, strict=True)
 
     @model_validator(mode="after")
     def _tax_is_part_of_the_amount(self) -> AdjustmentIn:

@@ -90,6 +90,26 @@ def test_a_loke_answer_that_is_not_an_object_is_a_400(api) -> None:
     assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "PENDING"
 
 
+@pytest.mark.parametrize("field", ["pickUpDate", "deliveryDate"])
+@pytest.mark.parametrize("value", [True, False, "1795000000000", 1795000000000.5])
+def test_a_date_that_is_not_a_json_integer_is_a_blaze_400(api, field: str, value) -> None:
+    # Given an open cart (make fuzz: `"pickUpDate": false` was read as 0 ms and accepted)
+    before = prepare(api)
+    # When a date is a boolean, a string or a fraction
+    response = api.blaze("POST", f"/updateCart/{before['id']}?cuid=alice", {field: value})
+    # Then it is refused and the cart is as it was
+    blaze_refused(response, 400, field)
+    unchanged(api, before)
+
+
+@pytest.mark.parametrize("amount", [True, "-100", -100.0])
+def test_a_loke_amount_that_is_not_a_json_integer_is_a_400(api, amount) -> None:
+    cart_id = submitted_cart(api)
+    answer = {"adjustments": [{"id": "D1", "label": "Loyalty", "amount": amount}]}
+    loke_refused(api.loke("PUT", f"{CART}/{cart_id}/valid", answer), 400)
+    assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "PENDING"
+
+
 def test_nesting_50000_deep_is_refused_by_size_first(api) -> None:
     before = prepare(api)
     response = api.blaze("POST", f"/updateCart/{before['id']}?cuid=alice", raw="[" * 50_000 + "]" * 50_000)
