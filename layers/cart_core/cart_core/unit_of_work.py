@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from cart_core.cart import Cart
 from cart_core.errors import ConcurrentModification
 from cart_core.ports import (
     Add,
@@ -54,7 +55,16 @@ class Work:
         return self.store.read(reads)
 
     def read_pointer(self, key: PointerKey) -> str | None:
+        """The cart an active-cart pointer names (one GetItem: its key decides the rest of the read)."""
         return self.store.read_pointer(key)
+
+    def read_public_pointer(self, tenant_id: str, public_key: str) -> str | None:
+        return self.store.read_public_pointer(tenant_id, public_key)
+
+    def consumer_history(
+        self, tenant_id: str, location_id: str, consumer_id: str, start: int, limit: int
+    ) -> tuple[list[Cart], int]:
+        return self.store.consumer_history(tenant_id, location_id, consumer_id, start, limit)
 
     # ----- intents -------------------------------------------------------------------------
 

@@ -66,7 +66,7 @@ class Carts(CartUseCases):
         return priced(cart, snapshot)
 
     def cart_by_public_key(self, caller: Caller, public_key: str) -> PricedCart:
-        cart_id = self._uow.store.read_public_pointer(caller.tenant_id, public_key)
+        cart_id = self._uow.once().read_public_pointer(caller.tenant_id, public_key)
         if cart_id is None:
             raise NotFound(f"No cart has public key {public_key}")
         return self.get_cart(caller, cart_id)
@@ -74,9 +74,9 @@ class Carts(CartUseCases):
     def consumer_history(
         self, caller: Caller, consumer_id: str, start: int, limit: int
     ) -> tuple[list[PricedCart], int]:
-        store = self._uow.store
-        carts, total = store.consumer_history(caller.tenant_id, caller.location_id, consumer_id, start, limit)
-        location = store.read(ReadSet(caller.tenant_id, caller.location_id)).location
+        work = self._uow.once()
+        carts, total = work.consumer_history(caller.tenant_id, caller.location_id, consumer_id, start, limit)
+        location = work.read(ReadSet(caller.tenant_id, caller.location_id)).location
         if location is None:
             raise NotFound(f"Unknown location {caller.location_id}")
         return [PricedCart(cart, price(cart, location), location) for cart in carts], total

@@ -245,7 +245,7 @@ class Checkout(CartUseCases):
             return
         if cart is None:
             try:
-                cart = self._uow.store.read(ReadSet(caller.tenant_id, caller.location_id, cart_id)).cart
+                cart = self._uow.once().read(ReadSet(caller.tenant_id, caller.location_id, cart_id)).cart
             except Exception:
                 logger.warning("Cannot read cart %s to release its unused holds", cart_id, exc_info=True)
                 return

@@ -38,7 +38,7 @@ class Identity(CartUseCases):
         if cart_id:
             return cart_id
         primary = identity.primary()
-        found = primary and self._uow.store.read_pointer(PointerKey(caller.tenant_id, caller.location_id, *primary))
+        found = primary and self._uow.once().read_pointer(PointerKey(caller.tenant_id, caller.location_id, *primary))
         if not found:
             raise NotFound("No cart id given and no open cart for this consumer")
         return found
