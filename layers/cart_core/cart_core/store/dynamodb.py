@@ -34,8 +34,9 @@ def _now() -> int:
     return int(time.time())
 
 
-def _parts(key: Key) -> tuple[str, tuple[str, ...]]:
-    return key.kind, key.parts
+def _item_key(key: Key) -> dict[str, Any]:
+    """The table key of a storage-neutral ``Key`` (store/keys.py maps each kind)."""
+    return _key(*keys.item_key(key.kind, key.parts))
 
 
 def _cart_item(cart: Cart) -> dict[str, Any]:
@@ -77,16 +78,21 @@ class DynamoStore:
     # ----- reads -------------------------------------------------------------------------
 
     def read_pointer(self, key: PointerKey) -> str | None:
-        return self._get_attr(*keys.item_key(*_parts(Key.active(key))), "cart_id")
+        active = Key.active(key)
+        return self._get_attr(*keys.item_key(active.kind, active.parts), "cart_id")
 
     def read_public_pointer(self, tenant_id: str, public_key: str) -> str | None:
-        return self._get_attr(*keys.item_key(*_parts(Key.public(tenant_id, public_key))), "cart_id")
+        public = Key.public(tenant_id, public_key)
+        return self._get_attr(*keys.item_key(public.kind, public.parts), "cart_id")
 
     def read(self, reads: ReadSet) -> Snapshot:
         """A read set in one BatchGetItem (more only past 100 keys or with unprocessed keys)."""
         tenant_id, location_id = reads.tenant_id, reads.location_id
         wanted = [(keys.tenant_pk(tenant_id), keys.location_sk(location_id))]
-        pointers = {keys.item_key(*_parts(Key.active(pointer))): pointer for pointer in reads.pointers}
+        pointers: dict[tuple[str, str], PointerKey] = {}
+        for pointer in reads.pointers:
+            active = Key.active(pointer)
+            pointers[keys.item_key(active.kind, active.parts)] = pointer
         wanted += list(pointers)
         if reads.cart_id:
             wanted.append((keys.cart_pk(tenant_id, reads.cart_id), keys.CART_SK))
@@ -280,7 +286,7 @@ class DynamoStore:
         return {"Put": put}
 
     def _claim(self, intent: Claim) -> dict[str, Any]:
-        item = {**_key(*keys.item_key(*_parts(intent.key))), "cart_id": {"S": intent.owner}}
+        item = {**_item_key(intent.key), "cart_id": {"S": intent.owner}}
         if intent.expires_with is not None:
             item["expires_at"] = {"N": str(intent.expires_with.expires_at)}
         put: dict[str, Any] = {"TableName": self.table_name, "Item": item}
@@ -295,7 +301,7 @@ class DynamoStore:
         return {
             "Delete": {
                 "TableName": self.table_name,
-                "Key": _key(*keys.item_key(*_parts(intent.key))),
+                "Key": _item_key(intent.key),
                 "ConditionExpression": "attribute_not_exists(pk) OR cart_id = :owner",
                 "ExpressionAttributeValues": {":owner": {"S": intent.owner}},
             }
@@ -315,7 +321,7 @@ class DynamoStore:
             values[":low"] = {"N": str(intent.minimum - intent.amount)}
         update: dict[str, Any] = {
             "TableName": self.table_name,
-            "Key": _key(*keys.item_key(*_parts(intent.key))),
+            "Key": _item_key(intent.key),
             "UpdateExpression": "ADD #value :amount",
             "ExpressionAttributeNames": {"#value": intent.attribute},
             "ExpressionAttributeValues": values,
