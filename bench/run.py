@@ -418,16 +418,16 @@ def _race(changes: list[Callable[[], Any]]) -> tuple[list[int], float]:
 
 def _tag_payments(h: Harness, result: Contention) -> None:
     """Each change records a payment carrying its own order tag: a lost update is a missing tag."""
-    from cart_core.runtime import cart_service
+    from cart_core.runtime import use_cases
 
     cuid = "contention-payments"
     items = [{"productId": "demo-flower", "quantity": 1}]
     cart_id = h.ok(Request("POST", f"/prepare?cuid={cuid}", {"cart": {"items": items}}))["id"]
     tags = [f"tag-{i}" for i in range(CONTENDERS)]
-    service, caller = cart_service(), _caller()
+    checkout, caller = use_cases().checkout, _caller()
 
     def pay(tag: str) -> Callable[[], Any]:
-        return lambda: service.record_payment(caller, cart_id, "Cash", Decimal(20), [tag], consumer_id=cuid)
+        return lambda: checkout.record_payment(caller, cart_id, "Cash", Decimal(20), [tag], consumer_id=cuid)
 
     statuses, result.wall_ms = _race([pay(tag) for tag in tags])
     result.statuses.update(statuses)
@@ -437,16 +437,16 @@ def _tag_payments(h: Harness, result: Contention) -> None:
 
 def _finalize_lines(h: Harness, result: Contention) -> None:
     """Each change finalizes a different line of one cart: a lost update is a line left unflagged."""
-    from cart_core.runtime import cart_service
+    from cart_core.runtime import use_cases
 
     cuid = "contention-finalize"
     items = [{"productId": "demo-flower", "quantity": 1}] * CONTENDERS
     cart = h.ok(Request("POST", f"/prepare?cuid={cuid}", {"cart": {"items": items}}))
     lines = [item["id"] for item in cart["cart"]["items"]]
-    service, caller = cart_service(), _caller()
+    carts, caller = use_cases().carts, _caller()
 
     def finalize(line: str) -> Callable[[], Any]:
-        return lambda: service.set_finalized(caller, cart["id"], line, True, cuid)
+        return lambda: carts.set_finalized(caller, cart["id"], line, True, cuid)
 
     statuses, result.wall_ms = _race([finalize(line) for line in lines])
     result.statuses.update(statuses)
@@ -632,7 +632,7 @@ def main() -> int:
         "service the BLAZE function uses (200 = committed, 409 = out of retries). moto runs one DynamoDB request at a time,"
     )
     print("as DynamoDB applies each item write atomically. A version conflict is retried with full-jitter")
-    print("back-off (cart_core.services._retrying); 409 means a request ran out of its retry budget.")
+    print("back-off (cart_core.unit_of_work.UnitOfWork.run); 409 means a request ran out of its retry budget.")
     print("lost = requests answered 200 whose change is missing from the cart read afterwards.")
     print(report_contention(run_contention()))
     print()

@@ -118,7 +118,7 @@ def _clear_process_caches() -> None:
     from cart_core import config, runtime
 
     config.settings.cache_clear()
-    for cached in (runtime.store, runtime.cart_service, runtime._subscription_service, runtime.event_bus):
+    for cached in (runtime.store, runtime.use_cases, runtime._subscription_service, runtime.event_bus):
         cached.cache_clear()
     runtime.work_queue.cache_clear()
 
@@ -236,7 +236,7 @@ class LocalEnvironment:
         sample: Sample | None,
         seed: bool,
     ) -> Outcome:
-        from cart_core.runtime import cart_service, store, subscription_service
+        from cart_core.runtime import store, subscription_service, use_cases
         from local.fixture import load
 
         load(store())
@@ -247,7 +247,7 @@ class LocalEnvironment:
             receivers.append(Receiver())
             return receivers[-1].url
 
-        seeding = Seeding(store(), cart_service(), subscription_service(), dns, receiver_url)
+        seeding = Seeding(store(), use_cases(), subscription_service(), dns, receiver_url)
         seeded = "the demo fixture only"
         if sample is not None and seed:
             seeded = sample.scenario.description

@@ -20,9 +20,9 @@ from local.template import ROOT
 
 if TYPE_CHECKING:  # the core is importable once the runtime has put the layer on sys.path
     from cart_core.cart import Cart
-    from cart_core.services import CartService
     from cart_core.store.dynamodb import DynamoStore
-    from cart_core.subscriptions import SubscriptionService
+    from cart_core.usecases import UseCases
+    from cart_core.usecases.subscriptions import SubscriptionService
 
 EVENTS = ROOT / "events"
 TENANT, LOCATION, CONSUMER, GUEST_SESSION = "demo", "main", "alice", "guest-1"
@@ -72,7 +72,7 @@ class Seeding:
     """What a scenario may use: the core's store and use cases, and the run's local stand-ins."""
 
     store: DynamoStore
-    carts: CartService
+    cases: UseCases
     subscriptions: SubscriptionService
     dns: dict[str, str]  # host → address the run resolves it to (no network)
     receiver_url: Callable[[], str]  # starts the run's local webhook receiver, returns its URL
@@ -87,7 +87,7 @@ class Seeding:
 def _open(seeding: Seeding, guest: bool = False) -> None:
     """Alice's (or a guest's) open cart, committed as the core commits a new active cart: the cart,
     its active pointer and its public pointer, priced from the catalog."""
-    from cart_core.ports import Commit, PointerKey
+    from cart_core.ports import Claim, Key, PointerKey, Put
     from cart_core.pricing import price
 
     snapshot = seeding.store.load(TENANT, LOCATION, product_ids=frozenset({PRODUCT}))
@@ -99,7 +99,13 @@ def _open(seeding: Seeding, guest: bool = False) -> None:
     cart.total_minor = price(cart, location).total_minor
     kind, value = ("session", GUEST_SESSION) if guest else ("consumer", CONSUMER)
     pointer = PointerKey(TENANT, LOCATION, kind, value)
-    seeding.store.commit(Commit(carts=[(cart, None)], set_pointers=[(pointer, SAMPLE_CART, None)]))
+    seeding.store.write(
+        [
+            Put(cart, None),
+            Claim(Key.public(TENANT, cart.public_key), SAMPLE_CART),
+            Claim(Key.active(pointer), SAMPLE_CART),
+        ]
+    )
 
 
 def open_cart(seeding: Seeding) -> None:
@@ -112,14 +118,14 @@ def guest_cart(seeding: Seeding) -> None:
 
 def finalized_line(seeding: Seeding) -> None:
     _open(seeding)
-    seeding.carts.set_finalized(seeding.caller, SAMPLE_CART, SAMPLE_LINE, True, CONSUMER)
+    seeding.cases.carts.set_finalized(seeding.caller, SAMPLE_CART, SAMPLE_LINE, True, CONSUMER)
 
 
 def submitted_cart(seeding: Seeding) -> None:
-    from cart_core.services import CartEdits
+    from cart_core.usecases.carts import CartEdits
 
     _open(seeding)
-    seeding.carts.submit(seeding.caller, SAMPLE_CART, CartEdits(), CONSUMER)
+    seeding.cases.checkout.submit(seeding.caller, SAMPLE_CART, CartEdits(), CONSUMER)
 
 
 def card_validated_cart(seeding: Seeding) -> None:
@@ -127,16 +133,16 @@ def card_validated_cart(seeding: Seeding) -> None:
     captures it, however cash orders are handled."""
     from cart_core.money import to_decimal
     from cart_core.payments import TEST_CARD_APPROVES
-    from cart_core.services import CartEdits
+    from cart_core.usecases.carts import CartEdits
 
     _open(seeding)
-    priced = seeding.carts.get_cart(seeding.caller, SAMPLE_CART)
+    priced = seeding.cases.carts.get_cart(seeding.caller, SAMPLE_CART)
     amount = to_decimal(priced.totals.total_minor, priced.cart.currency)
-    seeding.carts.record_payment(
+    seeding.cases.checkout.record_payment(
         seeding.caller, SAMPLE_CART, "Credit", amount, card_token=TEST_CARD_APPROVES, consumer_id=CONSUMER
     )
-    seeding.carts.submit(seeding.caller, SAMPLE_CART, CartEdits(), CONSUMER)
-    seeding.carts.pos_validate(seeding.caller, SAMPLE_CART, [])
+    seeding.cases.checkout.submit(seeding.caller, SAMPLE_CART, CartEdits(), CONSUMER)
+    seeding.cases.pos_validation.pos_validate(seeding.caller, SAMPLE_CART, [])
 
 
 def pos_resolves(seeding: Seeding) -> None:

@@ -27,7 +27,7 @@ def _reset_process_caches() -> None:
 
     config.settings.cache_clear()
     runtime.store.cache_clear()
-    runtime.cart_service.cache_clear()
+    runtime.use_cases.cache_clear()
     runtime._subscription_service.cache_clear()
 
 

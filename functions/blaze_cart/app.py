@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from blaze_cart.routes import router
 from cart_core.http import guard_request, install_error_handlers, json_loads
-from cart_core.runtime import cart_service
+from cart_core.runtime import use_cases
 
 BASE_PATH = "/api/v1/partner/store/cart"
 MAX_BODY_BYTES = 64 * 1024  # the largest valid cart (100 lines with notes) is well under it
@@ -30,7 +30,7 @@ app = APIGatewayRestResolver(
     json_body_deserializer=read_json,
 )
 app.include_router(router)
-cart_service()  # build clients during init, where Lambda gives full CPU for free
+use_cases()  # build clients during init, where Lambda gives full CPU for free
 
 
 def blaze_error(status: HTTPStatus, message: str) -> dict[str, Any]:

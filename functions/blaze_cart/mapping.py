@@ -11,7 +11,8 @@ from cart_core.catalog import DiscountKind
 from cart_core.ids import IdError, InternalId, codec
 from cart_core.lifecycle import CartStatus
 from cart_core.money import to_decimal
-from cart_core.services import CartEdits, LineEdit, PricedCart
+from cart_core.usecases.carts import CartEdits, LineEdit
+from cart_core.usecases.shared import PricedCart
 
 _PICKUP_IN = {"Pickup": "pickup", "Delivery": "delivery", "Ship": "ship"}
 _PICKUP_OUT = {v: k for k, v in _PICKUP_IN.items()}

@@ -15,9 +15,9 @@ from blaze_cart.wire import ConsumerCartIn, FindCostIn, PaymentsIn
 from cart_core.errors import InvalidRequest, Unauthorized
 from cart_core.limits import ID_BYTES, utf8_size
 from cart_core.money import to_decimal
-from cart_core.runtime import cart_service
-from cart_core.services import CartIdentity
+from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
+from cart_core.usecases.identity import CartIdentity
 
 router = Router()
 
@@ -59,7 +59,7 @@ def _bounded_id(name: str, value: str | None) -> str | None:
 def history(
     cuid: Cuid = None, start: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=0, le=100)] = 100
 ) -> dict[str, Any]:
-    carts, total = cart_service().consumer_history(_caller(), _required_cuid(cuid), start, limit)
+    carts, total = use_cases().carts.consumer_history(_caller(), _required_cuid(cuid), start, limit)
     return {"values": [consumer_cart(c) for c in carts], "skip": start, "limit": limit, "total": total}
 
 
@@ -70,7 +70,7 @@ def active(
     identity = CartIdentity(
         consumer_id=_cuid(cuid), session_id=sessionId, external_id=externalId, transaction_id=transactionId
     )
-    return consumer_cart(cart_service().active_cart(_caller(), identity))
+    return consumer_cart(use_cases().carts.active_cart(_caller(), identity))
 
 
 @router.post("/prepare")
@@ -81,12 +81,12 @@ def prepare(body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
         external_id=body.externalId if body else None,
         transaction_id=body.transactionId if body else None,
     )
-    return consumer_cart(cart_service().prepare(_caller(), identity, edits_from(body)))
+    return consumer_cart(use_cases().carts.prepare(_caller(), identity, edits_from(body)))
 
 
 @router.post("/product/findCost")
 def find_cost(body: FindCostIn, cuid: Cuid = None) -> dict[str, Any]:
-    cost_minor, currency = cart_service().product_cost(_caller(), body.productId, int(body.quantity))
+    cost_minor, currency = use_cases().catalog.product_cost(_caller(), body.productId, int(body.quantity))
     return {
         "productId": body.productId,
         "quantity": wire_number(body.quantity),
@@ -96,33 +96,37 @@ def find_cost(body: FindCostIn, cuid: Cuid = None) -> dict[str, Any]:
 
 @router.get("/public/<publicKey>")
 def by_public_key(publicKey: str) -> dict[str, Any]:
-    return consumer_cart_result(cart_service().cart_by_public_key(_caller(), publicKey))
+    return consumer_cart_result(use_cases().carts.cart_by_public_key(_caller(), publicKey))
 
 
 @router.post("/updateCart/<consumerCartId>")
 def update_cart(consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(cart_service().update(_caller(), core_cart_id(consumerCartId), edits_from(body), _cuid(cuid)))
+    return consumer_cart(
+        use_cases().carts.update(_caller(), core_cart_id(consumerCartId), edits_from(body), _cuid(cuid))
+    )
 
 
 @router.post("/submitCart/<consumerCartId>")
 def submit_cart(consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(cart_service().submit(_caller(), core_cart_id(consumerCartId), edits_from(body), _cuid(cuid)))
+    return consumer_cart(
+        use_cases().checkout.submit(_caller(), core_cart_id(consumerCartId), edits_from(body), _cuid(cuid))
+    )
 
 
 @router.delete("/cancelCart/<consumerCartId>")
 def cancel_cart(consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
     return consumer_cart(
-        cart_service().cancel_by_consumer(_caller(), core_cart_id(consumerCartId), _required_cuid(cuid))
+        use_cases().checkout.cancel_by_consumer(_caller(), core_cart_id(consumerCartId), _required_cuid(cuid))
     )
 
 
 def _finalize(line_id: str | None, finalized: bool, body: ConsumerCartIn | None, cuid: str | None) -> dict[str, Any]:
     caller, consumer = _caller(), _cuid(cuid)
-    service = cart_service()
-    cart_id = service.resolve_cart_id(
+    cases = use_cases()
+    cart_id = cases.identity.resolve_cart_id(
         caller, core_cart_id(body.id) if body and body.id else None, CartIdentity(consumer_id=consumer)
     )
-    return consumer_cart(service.set_finalized(caller, cart_id, line_id, finalized, consumer))
+    return consumer_cart(cases.carts.set_finalized(caller, cart_id, line_id, finalized, consumer))
 
 
 @router.post("/item/<orderItemId>/finalize")
@@ -143,7 +147,7 @@ def finalize_all_items(body: OptionalCart = None, cuid: Cuid = None) -> dict[str
 @router.get("/<consumerCartId>")
 def get_cart(consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
     return consumer_cart(
-        cart_service().get_cart(_caller(), core_cart_id(consumerCartId), _required_cuid(cuid), consumer_scoped=True)
+        use_cases().carts.get_cart(_caller(), core_cart_id(consumerCartId), _required_cuid(cuid), consumer_scoped=True)
     )
 
 
@@ -152,7 +156,7 @@ def set_consumer_user(consumerCartId: str, consumerUserId: str, cuid: Cuid = Non
     consumer_id = _bounded_id("consumerUserId", consumerUserId)
     assert consumer_id is not None
     return consumer_cart(
-        cart_service().assign_consumer(
+        use_cases().identity.assign_consumer(
             _caller(), core_cart_id(consumerCartId), consumer_id, acting_consumer_id=_cuid(cuid)
         )
     )
@@ -160,7 +164,7 @@ def set_consumer_user(consumerCartId: str, consumerUserId: str, cuid: Cuid = Non
 
 @router.post("/<consumerCartId>/payments")
 def add_payments(consumerCartId: str, body: PaymentsIn, cuid: Cuid = None) -> dict[str, Any]:
-    priced = cart_service().record_payment(
+    priced = use_cases().checkout.record_payment(
         _caller(),
         core_cart_id(consumerCartId),
         method=body.paymentOption or "Cash",

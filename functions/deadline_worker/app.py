@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core.config import settings
 from cart_core.events.records import DeadlineCheckRecord, sqs_processor
-from cart_core.runtime import cart_service, work_queue
+from cart_core.runtime import use_cases, work_queue
 from cart_core.tenancy import Caller
 
 settings().require("deadline_queue_url")  # fail the cold start, not the first message
@@ -33,7 +33,7 @@ def record_handler(record: DeadlineCheckRecord) -> None:
         return
     caller = Caller(tenant_id=check.tenant_id, location_id=check.location_id)
     # Conditional on the cart still being PENDING, so a duplicate check changes nothing.
-    if cart_service().expire_if_unanswered(caller, check.cart_id, check.deadline_ms):
+    if use_cases().pos_validation.expire_if_unanswered(caller, check.cart_id, check.deadline_ms):
         logger.info("Expired unanswered cart", extra={"cart_id": check.cart_id})
 
 

@@ -14,7 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core.http import guard_request, install_error_handlers, json_loads
-from cart_core.runtime import cart_service
+from cart_core.runtime import use_cases
 from loke_cart.routes import router
 
 MAX_BODY_BYTES = 64 * 1024
@@ -22,7 +22,7 @@ logger = Logger()
 read_json = json_loads()
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=read_json)
 app.include_router(router)
-cart_service()  # build clients during init, where Lambda gives full CPU for free
+use_cases()  # build clients during init, where Lambda gives full CPU for free
 
 
 def loke_error(status: HTTPStatus, message: str) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from cart_core.cart import Adjustment, Cart
 from cart_core.ids import IdError, InternalId, codec
 from cart_core.lifecycle import CartStatus
 from cart_core.money import round_half_up
-from cart_core.services import PricedCart
 from cart_core.tenancy import Location
+from cart_core.usecases.shared import PricedCart
 from loke_cart.wire import AdjustmentIn
 
 _STATUS = {

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from cart_core.errors import NotFound
-from cart_core.runtime import cart_service, subscription_service
+from cart_core.runtime import subscription_service, use_cases
 from cart_core.tenancy import ID_PATTERN, Caller
 from cart_core.webhooks import WebhookSubscription
 from loke_cart.mapping import adjustments_from, core_cart_id, loke_cart
@@ -42,7 +42,7 @@ def _no_content() -> Response[None]:
 
 @router.get(CART)
 def get_cart(organizationId: str, locationId: str, cartId: str) -> dict[str, Any]:
-    priced = cart_service().get_cart(_caller(organizationId, locationId), core_cart_id(cartId))
+    priced = use_cases().carts.get_cart(_caller(organizationId, locationId), core_cart_id(cartId))
     if priced.cart.submitted_ms is None:  # still being edited by the consumer: not the POS's yet
         raise NotFound(f"Cart {cartId} not found")
     return loke_cart(priced)
@@ -53,13 +53,13 @@ def accept_cart(
     organizationId: str, locationId: str, cartId: str, body: Annotated[CartValidationPayload | None, Body()] = None
 ) -> Response[None]:
     adjustments = adjustments_from(body.adjustments if body else [])
-    cart_service().pos_validate(_caller(organizationId, locationId), core_cart_id(cartId), adjustments)
+    use_cases().pos_validation.pos_validate(_caller(organizationId, locationId), core_cart_id(cartId), adjustments)
     return _no_content()
 
 
 @router.put(f"{CART}/invalid", status_code=204)
 def reject_cart(organizationId: str, locationId: str, cartId: str) -> Response[None]:
-    cart_service().pos_reject(_caller(organizationId, locationId), core_cart_id(cartId))
+    use_cases().pos_validation.pos_reject(_caller(organizationId, locationId), core_cart_id(cartId))
     return _no_content()
 
 

@@ -16,7 +16,7 @@ from cart_core.events.models import CartEvent
 from cart_core.events.models import EventType as CartEventType
 from cart_core.events.records import CartEventRecord, sqs_processor
 from cart_core.lifecycle import CartStatus
-from cart_core.runtime import cart_service
+from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 
 logger = Logger()
@@ -37,11 +37,11 @@ def handle_event(event: dict[str, Any]) -> str:
     # Beneath the idempotency record, both use cases act only from the state they expect and record
     # the outcome with a version-conditional write: a redelivery never captures or voids twice.
     if cart_event.event_type is CartEventType.CART_VALIDATED:
-        settled = cart_service().settle_payment(caller, cart_event.cart_id).cart
+        settled = use_cases().checkout.settle_payment(caller, cart_event.cart_id).cart
         due_at_pickup = settled.status is CartStatus.VALIDATED and settled.pays_at_pickup
         outcome = "payment due at pickup" if due_at_pickup else settled.status.value
     elif cart_event.event_type in VOIDING_EVENTS:
-        voided = cart_service().void_authorization(caller, cart_event.cart_id)
+        voided = use_cases().checkout.void_authorization(caller, cart_event.cart_id)
         outcome = voided.cart.payments[-1].status if voided.cart.payments else "nothing held"
     else:
         outcome = "ignored"

@@ -15,7 +15,7 @@ from cart_core.events.models import CartEvent
 from cart_core.events.queues import DeadlineCheck, WebhookDelivery
 from cart_core.events.records import CartEventRecord, sqs_processor
 from cart_core.lifecycle import CartStatus
-from cart_core.runtime import cart_service, store, work_queue
+from cart_core.runtime import store, use_cases, work_queue
 from cart_core.tenancy import Caller
 
 CART_CREATED = "cart.created"
@@ -37,7 +37,7 @@ def handle_submitted(event: dict[str, Any]) -> str:
     caller = Caller(tenant_id=submitted.tenant_id, location_id=submitted.location_id)
     listeners = [s for s in store().subscriptions(submitted.tenant_id) if s.wants(CART_CREATED)]
     if not listeners:
-        status = cart_service().self_validate(caller, submitted.cart_id).cart.status
+        status = use_cases().pos_validation.self_validate(caller, submitted.cart_id).cart.status
         logger.info("Validated without a POS", extra={"cart_id": submitted.cart_id, "status": status.value})
         return status.value
     snapshot = store().load(submitted.tenant_id, submitted.location_id, submitted.cart_id)

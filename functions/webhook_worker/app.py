@@ -29,7 +29,7 @@ from cart_core.events.queues import WebhookDelivery
 from cart_core.events.records import WebhookDeliveryRecord, sqs_processor
 from cart_core.lifecycle import CartStatus
 from cart_core.outbound import Outcome, RefusedUrl
-from cart_core.runtime import cart_service, store, subscription_service, work_queue
+from cart_core.runtime import store, subscription_service, use_cases, work_queue
 from cart_core.tenancy import Caller
 from loke_cart.mapping import webhook_body
 
@@ -85,7 +85,7 @@ def deliver(delivery: dict[str, Any]) -> str:
     if subscription is None:
         return "unsubscribed"
     try:
-        priced = cart_service().get_cart(
+        priced = use_cases().carts.get_cart(
             Caller(tenant_id=attempt.tenant_id, location_id=attempt.location_id), attempt.cart_id
         )
     except NotFound:

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from cart_core.cart import Cart
-from cart_core.ports import Commit, VersionConflict
+from cart_core.ports import Put, VersionConflict
 from cart_core.store import keys
 from tests.integration.test_blaze_cart import prepare
 
@@ -23,21 +23,21 @@ def _expire(store, tenant: str, cart_id: str) -> None:
 
 def test_a_write_with_a_stale_version_is_refused_and_changes_nothing(store) -> None:
     cart = Cart(tenant_id="demo", location_id="main", currency="USD", expires_at=int(time.time()) + 60)
-    store.commit(Commit(carts=[(cart, None)]))
+    store.write([Put(cart, None)])
     fresh = store.load("demo", "main", cart.cart_id).cart
     fresh.notes = "first writer"
-    store.commit(Commit(carts=[(fresh, fresh.version)]))
+    store.write([Put(fresh, fresh.version)])
     stale = cart.model_copy(update={"notes": "second writer", "version": 1})
     with pytest.raises(VersionConflict):
-        store.commit(Commit(carts=[(stale, 0)]))
+        store.write([Put(stale, 0)])
     assert store.load("demo", "main", cart.cart_id).cart.notes == "first writer"
 
 
 def test_creating_a_cart_twice_with_one_id_is_refused(store) -> None:
     cart = Cart(tenant_id="demo", location_id="main", currency="USD", expires_at=int(time.time()) + 60)
-    store.commit(Commit(carts=[(cart, None)]))
+    store.write([Put(cart, None)])
     with pytest.raises(VersionConflict):
-        store.commit(Commit(carts=[(cart.model_copy(), None)]))
+        store.write([Put(cart.model_copy(), None)])
 
 
 def test_an_expired_cart_is_gone_even_before_dynamodb_deletes_it(api, store) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cart_core.ports import Commit, PointerKey
+from cart_core.ports import Claim, Key, PointerKey
 from tests.integration.test_blaze_cart import FLOWER_2, prepare
 
 EDIBLE = {"cart": {"items": [{"productId": "demo-edible", "quantity": 1}]}}
@@ -80,7 +80,7 @@ def test_a_leftover_guest_pointer_to_a_claimed_cart_is_refused(api, store) -> No
     # fix left behind)
     guest = _guest(api, "s2")
     claimed = api.blaze("POST", f"/{guest['id']}/setConsumerUser/alice?cuid=alice").json()
-    store.commit(Commit(set_pointers=[(PointerKey("demo", "main", "session", "s2"), guest["id"], None)]))
+    store.write([Claim(Key.active(PointerKey("demo", "main", "session", "s2")), guest["id"])])
     # When the old session id asks for its active cart / Then it gets a new cart, and alice's is untouched
     active = api.blaze("GET", "/active?sessionId=s2").json()
     assert active["id"] != guest["id"] and active["anonymous"] is True

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from cart_core.ports import Commit
+from cart_core.ports import Put
 from tests.conftest import BLAZE, DEMO
 from tests.integration.test_blaze_cart import FLOWER_2, prepare
 from tests.integration.test_checkout_events import submitted_cart
@@ -143,7 +143,7 @@ def test_text_is_bounded_in_stored_bytes_not_characters(api) -> None:
 def test_the_serialized_cart_is_capped_before_any_write(api, monkeypatch) -> None:
     # Given a cap lower than a 100-line cart (the wire bounds keep real carts under 350,000 bytes)
     before = prepare(api)
-    monkeypatch.setattr("cart_core.services.MAX_CART_BYTES", 20_000)
+    monkeypatch.setattr("cart_core.usecases.shared.MAX_CART_BYTES", 20_000)
     items = [{"productId": "demo-flower", "quantity": 1, "remarks": "r" * 500}] * 100
     # When the update would pass it / Then 400 from the core, and the stored cart is unchanged
     response = api.blaze("POST", f"/updateCart/{before['id']}?cuid=alice", {"cart": {"items": items}})
@@ -213,7 +213,7 @@ def test_the_pos_can_read_a_cart_stored_with_an_out_of_range_time(api, store, st
     cart = store.load("demo", "main", cart_id).cart
     version = cart.version
     cart.requested_time_ms = stored
-    store.commit(Commit(carts=[(cart, version)]))
+    store.write([Put(cart, version)])
     # When the POS reads it / Then it gets the cart, without the time
     response = api.loke("GET", f"{CART}/{cart_id}")
     assert response.status == 200, response.text

@@ -37,9 +37,9 @@ def environment(moto_server: str):
 def sample_cart(store) -> None:
     """The submitted cart the worker samples name, seeded as ``make invoke`` seeds it, for tests that
     run a sample through the ``api`` fixture (tests/integration/test_faults.py)."""
-    from cart_core.runtime import cart_service, subscription_service
+    from cart_core.runtime import subscription_service, use_cases
 
-    SUBMITTED.seed(Seeding(store, cart_service(), subscription_service(), {}, lambda: ""))
+    SUBMITTED.seed(Seeding(store, use_cases(), subscription_service(), {}, lambda: ""))
 
 
 def test_every_sample_file_has_a_named_answer_and_every_entry_a_file() -> None:

@@ -17,9 +17,10 @@ from cart_core.cart import MAX_ADJUSTMENT_MINOR, Adjustment, Cart, LineItem, Pay
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.lifecycle import CartStatus
 from cart_core.payments import PaymentResult, TestCardProvider
-from cart_core.ports import Commit, Snapshot, VersionConflict
-from cart_core.services import CartEdits, CartService
+from cart_core.ports import Put, ReadSet, Snapshot, VersionConflict
 from cart_core.tenancy import Caller, Location, TaxRate
+from cart_core.usecases import UseCases, compose
+from cart_core.usecases.carts import CartEdits
 from loke_cart.wire import AdjustmentIn
 
 CALLER = Caller(tenant_id="t", location_id="l")
@@ -36,22 +37,20 @@ class MemoryStore:
         self.carts = {cart.cart_id: cart.model_copy(deep=True)}
         self.before_commit = None  # a hook that may write first, to lose a race on purpose
 
-    def load(
-        self, tenant_id, location_id, cart_id=None, product_ids=frozenset(), discount_codes=frozenset(), pointer=None
-    ):
-        cart = self.carts.get(cart_id)
+    def read(self, reads: ReadSet) -> Snapshot:
+        cart = self.carts.get(reads.cart_id)
         return Snapshot(cart=cart.model_copy(deep=True) if cart else None, location=LOCATION)
 
-    def commit(self, commit: Commit) -> None:
+    def write(self, intents) -> None:
         if self.before_commit is not None:
             hook, self.before_commit = self.before_commit, None
             hook(self)
-        for cart, version in commit.carts:
-            if self.carts[cart.cart_id].version != version:
+        puts = [intent for intent in intents if isinstance(intent, Put)]  # claims and pointers: not modelled
+        for put in puts:
+            if self.carts[put.record.cart_id].version != put.version:
                 raise VersionConflict()
-        for cart, version in commit.carts:
-            cart.version = version + 1
-            self.carts[cart.cart_id] = cart.model_copy(deep=True)
+        for put in puts:
+            self.carts[put.record.cart_id] = put.record.model_copy(deep=True, update={"version": put.version + 1})
 
     def stored(self, cart_id: str) -> Cart:
         return self.carts[cart_id]
@@ -92,8 +91,12 @@ class RecordingCard:
 def card(monkeypatch) -> RecordingCard:
     recording = RecordingCard()
     monkeypatch.setitem(payments.PROVIDERS, "test-card", recording)
-    monkeypatch.setattr(payments, "provider_for", lambda token: recording if token and token.startswith("tok_") else payments.PROVIDERS["manual"])
-    monkeypatch.setattr("cart_core.services.provider_for", payments.provider_for)
+    monkeypatch.setattr(
+        payments,
+        "provider_for",
+        lambda token: recording if token and token.startswith("tok_") else payments.PROVIDERS["manual"],
+    )
+    monkeypatch.setattr("cart_core.usecases.checkout.provider_for", payments.provider_for)
     return recording
 
 
@@ -106,12 +109,12 @@ def open_cart(token: str | None = "tok_visa", price_minor: int = 2000) -> Cart:
     return cart
 
 
-def submitted(token: str | None = "tok_visa", price_minor: int = 2000) -> tuple[CartService, MemoryStore, str]:
+def submitted(token: str | None = "tok_visa", price_minor: int = 2000) -> tuple[UseCases, MemoryStore, str]:
     cart = open_cart(token, price_minor)
     store = MemoryStore(cart)
-    service = CartService(store)
-    service.submit(CALLER, cart.cart_id, CartEdits())
-    return service, store, cart.cart_id
+    cases = compose(store)
+    cases.checkout.submit(CALLER, cart.cart_id, CartEdits())
+    return cases, store, cart.cart_id
 
 
 # ----- the test-card provider mirrors a processor's rules ---------------------------------------
@@ -155,13 +158,13 @@ def test_test_tokens_decline_at_the_step_they_name() -> None:
 
 def test_submit_holds_the_agreed_total_on_the_card_once(card) -> None:
     # Given an open cart of 20.00 + 6.25 % tax paid by tok_visa
-    service, store, cart_id = submitted()
+    cases, store, cart_id = submitted()
     # Then the card holds 2125 and the cart records it
     payment = store.stored(cart_id).payments[-1]
     assert (payment.status, payment.authorized_minor, payment.provider) == ("authorized", 2125, "test-card")
     assert store.stored(cart_id).status is CartStatus.SUBMITTED
     # When the consumer's submit is retried, Then no second hold is asked for
-    service.submit(CALLER, cart_id, CartEdits())
+    cases.checkout.submit(CALLER, cart_id, CartEdits())
     assert card.count("authorize") == 1 and card.count("void") == 0
 
 
@@ -169,12 +172,12 @@ def test_a_decline_at_submit_leaves_the_cart_open_and_unchanged(card) -> None:
     cart = open_cart("tok_chargeDeclined")
     store = MemoryStore(cart)
     with pytest.raises(InvalidRequest, match="Your card was declined"):
-        CartService(store).submit(CALLER, cart.cart_id, CartEdits())
+        compose(store).checkout.submit(CALLER, cart.cart_id, CartEdits())
     assert store.stored(cart.cart_id) == cart  # still open, version 1, payment only recorded
 
 
 def test_cash_is_not_authorized_at_submit(card) -> None:
-    _service, store, cart_id = submitted(token=None)
+    _cases, store, cart_id = submitted(token=None)
     assert store.stored(cart_id).payments == [] and card.calls == []
 
 
@@ -191,7 +194,7 @@ def test_a_submit_that_loses_its_race_to_a_changed_cart_voids_the_hold_it_did_no
 
     store.before_commit = concurrent_edit
     # When the submit retries on the new version
-    CartService(store).submit(CALLER, cart.cart_id, CartEdits())
+    compose(store).checkout.submit(CALLER, cart.cart_id, CartEdits())
     # Then it held the new total, and released the first hold
     payment = store.stored(cart.cart_id).payments[-1]
     assert payment.authorized_minor == 4250 and card.count("authorize") == 2
@@ -200,9 +203,9 @@ def test_a_submit_that_loses_its_race_to_a_changed_cart_voids_the_hold_it_did_no
 
 
 def test_once_authorized_the_consumer_cannot_swap_the_payment(card) -> None:
-    service, _store, cart_id = submitted()
+    cases, _store, cart_id = submitted()
     with pytest.raises(Conflict, match="authorized"):
-        service.record_payment(CALLER, cart_id, "Cash", Decimal("10"))
+        cases.checkout.record_payment(CALLER, cart_id, "Cash", Decimal("10"))
 
 
 # ----- acceptance captures, never above the hold -------------------------------------------------
@@ -229,17 +232,17 @@ adjustment = st.builds(
 )
 def test_whatever_the_pos_adjusts_the_capture_is_between_zero_and_the_authorization(price_minor, adjustments) -> None:
     # Given a card-paid order, held for its total at submit
-    service, store, cart_id = submitted(price_minor=price_minor)
+    cases, store, cart_id = submitted(price_minor=price_minor)
     authorized = store.stored(cart_id).payments[-1].authorized_minor
     before = store.stored(cart_id)
     # When the POS validates with any adjustments and the payment worker settles
     try:
-        service.pos_validate(CALLER, cart_id, adjustments)
+        cases.pos_validation.pos_validate(CALLER, cart_id, adjustments)
     except InvalidRequest:
         # Then either it is refused and nothing changed
         assert store.stored(cart_id) == before
         return
-    service.settle_payment(CALLER, cart_id)
+    cases.checkout.settle_payment(CALLER, cart_id)
     # Or the card is captured for the validated total, 0 ≤ captured ≤ authorized
     cart = store.stored(cart_id)
     payment = cart.payments[-1]
@@ -249,27 +252,29 @@ def test_whatever_the_pos_adjusts_the_capture_is_between_zero_and_the_authorizat
 
 
 def test_a_surcharge_above_the_hold_is_refused_naming_the_authorization() -> None:
-    service, store, cart_id = submitted()
+    cases, store, cart_id = submitted()
     surcharge = [Adjustment(adjustment_id="S", label="Bag fee", amount_minor=1)]
     with pytest.raises(InvalidRequest, match="above the 2125 USD minor units authorized"):
-        service.pos_validate(CALLER, cart_id, surcharge)
+        cases.pos_validation.pos_validate(CALLER, cart_id, surcharge)
     assert store.stored(cart_id).status is CartStatus.SUBMITTED and store.stored(cart_id).adjustments == []
 
 
 def test_a_cash_order_may_be_surcharged() -> None:
-    service, store, cart_id = submitted(token=None)
-    service.pos_validate(CALLER, cart_id, [Adjustment(adjustment_id="S", label="Bag fee", amount_minor=500)])
+    cases, store, cart_id = submitted(token=None)
+    cases.pos_validation.pos_validate(
+        CALLER, cart_id, [Adjustment(adjustment_id="S", label="Bag fee", amount_minor=500)]
+    )
     assert store.stored(cart_id).status is CartStatus.VALIDATED and store.stored(cart_id).total_minor == 2625
 
 
 @pytest.mark.parametrize("token", [None, "cash-note"])
 def test_pay_at_pickup_is_accepted_and_nothing_is_captured(card, token) -> None:
     # Given a pay-at-pickup order (no payment at all, or a recorded cash payment) the store accepted
-    service, store, cart_id = submitted(token=token)
-    service.pos_validate(CALLER, cart_id, [])
+    cases, store, cart_id = submitted(token=token)
+    cases.pos_validation.pos_validate(CALLER, cart_id, [])
     accepted = store.stored(cart_id)
     # When the payment worker hears CartValidated
-    settled = service.settle_payment(CALLER, cart_id).cart
+    settled = cases.checkout.settle_payment(CALLER, cart_id).cart
     # Then nothing is authorized or captured and nothing is written: accepted, payment due at pickup
     assert card.calls == [] and store.stored(cart_id) == accepted
     assert settled.status is CartStatus.VALIDATED and settled.pays_at_pickup and settled.paid_ms is None
@@ -277,17 +282,17 @@ def test_pay_at_pickup_is_accepted_and_nothing_is_captured(card, token) -> None:
 
 
 def test_settling_twice_captures_once(card) -> None:
-    service, store, cart_id = submitted()
-    service.pos_validate(CALLER, cart_id, [])
-    service.settle_payment(CALLER, cart_id)
-    service.settle_payment(CALLER, cart_id)
+    cases, store, cart_id = submitted()
+    cases.pos_validation.pos_validate(CALLER, cart_id, [])
+    cases.checkout.settle_payment(CALLER, cart_id)
+    cases.checkout.settle_payment(CALLER, cart_id)
     assert card.count("capture") == 1 and store.stored(cart_id).payments[-1].captured_minor == 2125
 
 
 def test_a_capture_decline_fails_the_payment_and_keeps_the_hold_to_void(card) -> None:
-    service, store, cart_id = submitted(token="tok_captureDeclined")
-    service.pos_validate(CALLER, cart_id, [])
-    service.settle_payment(CALLER, cart_id)
+    cases, store, cart_id = submitted(token="tok_captureDeclined")
+    cases.pos_validation.pos_validate(CALLER, cart_id, [])
+    cases.checkout.settle_payment(CALLER, cart_id)
     cart = store.stored(cart_id)
     assert cart.status is CartStatus.PAYMENT_FAILED and cart.reason == "The authorization could not be captured."
     assert cart.payments[-1].status == "declined" and cart.payments[-1].hold_is_live
@@ -295,27 +300,27 @@ def test_a_capture_decline_fails_the_payment_and_keeps_the_hold_to_void(card) ->
 
 def test_the_capture_is_claimed_before_the_processor_is_asked(card) -> None:
     # Given a card order the store accepted
-    service, store, cart_id = submitted()
-    service.pos_validate(CALLER, cart_id, [])
+    cases, store, cart_id = submitted()
+    cases.pos_validation.pos_validate(CALLER, cart_id, [])
     seen = []
     card.before_capture = lambda: seen.append(store.stored(cart_id).payments[-1].status)
     # When the payment worker settles it, Then the claim was committed when the processor was asked
-    service.settle_payment(CALLER, cart_id)
+    cases.checkout.settle_payment(CALLER, cart_id)
     assert seen == ["capturing"] and store.stored(cart_id).status is CartStatus.PAID
 
 
 def test_a_worker_that_stopped_after_its_claim_captures_on_the_retry_with_the_same_key(card) -> None:
     # Given a claim committed by a worker that stopped before asking the processor
-    service, store, cart_id = submitted()
-    service.pos_validate(CALLER, cart_id, [])
+    cases, store, cart_id = submitted()
+    cases.pos_validation.pos_validate(CALLER, cart_id, [])
     card.before_capture = lambda: (_ for _ in ()).throw(TimeoutError("the worker stopped"))
     with pytest.raises(TimeoutError):
-        service.settle_payment(CALLER, cart_id)
+        cases.checkout.settle_payment(CALLER, cart_id)
     assert store.stored(cart_id).payments[-1].status == "capturing"
     with pytest.raises(Conflict, match="being paid"):  # the consumer can no longer cut in
-        service.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+        cases.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
     # When the event is redelivered, Then it captures once, under the checkout's key
-    service.settle_payment(CALLER, cart_id)
+    cases.checkout.settle_payment(CALLER, cart_id)
     cart = store.stored(cart_id)
     assert cart.status is CartStatus.PAID and card.count("capture") == 1
     assert cart.payments[-1].provider_reference == f"ch_{cart_id}.{cart.validated_ms}"
@@ -326,7 +331,7 @@ def test_a_card_never_authorized_is_not_charged_blind(card) -> None:
     cart = open_cart()
     cart.status, cart.submitted_ms = CartStatus.VALIDATED, 1
     store = MemoryStore(cart)
-    CartService(store).settle_payment(CALLER, cart.cart_id)
+    compose(store).checkout.settle_payment(CALLER, cart.cart_id)
     stored = store.stored(cart.cart_id)
     assert stored.status is CartStatus.PAYMENT_FAILED and "not authorized" in stored.reason
     assert card.calls == []
@@ -337,17 +342,17 @@ def test_a_card_never_authorized_is_not_charged_blind(card) -> None:
 
 @pytest.mark.parametrize("ending", ["rejected", "expired", "canceled"])
 def test_the_hold_is_voided_once_when_the_order_ends(card, ending) -> None:
-    service, store, cart_id = submitted()
+    cases, store, cart_id = submitted()
     if ending == "rejected":
-        service.pos_reject(CALLER, cart_id)
+        cases.pos_validation.pos_reject(CALLER, cart_id)
     elif ending == "expired":
-        assert service.expire_if_unanswered(CALLER, cart_id, deadline_ms=0)
+        assert cases.pos_validation.expire_if_unanswered(CALLER, cart_id, deadline_ms=0)
     else:
-        service.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+        cases.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
     # When the payment worker hears of it, twice
-    service.void_authorization(CALLER, cart_id)
+    cases.checkout.void_authorization(CALLER, cart_id)
     version = store.stored(cart_id).version
-    service.void_authorization(CALLER, cart_id)
+    cases.checkout.void_authorization(CALLER, cart_id)
     # Then the hold was voided once, and the second time nothing was written
     payment = store.stored(cart_id).payments[-1]
     assert payment.status == "voided" and payment.void_reference.startswith("void_")
@@ -355,36 +360,36 @@ def test_the_hold_is_voided_once_when_the_order_ends(card, ending) -> None:
 
 
 def test_nothing_held_nothing_voided(card) -> None:
-    service, store, cart_id = submitted(token=None)
-    service.pos_reject(CALLER, cart_id)
+    cases, store, cart_id = submitted(token=None)
+    cases.pos_validation.pos_reject(CALLER, cart_id)
     version = store.stored(cart_id).version
-    service.void_authorization(CALLER, cart_id)
+    cases.checkout.void_authorization(CALLER, cart_id)
     assert card.calls == [] and store.stored(cart_id).version == version
 
 
 def test_a_paid_order_is_never_voided(card) -> None:
-    service, store, cart_id = submitted()
-    service.pos_validate(CALLER, cart_id, [])
-    service.settle_payment(CALLER, cart_id)
-    service.void_authorization(CALLER, cart_id)
+    cases, store, cart_id = submitted()
+    cases.pos_validation.pos_validate(CALLER, cart_id, [])
+    cases.checkout.settle_payment(CALLER, cart_id)
+    cases.checkout.void_authorization(CALLER, cart_id)
     assert card.count("void") == 0 and store.stored(cart_id).payments[-1].status == "captured"
 
 
 # ----- the consumer cancels until money is captured -----------------------------------------------
 
 
-def _order_in(state: str, card: RecordingCard) -> tuple[CartService, MemoryStore, str]:
+def _order_in(state: str, card: RecordingCard) -> tuple[UseCases, MemoryStore, str]:
     """A card order (or a pay-at-pickup one) taken to ``state``."""
     token = {"pickup validated": None, "payment_failed": "tok_captureDeclined"}.get(state, "tok_visa")
-    service, store, cart_id = submitted(token=token)
+    cases, store, cart_id = submitted(token=token)
     if state != "submitted":
         if state == "rejected":
-            service.pos_reject(CALLER, cart_id)
+            cases.pos_validation.pos_reject(CALLER, cart_id)
         else:
-            service.pos_validate(CALLER, cart_id, [])
+            cases.pos_validation.pos_validate(CALLER, cart_id, [])
     if state in ("paid", "payment_failed"):
-        service.settle_payment(CALLER, cart_id)
-    return service, store, cart_id
+        cases.checkout.settle_payment(CALLER, cart_id)
+    return cases, store, cart_id
 
 
 @pytest.mark.parametrize(
@@ -399,17 +404,17 @@ def _order_in(state: str, card: RecordingCard) -> tuple[CartService, MemoryStore
     ],
 )
 def test_the_consumer_may_cancel_until_money_is_captured(card, state, allowed) -> None:
-    service, store, cart_id = _order_in(state, card)
+    cases, store, cart_id = _order_in(state, card)
     before = store.stored(cart_id)
     if not allowed:
         with pytest.raises(Conflict, match="paid; the store must cancel it" if state == "paid" else "no longer"):
-            service.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+            cases.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
         assert store.stored(cart_id) == before
         return
-    canceled = service.cancel_by_consumer(CALLER, cart_id, consumer_id=None).cart
+    canceled = cases.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None).cart
     assert canceled.status is CartStatus.CANCELED and canceled.canceled_by == "consumer"
     # And a card hold on it is released by the payment worker (CartCanceled), never captured
-    service.void_authorization(CALLER, cart_id)
+    cases.checkout.void_authorization(CALLER, cart_id)
     payment = store.stored(cart_id).payments[-1] if store.stored(cart_id).payments else None
     assert payment is None or payment.status == "voided"
     assert card.count("capture") == (1 if state == "payment_failed" else 0)  # the declined capture only
@@ -419,15 +424,15 @@ def test_the_consumer_may_cancel_until_money_is_captured(card, state, allowed) -
 def test_a_cancel_that_commits_first_means_the_capture_is_never_asked_for(card) -> None:
     # Given a card order the store accepted, and the consumer's cancel committing between the payment
     # worker's read and its claim
-    service, store, cart_id = submitted()
-    service.pos_validate(CALLER, cart_id, [])
-    consumer = CartService(store)
-    store.before_commit = lambda _store: consumer.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+    cases, store, cart_id = submitted()
+    cases.pos_validation.pos_validate(CALLER, cart_id, [])
+    consumer = compose(store)
+    store.before_commit = lambda _store: consumer.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
     # When the payment worker settles it
-    service.settle_payment(CALLER, cart_id)
+    cases.checkout.settle_payment(CALLER, cart_id)
     # Then its claim lost the race: the order is canceled, nothing captured, and the hold is voided
     assert store.stored(cart_id).status is CartStatus.CANCELED and card.count("capture") == 0
-    service.void_authorization(CALLER, cart_id)
+    cases.checkout.void_authorization(CALLER, cart_id)
     assert store.stored(cart_id).payments[-1].status == "voided" and card.count("void") == 1
 
 
@@ -435,21 +440,21 @@ def test_a_cancel_while_the_processor_captures_is_refused_and_no_money_stays_on_
     # Given a card order the store accepted, and the consumer canceling while the processor is capturing
     # (the interleaving that would leave money captured on a canceled order: the capture succeeds at the
     # processor, the cancel commits, the worker's write loses and its retry finds the order canceled)
-    service, store, cart_id = submitted()
-    service.pos_validate(CALLER, cart_id, [])
-    consumer = CartService(store)
+    cases, store, cart_id = submitted()
+    cases.pos_validation.pos_validate(CALLER, cart_id, [])
+    consumer = compose(store)
     answers = []
 
     def consumer_cancels() -> None:
         try:
-            answers.append(consumer.cancel_by_consumer(CALLER, cart_id, consumer_id=None).cart.status.value)
+            answers.append(consumer.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None).cart.status.value)
         except Conflict as refused:
             answers.append(str(refused))
 
     card.before_capture = consumer_cancels
     # When the payment worker settles it
-    service.settle_payment(CALLER, cart_id)
-    service.void_authorization(CALLER, cart_id)
+    cases.checkout.settle_payment(CALLER, cart_id)
+    cases.checkout.void_authorization(CALLER, cart_id)
     # Then the cancel was refused (the store must cancel and refund), and the order is paid, once
     cart = store.stored(cart_id)
     assert answers == [f"Order {cart_id} is being paid; the store must cancel it"]
@@ -511,15 +516,15 @@ def test_the_outbox_announces_each_money_step() -> None:
 
     # Given a card order: held at submit, then captured; and another one held, rejected, voided
     cart = open_cart()
-    service, store, cart_id = submitted()
+    cases, store, cart_id = submitted()
     held = store.stored(cart_id)
-    service.pos_validate(CALLER, cart_id, [])
+    cases.pos_validation.pos_validate(CALLER, cart_id, [])
     validated = store.stored(cart_id)
-    service.settle_payment(CALLER, cart_id)
-    other_service, other, other_id = submitted()
-    other_service.pos_reject(CALLER, other_id)
+    cases.checkout.settle_payment(CALLER, cart_id)
+    other_cases, other, other_id = submitted()
+    other_cases.pos_validation.pos_reject(CALLER, other_id)
     rejected = other.stored(other_id)
-    other_service.void_authorization(CALLER, other_id)
+    other_cases.checkout.void_authorization(CALLER, other_id)
     # Then the outbox turns each change into its events
     assert types(cart, held) == ["CartSubmitted", "PaymentAuthorized"]
     assert types(held, validated) == ["CartValidated"]  # a card order is placed when it is paid
@@ -532,11 +537,11 @@ def test_a_pay_at_pickup_order_is_placed_when_it_is_accepted_and_never_captured(
     from cart_core.events.models import events_for_change
 
     # Given a pay-at-pickup order, submitted, accepted, then settled by the payment worker
-    service, store, cart_id = submitted(token=None)
+    cases, store, cart_id = submitted(token=None)
     placed = store.stored(cart_id)
-    service.pos_validate(CALLER, cart_id, [])
+    cases.pos_validation.pos_validate(CALLER, cart_id, [])
     accepted = store.stored(cart_id)
-    service.settle_payment(CALLER, cart_id)
+    cases.checkout.settle_payment(CALLER, cart_id)
     # Then acceptance places the order (once), and nothing says money was captured
     events = [e.event_type.value for e in events_for_change(placed, accepted)]
     assert events == ["CartValidated", "OrderPlaced"]

@@ -50,7 +50,7 @@ def test_table_has_ttl_stream_pitr_and_the_history_index() -> None:
 
 
 # What each function's code path calls, and so all it may do. Powertools idempotency needs
-# Get/Put/Update/DeleteItem; DynamoStore.load is BatchGetItem; commit is PutItem or a transaction of
+# Get/Put/Update/DeleteItem; DynamoStore.read is BatchGetItem; write is PutItem or a transaction of
 # Put/Delete; subscriptions are a Query on the table.
 IDEMPOTENCY = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 ALLOWED_ACTIONS = {

@@ -1,9 +1,17 @@
-"""What the use cases need from storage. The DynamoDB adapter in ``store`` implements it."""
+"""What the use cases need from storage: one batched read of a declared read set, and one atomic
+write of typed intents. The DynamoDB adapter in ``store`` implements it; ``unit_of_work`` drives it.
+
+The intents name items by a storage-neutral ``Key`` (what the item is, and the values that name it)
+or carry a versioned record (a ``Cart`` today); the adapter maps both to its own key schema and item
+shape, so a new aggregate or marker needs a key kind and, for a record, an item codec — never a new
+write path.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, Product
@@ -11,7 +19,14 @@ from cart_core.tenancy import Location
 
 
 class VersionConflict(Exception):
-    """A conditional write lost a race; the use case re-reads and tries again."""
+    """A conditional write lost a race; the use case re-reads and tries again.
+
+    ``failed`` lists the positions of the intents whose condition failed, when the store can tell
+    (a transaction's cancellation reasons); empty when it cannot (then every intent is suspect)."""
+
+    def __init__(self, failed: Sequence[int] = ()) -> None:
+        super().__init__(f"Conditional write refused (intents {list(failed)})")
+        self.failed = tuple(failed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,25 +37,105 @@ class PointerKey:
     value: str
 
 
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A storage-neutral item address: what the item is (``kind``) and the values that name it."""
+
+    kind: str  # active | public | order_no | counter (store/keys.py maps each to its own key)
+    parts: tuple[str, ...]
+
+    @staticmethod
+    def active(pointer: PointerKey) -> Key:
+        """The one open cart of a consumer or guest key at a location."""
+        return Key("active", (pointer.tenant_id, pointer.location_id, pointer.kind, pointer.value))
+
+    @staticmethod
+    def public(tenant_id: str, public_key: str) -> Key:
+        return Key("public", (tenant_id, public_key))
+
+    @staticmethod
+    def order_no(tenant_id: str, order_no: str) -> Key:
+        return Key("order_no", (tenant_id, order_no))
+
+
+# ----- the read set ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSet:
+    """What one use case needs loaded, fetched in one batch. Extend it with a field (and the
+    adapter with its key and decoder) when a use case needs another kind of item in the same read."""
+
+    tenant_id: str
+    location_id: str
+    cart_id: str | None = None
+    product_ids: frozenset[str] = frozenset()
+    discount_codes: frozenset[str] = frozenset()
+    pointers: tuple[PointerKey, ...] = ()
+
+
 @dataclass(slots=True)
 class Snapshot:
-    """Everything one use case reads, fetched in one batch."""
+    """What a read set found. Items past their TTL are absent."""
 
     cart: Cart | None = None
     location: Location | None = None
     products: dict[str, Product] = field(default_factory=dict)
     discounts: dict[str, DiscountCode] = field(default_factory=dict)
-    pointer_cart_id: str | None = None  # the cart an asked-for active pointer names
+    pointers: dict[PointerKey, str] = field(default_factory=dict)  # pointer → the cart id it names
 
 
-@dataclass(slots=True)
-class Commit:
-    """One atomic write: carts (each conditional on the version read) plus pointer/claim items."""
+# ----- write intents ---------------------------------------------------------------------
+# Each is one conditional operation; a list of them commits as one write (one intent) or one
+# transaction (several), all or nothing.
 
-    carts: list[tuple[Cart, int | None]] = field(default_factory=list)  # (cart, version read; None = new)
-    set_pointers: list[tuple[PointerKey, str, str | None]] = field(default_factory=list)  # key, cart, replaces
-    release_pointers: list[tuple[PointerKey, str]] = field(default_factory=list)  # key, only if it holds cart
-    order_no_claims: list[tuple[str, str, str]] = field(default_factory=list)  # tenant, order no, cart
+
+@dataclass(frozen=True, slots=True)
+class Put:
+    """Write a versioned record only if its stored version is still ``version`` (the one read), or,
+    with ``version`` None, only if it does not exist yet. The record's version becomes one more."""
+
+    record: Any  # a Cart today; the adapter has an item codec per record type
+    version: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A marker naming its ``owner``, written only if absent, or (``replaces``) if it still names
+    that owner: pointers, public keys, order numbers, later a customer's e-mail. ``expires_with``: the
+    claim lives as long as that record (its ``expires_at`` when the write is made). A lost condition
+    raises ``conflict()`` (a domain error, not retried) when given, else it is a race to retry."""
+
+    key: Key
+    owner: str
+    replaces: str | None = None
+    expires_with: Any = None
+    conflict: Callable[[], Exception] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """Delete a claim only if it still names ``owner`` (an absent one counts as released)."""
+
+    key: Key
+    owner: str
+
+
+@dataclass(frozen=True, slots=True)
+class Add:
+    """Add ``amount`` (negative to take away) to a counter, atomically, only if the result stays
+    within [``minimum``, ``maximum``] (a bound left None is open); an absent counter counts from 0.
+    Gift-card balances, discount uses, inventory. Out of bounds raises ``conflict()`` when given."""
+
+    key: Key
+    attribute: str
+    amount: int
+    minimum: int | None = None
+    maximum: int | None = None
+    conflict: Callable[[], Exception] | None = None
+
+
+Intent = Put | Claim | Release | Add
 
 
 class CartStore(Protocol):
@@ -48,17 +143,11 @@ class CartStore(Protocol):
 
     def read_public_pointer(self, tenant_id: str, public_key: str) -> str | None: ...
 
-    def load(
-        self,
-        tenant_id: str,
-        location_id: str,
-        cart_id: str | None = None,
-        product_ids: frozenset[str] = frozenset(),
-        discount_codes: frozenset[str] = frozenset(),
-        pointer: PointerKey | None = None,
-    ) -> Snapshot: ...
+    def read(self, reads: ReadSet) -> Snapshot: ...
 
-    def commit(self, commit: Commit) -> None: ...
+    def write(self, intents: Sequence[Intent]) -> None:
+        """All or nothing; a failed condition raises ``VersionConflict`` naming the failed intents."""
+        ...
 
     def consumer_history(
         self, tenant_id: str, location_id: str, consumer_id: str, start: int, limit: int

@@ -8,10 +8,10 @@ from cart_core.config import settings
 from cart_core.events.bus import EventBus
 from cart_core.events.queues import WorkQueue
 from cart_core.outbound import OutboundPolicy
-from cart_core.services import CartService
 from cart_core.store.dynamodb import DynamoStore
 from cart_core.store.kms import KmsKeyService
-from cart_core.subscriptions import SubscriptionService
+from cart_core.usecases import UseCases, compose
+from cart_core.usecases.subscriptions import SubscriptionService
 
 
 @lru_cache(maxsize=1)
@@ -20,8 +20,9 @@ def store() -> DynamoStore:
 
 
 @lru_cache(maxsize=1)
-def cart_service() -> CartService:
-    return CartService(store(), settings().order_retention_days)
+def use_cases() -> UseCases:
+    """The cart use cases by area (``use_cases().checkout.submit(...)``), over one unit of work."""
+    return compose(store(), settings().order_retention_days)
 
 
 @lru_cache(maxsize=1)

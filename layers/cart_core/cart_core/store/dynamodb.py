@@ -6,16 +6,17 @@ DynamoDB removes them up to days late.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, Product
-from cart_core.ports import Commit, PointerKey, Snapshot, VersionConflict
+from cart_core.ports import Add, Claim, Intent, Key, PointerKey, Put, ReadSet, Release, Snapshot, VersionConflict
 from cart_core.store import keys
 from cart_core.store.clients import aws_client
 from cart_core.tenancy import Location, Tenant
@@ -31,6 +32,32 @@ def _key(pk: str, sk: str) -> dict[str, Any]:
 
 def _now() -> int:
     return int(time.time())
+
+
+def _item_key(key: Key) -> dict[str, Any]:
+    """The table key of a storage-neutral ``Key`` (store/keys.py maps each kind)."""
+    return _key(*keys.item_key(key.kind, key.parts))
+
+
+def _cart_item(cart: Cart) -> dict[str, Any]:
+    """A cart's item: the document plus what the table indexes or filters on (status for the
+    stream, expires_at for TTL, the consumer-history GSI keys once a consumer's order is placed)."""
+    item = {
+        **_key(keys.cart_pk(cart.tenant_id, cart.cart_id), keys.CART_SK),
+        "doc": {"S": cart.model_dump_json(exclude={"version"})},
+        "status": {"S": cart.status.value},
+        "expires_at": {"N": str(cart.expires_at)},
+    }
+    if cart.consumer_id and cart.submitted_ms:
+        item["gsi1pk"] = {"S": keys.consumer_history_pk(cart.tenant_id, cart.location_id, cart.consumer_id)}
+        item["gsi1sk"] = {"S": f"{cart.submitted_ms:013d}#{cart.cart_id}"}
+    return item
+
+
+# The item codec of each versioned record type a ``Put`` may carry.
+_RECORD_ITEMS: dict[type, Callable[[Any], dict[str, Any]]] = {Cart: _cart_item}
+# The single-item call for an operation when a commit has only one.
+_SINGLE = {"Put": "put_item", "Delete": "delete_item", "Update": "update_item"}
 
 
 def _live(item: dict[str, Any] | None, now: int) -> dict[str, Any] | None:
@@ -51,39 +78,35 @@ class DynamoStore:
     # ----- reads -------------------------------------------------------------------------
 
     def read_pointer(self, key: PointerKey) -> str | None:
-        return self._get_attr(self._pointer_pk(key), keys.POINTER_SK, "cart_id")
-
-    @staticmethod
-    def _pointer_pk(key: PointerKey) -> str:
-        return keys.active_pointer_pk(key.tenant_id, key.location_id, key.kind, key.value)
+        active = Key.active(key)
+        return self._get_attr(*keys.item_key(active.kind, active.parts), "cart_id")
 
     def read_public_pointer(self, tenant_id: str, public_key: str) -> str | None:
-        return self._get_attr(keys.public_pointer_pk(tenant_id, public_key), keys.POINTER_SK, "cart_id")
+        public = Key.public(tenant_id, public_key)
+        return self._get_attr(*keys.item_key(public.kind, public.parts), "cart_id")
 
-    def load(
-        self,
-        tenant_id: str,
-        location_id: str,
-        cart_id: str | None = None,
-        product_ids: frozenset[str] = frozenset(),
-        discount_codes: frozenset[str] = frozenset(),
-        pointer: PointerKey | None = None,
-    ) -> Snapshot:
+    def read(self, reads: ReadSet) -> Snapshot:
+        """A read set in one BatchGetItem (more only past 100 keys or with unprocessed keys)."""
+        tenant_id, location_id = reads.tenant_id, reads.location_id
         wanted = [(keys.tenant_pk(tenant_id), keys.location_sk(location_id))]
-        if pointer is not None:
-            wanted.append((self._pointer_pk(pointer), keys.POINTER_SK))
-        if cart_id:
-            wanted.append((keys.cart_pk(tenant_id, cart_id), keys.CART_SK))
-        wanted += [(keys.tenant_pk(tenant_id), keys.product_sk(p)) for p in sorted(product_ids)]
-        wanted += [(keys.tenant_pk(tenant_id), keys.discount_sk(c)) for c in sorted(discount_codes)]
+        pointers: dict[tuple[str, str], PointerKey] = {}
+        for pointer in reads.pointers:
+            active = Key.active(pointer)
+            pointers[keys.item_key(active.kind, active.parts)] = pointer
+        wanted += list(pointers)
+        if reads.cart_id:
+            wanted.append((keys.cart_pk(tenant_id, reads.cart_id), keys.CART_SK))
+        wanted += [(keys.tenant_pk(tenant_id), keys.product_sk(p)) for p in sorted(reads.product_ids)]
+        wanted += [(keys.tenant_pk(tenant_id), keys.discount_sk(c)) for c in sorted(reads.discount_codes)]
         snapshot = Snapshot()
         now = _now()
         for item in self._batch_get(wanted):
             if _live(item, now) is None:
                 continue
-            sk = item["sk"]["S"]
+            pk, sk = item["pk"]["S"], item["sk"]["S"]
             if sk == keys.POINTER_SK:
-                snapshot.pointer_cart_id = item["cart_id"]["S"]
+                if (pk, sk) in pointers:
+                    snapshot.pointers[pointers[(pk, sk)]] = item["cart_id"]["S"]
                 continue
             doc = json.loads(item["doc"]["S"])
             if sk == keys.CART_SK:
@@ -100,6 +123,17 @@ class DynamoStore:
                 code = DiscountCode.model_validate(doc)
                 snapshot.discounts[code.code.upper()] = code
         return snapshot
+
+    def load(
+        self,
+        tenant_id: str,
+        location_id: str,
+        cart_id: str | None = None,
+        product_ids: frozenset[str] = frozenset(),
+        discount_codes: frozenset[str] = frozenset(),
+    ) -> Snapshot:
+        """Shorthand for ``read`` (workers, scripts and tests that want one cart or the catalog)."""
+        return self.read(ReadSet(tenant_id, location_id, cart_id, product_ids, discount_codes))
 
     def consumer_history(
         self, tenant_id: str, location_id: str, consumer_id: str, start: int, limit: int
@@ -169,60 +203,38 @@ class DynamoStore:
 
     def delete_pointers(self, tenant_id: str, cart: Cart) -> None:
         """Remove a deleted cart's pointer items, each only if it still names that cart."""
-        from cart_core.ports import PointerKey
-
-        operations = [
-            self._release_pointer(PointerKey(tenant_id, cart.location_id, kind, value), cart.cart_id)
+        releases = [
+            Release(Key.active(PointerKey(tenant_id, cart.location_id, kind, value)), cart.cart_id)
             for kind in ("consumer", "session", "external", "transaction")
             if (value := getattr(cart, f"{kind}_id"))
         ]
-        public = _key(keys.public_pointer_pk(tenant_id, cart.public_key), keys.POINTER_SK)
-        operations.append(
-            {
-                "Delete": {
-                    "TableName": self.table_name,
-                    "Key": public,
-                    "ConditionExpression": "attribute_not_exists(pk) OR cart_id = :cart",
-                    "ExpressionAttributeValues": {":cart": {"S": cart.cart_id}},
-                }
-            }
-        )
-        for operation in operations:  # independent deletes: one losing its condition must not stop the rest
-            try:
-                self.client.delete_item(**operation["Delete"])
-            except ClientError as error:
-                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    raise
+        releases.append(Release(Key.public(tenant_id, cart.public_key), cart.cart_id))
+        for release in releases:  # independent deletes: one losing its condition must not stop the rest
+            with contextlib.suppress(VersionConflict):
+                self.write([release])
 
     # ----- writes ------------------------------------------------------------------------
 
-    def commit(self, commit: Commit) -> None:
-        operations = [self._put_cart(cart, version) for cart, version in commit.carts]
-        for cart, version in commit.carts:
-            if version is None:
-                operations.append(self._put_public_pointer(cart))
-        for key, cart_id, replaces in commit.set_pointers:
-            operations.append(self._put_pointer(key, cart_id, replaces))
-        for key, cart_id in commit.release_pointers:
-            operations.append(self._release_pointer(key, cart_id))
-        expires_at = max((cart.expires_at for cart, _ in commit.carts), default=0)
-        for tenant_id, order_no, cart_id in commit.order_no_claims:
-            # The claim lives as long as the order it names.
-            claim = self._claim(keys.order_no_claim_pk(tenant_id, order_no), cart_id)
-            claim["Put"]["Item"]["expires_at"] = {"N": str(expires_at)}
-            operations.append(claim)
+    def write(self, intents: Sequence[Intent]) -> None:
+        """One intent: one conditional PutItem / DeleteItem / UpdateItem. Several: one
+        TransactWriteItems, all or nothing. A failed condition (or a transaction cancelled by a
+        concurrent one) raises ``VersionConflict`` naming the failed intents."""
+        operations = [self._operation(intent) for intent in intents]
         try:
             if len(operations) == 1:
-                self.client.put_item(**operations[0]["Put"])
-            else:
+                ((kind, request),) = operations[0].items()
+                getattr(self.client, _SINGLE[kind])(**request)
+            elif operations:
                 self.client.transact_write_items(TransactItems=operations)
         except ClientError as error:
             code = error.response["Error"]["Code"]
-            if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
-                raise VersionConflict() from error
+            if code == "ConditionalCheckFailedException":
+                raise VersionConflict(failed=(0,)) from error
+            if code == "TransactionCanceledException":
+                reasons = error.response.get("CancellationReasons") or []
+                failed = [i for i, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"]
+                raise VersionConflict(failed=failed) from error
             raise
-        for cart, version in commit.carts:
-            cart.version = (version or 0) + 1
 
     def put_record(self, pk: str, sk: str, doc: dict[str, Any], **attributes: str) -> None:
         """Admin writes (tenants, locations, products, codes, credentials). Last write wins by design."""
@@ -249,65 +261,82 @@ class DynamoStore:
     def put_credential(self, credential_hash: str, record: dict[str, Any]) -> None:
         self.put_record(keys.credential_pk(credential_hash), keys.CREDENTIAL_SK, record)
 
-    # ----- item builders -----------------------------------------------------------------
+    # ----- intents → operations ----------------------------------------------------------
 
-    def _put_cart(self, cart: Cart, version: int | None) -> dict[str, Any]:
-        item = {
-            **_key(keys.cart_pk(cart.tenant_id, cart.cart_id), keys.CART_SK),
-            "doc": {"S": cart.model_dump_json(exclude={"version"})},
-            "version": {"N": str((version or 0) + 1)},
-            "status": {"S": cart.status.value},
-            "expires_at": {"N": str(cart.expires_at)},
-        }
-        if cart.consumer_id and cart.submitted_ms:
-            item["gsi1pk"] = {"S": keys.consumer_history_pk(cart.tenant_id, cart.location_id, cart.consumer_id)}
-            item["gsi1sk"] = {"S": f"{cart.submitted_ms:013d}#{cart.cart_id}"}
+    def _operation(self, intent: Intent) -> dict[str, Any]:
+        if isinstance(intent, Put):
+            return self._put(intent)
+        if isinstance(intent, Claim):
+            return self._claim(intent)
+        if isinstance(intent, Release):
+            return self._release(intent)
+        if isinstance(intent, Add):
+            return self._add(intent)
+        raise TypeError(f"Unknown write intent {intent!r}")
+
+    def _put(self, intent: Put) -> dict[str, Any]:
+        encode = _RECORD_ITEMS[type(intent.record)]
+        item = {**encode(intent.record), "version": {"N": str((intent.version or 0) + 1)}}
         put: dict[str, Any] = {"TableName": self.table_name, "Item": item}
-        if version is None:
+        if intent.version is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
         else:
             put["ConditionExpression"] = "version = :read"
-            put["ExpressionAttributeValues"] = {":read": {"N": str(version)}}
+            put["ExpressionAttributeValues"] = {":read": {"N": str(intent.version)}}
         return {"Put": put}
 
-    def _put_public_pointer(self, cart: Cart) -> dict[str, Any]:
-        return self._claim(keys.public_pointer_pk(cart.tenant_id, cart.public_key), cart.cart_id, keys.POINTER_SK)
-
-    def _claim(self, pk: str, cart_id: str, sk: str = keys.CLAIM_SK) -> dict[str, Any]:
-        return {
-            "Put": {
-                "TableName": self.table_name,
-                "Item": {**_key(pk, sk), "cart_id": {"S": cart_id}},
-                "ConditionExpression": "attribute_not_exists(pk)",
-            }
-        }
-
-    def _put_pointer(self, key: PointerKey, cart_id: str, replaces: str | None) -> dict[str, Any]:
-        put: dict[str, Any] = {
-            "TableName": self.table_name,
-            "Item": {
-                **_key(keys.active_pointer_pk(key.tenant_id, key.location_id, key.kind, key.value), keys.POINTER_SK),
-                "cart_id": {"S": cart_id},
-            },
-        }
-        if replaces is None:
+    def _claim(self, intent: Claim) -> dict[str, Any]:
+        item = {**_item_key(intent.key), "cart_id": {"S": intent.owner}}
+        if intent.expires_with is not None:
+            item["expires_at"] = {"N": str(intent.expires_with.expires_at)}
+        put: dict[str, Any] = {"TableName": self.table_name, "Item": item}
+        if intent.replaces is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
         else:
             put["ConditionExpression"] = "attribute_not_exists(pk) OR cart_id = :replaces"
-            put["ExpressionAttributeValues"] = {":replaces": {"S": replaces}}
+            put["ExpressionAttributeValues"] = {":replaces": {"S": intent.replaces}}
         return {"Put": put}
 
-    def _release_pointer(self, key: PointerKey, cart_id: str) -> dict[str, Any]:
+    def _release(self, intent: Release) -> dict[str, Any]:
         return {
             "Delete": {
                 "TableName": self.table_name,
-                "Key": _key(
-                    keys.active_pointer_pk(key.tenant_id, key.location_id, key.kind, key.value), keys.POINTER_SK
-                ),
-                "ConditionExpression": "attribute_not_exists(pk) OR cart_id = :cart",
-                "ExpressionAttributeValues": {":cart": {"S": cart_id}},
+                "Key": _item_key(intent.key),
+                "ConditionExpression": "attribute_not_exists(pk) OR cart_id = :owner",
+                "ExpressionAttributeValues": {":owner": {"S": intent.owner}},
             }
         }
+
+    def _add(self, intent: Add) -> dict[str, Any]:
+        """ADD with the bound as a condition on the value before it: DynamoDB conditions cannot add,
+        so ``value + amount <= maximum`` is checked as ``value <= maximum - amount`` (and likewise for
+        the minimum); an absent counter (0) is allowed only if ``amount`` itself is within bounds."""
+        values: dict[str, Any] = {":amount": {"N": str(intent.amount)}}
+        present = []
+        if intent.maximum is not None:
+            present.append("#value <= :high")
+            values[":high"] = {"N": str(intent.maximum - intent.amount)}
+        if intent.minimum is not None:
+            present.append("#value >= :low")
+            values[":low"] = {"N": str(intent.minimum - intent.amount)}
+        update: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": _item_key(intent.key),
+            "UpdateExpression": "ADD #value :amount",
+            "ExpressionAttributeNames": {"#value": intent.attribute},
+            "ExpressionAttributeValues": values,
+        }
+        if present:
+            absent_ok = (intent.maximum is None or intent.amount <= intent.maximum) and (
+                intent.minimum is None or intent.amount >= intent.minimum
+            )
+            condition = " AND ".join(present)
+            update["ConditionExpression"] = (
+                f"attribute_not_exists(#value) OR ({condition})"
+                if absent_ok
+                else f"attribute_exists(#value) AND {condition}"
+            )
+        return {"Update": update}
 
     # ----- helpers -----------------------------------------------------------------------
 

@@ -56,3 +56,24 @@ WEBHOOK_PREFIX = "WEBHOOK#"
 
 def webhook_sk(ref: str) -> str:
     return f"{WEBHOOK_PREFIX}{ref}"
+
+
+def counter_pk(tenant_id: str, name: str) -> str:
+    """A tenant's named counter (an ``Add`` intent's target): uses of a code, a balance, stock."""
+    return f"COUNTER#{tenant_id}#{name}"
+
+
+COUNTER_SK = "COUNTER"
+
+# How the core's storage-neutral ``Key`` kinds (ports.Key) map onto this table's keys.
+_ITEM_KEYS = {
+    "active": (active_pointer_pk, POINTER_SK),
+    "public": (public_pointer_pk, POINTER_SK),
+    "order_no": (order_no_claim_pk, CLAIM_SK),
+    "counter": (counter_pk, COUNTER_SK),
+}
+
+
+def item_key(kind: str, parts: tuple[str, ...]) -> tuple[str, str]:
+    pk, sk = _ITEM_KEYS[kind]
+    return pk(*parts), sk

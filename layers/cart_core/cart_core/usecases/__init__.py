@@ -1,0 +1,51 @@
+"""The core's use cases, one module per area, each a small class over the unit of work:
+
+- ``carts``: an identity's open cart, reading carts and history, editing lines and fields
+- ``identity``: who a cart belongs to, finding the cart a request means, guest → consumer merge
+- ``checkout``: payment details, placing the order, the consumer's cancel, capture and void
+- ``pos_validation``: the store's accept / reject, the deadline, the service's own validation
+- ``catalog``: product prices
+- ``subscriptions``: a tenant's webhook subscriptions (their own records, no cart)
+
+Faces and workers take the area they need from ``compose`` (``cart_core.runtime.use_cases()``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cart_core.ports import CartStore
+from cart_core.unit_of_work import UnitOfWork
+from cart_core.usecases.carts import Carts
+from cart_core.usecases.catalog import Catalog
+from cart_core.usecases.checkout import Checkout
+from cart_core.usecases.identity import Identity
+from cart_core.usecases.pos_validation import PosValidation
+
+
+@dataclass(frozen=True, slots=True)
+class UseCases:
+    carts: Carts
+    identity: Identity
+    checkout: Checkout
+    pos_validation: PosValidation
+    catalog: Catalog
+
+
+def compose(
+    store: CartStore,
+    order_retention_days: int = 365,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> UseCases:
+    """Every cart area over one unit of work on ``store``."""
+    uow = UnitOfWork(store, clock, sleep)
+    return UseCases(
+        carts=Carts(uow, order_retention_days),
+        identity=Identity(uow, order_retention_days),
+        checkout=Checkout(uow, order_retention_days),
+        pos_validation=PosValidation(uow, order_retention_days),
+        catalog=Catalog(uow, order_retention_days),
+    )

@@ -1,0 +1,199 @@
+"""Carts and lines: an identity's open cart (created on first use), reading carts and order history,
+editing lines and fields, finalizing lines."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from cart_core.cart import MAX_LINES, MAX_QUANTITY, Address, AppliedDiscount, Cart, FulfillmentKind, LineItem
+from cart_core.errors import InvalidRequest, NotFound
+from cart_core.lifecycle import CartStatus
+from cart_core.limits import (
+    ID_BYTES,
+    MAX_ORDER_TAGS,
+    NOTE_BYTES,
+    REQUESTED_TIME_FUTURE_MS,
+    REQUESTED_TIME_PAST_MS,
+    SHORT_TEXT_BYTES,
+    Utf8Bytes,
+)
+from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
+from cart_core.pricing import price
+from cart_core.tenancy import Caller
+from cart_core.unit_of_work import Work
+from cart_core.usecases.identity import CartIdentity, answers_to
+from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart, require_location
+
+
+class LineEdit(BaseModel):
+    product_id: Utf8Bytes(ID_BYTES, min_bytes=1)
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
+    line_id: Utf8Bytes(ID_BYTES) | None = None
+    note: Utf8Bytes(NOTE_BYTES) | None = None
+
+
+class CartEdits(BaseModel):
+    """Editable fields; only the fields a request actually set are applied."""
+
+    lines: list[LineEdit] | None = None
+    discount_codes: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = None
+    fulfillment: FulfillmentKind | None = None
+    delivery_address: Address | None = None
+    requested_time_ms: int | None = None  # kept within a window around now by apply_edits
+    order_tags: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = Field(default=None, max_length=MAX_ORDER_TAGS)
+    notes: Utf8Bytes(NOTE_BYTES) | None = None
+    additional_notes: Utf8Bytes(NOTE_BYTES) | None = None
+
+    def product_ids(self) -> frozenset[str]:
+        return frozenset(line.product_id for line in self.lines or ())
+
+    def codes(self) -> frozenset[str]:
+        return frozenset(code.upper() for code in self.discount_codes or () if code)
+
+
+class Carts(CartUseCases):
+    # ----- reads -------------------------------------------------------------------------
+
+    def active_cart(self, caller: Caller, identity: CartIdentity) -> PricedCart:
+        """The identity's open cart, created empty if it has none."""
+        return self._uow.run(lambda work: self._active_cart_once(work, caller, identity, CartEdits()))
+
+    def get_cart(
+        self, caller: Caller, cart_id: str, consumer_id: str | None = None, consumer_scoped: bool = False
+    ) -> PricedCart:
+        snapshot = self._uow.once().read(ReadSet(caller.tenant_id, caller.location_id, cart_id))
+        cart = require_cart(snapshot, cart_id, consumer_id, consumer_scoped)
+        return priced(cart, snapshot)
+
+    def cart_by_public_key(self, caller: Caller, public_key: str) -> PricedCart:
+        cart_id = self._uow.once().read_public_pointer(caller.tenant_id, public_key)
+        if cart_id is None:
+            raise NotFound(f"No cart has public key {public_key}")
+        return self.get_cart(caller, cart_id)
+
+    def consumer_history(
+        self, caller: Caller, consumer_id: str, start: int, limit: int
+    ) -> tuple[list[PricedCart], int]:
+        work = self._uow.once()
+        carts, total = work.consumer_history(caller.tenant_id, caller.location_id, consumer_id, start, limit)
+        location = work.read(ReadSet(caller.tenant_id, caller.location_id)).location
+        if location is None:
+            raise NotFound(f"Unknown location {caller.location_id}")
+        return [PricedCart(cart, price(cart, location), location) for cart in carts], total
+
+    # ----- edits -------------------------------------------------------------------------
+
+    def prepare(self, caller: Caller, identity: CartIdentity, edits: CartEdits) -> PricedCart:
+        """Create or update the identity's open cart with ``edits`` and price it."""
+        return self._uow.run(lambda work: self._active_cart_once(work, caller, identity, edits))
+
+    def update(self, caller: Caller, cart_id: str, edits: CartEdits, consumer_id: str | None = None) -> PricedCart:
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            apply_edits(cart, edits, snapshot, self._clock())
+
+        return self._mutate(
+            caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), consumer_scoped=True
+        )
+
+    def set_finalized(
+        self, caller: Caller, cart_id: str, line_id: str | None, finalized: bool, consumer_id: str | None = None
+    ) -> PricedCart:
+        """Finalize one line (``line_id``) or, with ``line_id`` None, every line."""
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            lines = cart.lines if line_id is None else [cart.line(line_id)]
+            if lines == [None]:
+                raise NotFound(f"Item {line_id} is not in cart {cart.cart_id}")
+            for line in lines:
+                assert line is not None
+                line.finalized = finalized
+
+        return self._mutate(caller, cart_id, change, consumer_id, consumer_scoped=True)
+
+    def _active_cart_once(self, work: Work, caller: Caller, identity: CartIdentity, edits: CartEdits) -> PricedCart:
+        """Read the identity's pointer, then (one batch) the cart it names with the location and
+        what the edits need; create the cart if the pointer names no open cart of this identity."""
+        primary = identity.primary()
+        if primary is None:
+            raise InvalidRequest("Identify the cart: cuid, sessionId, externalId or transactionId is required")
+        pointer = PointerKey(caller.tenant_id, caller.location_id, *primary)
+        cart_id = work.read_pointer(pointer)
+        snapshot = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id, edits.product_ids(), edits.codes()))
+        location = require_location(snapshot, caller)
+        found = snapshot.cart
+        # A pointer may be stale: the cart moved on, or it was claimed by a consumer, after which a
+        # guest key must not reach it even if a pointer was left behind.
+        cart = found if found and found.status is CartStatus.OPEN and answers_to(found, *primary) else None
+        if cart is None:
+            cart = Cart(
+                tenant_id=caller.tenant_id,
+                location_id=caller.location_id,
+                currency=location.currency,
+                **{f"{kind}_id": value for kind, value in [primary]},
+            )
+            version = None
+            # A pointer to a cart that expired or moved on is stale: take it over, conditionally.
+            work.claim(Key.active(pointer), cart.cart_id, replaces=cart_id)
+        else:
+            version = cart.version
+            if not edits.model_fields_set:
+                return priced(cart, snapshot)
+        apply_edits(cart, edits, snapshot, self._clock())
+        self._stage(work, cart, version, snapshot)
+        work.commit()
+        return priced(cart, snapshot)
+
+
+def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) -> None:
+    """The fields ``edits`` set, checked against the snapshot's catalog (and ``now``, in seconds)."""
+    fields = edits.model_fields_set
+    if "lines" in fields and edits.lines is not None:
+        cart.lines = _replace_lines(cart, edits.lines, snapshot)
+    if "discount_codes" in fields:
+        cart.discounts = []
+        for code in edits.discount_codes or ():
+            if not code:
+                continue
+            found = snapshot.discounts.get(code.upper())
+            if found is None or not found.active:
+                raise InvalidRequest(f"Promo code {code} is not valid")
+            cart.discounts.append(AppliedDiscount(code=found.code, kind=found.kind, value=found.value))
+    if "requested_time_ms" in fields and edits.requested_time_ms is not None:
+        now_ms = int(now * 1000)
+        if not now_ms - REQUESTED_TIME_PAST_MS <= edits.requested_time_ms <= now_ms + REQUESTED_TIME_FUTURE_MS:
+            raise InvalidRequest(
+                "The requested delivery or pickup time must be within 30 days before and 366 days after now"
+            )
+    for name in (
+        "fulfillment", "delivery_address", "requested_time_ms", "order_tags", "notes", "additional_notes",
+    ):  # fmt: skip
+        if name in fields and getattr(edits, name) is not None:
+            setattr(cart, name, getattr(edits, name))
+
+
+def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot) -> list[LineItem]:
+    if len(edits) > MAX_LINES:
+        raise InvalidRequest(f"A cart holds at most {MAX_LINES} lines")
+    lines = []
+    kept: set[str] = set()
+    for edit in edits:
+        product = snapshot.products.get(edit.product_id)
+        if product is None or not product.active:
+            raise NotFound(f"Product {edit.product_id} not found")
+        # A line id names one line: a second edit naming it becomes a new line.
+        existing = cart.line(edit.line_id) if edit.line_id and edit.line_id not in kept else None
+        line = LineItem(
+            product_id=product.product_id,
+            title=product.name,
+            quantity=edit.quantity,
+            unit_price_minor=product.price_minor,
+            note=edit.note,
+        )
+        if existing is not None and existing.product_id == product.product_id:
+            line.line_id = existing.line_id
+            line.finalized = existing.finalized
+            kept.add(existing.line_id)
+        lines.append(line)
+    return lines

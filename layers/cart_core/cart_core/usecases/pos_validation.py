@@ -1,0 +1,104 @@
+"""POS validation: the store's answer to a submitted order (LOKE PUT …/valid and …/invalid), the
+deadline that expires an unanswered one, and the service's own validation when no POS listens."""
+
+from __future__ import annotations
+
+from cart_core.cart import Adjustment, Cart, check_adjustments, now_ms
+from cart_core.errors import Conflict, InvalidRequest
+from cart_core.lifecycle import CartStatus
+from cart_core.ports import ReadSet, Snapshot
+from cart_core.pricing import price
+from cart_core.tenancy import Caller
+from cart_core.unit_of_work import Work
+from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart
+
+
+class PosValidation(CartUseCases):
+    def pos_validate(self, caller: Caller, cart_id: str, adjustments: list[Adjustment]) -> PricedCart:
+        """The POS accepts a PENDING cart, optionally adjusting it (LOKE PUT …/valid).
+
+        Adjustments are bounded (``check_adjustments``), may not make the total negative and, on a
+        card-paid cart, may not raise it above what the card authorized at submit: the store captures
+        at most that, and a surcharge above it is refused (there is no second authorization).
+        """
+        check_adjustments(adjustments)
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            _require_pending(cart)
+            cart.adjustments = list(adjustments)
+            assert snapshot.location is not None
+            total = price(cart, snapshot.location).total_minor
+            if total < 0:
+                raise InvalidRequest("The adjustments would make the cart's total negative")
+            payment = cart.payments[-1] if cart.payments else None
+            if payment is not None and payment.status == "authorized" and total > (payment.authorized_minor or 0):
+                raise InvalidRequest(
+                    f"The adjustments would make the total {total}, above the {payment.authorized_minor} "
+                    f"{cart.currency} minor units authorized on the consumer's card; a surcharge above the "
+                    "authorization is refused"
+                )
+            cart.transition(CartStatus.VALIDATED, now_ms())
+
+        return self._mutate(caller, cart_id, change)
+
+    def pos_reject(self, caller: Caller, cart_id: str, reason: str = "Rejected by the store") -> PricedCart:
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            _require_pending(cart)
+            cart.reason = reason
+            cart.transition(CartStatus.REJECTED, now_ms())
+
+        return self._mutate(caller, cart_id, change)
+
+    def expire_if_unanswered(self, caller: Caller, cart_id: str, deadline_ms: int) -> bool:
+        """PENDING past its deadline becomes EXPIRED; False when there is nothing (more) to do."""
+        expired = False
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
+            nonlocal expired
+            if cart.status is not CartStatus.SUBMITTED or now_ms() < deadline_ms:
+                return False
+            cart.reason = "The store did not answer in time"
+            cart.transition(CartStatus.EXPIRED, now_ms())
+            expired = True
+            return True
+
+        self._mutate(caller, cart_id, change)
+        return expired
+
+    def self_validate(self, caller: Caller, cart_id: str) -> PricedCart:
+        """No POS listens: every product must still be active at the price on the cart. Two reads
+        (the cart, then the products its lines name), one conditional write."""
+
+        def attempt(work: Work) -> PricedCart:
+            first = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id))
+            cart = require_cart(first, cart_id)
+            if cart.status is not CartStatus.SUBMITTED:
+                return priced(cart, first)
+            products = work.read(
+                ReadSet(
+                    caller.tenant_id, caller.location_id, product_ids=frozenset(line.product_id for line in cart.lines)
+                )
+            ).products
+            problems = []
+            for line in cart.lines:
+                product = products.get(line.product_id)
+                if product is None or not product.active:
+                    problems.append(f"{line.title or line.product_id} is no longer available")
+                elif product.price_minor != line.unit_price_minor:
+                    problems.append(f"The price of {line.title} has changed")
+            version = cart.version
+            if problems:
+                cart.reason = "; ".join(problems)
+                cart.transition(CartStatus.REJECTED, now_ms())
+            else:
+                cart.transition(CartStatus.VALIDATED, now_ms())
+            self._stage(work, cart, version, first)
+            work.commit()
+            return priced(cart, first)
+
+        return self._uow.run(attempt)
+
+
+def _require_pending(cart: Cart) -> None:
+    if cart.status is not CartStatus.SUBMITTED:
+        raise Conflict(f"Cart {cart.cart_id} is not pending validation (it is {cart.status.value})")

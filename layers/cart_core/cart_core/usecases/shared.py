@@ -1,0 +1,113 @@
+"""What every cart use case shares: a priced result, the rules for writing a cart, and the common
+shape of a change to one cart (read it, change it in memory, write it conditionally on its version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cart_core.cart import Cart
+from cart_core.errors import InvalidRequest, NotFound
+from cart_core.lifecycle import CartStatus
+from cart_core.limits import MAX_CART_BYTES
+from cart_core.ports import Key, ReadSet, Snapshot
+from cart_core.pricing import Totals, price
+from cart_core.tenancy import Caller, Location
+from cart_core.unit_of_work import UnitOfWork, Work
+
+
+@dataclass(frozen=True, slots=True)
+class PricedCart:
+    cart: Cart
+    totals: Totals
+    location: Location
+
+
+# A change to a cart: it may stage more intents on ``work``; returning False means "nothing to
+# write" (a retry that finds the work done, or a state with nothing to do).
+Change = Callable[[Cart, Snapshot, Work], bool | None]
+
+
+class CartUseCases:
+    """Base of each area's use cases: the unit of work, and how a cart is written."""
+
+    def __init__(self, uow: UnitOfWork, order_retention_days: int = 365) -> None:
+        self._uow = uow
+        self._retention_seconds = order_retention_days * 86400
+
+    @property
+    def _clock(self) -> Callable[[], float]:
+        return self._uow.clock
+
+    def _mutate(
+        self,
+        caller: Caller,
+        cart_id: str,
+        change: Change,
+        consumer_id: str | None = None,
+        product_ids: frozenset[str] = frozenset(),
+        codes: frozenset[str] = frozenset(),
+        consumer_scoped: bool = False,
+    ) -> PricedCart:
+        """One read (the location, the cart, and the products and codes the change needs), the change,
+        one conditional write; retried from the read on a lost race."""
+        reads = ReadSet(caller.tenant_id, caller.location_id, cart_id, product_ids, codes)
+
+        def attempt(work: Work) -> PricedCart:
+            snapshot = work.read(reads)
+            cart = require_cart(snapshot, cart_id, consumer_id, consumer_scoped)
+            version = cart.version
+            if change(cart, snapshot, work) is False:
+                return priced(cart, snapshot)
+            self._stage(work, cart, version, snapshot)
+            work.commit()
+            return priced(cart, snapshot)
+
+        return self._uow.run(attempt)
+
+    def _stage(self, work: Work, cart: Cart, version: int | None, snapshot: Snapshot) -> None:
+        """Stamp ``cart`` and stage its write: conditional on ``version``, or a new cart (then its
+        public key is claimed in the same write, so a public link never names a missing cart)."""
+        self._stamp(cart, snapshot)
+        work.put(cart, version)
+        if version is None:
+            work.claim(Key.public(cart.tenant_id, cart.public_key), cart.cart_id)
+
+    def _stamp(self, cart: Cart, snapshot: Snapshot) -> None:
+        location = snapshot.location
+        assert location is not None
+        now = self._clock()
+        cart.modified_ms = int(now * 1000)
+        cart.total_minor = price(cart, location).total_minor
+        lifetime = location.idle_ttl_seconds if cart.status is CartStatus.OPEN else self._retention_seconds
+        cart.expires_at = int(now) + lifetime
+        # Checked before every write, so DynamoDB's 400 KB item limit is never what refuses a change.
+        size = len(cart.model_dump_json(exclude={"version"}).encode("utf-8"))
+        if size > MAX_CART_BYTES:
+            raise InvalidRequest(f"The cart would take {size} bytes; a cart holds at most {MAX_CART_BYTES}")
+
+
+def require_location(snapshot: Snapshot, caller: Caller) -> Location:
+    if snapshot.location is None:
+        raise NotFound(f"Unknown location {caller.location_id}")
+    return snapshot.location
+
+
+def require_cart(
+    snapshot: Snapshot, cart_id: str, consumer_id: str | None = None, consumer_scoped: bool = False
+) -> Cart:
+    """The snapshot's cart. ``consumer_scoped``: a request that names a consumer (``consumer_id``)
+    reaches only that consumer's carts and guest carts. One that names none is the partner acting
+    server-to-server; a face whose vendor requires the consumer refuses it before the core."""
+    cart = snapshot.cart
+    if cart is None or snapshot.location is None:
+        raise NotFound(f"Cart {cart_id} not found")
+    if consumer_scoped and consumer_id is not None and cart.consumer_id not in (None, consumer_id):
+        raise NotFound(f"Cart {cart_id} not found")
+    return cart
+
+
+def priced(cart: Cart, snapshot: Snapshot) -> PricedCart:
+    assert snapshot.location is not None
+    return PricedCart(cart, price(cart, snapshot.location), snapshot.location)
