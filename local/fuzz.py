@@ -30,6 +30,7 @@ from pathlib import Path
 from local import fuzz_seed
 from local.openapi import api_functions, committed_path
 from local.template import Template
+from local.webhook_receiver import WebhookReceiver
 
 BOUNDED_CHECKS = ("not_a_server_error", "response_schema_conformance")
 # The long run: every check except the ones whose premise these APIs do not share. ignored_auth,
@@ -252,7 +253,7 @@ def main() -> int:
     for name, value in CLOUD_ENV.items():
         os.environ.setdefault(name, value)
     cloud = LocalCloud(port=free_port()).start()
-    receiver = fuzz_seed.PosReceiver()
+    receiver = WebhookReceiver(status=204)
     examples = int(os.environ.get("FUZZ_EXAMPLES", "200"))
     seed = int(os.environ["FUZZ_SEED"]) if os.environ.get("FUZZ_SEED") else None
     failed = 0

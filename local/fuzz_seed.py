@@ -20,12 +20,10 @@ records, in proportion to the examples per operation.
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import requests
@@ -59,29 +57,6 @@ class Seeds:
 
     def add(self, name: str, *values: str | int) -> None:
         self.values.setdefault(name, []).extend(values)
-
-
-class PosReceiver:
-    """The webhook endpoint of the seeded subscriptions: answers every delivery 204, so deliveries
-    succeed instead of being retried and dead-lettered while the fuzz runs."""
-
-    def __init__(self) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:  # quiet: the fuzz output is the report
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/pos"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 class _Api:

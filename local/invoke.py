@@ -19,10 +19,8 @@ import contextlib
 import json
 import socket
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -41,38 +39,10 @@ from local.samples import (
     key_of,
 )
 from local.template import ROOT, Template
+from local.webhook_receiver import WebhookReceiver
 
 STACK = "cart-local"
 _MISSING = object()
-
-
-class Receiver:
-    """A webhook receiver on loopback for one run: records each request and answers 200, so the
-    webhook worker's real delivery path (vetting, signing, pinned connection) runs without the
-    request leaving the machine."""
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        received = self.requests
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                received.append((dict(self.headers.items()), body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:  # quiet: the verdict line reports what arrived
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True, name="sample-receiver").start()
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hooks"
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 @contextlib.contextmanager
@@ -97,20 +67,19 @@ def process_environment(values: dict[str, str | None]) -> Iterator[None]:
     """Set (or, for None, remove) process variables for one run and put the old values back."""
     import os
 
+    def apply(settings: dict[str, str | None]) -> None:
+        for name, value in settings.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
     previous = {name: os.environ.get(name) for name in values}
     try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        apply(values)
         yield
     finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        apply(previous)
 
 
 def _clear_process_caches() -> None:
@@ -241,10 +210,10 @@ class LocalEnvironment:
 
         load(store())
         dns: dict[str, str] = {}
-        receivers: list[Receiver] = []
+        receivers: list[WebhookReceiver] = []
 
         def receiver_url() -> str:
-            receivers.append(Receiver())
+            receivers.append(WebhookReceiver())
             return receivers[-1].url
 
         seeding = Seeding(store(), use_cases(), subscription_service(), dns, receiver_url)
@@ -275,10 +244,10 @@ class LocalEnvironment:
             return outcome
         finally:
             for receiver in receivers:
-                receiver.stop()
+                receiver.close()
 
     def _check(
-        self, expect: Expect, answer: Any, error: BaseException | None, names: dict[str, str], receivers: list[Receiver]
+        self, expect: Expect, answer: Any, error: BaseException | None, names: dict[str, str], receivers: list[WebhookReceiver]
     ) -> list[str]:
         problems = []
         if error is not None:
@@ -332,10 +301,10 @@ class LocalEnvironment:
         return bool(targets)
 
 
-def _delivery_problems(receivers: list[Receiver]) -> list[str]:
+def _delivery_problems(receivers: list[WebhookReceiver]) -> list[str]:
     from cart_core import webhooks
 
-    requests = [request for receiver in receivers for request in receiver.requests]
+    requests = [request for receiver in receivers for request in receiver.received]
     if len(requests) != 1:
         return [f"the local receiver got {len(requests)} webhooks, not 1"]
     headers, body = requests[0]

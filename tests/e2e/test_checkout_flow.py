@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from cart_core import webhooks
-from tests.integration.test_checkout_events import Receiver
+from local.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.e2e
 POS = {"Authorization": "Bearer demo-pos-token"}
@@ -31,7 +31,7 @@ def eventually(check, timeout: float = 15.0, every: float = 0.2):
 @pytest.fixture
 def pos(local_cloud):
     """A POS subscribed to cart.created for the demo organization, for the length of one test."""
-    receiver = Receiver()
+    receiver = WebhookReceiver()
     url = f"{local_cloud}/organizations/demo/webhooks/e2e-pos"
     body = {"url": receiver.url, "secret": "pos-secret", "events": ["cart.created"]}
     assert requests.put(url, json=body, headers=POS, timeout=10).status_code == 200
@@ -183,7 +183,7 @@ def _in_queue(sqs, url: str) -> int:
 def test_a_failing_pos_is_retried_with_backoff_until_the_cart_expires(cloud, demo, local_cloud) -> None:
     """Retries stop when the cart is no longer PENDING: a stale cart.created is dropped, not
     dead-lettered. (Retries to the dead-letter queue: tests/integration/test_checkout_events.py.)"""
-    failing = Receiver(status=500)
+    failing = WebhookReceiver(status=500)
     url = f"{local_cloud}/organizations/demo/webhooks/e2e-failing"
     requests.put(url, json={"url": failing.url, "secret": "x", "events": ["cart.created"]}, headers=POS, timeout=10)
     try:

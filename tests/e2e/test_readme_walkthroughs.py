@@ -29,8 +29,8 @@ from typing import Any
 import pytest
 
 from cart_core import webhooks
+from local.webhook_receiver import WebhookReceiver
 from tests.e2e.conftest import ROOT, start_cloud, stop_cloud
-from tests.integration.test_checkout_events import Receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -284,7 +284,7 @@ def run(prelude: list[str], command: str) -> Outcome:
 class Pos:
     """The POS the checkout walkthrough subscribes: the test's receiver, and the secret it was given."""
 
-    receiver: Receiver
+    receiver: WebhookReceiver
     secret: str | None = None
 
     def got(self, event: str, cart_id: str | None) -> str | None:
@@ -377,7 +377,7 @@ def test_the_expectation_grammar() -> None:
 
 def test_the_readme_walkthroughs_do_what_they_say(readme_cloud: str) -> None:
     assert shutil.which("curl") and shutil.which("bash"), "the README walkthroughs need bash and curl"
-    pos = Pos(Receiver())
+    pos = Pos(WebhookReceiver())
     try:
         text = README.read_text().replace(README_BASE, readme_cloud).replace(README_RECEIVER, pos.receiver.url)
         prelude: list[str] = []

@@ -4,9 +4,7 @@ queues in moto, with the pollers run synchronously so every step is deterministi
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import boto3
 import pytest
@@ -14,41 +12,16 @@ import pytest
 from cart_core import webhooks
 from cart_core.store import keys
 from local.make_events import sqs_event
+from local.webhook_receiver import WebhookReceiver
 from tests.conftest import ACME_POS
 from tests.integration.test_blaze_cart import prepare
 
 CART = "/organizations/demo/locations/main/cart"
 
 
-class Receiver:
-    """A POS webhook endpoint on loopback that records what it gets and answers ``status``."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status, self.received = status, []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers.items()), body))
-                self.send_response(receiver.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-
-
 @pytest.fixture
 def receiver():
-    r = Receiver()
+    r = WebhookReceiver()
     yield r
     r.close()
 
@@ -253,7 +226,7 @@ def test_a_poison_message_goes_to_the_dead_letter_queue_and_the_batch_goes_on(ap
 
 
 def test_a_failing_pos_is_retried_with_backoff_then_dead_lettered(api, monkeypatch) -> None:
-    failing = Receiver(status=500)
+    failing = WebhookReceiver(status=500)
     try:
         subscribe(api, failing.url)
         monkeypatch.setenv("WEBHOOK_RETRY_BASE_SECONDS", "0")
@@ -420,7 +393,7 @@ def test_the_pos_never_sees_a_cart_still_being_edited(api) -> None:
 
 def test_a_pos_refusing_with_a_4xx_is_not_retried(api) -> None:
     """A 4xx (other than 408/429) is final: dead-lettered at once with the reason, not retried."""
-    refusing = Receiver(status=400)
+    refusing = WebhookReceiver(status=400)
     try:
         subscribe(api, refusing.url)
         submitted_cart(api)

@@ -15,8 +15,9 @@ import pytest
 
 from local.pollers import SqsPoller
 from local.server import wsgi_app
+from local.webhook_receiver import WebhookReceiver
 from tests.conftest import BLAZE, DEMO, DEMO_POS
-from tests.integration.test_checkout_events import Receiver, submitted_cart, subscribe
+from tests.integration.test_checkout_events import submitted_cart, subscribe
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
@@ -120,7 +121,7 @@ def test_the_authorizer_logs_the_request_id_as_its_correlation_id(api, monkeypat
 
 def test_a_dead_lettered_webhook_is_logged_at_error_with_what_was_tried(api, monkeypatch) -> None:
     # Given a POS whose endpoint refuses every delivery for good (a 4xx other than 408/429)
-    receiver = Receiver(status=410)
+    receiver = WebhookReceiver(status=410)
     try:
         subscribe(api, receiver.url + "?token=hook-secret-in-url", secret="s3cret-value")
         api.runtime.handler("WebhookWorkerFunction")

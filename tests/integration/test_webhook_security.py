@@ -7,7 +7,6 @@ import json
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import boto3
 import pytest
@@ -15,8 +14,8 @@ import pytest
 from cart_core import webhooks
 from cart_core.store import keys
 from local.make_events import sqs_event
+from local.webhook_receiver import WebhookReceiver
 from tests.integration.test_checkout_events import (
-    Receiver,
     _delayed,
     _expire,
     queue_depth,
@@ -30,7 +29,7 @@ HOOKS = "/organizations/demo/webhooks"
 
 @pytest.fixture
 def receiver():
-    r = Receiver()
+    r = WebhookReceiver()
     yield r
     r.close()
 
@@ -130,7 +129,7 @@ def test_a_plaintext_secret_stored_before_sealing_still_signs(api, store, receiv
 
 
 def test_retries_carry_one_webhook_id_and_fresh_signatures(api, monkeypatch) -> None:
-    failing = Receiver(status=503)
+    failing = WebhookReceiver(status=503)
     try:
         subscribe(api, failing.url)
         monkeypatch.setenv("WEBHOOK_RETRY_BASE_SECONDS", "0")
@@ -143,41 +142,11 @@ def test_retries_carry_one_webhook_id_and_fresh_signatures(api, monkeypatch) -> 
         failing.close()
 
 
-class Redirector:
-    """Answers every POST with ``status`` and a Location to ``target``; records what it got."""
-
-    def __init__(self, status: int, target: str) -> None:
-        self.received: list[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _any(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
-                outer.received.append(self.command)
-                self.send_response(status)
-                self.send_header("Location", target)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            do_POST = do_GET = _any
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-
-
 @pytest.mark.parametrize("status", [301, 302, 307, 308])
 def test_a_redirect_is_not_followed_nor_counted_as_delivered(api, monkeypatch, status: int) -> None:
     # Given a POS whose URL redirects elsewhere (here: to another listener, as it could to the metadata service)
-    elsewhere = Redirector(200, "/")
-    redirecting = Redirector(status, elsewhere.url)
+    elsewhere = WebhookReceiver()
+    redirecting = WebhookReceiver(status, location=elsewhere.url)
     try:
         subscribe(api, redirecting.url)
         monkeypatch.setenv("WEBHOOK_RETRY_BASE_SECONDS", "0")
@@ -238,7 +207,7 @@ def test_dns_rebinding_to_a_private_address_sends_nothing(api, production, monke
 
 def test_a_redriven_dead_letter_is_delivered(api, monkeypatch) -> None:
     # Given a delivery dead-lettered after the POS failed every attempt
-    pos = Receiver(status=500)
+    pos = WebhookReceiver(status=500)
     try:
         subscribe(api, pos.url)
         monkeypatch.setenv("WEBHOOK_RETRY_BASE_SECONDS", "0")
