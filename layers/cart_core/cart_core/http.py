@@ -139,6 +139,9 @@ def guard_request(
     not JSON, hostile JSON, or JSON whose top level is not an object (400). A JSON Content-Type in any spelling is rewritten to
     ``application/json``, the only spelling Powertools parses as JSON."""
     raw = event.get("body")
+    if raw and _surely_longer_than(raw, bool(event.get("isBase64Encoded")), max_bytes):
+        # Refused from its length alone: a hostile megabyte is never decoded or copied.
+        return _refusal(body, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"The body is over {max_bytes} bytes")
     if raw:
         try:
             data = base64.b64decode(raw, validate=True) if event.get("isBase64Encoded") else raw.encode("utf-8")
@@ -176,6 +179,13 @@ def guard_request(
         # its first element (the query-string rule), so `[null]` would pass as "no body".
         return _refusal(body, HTTPStatus.BAD_REQUEST, "The body must be a JSON object")
     return None
+
+
+def _surely_longer_than(raw: str, base64_encoded: bool, max_bytes: int) -> bool:
+    """Whether ``raw`` decodes to more than ``max_bytes`` whatever its content: UTF-8 takes at least
+    a byte per character; base64 gives 3 bytes per 4 characters, less at most 2 for padding."""
+    decoded_at_least = (len(raw) * 3) // 4 - 2 if base64_encoded else len(raw)
+    return decoded_at_least > max_bytes
 
 
 def _content_types(event: dict[str, Any]) -> list[str]:
