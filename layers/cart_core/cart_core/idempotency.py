@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
 from cart_core.config import settings
+from cart_core.store.clients import CLIENT_CONFIG
 
 RECORD_LIFETIME_SECONDS = 7 * 86400  # longer than any redelivery window (SQS retention 4 days)
 
@@ -16,6 +17,9 @@ def persistence(function: str) -> DynamoDBPersistenceLayer:
         sort_key_attr="sk",
         static_pk_value=f"IDEMPOTENCY#{function}",
         expiry_attr="expires_at",
+        # The same bounded timeouts and retries as every other client: an outage fails the record
+        # (SQS redelivers it) within the function timeout instead of hanging it.
+        boto_config=CLIENT_CONFIG,
     )
 
 

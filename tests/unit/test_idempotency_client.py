@@ -1,0 +1,28 @@
+"""Powertools' idempotency layer builds its own DynamoDB client; it must be as bounded as ours, or a
+DynamoDB brown-out hangs a worker until its Lambda timeout instead of failing the record."""
+
+from __future__ import annotations
+
+import pytest
+
+from cart_core import config, idempotency
+from cart_core.store.clients import CLIENT_CONFIG
+
+
+@pytest.fixture
+def table(monkeypatch):
+    monkeypatch.setenv("TABLE_NAME", "cart-test-CartTable")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    config.settings.cache_clear()
+    yield
+    config.settings.cache_clear()
+
+
+def test_the_idempotency_client_has_the_bounded_timeouts_and_retries(table) -> None:
+    # Given the persistence layer a worker uses / When its client is built
+    client = idempotency.persistence("payment-worker").client
+    # Then it carries the service's timeouts and retry budget
+    assert client.meta.config.connect_timeout == CLIENT_CONFIG.connect_timeout
+    assert client.meta.config.read_timeout == CLIENT_CONFIG.read_timeout
+    # botocore counts the first call in total_max_attempts; our config names the retries
+    assert client.meta.config.retries["total_max_attempts"] == CLIENT_CONFIG.retries["max_attempts"] + 1
