@@ -5,16 +5,16 @@ SQS delays cap at 15 minutes, so a longer deadline is reached by re-queuing the 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from cart_core.clock import ms
 from cart_core.config import settings
 from cart_core.events.records import DeadlineCheckRecord, sqs_processor
-from cart_core.runtime import use_cases, work_queue
+from cart_core.runtime import clock, use_cases, work_queue
 from cart_core.tenancy import Caller
 
 settings().require("deadline_queue_url")  # fail the cold start, not the first message
@@ -27,7 +27,7 @@ processor = sqs_processor(DeadlineCheckRecord, logger)
 def record_handler(record: DeadlineCheckRecord) -> None:
     check = record.body
     logger.set_correlation_id(check.cart_id)  # a deadline belongs to a cart, not to one event
-    remaining_seconds = (check.deadline_ms - int(time.time() * 1000)) / 1000
+    remaining_seconds = (check.deadline_ms - ms(clock())) / 1000
     if remaining_seconds > 0:
         work_queue(settings().deadline_queue_url or "").send(check, delay_seconds=int(remaining_seconds) + 1)
         return

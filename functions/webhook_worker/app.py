@@ -1,4 +1,4 @@
-"""Delivers signed webhooks (LOKE ``cart.created``), retrying with exponential backoff.
+"""Delivers signed webhooks (LOKE ``cart.created``, rendered by the LOKE face), retrying with exponential backoff.
 
 Each attempt is its own SQS message; a failed attempt queues the next one with a delay, and the
 last failure (or a final 4xx) goes to the dead-letter queue. Attempts are idempotent on (event,
@@ -12,8 +12,6 @@ address that was vetted; redirects are never followed and only a 2xx counts as d
 
 from __future__ import annotations
 
-import json
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,16 +20,15 @@ from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from cart_core import idempotency, outbound, webhooks
+from cart_core import idempotency, outbound, renderers, webhooks
 from cart_core.config import settings
 from cart_core.errors import NotFound
 from cart_core.events.queues import WebhookDelivery
 from cart_core.events.records import WebhookDeliveryRecord, sqs_processor
 from cart_core.lifecycle import CartStatus
 from cart_core.outbound import Outcome, RefusedUrl
-from cart_core.runtime import store, subscription_service, use_cases, work_queue
+from cart_core.runtime import clock, store, subscription_service, use_cases, work_queue
 from cart_core.tenancy import Caller
-from loke_cart.mapping import webhook_body
 
 settings().require("webhook_queue_url", "webhook_dead_letter_queue_url")  # fail the cold start, not the first message
 logger = Logger()
@@ -48,7 +45,7 @@ def _send(attempt: WebhookDelivery, url: str, secret: str, body: bytes) -> Outco
         return Outcome("retry", f"URL refused: {refused.message}")
     headers = {
         "Content-Type": "application/json",
-        **webhooks.signed_headers(secret, attempt.webhook_id, int(time.time()), body),
+        **webhooks.signed_headers(secret, attempt.webhook_id, int(clock()()), body),
     }
     return outbound.post(target, body, headers, settings().webhook_timeout_seconds)
 
@@ -98,7 +95,8 @@ def deliver(delivery: dict[str, Any]) -> str:
         )
         return "stale"
     tenant = store().get_tenant(attempt.tenant_id)
-    body = json.dumps(webhook_body(attempt.event_name, priced, tenant.name if tenant else attempt.tenant_id)).encode()
+    # The face that defines the event renders its body (cart_core.renderers; LOKE's cart.created).
+    body = renderers.render(attempt.event_name, priced, tenant.name if tenant else attempt.tenant_id)
     outcome = _send(attempt, subscription.url, subscription_service().secret_of(subscription), body)
     if outcome.result == "delivered":
         logger.info("Webhook delivered", extra={"delivery": attempt.delivery_id})

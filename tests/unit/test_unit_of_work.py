@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from cart_core.cart import Cart
+from cart_core.clock import FrozenClock
 from cart_core.errors import ConcurrentModification, Conflict
 from cart_core.ports import Add, Claim, Intent, Key, Put, ReadSet, Release, Snapshot, VersionConflict
 from cart_core.unit_of_work import MAX_ATTEMPTS, UnitOfWork, Work
@@ -40,7 +41,7 @@ def _cart() -> Cart:
 
 
 def _uow(store: RecordingStore, sleeps: list[float] | None = None) -> UnitOfWork:
-    return UnitOfWork(store, clock=lambda: 1_000.0, sleep=(sleeps if sleeps is not None else []).append)
+    return UnitOfWork(store, clock=FrozenClock(1_000.0), sleep=(sleeps if sleeps is not None else []).append)
 
 
 def test_the_intents_of_one_attempt_reach_the_store_as_one_write_in_the_order_staged() -> None:

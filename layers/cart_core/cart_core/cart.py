@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from decimal import Decimal
 from typing import Literal
 
@@ -11,12 +10,17 @@ from pydantic import BaseModel, Field
 
 from cart_core import payments as payment_providers
 from cart_core.catalog import DiscountKind
+from cart_core.clock import ms, system_clock
 from cart_core.errors import Conflict, InvalidRequest
+from cart_core.events.types import EventType, on_entering
 from cart_core.ids import InternalId
 from cart_core.lifecycle import EDITABLE, CartStatus, check_transition
 
 MAX_LINES = 100
 MAX_QUANTITY = 10_000
+# The transition log keeps a cart's last transitions (a lifecycle has at most six; the bound keeps a
+# cart that could one day loop, e.g. failed → placed again, well inside its size cap).
+MAX_TRANSITIONS = 16
 
 
 def new_id() -> str:
@@ -26,7 +30,9 @@ def new_id() -> str:
 
 
 def now_ms() -> int:
-    return int(time.time() * 1000)
+    """The system clock in epoch ms: only the defaults of a model built outside a use case (a use
+    case passes its injected clock's time, ``clock.ms``)."""
+    return ms(system_clock)
 
 
 class Choice(BaseModel):
@@ -142,6 +148,22 @@ class Address(BaseModel):
     country: str | None = None
 
 
+class Transition(BaseModel):
+    """One entry of a cart's transition log, written in the same write as the transition itself.
+
+    The stream outbox emits, for each entry a write added (``seq`` above the old image's last), the
+    ``events`` it names, in order: so one write may stand for several events (open → submitted →
+    validated in one write emits both), and which events a transition stands for (an order placed
+    at validation when it pays at pickup) is decided once, when it happens.
+    """
+
+    seq: int
+    from_status: CartStatus
+    to_status: CartStatus
+    at_ms: int
+    events: list[EventType] = Field(default_factory=list)
+
+
 FulfillmentKind = Literal["pickup", "delivery", "ship"]
 
 
@@ -182,6 +204,9 @@ class Cart(BaseModel):
     paid_ms: int | None = None
     completed_ms: int | None = None
 
+    # The last transitions, oldest first (``Transition``); empty on carts stored before the log.
+    transitions: list[Transition] = Field(default_factory=list)
+
     # The total as last priced, kept so events and other readers need no location to know it.
     total_minor: int | None = None
 
@@ -201,6 +226,15 @@ class Cart(BaseModel):
 
     def transition(self, target: CartStatus, at_ms: int) -> None:
         check_transition(self.status, target)
+        seq = self.transitions[-1].seq + 1 if self.transitions else 1
+        entry = Transition(
+            seq=seq,
+            from_status=self.status,
+            to_status=target,
+            at_ms=at_ms,
+            events=list(on_entering(target, self.pays_at_pickup)),
+        )
+        self.transitions = [*self.transitions, entry][-MAX_TRANSITIONS:]
         self.status = target
         stamp = {
             CartStatus.SUBMITTED: "submitted_ms",

@@ -38,10 +38,11 @@ from __future__ import annotations
 import base64
 import re
 import secrets
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Final, Protocol
+
+from cart_core.clock import system_clock
 
 ID_BYTES: Final = 12
 _MAX_SECONDS: Final = 2**32 - 1
@@ -63,7 +64,7 @@ class InternalId:
     def new(cls, now: float | None = None) -> InternalId:
         """A fresh id: the creation second, then 8 random bytes (2^64 per second: collisions are
         not a practical concern, and the conditional put of a new cart would refuse one anyway)."""
-        seconds = int(time.time() if now is None else now)
+        seconds = int(system_clock() if now is None else now)
         if not 0 <= seconds <= _MAX_SECONDS:
             raise ValueError(f"{seconds} is outside the 32-bit seconds an id can carry")
         return cls(seconds.to_bytes(4, "big") + secrets.token_bytes(8))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from cart_core.clock import Clock, system_clock
 from cart_core.config import settings
 from cart_core.events.bus import EventBus
 from cart_core.events.queues import WorkQueue
@@ -14,15 +15,21 @@ from cart_core.usecases import UseCases, compose
 from cart_core.usecases.subscriptions import SubscriptionService
 
 
+def clock() -> Clock:
+    """The one clock of this process (the system clock): the store, the use cases and the workers'
+    own deadlines and signatures read it, so nothing else reads the time."""
+    return system_clock
+
+
 @lru_cache(maxsize=1)
 def store() -> DynamoStore:
-    return DynamoStore(settings().table_name)
+    return DynamoStore(settings().table_name, clock=clock())
 
 
 @lru_cache(maxsize=1)
 def use_cases() -> UseCases:
     """The cart use cases by area (``use_cases().checkout.submit(...)``), over one unit of work."""
-    return compose(store(), settings().order_retention_days)
+    return compose(store(), settings().order_retention_days, clock=clock())
 
 
 @lru_cache(maxsize=1)

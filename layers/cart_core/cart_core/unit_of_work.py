@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from cart_core.cart import Cart
+from cart_core.clock import Clock, system_clock
 from cart_core.errors import ConcurrentModification
 from cart_core.ports import (
     Add,
@@ -129,7 +130,7 @@ class UnitOfWork:
     def __init__(
         self,
         store: CartStore,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = system_clock,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.store = store

@@ -7,29 +7,17 @@ consumer can drop the duplicate.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from cart_core.cart import Cart
+from cart_core.cart import Cart, Transition
+from cart_core.events.types import EventType, on_entering
 from cart_core.lifecycle import CartStatus
 
+__all__ = ["SOURCE", "CartEvent", "EventTotals", "EventType", "correlation_id", "events_for_change"]
+
 SOURCE = "cart-service"
-
-
-class EventType(StrEnum):
-    CART_SUBMITTED = "CartSubmitted"
-    CART_VALIDATED = "CartValidated"
-    CART_REJECTED = "CartRejected"
-    CART_EXPIRED = "CartExpired"
-    PAYMENT_AUTHORIZED = "PaymentAuthorized"
-    PAYMENT_CAPTURED = "PaymentCaptured"
-    PAYMENT_VOIDED = "PaymentVoided"
-    PAYMENT_FAILED = "PaymentFailed"
-    ORDER_PLACED = "OrderPlaced"
-    CART_CANCELED = "CartCanceled"
-    CART_ABANDONED = "CartAbandoned"
 
 
 class EventTotals(BaseModel):
@@ -57,42 +45,24 @@ class CartEvent(BaseModel):
     detail: dict[str, str] = Field(default_factory=dict)
 
 
-_ON_ENTERING: dict[CartStatus, tuple[EventType, ...]] = {
-    CartStatus.SUBMITTED: (EventType.CART_SUBMITTED,),
-    CartStatus.VALIDATED: (EventType.CART_VALIDATED,),
-    CartStatus.REJECTED: (EventType.CART_REJECTED,),
-    CartStatus.EXPIRED: (EventType.CART_EXPIRED,),
-    CartStatus.PAID: (EventType.PAYMENT_CAPTURED, EventType.ORDER_PLACED),
-    CartStatus.PAYMENT_FAILED: (EventType.PAYMENT_FAILED,),
-    CartStatus.CANCELED: (EventType.CART_CANCELED,),
-}
-
-
-def _entering(cart: Cart) -> tuple[EventType, ...]:
-    """The events of a cart entering its status. An order is placed once: a card order when its
-    payment is captured (``paid``), a pay-at-pickup order when it is accepted (``validated``), since
-    nothing is captured for it and it stays validated until pickup."""
-    entered = _ON_ENTERING.get(cart.status, ())
-    if cart.status is CartStatus.VALIDATED and cart.pays_at_pickup:
-        entered = (*entered, EventType.ORDER_PLACED)
-    return entered
-
-
 def correlation_id(cart: Cart) -> str:
     """One id for one checkout: the cart and the moment it was submitted."""
     return f"{cart.cart_id}.{cart.submitted_ms or cart.created_ms}"
 
 
-def _event(cart: Cart, event_type: EventType, occurred_at_ms: int) -> CartEvent:
+def _event(
+    cart: Cart, event_type: EventType, occurred_at_ms: int, status: CartStatus | None = None, suffix: str = ""
+) -> CartEvent:
     return CartEvent(
-        event_id=f"{cart.tenant_id}.{cart.cart_id}.{cart.version}.{event_type.value}",
+        # Deterministic: a redelivered stream record (the same image) yields the same id.
+        event_id=f"{cart.tenant_id}.{cart.cart_id}.{cart.version}.{event_type.value}{suffix}",
         event_type=event_type,
         occurred_at_ms=occurred_at_ms,
         tenant_id=cart.tenant_id,
         location_id=cart.location_id,
         cart_id=cart.cart_id,
         cart_version=cart.version,
-        status=cart.status,
+        status=cart.status if status is None else status,
         correlation_id=correlation_id(cart),
         totals=EventTotals(
             currency=cart.currency,
@@ -118,11 +88,39 @@ def _payment_events(old: Cart | None, new: Cart) -> tuple[EventType, ...]:
     return {"authorized": (EventType.PAYMENT_AUTHORIZED,), "voided": (EventType.PAYMENT_VOIDED,)}.get(after or "", ())
 
 
+def _new_transitions(old: Cart | None, new: Cart) -> list[Transition]:
+    """The log entries this write added: those after the old image's last one (by ``seq``, so the
+    log's bound, which drops the oldest entries, does not shift them)."""
+    last = old.transitions[-1].seq if old is not None and old.transitions else 0
+    return [entry for entry in new.transitions if entry.seq > last]
+
+
+def _transition_events(old: Cart | None, new: Cart) -> list[CartEvent]:
+    """One event per event type of each new log entry, in order. A cart written before the log (no
+    entries) falls back to the status diff, so its events are what they always were."""
+    if not new.transitions:
+        if old is not None and old.status is new.status:
+            return []
+        entered = on_entering(new.status, new.pays_at_pickup)
+        return [_event(new, event_type, new.modified_ms) for event_type in entered]
+    events: list[CartEvent] = []
+    seen: set[EventType] = set()
+    for entry in _new_transitions(old, new):
+        for event_type in entry.events:
+            # An event type once per write keeps today's id (tenant.cart.version.type); a second one
+            # in the same write (a status re-entered) is told apart by its entry's sequence number.
+            suffix = f".{entry.seq}" if event_type in seen else ""
+            seen.add(event_type)
+            events.append(_event(new, event_type, entry.at_ms, entry.to_status, suffix))
+    return events
+
+
 def events_for_change(old: Cart | None, new: Cart | None, removed_by_ttl: bool = False) -> list[CartEvent]:
-    """The events one committed change of a cart item stands for."""
+    """The events one committed change of a cart item stands for: its new transition-log entries'
+    (or, for a cart stored before the log, its status change's), then its payment's."""
     if new is not None:
-        entered = () if old is not None and old.status is new.status else _entering(new)
-        return [_event(new, event_type, new.modified_ms) for event_type in (*entered, *_payment_events(old, new))]
+        payment = [_event(new, event_type, new.modified_ms) for event_type in _payment_events(old, new)]
+        return [*_transition_events(old, new), *payment]
     if old is not None and removed_by_ttl and old.status is CartStatus.OPEN and old.lines:
         return [_event(old, EventType.CART_ABANDONED, old.modified_ms)]
     return []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, Product
+from cart_core.clock import Clock, system_clock
 from cart_core.ports import Add, Claim, Intent, Key, PointerKey, Put, ReadSet, Release, Snapshot, VersionConflict
 from cart_core.store import keys
 from cart_core.store.clients import aws_client
@@ -28,10 +28,6 @@ HISTORY_INDEX = "ConsumerHistory"
 
 def _key(pk: str, sk: str) -> dict[str, Any]:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
-
-
-def _now() -> int:
-    return int(time.time())
 
 
 def _item_key(key: Key) -> dict[str, Any]:
@@ -70,8 +66,10 @@ def _live(item: dict[str, Any] | None, now: int) -> dict[str, Any] | None:
 
 
 class DynamoStore:
-    def __init__(self, table_name: str, client: Any = None) -> None:
+    def __init__(self, table_name: str, client: Any = None, clock: Clock = system_clock) -> None:
         self.table_name = table_name
+        # What "expired" means for reads (an item past its TTL that DynamoDB has not yet deleted).
+        self._clock = clock
         # Throttling and outages leave every call as ServiceUnavailable (store/clients.py).
         self.client = aws_client("dynamodb", client)
 
@@ -99,7 +97,7 @@ class DynamoStore:
         wanted += [(keys.tenant_pk(tenant_id), keys.product_sk(p)) for p in sorted(reads.product_ids)]
         wanted += [(keys.tenant_pk(tenant_id), keys.discount_sk(c)) for c in sorted(reads.discount_codes)]
         snapshot = Snapshot()
-        now = _now()
+        now = self._now()
         for item in self._batch_get(wanted):
             if _live(item, now) is None:
                 continue
@@ -147,7 +145,7 @@ class DynamoStore:
             "FilterExpression": "expires_at > :now",
             "ExpressionAttributeValues": {
                 ":pk": {"S": keys.consumer_history_pk(tenant_id, location_id, consumer_id)},
-                ":now": {"N": str(_now())},
+                ":now": {"N": str(self._now())},
             },
             "ScanIndexForward": False,
         }
@@ -340,9 +338,12 @@ class DynamoStore:
 
     # ----- helpers -----------------------------------------------------------------------
 
+    def _now(self) -> int:
+        return int(self._clock())
+
     def _get_item(self, pk: str, sk: str) -> dict[str, Any] | None:
         item = self.client.get_item(TableName=self.table_name, Key=_key(pk, sk), ConsistentRead=True).get("Item")
-        return _live(item, _now())
+        return _live(item, self._now())
 
     def _get_attr(self, pk: str, sk: str, name: str) -> str | None:
         item = self._get_item(pk, sk)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cart_core.clock import Clock, system_clock
 from cart_core.ports import CartStore
 from cart_core.unit_of_work import UnitOfWork
 from cart_core.usecases.carts import Carts
@@ -37,10 +38,11 @@ class UseCases:
 def compose(
     store: CartStore,
     order_retention_days: int = 365,
-    clock: Callable[[], float] = time.time,
+    clock: Clock = system_clock,
     sleep: Callable[[float], None] = time.sleep,
 ) -> UseCases:
-    """Every cart area over one unit of work on ``store``."""
+    """Every cart area over one unit of work on ``store``; ``clock`` is the one every timestamp,
+    deadline and new id of theirs is read from (``cart_core.clock``)."""
     uow = UnitOfWork(store, clock, sleep)
     return UseCases(
         carts=Carts(uow, order_retention_days),

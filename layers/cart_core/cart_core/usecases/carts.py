@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from cart_core.cart import MAX_LINES, MAX_QUANTITY, Address, AppliedDiscount, Cart, FulfillmentKind, LineItem
 from cart_core.errors import InvalidRequest, NotFound
+from cart_core.ids import InternalId
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import (
     ID_BYTES,
@@ -127,7 +128,11 @@ class Carts(CartUseCases):
         # guest key must not reach it even if a pointer was left behind.
         cart = found if found and found.status is CartStatus.OPEN and answers_to(found, *primary) else None
         if cart is None:
+            now = self._clock()  # the id's time and the stamps, by the injected clock
             cart = Cart(
+                cart_id=InternalId.new(now).key,
+                created_ms=int(now * 1000),
+                modified_ms=int(now * 1000),
                 tenant_id=caller.tenant_id,
                 location_id=caller.location_id,
                 currency=location.currency,
@@ -150,7 +155,7 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
     """The fields ``edits`` set, checked against the snapshot's catalog (and ``now``, in seconds)."""
     fields = edits.model_fields_set
     if "lines" in fields and edits.lines is not None:
-        cart.lines = _replace_lines(cart, edits.lines, snapshot)
+        cart.lines = _replace_lines(cart, edits.lines, snapshot, now)
     if "discount_codes" in fields:
         cart.discounts = []
         for code in edits.discount_codes or ():
@@ -173,7 +178,7 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
             setattr(cart, name, getattr(edits, name))
 
 
-def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot) -> list[LineItem]:
+def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: float) -> list[LineItem]:
     if len(edits) > MAX_LINES:
         raise InvalidRequest(f"A cart holds at most {MAX_LINES} lines")
     lines = []
@@ -185,6 +190,7 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot) -> lis
         # A line id names one line: a second edit naming it becomes a new line.
         existing = cart.line(edit.line_id) if edit.line_id and edit.line_id not in kept else None
         line = LineItem(
+            line_id=InternalId.new(now).key,
             product_id=product.product_id,
             title=product.name,
             quantity=edit.quantity,

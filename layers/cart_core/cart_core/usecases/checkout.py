@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterable
 from decimal import Decimal
 
-from cart_core.cart import Cart, Payment, now_ms
+from cart_core.cart import Cart, Payment
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_ORDER_TAGS
@@ -83,7 +83,7 @@ class Checkout(CartUseCases):
                 raise InvalidRequest("Cannot submit an empty cart")
             self._authorize_card(cart, snapshot, holds)
             cart.order_no = str(100_000_000 + secrets.randbelow(900_000_000))
-            cart.transition(CartStatus.SUBMITTED, now_ms())
+            cart.transition(CartStatus.SUBMITTED, self._now_ms())
             # The claim lives as long as the order it names.
             work.claim(Key.order_no(cart.tenant_id, cart.order_no), cart.cart_id, expires_with=cart)
             for key in pointer_keys(cart):
@@ -121,7 +121,7 @@ class Checkout(CartUseCases):
                 raise Conflict(f"Order {cart.cart_id} is being paid; the store must cancel it")
             if cart.status not in _CANCELABLE_BY_CONSUMER:
                 raise Conflict(f"Order {cart.cart_id} is {cart.status.value}; it can no longer be canceled")
-            cart.transition(CartStatus.CANCELED, now_ms())
+            cart.transition(CartStatus.CANCELED, self._now_ms())
             cart.canceled_by = "consumer"
             return True
 
@@ -158,7 +158,7 @@ class Checkout(CartUseCases):
                 key = _capture_key(cart)
                 payment.provider = payment.provider or provider_for(payment.reference).name
                 reason = "The card was not authorized when the order was placed"
-                _record_capture(cart, payment, PaymentResult(False, f"decl_{key}", 0, reason))
+                _record_capture(cart, payment, PaymentResult(False, f"decl_{key}", 0, reason), self._now_ms())
                 return True
             payment.status = "capturing"
             return True
@@ -182,7 +182,7 @@ class Checkout(CartUseCases):
             else:
                 provider = PROVIDERS[payment.provider]
                 result = provider.capture(payment.authorization_reference, total, cart.currency, key)
-            _record_capture(cart, payment, result)
+            _record_capture(cart, payment, result, self._now_ms())
             return True
 
         return self._mutate(caller, cart_id, capture)
@@ -261,17 +261,17 @@ def _capture_key(cart: Cart) -> str:
     return f"{cart.cart_id}.{cart.validated_ms}"
 
 
-def _record_capture(cart: Cart, payment: Payment, result: PaymentResult) -> None:
+def _record_capture(cart: Cart, payment: Payment, result: PaymentResult, at_ms: int) -> None:
     """The processor's answer to a capture: paid, or payment_failed with its reason."""
     payment.provider_reference = result.reference
     if result.approved:
         payment.status = "captured"
         payment.captured_minor = result.amount_minor
         payment.amount_minor = result.amount_minor  # a card pays what was captured
-        cart.transition(CartStatus.PAID, now_ms())
+        cart.transition(CartStatus.PAID, at_ms)
     else:
         # The hold (if any) stays: payment_failed may still be canceled (then voided).
         payment.status = "declined"
         payment.decline_reason = result.decline_reason
         cart.reason = result.decline_reason
-        cart.transition(CartStatus.PAYMENT_FAILED, now_ms())
+        cart.transition(CartStatus.PAYMENT_FAILED, at_ms)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from cart_core.cart import MAX_LINES, MAX_QUANTITY, Cart, LineItem, now_ms
+from cart_core.cart import MAX_LINES, MAX_QUANTITY, Cart, LineItem
 from cart_core.errors import InvalidRequest, NotFound, Unauthorized
 from cart_core.lifecycle import CartStatus
 from cart_core.ports import Key, PointerKey, ReadSet
@@ -76,7 +76,7 @@ class Identity(CartUseCases):
             merge_lines(guest, previous.lines)
             if len(guest.lines) > MAX_LINES:
                 raise InvalidRequest(f"Merging the carts would exceed {MAX_LINES} lines")
-            previous.transition(CartStatus.CANCELED, now_ms())
+            previous.transition(CartStatus.CANCELED, self._now_ms())
             previous.canceled_by = "store"
             previous.reason = f"Merged into cart {guest.cart_id}"
             self._stage(work, previous, previous_version, snapshot)

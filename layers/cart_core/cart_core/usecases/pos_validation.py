@@ -3,7 +3,7 @@ deadline that expires an unanswered one, and the service's own validation when n
 
 from __future__ import annotations
 
-from cart_core.cart import Adjustment, Cart, check_adjustments, now_ms
+from cart_core.cart import Adjustment, Cart, check_adjustments
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.lifecycle import CartStatus
 from cart_core.ports import ReadSet, Snapshot
@@ -37,7 +37,7 @@ class PosValidation(CartUseCases):
                     f"{cart.currency} minor units authorized on the consumer's card; a surcharge above the "
                     "authorization is refused"
                 )
-            cart.transition(CartStatus.VALIDATED, now_ms())
+            cart.transition(CartStatus.VALIDATED, self._now_ms())
 
         return self._mutate(caller, cart_id, change)
 
@@ -45,7 +45,7 @@ class PosValidation(CartUseCases):
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             _require_pending(cart)
             cart.reason = reason
-            cart.transition(CartStatus.REJECTED, now_ms())
+            cart.transition(CartStatus.REJECTED, self._now_ms())
 
         return self._mutate(caller, cart_id, change)
 
@@ -55,10 +55,10 @@ class PosValidation(CartUseCases):
 
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
             nonlocal expired
-            if cart.status is not CartStatus.SUBMITTED or now_ms() < deadline_ms:
+            if cart.status is not CartStatus.SUBMITTED or self._now_ms() < deadline_ms:
                 return False
             cart.reason = "The store did not answer in time"
-            cart.transition(CartStatus.EXPIRED, now_ms())
+            cart.transition(CartStatus.EXPIRED, self._now_ms())
             expired = True
             return True
 
@@ -89,9 +89,9 @@ class PosValidation(CartUseCases):
             version = cart.version
             if problems:
                 cart.reason = "; ".join(problems)
-                cart.transition(CartStatus.REJECTED, now_ms())
+                cart.transition(CartStatus.REJECTED, self._now_ms())
             else:
-                cart.transition(CartStatus.VALIDATED, now_ms())
+                cart.transition(CartStatus.VALIDATED, self._now_ms())
             self._stage(work, cart, version, first)
             work.commit()
             return priced(cart, first)

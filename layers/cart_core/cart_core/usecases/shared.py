@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cart_core.cart import Cart
+from cart_core.clock import Clock, ms
 from cart_core.errors import InvalidRequest, NotFound
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_CART_BYTES
@@ -37,8 +38,12 @@ class CartUseCases:
         self._retention_seconds = order_retention_days * 86400
 
     @property
-    def _clock(self) -> Callable[[], float]:
+    def _clock(self) -> Clock:
         return self._uow.clock
+
+    def _now_ms(self) -> int:
+        """Now in epoch ms by the injected clock (every transition and stamp of a use case)."""
+        return ms(self._uow.clock)
 
     def _mutate(
         self,
