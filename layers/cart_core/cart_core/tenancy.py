@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cart_core.actors import Actor
+
 DEFAULT_IDLE_TTL_SECONDS = 7 * 24 * 3600
 DEFAULT_VALIDATION_TIMEOUT_SECONDS = 10 * 60
 
@@ -43,8 +45,15 @@ class Tenant(BaseModel):
 
 
 class Caller(BaseModel):
-    """Who is calling, as resolved by the authorizer. Every core operation is scoped by it."""
+    """Who is calling: the tenant and location the authorizer resolved, and who acts there (the
+    face decides the actor, cart_core.actors). Every core operation is scoped by it."""
 
     model_config = ConfigDict(frozen=True)
     tenant_id: str = Field(pattern=ID_PATTERN)
     location_id: str = Field(pattern=ID_PATTERN)
+    actor: Actor
+
+    @classmethod
+    def system(cls, tenant_id: str, location_id: str) -> Caller:
+        """The service's own workers, acting on events about a cart at this location."""
+        return cls(tenant_id=tenant_id, location_id=location_id, actor=Actor.system())
