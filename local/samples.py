@@ -119,7 +119,7 @@ def guest_cart(seeding: Seeding) -> None:
 
 def finalized_line(seeding: Seeding) -> None:
     _open(seeding)
-    seeding.cases.carts.set_finalized(seeding.caller, SAMPLE_CART, SAMPLE_LINE, True, CONSUMER)
+    seeding.cases.carts.set_finalized(seeding.caller, SAMPLE_CART, SAMPLE_LINE, True)
 
 
 def submitted_cart(seeding: Seeding) -> None:
