@@ -178,9 +178,5 @@ def test_pay_at_pickup_is_accepted_with_nothing_captured(api, store, card) -> No
     # And BLAZE shows it accepted and not prepaid, no charge; the tender's arithmetic is as declared
     cart = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
     assert cart["accepted"] is True and cart["prepaid"] is False and cart["chargeId"] is None
-    assert (cart["cart"]["paymentOption"], cart["cart"]["cashReceived"], cart["cart"]["changeDue"]) == (
-        "Cash",
-        30,
-        2.94,
-    )
+    assert (cart["cart"]["paymentOption"], cart["cart"]["cashReceived"], cart["cart"]["changeDue"]) == ("Cash", 30, 2.94)
     assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "VALID"
