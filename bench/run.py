@@ -424,10 +424,10 @@ def _tag_payments(h: Harness, result: Contention) -> None:
     items = [{"productId": "demo-flower", "quantity": 1}]
     cart_id = h.ok(Request("POST", f"/prepare?cuid={cuid}", {"cart": {"items": items}}))["id"]
     tags = [f"tag-{i}" for i in range(CONTENDERS)]
-    checkout, caller = use_cases().checkout, _caller()
+    checkout, caller = use_cases().checkout, _caller(cuid)
 
     def pay(tag: str) -> Callable[[], Any]:
-        return lambda: checkout.record_payment(caller, cart_id, "Cash", Decimal(20), [tag], consumer_id=cuid)
+        return lambda: checkout.record_payment(caller, cart_id, "Cash", Decimal(20), [tag])
 
     statuses, result.wall_ms = _race([pay(tag) for tag in tags])
     result.statuses.update(statuses)
@@ -443,10 +443,10 @@ def _finalize_lines(h: Harness, result: Contention) -> None:
     items = [{"productId": "demo-flower", "quantity": 1}] * CONTENDERS
     cart = h.ok(Request("POST", f"/prepare?cuid={cuid}", {"cart": {"items": items}}))
     lines = [item["id"] for item in cart["cart"]["items"]]
-    carts, caller = use_cases().carts, _caller()
+    carts, caller = use_cases().carts, _caller(cuid)
 
     def finalize(line: str) -> Callable[[], Any]:
-        return lambda: carts.set_finalized(caller, cart["id"], line, True, cuid)
+        return lambda: carts.set_finalized(caller, cart["id"], line, True)
 
     statuses, result.wall_ms = _race([finalize(line) for line in lines])
     result.statuses.update(statuses)
@@ -454,10 +454,11 @@ def _finalize_lines(h: Harness, result: Contention) -> None:
     result.lost = sum(1 for line, status in zip(lines, statuses, strict=True) if status == 200 and line not in stored)
 
 
-def _caller() -> Any:
+def _caller(cuid: str) -> Any:
+    from cart_core.actors import Actor
     from cart_core.tenancy import Caller
 
-    return Caller(tenant_id=CALLER["tenantId"], location_id=CALLER["locationId"])
+    return Caller(tenant_id=CALLER["tenantId"], location_id=CALLER["locationId"], actor=Actor.consumer(cuid))
 
 
 CONTENTION_SCENARIOS: dict[str, Callable[[Harness, Contention], None]] = {

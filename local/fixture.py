@@ -11,8 +11,8 @@ from cart_core.store.dynamodb import DynamoStore
 from cart_core.tenancy import TaxRate
 
 RATES = (
-    TaxRate(name="State Tax", percent=Decimal("6.25"), kind="state"),
-    TaxRate(name="City Tax", percent=Decimal("2.00"), kind="city"),
+    TaxRate(name="State Tax", percent=Decimal("6.25"), category="regional"),
+    TaxRate(name="City Tax", percent=Decimal("2.00"), category="municipal"),
 )
 
 DEMO_BLAZE_HEADERS = {"x-api-key": "demo-partner-key", "Authorization": "demo-developer-key"}

@@ -79,9 +79,10 @@ class Seeding:
 
     @property
     def caller(self) -> Any:
+        from cart_core.actors import Actor
         from cart_core.tenancy import Caller
 
-        return Caller(tenant_id=TENANT, location_id=LOCATION)
+        return Caller(tenant_id=TENANT, location_id=LOCATION, actor=Actor.consumer(CONSUMER))
 
 
 def _open(seeding: Seeding, guest: bool = False) -> None:
@@ -118,14 +119,14 @@ def guest_cart(seeding: Seeding) -> None:
 
 def finalized_line(seeding: Seeding) -> None:
     _open(seeding)
-    seeding.cases.carts.set_finalized(seeding.caller, SAMPLE_CART, SAMPLE_LINE, True, CONSUMER)
+    seeding.cases.carts.set_finalized(seeding.caller, SAMPLE_CART, SAMPLE_LINE, True)
 
 
 def submitted_cart(seeding: Seeding) -> None:
     from cart_core.usecases.carts import CartEdits
 
     _open(seeding)
-    seeding.cases.checkout.submit(seeding.caller, SAMPLE_CART, CartEdits(), CONSUMER)
+    seeding.cases.checkout.submit(seeding.caller, SAMPLE_CART, CartEdits())
 
 
 def card_validated_cart(seeding: Seeding) -> None:
@@ -138,10 +139,8 @@ def card_validated_cart(seeding: Seeding) -> None:
     _open(seeding)
     priced = seeding.cases.carts.get_cart(seeding.caller, SAMPLE_CART)
     amount = to_decimal(priced.totals.total_minor, priced.cart.currency)
-    seeding.cases.checkout.record_payment(
-        seeding.caller, SAMPLE_CART, "Credit", amount, card_token=TEST_CARD_APPROVES, consumer_id=CONSUMER
-    )
-    seeding.cases.checkout.submit(seeding.caller, SAMPLE_CART, CartEdits(), CONSUMER)
+    seeding.cases.checkout.record_payment(seeding.caller, SAMPLE_CART, "Credit", amount, card_token=TEST_CARD_APPROVES)
+    seeding.cases.checkout.submit(seeding.caller, SAMPLE_CART, CartEdits())
     seeding.cases.pos_validation.pos_validate(seeding.caller, SAMPLE_CART, [])
 
 

@@ -19,6 +19,13 @@ _PICKUP_OUT = {v: k for k, v in _PICKUP_IN.items()}
 _ACCEPTED = {CartStatus.VALIDATED, CartStatus.PAID, CartStatus.PAYMENT_FAILED, CartStatus.COMPLETED}
 _DECLINED = {CartStatus.REJECTED, CartStatus.EXPIRED}
 IDS = codec("blaze")
+# BLAZE's taxResult bucket (totalStateTax, totalCityTax, …) for each neutral tax category.
+TAX_RESULT_BUCKET: dict[str, str] = {
+    "regional": "state",
+    "municipal": "city",
+    "district": "county",
+    "national": "federal",
+}
 
 
 def wire_cart_id(cart_id: str) -> str:
@@ -106,7 +113,7 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
 
     by_kind = {kind: 0 for kind in ("state", "city", "county", "federal")}
     for tax in totals.taxes_by_rate:
-        by_kind[tax.kind] += tax.amount_minor
+        by_kind[TAX_RESULT_BUCKET[tax.category]] += tax.amount_minor
     priced_lines = {pl.line_id: pl for pl in totals.lines}
     discount = cart.discounts[0] if cart.discounts else None
     payment = cart.payments[-1] if cart.payments else None

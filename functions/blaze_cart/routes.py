@@ -1,6 +1,7 @@
 """The 14 BLAZE consumer-cart endpoints, relative to /api/v1/partner/store/cart.
 
-Each route: wire model in, one core use case, ConsumerCart out.
+Each route: the caller (``Depends``: the partner, or the consumer a ``cuid`` names), wire model in,
+one core use case, ConsumerCart out. Every route keeps its ``cuid`` parameter so OpenAPI lists it.
 """
 
 from __future__ import annotations
@@ -8,16 +9,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.request import Request
 
 from blaze_cart.mapping import consumer_cart, consumer_cart_result, core_cart_id, edits_from, wire_number
 from blaze_cart.wire import ConsumerCartIn, FindCostIn, PaymentsIn
+from cart_core.actors import Actor, ActorKind, IdentityKey
 from cart_core.errors import InvalidRequest, Unauthorized
 from cart_core.limits import ID_BYTES, utf8_size
 from cart_core.money import to_decimal
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
-from cart_core.usecases.identity import CartIdentity
 
 router = Router()
 
@@ -26,27 +29,49 @@ Cuid = Annotated[str | None, Query(max_length=128)]
 OptionalCart = Annotated[ConsumerCartIn | None, Body()]
 
 
-def _caller() -> Caller:
-    context = router.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
-    return Caller(tenant_id=context["tenantId"], location_id=context["locationId"])
+# The guest identity kinds BLAZE sends (sessionId, externalId, transactionId), in the order it
+# prefers them; a consumer's cuid comes first, as the caller's actor.
+GUEST_KINDS = ("session", "external", "transaction")
 
 
-def _cuid(query_cuid: str | None) -> str | None:
-    """BLAZE takes the consumer from a ``cuid`` query parameter or header.
+def _location(request: Request) -> dict[str, str]:
+    context = request.resolved_event.raw_event.get("requestContext", {}).get("authorizer") or {}
+    return {"tenant_id": context["tenantId"], "location_id": context["locationId"]}
+
+
+def blaze_caller(request: Request) -> Caller:
+    """The developer key's store, and who acts there: the consumer a ``cuid`` names (a query
+    parameter or header), else the partner acting server-to-server.
 
     Endpoints the seed marks "requires consumer user authentication" (history, get by id, cancel)
-    and setConsumerUser (our decision: only the consumer may claim a cart) call ``_required_cuid``;
-    every other endpoint accepts a missing cuid (the partner acts server-to-server) and, when one is
-    sent, only reaches that consumer's carts or guest carts."""
-    cuid = query_cuid or router.current_event.headers.get("cuid") or None
-    return _bounded_id("cuid", cuid)
+    and setConsumerUser (our decision: only the consumer may claim a cart) need the consumer; every
+    other endpoint accepts the partner, and a consumer reaches only its carts and guest carts."""
+    # The route's own ``cuid`` parameter has been validated by now (length); this is its value.
+    cuid = (request.query_parameters or {}).get("cuid") or request.headers.get("cuid") or None
+    cuid = _bounded_id("cuid", cuid)
+    return Caller(**_location(request), actor=Actor.consumer(cuid) if cuid else Actor.partner())
 
 
-def _required_cuid(query_cuid: str | None) -> str:
-    cuid = _cuid(query_cuid)
-    if not cuid:
+def partner_caller(request: Request) -> Caller:
+    """Endpoints that name no consumer's records (a product's cost, a public link) act as the
+    partner and ignore a ``cuid``."""
+    return Caller(**_location(request), actor=Actor.partner())
+
+
+def consumer_caller(caller: Annotated[Caller, Depends(blaze_caller)]) -> Caller:
+    if caller.actor.kind is not ActorKind.CONSUMER:
         raise Unauthorized("This endpoint requires consumer user authentication (cuid)")
-    return cuid
+    return caller
+
+
+BlazeCaller = Annotated[Caller, Depends(blaze_caller)]
+ConsumerCaller = Annotated[Caller, Depends(consumer_caller)]
+PartnerCaller = Annotated[Caller, Depends(partner_caller)]
+
+
+def _guest_keys(*values: str | None) -> list[IdentityKey]:
+    """The guest keys a request sent, in GUEST_KINDS order."""
+    return [IdentityKey(kind, value) for kind, value in zip(GUEST_KINDS, values, strict=True) if value]
 
 
 def _bounded_id(name: str, value: str | None) -> str | None:
@@ -57,36 +82,43 @@ def _bounded_id(name: str, value: str | None) -> str | None:
 
 @router.get("/history")
 def history(
-    cuid: Cuid = None, start: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=0, le=100)] = 100
+    caller: ConsumerCaller,
+    cuid: Cuid = None,
+    start: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=0, le=100)] = 100,
 ) -> dict[str, Any]:
-    carts, total = use_cases().carts.consumer_history(_caller(), _required_cuid(cuid), start, limit)
+    carts, total = use_cases().carts.consumer_history(caller, start, limit)
     return {"values": [consumer_cart(c) for c in carts], "skip": start, "limit": limit, "total": total}
+
+
+def _identified(caller: Caller, keys: list[IdentityKey]) -> list[IdentityKey]:
+    if caller.actor.owner_key is None and not keys:
+        raise InvalidRequest("Identify the cart: cuid, sessionId, externalId or transactionId is required")
+    return keys
 
 
 @router.get("/active")
 def active(
-    cuid: Cuid = None, sessionId: OptionalId = None, externalId: OptionalId = None, transactionId: OptionalId = None
+    caller: BlazeCaller,
+    cuid: Cuid = None,
+    sessionId: OptionalId = None,
+    externalId: OptionalId = None,
+    transactionId: OptionalId = None,
 ) -> dict[str, Any]:
-    identity = CartIdentity(
-        consumer_id=_cuid(cuid), session_id=sessionId, external_id=externalId, transaction_id=transactionId
-    )
-    return consumer_cart(use_cases().carts.active_cart(_caller(), identity))
+    keys = _identified(caller, _guest_keys(sessionId, externalId, transactionId))
+    return consumer_cart(use_cases().carts.active_cart(caller, keys))
 
 
 @router.post("/prepare")
-def prepare(body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
-    identity = CartIdentity(
-        consumer_id=_cuid(cuid),
-        session_id=body.sessionId if body else None,
-        external_id=body.externalId if body else None,
-        transaction_id=body.transactionId if body else None,
-    )
-    return consumer_cart(use_cases().carts.prepare(_caller(), identity, edits_from(body)))
+def prepare(caller: BlazeCaller, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
+    keys = _guest_keys(body.sessionId, body.externalId, body.transactionId) if body else []
+    edits = edits_from(body)
+    return consumer_cart(use_cases().carts.prepare(caller, _identified(caller, keys), edits))
 
 
 @router.post("/product/findCost")
-def find_cost(body: FindCostIn, cuid: Cuid = None) -> dict[str, Any]:
-    cost_minor, currency = use_cases().catalog.product_cost(_caller(), body.productId, int(body.quantity))
+def find_cost(caller: PartnerCaller, body: FindCostIn, cuid: Cuid = None) -> dict[str, Any]:
+    cost_minor, currency = use_cases().catalog.product_cost(caller, body.productId, int(body.quantity))
     return {
         "productId": body.productId,
         "quantity": wire_number(body.quantity),
@@ -95,82 +127,78 @@ def find_cost(body: FindCostIn, cuid: Cuid = None) -> dict[str, Any]:
 
 
 @router.get("/public/<publicKey>")
-def by_public_key(publicKey: str) -> dict[str, Any]:
-    return consumer_cart_result(use_cases().carts.cart_by_public_key(_caller(), publicKey))
+def by_public_key(caller: PartnerCaller, publicKey: str) -> dict[str, Any]:
+    return consumer_cart_result(use_cases().carts.cart_by_public_key(caller, publicKey))
 
 
 @router.post("/updateCart/<consumerCartId>")
-def update_cart(consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(
-        use_cases().carts.update(_caller(), core_cart_id(consumerCartId), edits_from(body), _cuid(cuid))
-    )
+def update_cart(
+    caller: BlazeCaller, consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None
+) -> dict[str, Any]:
+    return consumer_cart(use_cases().carts.update(caller, core_cart_id(consumerCartId), edits_from(body)))
 
 
 @router.post("/submitCart/<consumerCartId>")
-def submit_cart(consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(
-        use_cases().checkout.submit(_caller(), core_cart_id(consumerCartId), edits_from(body), _cuid(cuid))
-    )
+def submit_cart(
+    caller: BlazeCaller, consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None
+) -> dict[str, Any]:
+    return consumer_cart(use_cases().checkout.submit(caller, core_cart_id(consumerCartId), edits_from(body)))
 
 
 @router.delete("/cancelCart/<consumerCartId>")
-def cancel_cart(consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(
-        use_cases().checkout.cancel_by_consumer(_caller(), core_cart_id(consumerCartId), _required_cuid(cuid))
-    )
+def cancel_cart(caller: ConsumerCaller, consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
+    return consumer_cart(use_cases().checkout.cancel_by_consumer(caller, core_cart_id(consumerCartId)))
 
 
-def _finalize(line_id: str | None, finalized: bool, body: ConsumerCartIn | None, cuid: str | None) -> dict[str, Any]:
-    caller, consumer = _caller(), _cuid(cuid)
+def _finalize(caller: Caller, line_id: str | None, finalized: bool, body: ConsumerCartIn | None) -> dict[str, Any]:
     cases = use_cases()
-    cart_id = cases.identity.resolve_cart_id(
-        caller, core_cart_id(body.id) if body and body.id else None, CartIdentity(consumer_id=consumer)
-    )
-    return consumer_cart(cases.carts.set_finalized(caller, cart_id, line_id, finalized, consumer))
+    cart_id = cases.identity.resolve_cart_id(caller, core_cart_id(body.id) if body and body.id else None)
+    return consumer_cart(cases.carts.set_finalized(caller, cart_id, line_id, finalized))
 
 
 @router.post("/item/<orderItemId>/finalize")
-def finalize_item(orderItemId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
-    return _finalize(orderItemId, True, body, cuid)
+def finalize_item(
+    caller: BlazeCaller, orderItemId: str, body: OptionalCart = None, cuid: Cuid = None
+) -> dict[str, Any]:
+    return _finalize(caller, orderItemId, True, body)
 
 
 @router.post("/item/<orderItemId>/unfinalize")
-def unfinalize_item(orderItemId: str, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
-    return _finalize(orderItemId, False, body, cuid)
+def unfinalize_item(
+    caller: BlazeCaller, orderItemId: str, body: OptionalCart = None, cuid: Cuid = None
+) -> dict[str, Any]:
+    return _finalize(caller, orderItemId, False, body)
 
 
 @router.post("/items/finalize")
-def finalize_all_items(body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
-    return _finalize(None, True, body, cuid)
+def finalize_all_items(caller: BlazeCaller, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
+    return _finalize(caller, None, True, body)
 
 
 @router.get("/<consumerCartId>")
-def get_cart(consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(
-        use_cases().carts.get_cart(_caller(), core_cart_id(consumerCartId), _required_cuid(cuid), consumer_scoped=True)
-    )
+def get_cart(caller: ConsumerCaller, consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
+    return consumer_cart(use_cases().carts.get_cart(caller, core_cart_id(consumerCartId)))
 
 
 @router.post("/<consumerCartId>/setConsumerUser/<consumerUserId>")
-def set_consumer_user(consumerCartId: str, consumerUserId: str, cuid: Cuid = None) -> dict[str, Any]:
+def set_consumer_user(
+    caller: BlazeCaller, consumerCartId: str, consumerUserId: str, cuid: Cuid = None
+) -> dict[str, Any]:
     consumer_id = _bounded_id("consumerUserId", consumerUserId)
     assert consumer_id is not None
-    return consumer_cart(
-        use_cases().identity.assign_consumer(
-            _caller(), core_cart_id(consumerCartId), consumer_id, acting_consumer_id=_cuid(cuid)
-        )
-    )
+    if caller.actor.kind is not ActorKind.CONSUMER:
+        raise Unauthorized("Only the consumer can claim a cart: send their cuid")
+    return consumer_cart(use_cases().identity.assign_consumer(caller, core_cart_id(consumerCartId), consumer_id))
 
 
 @router.post("/<consumerCartId>/payments")
-def add_payments(consumerCartId: str, body: PaymentsIn, cuid: Cuid = None) -> dict[str, Any]:
+def add_payments(caller: BlazeCaller, consumerCartId: str, body: PaymentsIn, cuid: Cuid = None) -> dict[str, Any]:
     priced = use_cases().checkout.record_payment(
-        _caller(),
+        caller,
         core_cart_id(consumerCartId),
         method=body.paymentOption or "Cash",
         amount=body.paymentReceived,
         order_tags=body.orderTags or (),
         card_token=body.chargeId,
-        consumer_id=_cuid(cuid),
     )
     return consumer_cart(priced)

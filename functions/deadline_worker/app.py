@@ -31,7 +31,7 @@ def record_handler(record: DeadlineCheckRecord) -> None:
     if remaining_seconds > 0:
         work_queue(settings().deadline_queue_url or "").send(check, delay_seconds=int(remaining_seconds) + 1)
         return
-    caller = Caller(tenant_id=check.tenant_id, location_id=check.location_id)
+    caller = Caller.system(check.tenant_id, check.location_id)
     # Conditional on the cart still being PENDING, so a duplicate check changes nothing.
     if use_cases().pos_validation.expire_if_unanswered(caller, check.cart_id, check.deadline_ms):
         logger.info("Expired unanswered cart", extra={"cart_id": check.cart_id})

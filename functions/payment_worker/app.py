@@ -33,7 +33,7 @@ VOIDING_EVENTS = frozenset({CartEventType.CART_REJECTED, CartEventType.CART_EXPI
 )
 def handle_event(event: dict[str, Any]) -> str:
     cart_event = CartEvent.model_validate(event)
-    caller = Caller(tenant_id=cart_event.tenant_id, location_id=cart_event.location_id)
+    caller = Caller.system(cart_event.tenant_id, cart_event.location_id)
     # Beneath the idempotency record, both use cases act only from the state they expect and record
     # the outcome with a version-conditional write: a redelivery never captures or voids twice.
     if cart_event.event_type is CartEventType.CART_VALIDATED:

@@ -34,7 +34,7 @@ idempotency_config = idempotency.config("event_id")
 )
 def handle_submitted(event: dict[str, Any]) -> str:
     submitted = CartEvent.model_validate(event)
-    caller = Caller(tenant_id=submitted.tenant_id, location_id=submitted.location_id)
+    caller = Caller.system(submitted.tenant_id, submitted.location_id)
     listeners = [s for s in store().subscriptions(submitted.tenant_id) if s.wants(CART_CREATED)]
     if not listeners:
         status = use_cases().pos_validation.self_validate(caller, submitted.cart_id).cart.status

@@ -82,9 +82,7 @@ def deliver(delivery: dict[str, Any]) -> str:
     if subscription is None:
         return "unsubscribed"
     try:
-        priced = use_cases().carts.get_cart(
-            Caller(tenant_id=attempt.tenant_id, location_id=attempt.location_id), attempt.cart_id
-        )
+        priced = use_cases().carts.get_cart(Caller.system(attempt.tenant_id, attempt.location_id), attempt.cart_id)
     except NotFound:
         priced = None
     if priced is None or priced.cart.status is not CartStatus.SUBMITTED:

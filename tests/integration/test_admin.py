@@ -24,7 +24,7 @@ def test_a_new_store_is_provisioned_and_served(aws, capsys) -> None:
     table = aws["CartTable"]
     run(capsys, table, "tenant", "shop9", "Shop Nine")
     location = run(capsys, table, "location", "shop9", "north", "North", "--tax", "GST:10:federal", "--tax-inclusive")
-    assert location["tax_inclusive"] is True and location["tax_rates"][0]["kind"] == "federal"
+    assert location["tax_inclusive"] is True and location["tax_rates"][0]["category"] == "national"
     keys = run(capsys, table, "blaze-keys", "shop9", "north")
     pos = run(capsys, table, "loke-token", "shop9")
     run(capsys, table, "product", "shop9", "tea", "4.40", "--name", "Tea")

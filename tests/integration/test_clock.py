@@ -4,6 +4,7 @@ them a FrozenClock, with no module patched and no real time waited for."""
 
 from __future__ import annotations
 
+from cart_core.actors import IdentityKey
 from cart_core.clock import FrozenClock
 from cart_core.ids import InternalId
 from cart_core.lifecycle import CartStatus
@@ -11,16 +12,15 @@ from cart_core.store.dynamodb import DynamoStore
 from cart_core.tenancy import Caller
 from cart_core.usecases import compose
 from cart_core.usecases.carts import CartEdits, LineEdit
-from cart_core.usecases.identity import CartIdentity
 
-CALLER = Caller(tenant_id="demo", location_id="main")
+CALLER = Caller.system("demo", "main")
 T0 = 1_900_000_000.0  # a moment far from the machine's own time, so no real clock could pass
 
 
 def _submitted(store, clock: FrozenClock) -> str:
     cases = compose(store, clock=clock)
     edits = CartEdits(lines=[LineEdit(product_id="demo-flower", quantity=1)])
-    cart = cases.carts.prepare(CALLER, CartIdentity(session_id="s-clock"), edits).cart
+    cart = cases.carts.prepare(CALLER, [IdentityKey("session", "s-clock")], edits).cart
     clock.advance(5)
     cases.checkout.submit(CALLER, cart.cart_id, CartEdits())
     return cart.cart_id
@@ -32,7 +32,7 @@ def test_a_new_cart_takes_its_id_stamps_and_ttl_from_the_injected_clock(store) -
     cases = compose(store, clock=clock)
     # When a cart is created and then submitted five seconds later
     edits = CartEdits(lines=[LineEdit(product_id="demo-flower", quantity=1)])
-    cart = cases.carts.prepare(CALLER, CartIdentity(session_id="s-stamps"), edits).cart
+    cart = cases.carts.prepare(CALLER, [IdentityKey("session", "s-stamps")], edits).cart
     clock.advance(5)
     submitted = cases.checkout.submit(CALLER, cart.cart_id, CartEdits()).cart
     # Then every time on it is the clock's: the id's second, the stamps, the log entry, the TTL
@@ -63,7 +63,7 @@ def test_the_store_reads_an_item_past_its_ttl_as_gone_by_its_clock(store) -> Non
     clock = FrozenClock(T0)
     timed = DynamoStore(store.table_name, store.client, clock=clock)
     cases = compose(timed, clock=clock)
-    cart = cases.carts.prepare(CALLER, CartIdentity(session_id="s-ttl"), CartEdits()).cart
+    cart = cases.carts.prepare(CALLER, [IdentityKey("session", "s-ttl")], CartEdits()).cart
     assert timed.load("demo", "main", cart.cart_id).cart is not None
     # When the clock moves past the TTL (DynamoDB has not deleted the item yet), Then reads treat it as gone
     clock.advance(cart.expires_at - T0 + 1)

@@ -230,6 +230,7 @@ def test_which_aws_errors_are_service_unavailable(error: Exception, retry_after:
 def test_concurrent_commuting_changes_on_one_cart_all_land(api, store) -> None:
     # The emulator's DynamoDB is atomic (tests/conftest.py moto_server, local/aws.py).
     # Given one open cart of N lines
+    from cart_core.actors import Actor
     from cart_core.errors import ConcurrentModification
     from cart_core.runtime import use_cases
     from cart_core.tenancy import Caller
@@ -237,11 +238,11 @@ def test_concurrent_commuting_changes_on_one_cart_all_land(api, store) -> None:
     n = 20
     cart = prepare(api, {"cart": {"items": [{"productId": "demo-flower", "quantity": 1}] * n}})
     line_ids = [item["id"] for item in cart["cart"]["items"]]
-    caller, carts = Caller(tenant_id="demo", location_id="main"), use_cases().carts
+    caller, carts = Caller(tenant_id="demo", location_id="main", actor=Actor.consumer("alice")), use_cases().carts
 
     def finalize(line_id: str) -> str:
         try:
-            carts.set_finalized(caller, cart["id"], line_id, True, "alice")
+            carts.set_finalized(caller, cart["id"], line_id, True)
             return "ok"
         except ConcurrentModification:
             return "conflict"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from cart_core import payments
+from cart_core.actors import Actor
 from cart_core.cart import MAX_ADJUSTMENT_MINOR, Adjustment, Cart, LineItem, Payment
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.lifecycle import CartStatus
@@ -23,7 +24,7 @@ from cart_core.usecases import UseCases, compose
 from cart_core.usecases.carts import CartEdits
 from loke_cart.wire import AdjustmentIn
 
-CALLER = Caller(tenant_id="t", location_id="l")
+CALLER = Caller(tenant_id="t", location_id="l", actor=Actor.partner())
 LOCATION = Location(
     tenant_id="t", location_id="l", name="L", tax_rates=(TaxRate(name="State", percent=Decimal("6.25")),)
 )
@@ -318,7 +319,7 @@ def test_a_worker_that_stopped_after_its_claim_captures_on_the_retry_with_the_sa
         cases.checkout.settle_payment(CALLER, cart_id)
     assert store.stored(cart_id).payments[-1].status == "capturing"
     with pytest.raises(Conflict, match="being paid"):  # the consumer can no longer cut in
-        cases.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+        cases.checkout.cancel_by_consumer(CALLER, cart_id)
     # When the event is redelivered, Then it captures once, under the checkout's key
     cases.checkout.settle_payment(CALLER, cart_id)
     cart = store.stored(cart_id)
@@ -348,7 +349,7 @@ def test_the_hold_is_voided_once_when_the_order_ends(card, ending) -> None:
     elif ending == "expired":
         assert cases.pos_validation.expire_if_unanswered(CALLER, cart_id, deadline_ms=0)
     else:
-        cases.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+        cases.checkout.cancel_by_consumer(CALLER, cart_id)
     # When the payment worker hears of it, twice
     cases.checkout.void_authorization(CALLER, cart_id)
     version = store.stored(cart_id).version
@@ -408,10 +409,10 @@ def test_the_consumer_may_cancel_until_money_is_captured(card, state, allowed) -
     before = store.stored(cart_id)
     if not allowed:
         with pytest.raises(Conflict, match="paid; the store must cancel it" if state == "paid" else "no longer"):
-            cases.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+            cases.checkout.cancel_by_consumer(CALLER, cart_id)
         assert store.stored(cart_id) == before
         return
-    canceled = cases.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None).cart
+    canceled = cases.checkout.cancel_by_consumer(CALLER, cart_id).cart
     assert canceled.status is CartStatus.CANCELED and canceled.canceled_by == "consumer"
     # And a card hold on it is released by the payment worker (CartCanceled), never captured
     cases.checkout.void_authorization(CALLER, cart_id)
@@ -427,7 +428,7 @@ def test_a_cancel_that_commits_first_means_the_capture_is_never_asked_for(card) 
     cases, store, cart_id = submitted()
     cases.pos_validation.pos_validate(CALLER, cart_id, [])
     consumer = compose(store)
-    store.before_commit = lambda _store: consumer.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None)
+    store.before_commit = lambda _store: consumer.checkout.cancel_by_consumer(CALLER, cart_id)
     # When the payment worker settles it
     cases.checkout.settle_payment(CALLER, cart_id)
     # Then its claim lost the race: the order is canceled, nothing captured, and the hold is voided
@@ -447,7 +448,7 @@ def test_a_cancel_while_the_processor_captures_is_refused_and_no_money_stays_on_
 
     def consumer_cancels() -> None:
         try:
-            answers.append(consumer.checkout.cancel_by_consumer(CALLER, cart_id, consumer_id=None).cart.status.value)
+            answers.append(consumer.checkout.cancel_by_consumer(CALLER, cart_id).cart.status.value)
         except Conflict as refused:
             answers.append(str(refused))
 

@@ -9,8 +9,8 @@ from cart_core.pricing import price
 from cart_core.tenancy import Location, TaxRate
 
 RATES = (
-    TaxRate(name="State Tax", percent=Decimal("6.25"), kind="state"),
-    TaxRate(name="City Tax", percent=Decimal("2.00"), kind="city"),
+    TaxRate(name="State Tax", percent=Decimal("6.25"), category="regional"),
+    TaxRate(name="City Tax", percent=Decimal("2.00"), category="municipal"),
 )
 
 

@@ -1,7 +1,7 @@
 """Provisioning: tenants, locations, credentials, products and discount codes.
 
     python -m cart_core.admin tenant demo "Demo Dispensary"          # the running local cloud
-    python -m cart_core.admin location demo main "Main St" --tax "State Tax:6.25:state"
+    python -m cart_core.admin location demo main "Main St" --tax "State Tax:6.25:regional"
     python -m cart_core.admin blaze-keys demo main                   # prints the keys once
     python -m cart_core.admin loke-token demo                        # a POS bearer token, once
     python -m cart_core.admin product demo demo-flower 12.50 --name "Flower"
@@ -36,7 +36,7 @@ from cart_core.catalog import DiscountCode, DiscountKind, Product
 from cart_core.errors import DomainError, ServiceUnavailable
 from cart_core.money import from_decimal
 from cart_core.store.dynamodb import DynamoStore
-from cart_core.tenancy import Location, TaxRate, Tenant
+from cart_core.tenancy import LEGACY_TAX_KINDS, Location, TaxRate, Tenant
 
 
 def create_tenant(store: DynamoStore, tenant_id: str, name: str) -> Tenant:
@@ -120,11 +120,15 @@ class _Parser(argparse.ArgumentParser):
 
 def _tax(spec: str) -> TaxRate:
     name, _, rest = spec.partition(":")
-    percent, _, kind = rest.partition(":")
+    percent, _, category = rest.partition(":")
     try:
-        return TaxRate(name=name, percent=Decimal(percent), kind=kind or "state")  # type: ignore[arg-type]
+        # The old names (state, city, county, federal) still read, as their neutral categories.
+        category = LEGACY_TAX_KINDS.get(category, category) or "regional"
+        return TaxRate(name=name, percent=Decimal(percent), category=category)  # type: ignore[arg-type]
     except (InvalidOperation, ValidationError):
-        raise argparse.ArgumentTypeError(f"{spec!r} is not NAME:PERCENT[:state|city|county|federal]") from None
+        raise argparse.ArgumentTypeError(
+            f"{spec!r} is not NAME:PERCENT[:national|regional|district|municipal]"
+        ) from None
 
 
 def _amount(text: str) -> Decimal:
@@ -295,7 +299,11 @@ def _build_parser() -> argparse.ArgumentParser:
     location.add_argument("name")
     location.add_argument("--currency", default="USD")
     location.add_argument(
-        "--tax", action="append", default=[], type=_tax, help="NAME:PERCENT[:state|city|county|federal]"
+        "--tax",
+        action="append",
+        default=[],
+        type=_tax,
+        help="NAME:PERCENT[:national|regional|district|municipal] (or the old state|city|county|federal)",
     )
     location.add_argument("--tax-inclusive", action="store_true")
     location.add_argument("--idle-ttl-seconds", type=int, default=7 * 86400)

@@ -18,7 +18,7 @@ from cart_core.tenancy import Location, TaxRate
 @dataclass(frozen=True, slots=True)
 class TaxLine:
     name: str
-    kind: str
+    category: str  # the rate's neutral TaxCategory
     percent: Decimal
     amount_minor: int
 
@@ -85,10 +85,10 @@ def _line_taxes(net_minor: int, rates: tuple[TaxRate, ...], inclusive: bool) -> 
         # The net already contains every rate: tax_i = net × r_i / (100 + Σr).
         combined = sum((r.percent for r in rates), Decimal(0))
         return tuple(
-            TaxLine(r.name, r.kind, r.percent, round_half_up(Decimal(net_minor) * r.percent / (100 + combined)))
+            TaxLine(r.name, r.category, r.percent, round_half_up(Decimal(net_minor) * r.percent / (100 + combined)))
             for r in rates
         )
-    return tuple(TaxLine(r.name, r.kind, r.percent, percent_of(net_minor, r.percent)) for r in rates)
+    return tuple(TaxLine(r.name, r.category, r.percent, percent_of(net_minor, r.percent)) for r in rates)
 
 
 def price(cart: Cart, location: Location) -> Totals:
@@ -109,7 +109,7 @@ def price(cart: Cart, location: Location) -> Totals:
             )
         )
     taxes_by_rate = tuple(
-        TaxLine(rate.name, rate.kind, rate.percent, sum(pl.taxes[i].amount_minor for pl in priced_lines))
+        TaxLine(rate.name, rate.category, rate.percent, sum(pl.taxes[i].amount_minor for pl in priced_lines))
         for i, rate in enumerate(location.tax_rates)
     )
     tax_total = sum(t.amount_minor for t in taxes_by_rate)

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cart_core.actors import Actor
 
 DEFAULT_IDLE_TTL_SECONDS = 7 * 24 * 3600
 DEFAULT_VALIDATION_TIMEOUT_SECONDS = 10 * 60
 
-TaxKind = Literal["state", "city", "county", "federal"]
+# Which level of government a tax rate is levied by: a vendor-neutral category that each face maps
+# to its own reporting (BLAZE's taxResult buckets: blaze_cart/mapping.py).
+TaxCategory = Literal["national", "regional", "district", "municipal"]
+# Locations stored before the category was neutral carry ``kind`` with BLAZE's bucket names; they
+# read as these categories (no data migration). The admin CLI accepts the old names too.
+LEGACY_TAX_KINDS: dict[str, TaxCategory] = {
+    "federal": "national",
+    "state": "regional",
+    "county": "district",
+    "city": "municipal",
+}
 # Tenant and location ids go into keys joined by "#", so they may not contain one.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
@@ -19,8 +31,17 @@ class TaxRate(BaseModel):
     model_config = ConfigDict(frozen=True)
     name: str
     percent: Decimal = Field(ge=0, le=100)
-    # Which BLAZE taxResult bucket the rate reports into.
-    kind: TaxKind = "state"
+    category: TaxCategory = "regional"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_kind(cls, data: Any) -> Any:
+        """A rate stored with the old ``kind`` field (a BLAZE bucket name) reads as its category."""
+        if isinstance(data, dict) and "kind" in data:
+            data = dict(data)
+            kind = data.pop("kind")
+            data.setdefault("category", LEGACY_TAX_KINDS.get(kind, kind))
+        return data
 
 
 class Location(BaseModel):
@@ -43,8 +64,15 @@ class Tenant(BaseModel):
 
 
 class Caller(BaseModel):
-    """Who is calling, as resolved by the authorizer. Every core operation is scoped by it."""
+    """Who is calling: the tenant and location the authorizer resolved, and who acts there (the
+    face decides the actor, cart_core.actors). Every core operation is scoped by it."""
 
     model_config = ConfigDict(frozen=True)
     tenant_id: str = Field(pattern=ID_PATTERN)
     location_id: str = Field(pattern=ID_PATTERN)
+    actor: Actor
+
+    @classmethod
+    def system(cls, tenant_id: str, location_id: str) -> Caller:
+        """The service's own workers, acting on events about a cart at this location."""
+        return cls(tenant_id=tenant_id, location_id=location_id, actor=Actor.system())

@@ -3,10 +3,13 @@ editing lines and fields, finalizing lines."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, Field
 
+from cart_core.actors import IdentityKey, answers_to
 from cart_core.cart import MAX_LINES, MAX_QUANTITY, Address, AppliedDiscount, Cart, FulfillmentKind, LineItem
-from cart_core.errors import InvalidRequest, NotFound
+from cart_core.errors import InvalidRequest, NotFound, Unauthorized
 from cart_core.ids import InternalId
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import (
@@ -22,7 +25,7 @@ from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
 from cart_core.pricing import price
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
-from cart_core.usecases.identity import CartIdentity, answers_to
+from cart_core.usecases.identity import primary_key
 from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart, require_location
 
 
@@ -55,26 +58,32 @@ class CartEdits(BaseModel):
 class Carts(CartUseCases):
     # ----- reads -------------------------------------------------------------------------
 
-    def active_cart(self, caller: Caller, identity: CartIdentity) -> PricedCart:
-        """The identity's open cart, created empty if it has none."""
-        return self._uow.run(lambda work: self._active_cart_once(work, caller, identity, CartEdits()))
+    def active_cart(self, caller: Caller, guest_keys: Sequence[IdentityKey] = ()) -> PricedCart:
+        """The open cart of the caller's owner actor, else of the first of ``guest_keys``; created
+        empty if it has none."""
+        return self._uow.run(lambda work: self._active_cart_once(work, caller, guest_keys, CartEdits()))
 
-    def get_cart(
-        self, caller: Caller, cart_id: str, consumer_id: str | None = None, consumer_scoped: bool = False
-    ) -> PricedCart:
+    def get_cart(self, caller: Caller, cart_id: str) -> PricedCart:
+        """A cart the caller's actor sees."""
         snapshot = self._uow.once().read(ReadSet(caller.tenant_id, caller.location_id, cart_id))
-        cart = require_cart(snapshot, cart_id, consumer_id, consumer_scoped)
+        cart = require_cart(snapshot, cart_id, caller.actor, reading=True)
         return priced(cart, snapshot)
 
     def cart_by_public_key(self, caller: Caller, public_key: str) -> PricedCart:
-        cart_id = self._uow.once().read_public_pointer(caller.tenant_id, public_key)
+        """The cart a public key names. The key is the capability (a shared link): whoever holds it
+        reads the cart, whichever actor they are."""
+        work = self._uow.once()
+        cart_id = work.read_public_pointer(caller.tenant_id, public_key)
         if cart_id is None:
             raise NotFound(f"No cart has public key {public_key}")
-        return self.get_cart(caller, cart_id)
+        snapshot = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id))
+        return priced(require_cart(snapshot, cart_id, None), snapshot)
 
-    def consumer_history(
-        self, caller: Caller, consumer_id: str, start: int, limit: int
-    ) -> tuple[list[PricedCart], int]:
+    def consumer_history(self, caller: Caller, start: int, limit: int) -> tuple[list[PricedCart], int]:
+        """The submitted orders of the caller's owner actor (a consumer or customer), newest first."""
+        consumer_id = caller.actor.owner_id
+        if consumer_id is None:
+            raise Unauthorized("Order history is a consumer's own: the caller acts for no consumer")
         work = self._uow.once()
         carts, total = work.consumer_history(caller.tenant_id, caller.location_id, consumer_id, start, limit)
         location = work.read(ReadSet(caller.tenant_id, caller.location_id)).location
@@ -84,22 +93,18 @@ class Carts(CartUseCases):
 
     # ----- edits -------------------------------------------------------------------------
 
-    def prepare(self, caller: Caller, identity: CartIdentity, edits: CartEdits) -> PricedCart:
-        """Create or update the identity's open cart with ``edits`` and price it."""
-        return self._uow.run(lambda work: self._active_cart_once(work, caller, identity, edits))
+    def prepare(self, caller: Caller, guest_keys: Sequence[IdentityKey], edits: CartEdits) -> PricedCart:
+        """Create or update the open cart ``active_cart`` finds with ``edits`` and price it."""
+        return self._uow.run(lambda work: self._active_cart_once(work, caller, guest_keys, edits))
 
-    def update(self, caller: Caller, cart_id: str, edits: CartEdits, consumer_id: str | None = None) -> PricedCart:
+    def update(self, caller: Caller, cart_id: str, edits: CartEdits) -> PricedCart:
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
             apply_edits(cart, edits, snapshot, self._clock())
 
-        return self._mutate(
-            caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), consumer_scoped=True
-        )
+        return self._mutate(caller, cart_id, change, edits.product_ids(), edits.codes())
 
-    def set_finalized(
-        self, caller: Caller, cart_id: str, line_id: str | None, finalized: bool, consumer_id: str | None = None
-    ) -> PricedCart:
+    def set_finalized(self, caller: Caller, cart_id: str, line_id: str | None, finalized: bool) -> PricedCart:
         """Finalize one line (``line_id``) or, with ``line_id`` None, every line."""
 
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
@@ -111,22 +116,24 @@ class Carts(CartUseCases):
                 assert line is not None
                 line.finalized = finalized
 
-        return self._mutate(caller, cart_id, change, consumer_id, consumer_scoped=True)
+        return self._mutate(caller, cart_id, change)
 
-    def _active_cart_once(self, work: Work, caller: Caller, identity: CartIdentity, edits: CartEdits) -> PricedCart:
-        """Read the identity's pointer, then (one batch) the cart it names with the location and
-        what the edits need; create the cart if the pointer names no open cart of this identity."""
-        primary = identity.primary()
+    def _active_cart_once(
+        self, work: Work, caller: Caller, guest_keys: Sequence[IdentityKey], edits: CartEdits
+    ) -> PricedCart:
+        """Read the key's pointer, then (one batch) the cart it names with the location and what the
+        edits need; create the cart if the pointer names no open cart of this key."""
+        primary = primary_key(caller, guest_keys)
         if primary is None:
-            raise InvalidRequest("Identify the cart: cuid, sessionId, externalId or transactionId is required")
-        pointer = PointerKey(caller.tenant_id, caller.location_id, *primary)
+            raise InvalidRequest("Identify the cart: an owner or a guest key is required")
+        pointer = PointerKey(caller.tenant_id, caller.location_id, primary.kind, primary.value)
         cart_id = work.read_pointer(pointer)
         snapshot = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id, edits.product_ids(), edits.codes()))
         location = require_location(snapshot, caller)
         found = snapshot.cart
         # A pointer may be stale: the cart moved on, or it was claimed by a consumer, after which a
         # guest key must not reach it even if a pointer was left behind.
-        cart = found if found and found.status is CartStatus.OPEN and answers_to(found, *primary) else None
+        cart = found if found and found.status is CartStatus.OPEN and answers_to(found, primary) else None
         if cart is None:
             now = self._clock()  # the id's time and the stamps, by the injected clock
             cart = Cart(
@@ -136,7 +143,7 @@ class Carts(CartUseCases):
                 tenant_id=caller.tenant_id,
                 location_id=caller.location_id,
                 currency=location.currency,
-                **{f"{kind}_id": value for kind, value in [primary]},
+                **{f"{primary.kind}_id": primary.value},
             )
             version = None
             # A pointer to a cart that expired or moved on is stale: take it over, conditionally.

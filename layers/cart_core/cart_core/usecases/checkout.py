@@ -41,7 +41,6 @@ class Checkout(CartUseCases):
         amount: Decimal,
         order_tags: Iterable[str] = (),
         card_token: str | None = None,
-        consumer_id: str | None = None,
     ) -> PricedCart:
         """Record what the consumer hands over (``amount`` in currency units, exact).
 
@@ -63,9 +62,9 @@ class Checkout(CartUseCases):
                 raise InvalidRequest(f"A cart holds at most {MAX_ORDER_TAGS} order tags; this would make {len(tags)}")
             cart.order_tags = tags
 
-        return self._mutate(caller, cart_id, change, consumer_id, consumer_scoped=True)
+        return self._mutate(caller, cart_id, change)
 
-    def submit(self, caller: Caller, cart_id: str, edits: CartEdits, consumer_id: str | None = None) -> PricedCart:
+    def submit(self, caller: Caller, cart_id: str, edits: CartEdits) -> PricedCart:
         """Place the order. A recorded card is authorized here for the total the consumer agrees to;
         a decline raises ``InvalidRequest`` with the processor's reason and leaves the cart open.
 
@@ -91,16 +90,14 @@ class Checkout(CartUseCases):
             return True
 
         try:
-            placed = self._mutate(
-                caller, cart_id, change, consumer_id, edits.product_ids(), edits.codes(), consumer_scoped=True
-            )
+            placed = self._mutate(caller, cart_id, change, edits.product_ids(), edits.codes())
         except Exception:
             self._release_unused_holds(caller, cart_id, holds)
             raise
         self._release_unused_holds(caller, cart_id, holds, placed.cart)
         return placed
 
-    def cancel_by_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
+    def cancel_by_consumer(self, caller: Caller, cart_id: str) -> PricedCart:
         """The consumer calls the order off, until money has been captured: while the store decides
         (submitted), once it accepted and nothing was captured (validated: pay at pickup, or a card in
         the moment before the payment worker claims it), or after a failed capture. A card hold is
@@ -125,7 +122,7 @@ class Checkout(CartUseCases):
             cart.canceled_by = "consumer"
             return True
 
-        return self._mutate(caller, cart_id, change, consumer_id, consumer_scoped=True)
+        return self._mutate(caller, cart_id, change)
 
     # ----- the payment worker's side (driven by events) ----------------------------------
 

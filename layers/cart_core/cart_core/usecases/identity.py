@@ -3,8 +3,9 @@ keys), finding the cart a request means, and a guest cart becoming a consumer's.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from collections.abc import Sequence
 
+from cart_core.actors import OWNER_KIND, IdentityKey, identity_keys
 from cart_core.cart import MAX_LINES, MAX_QUANTITY, Cart, LineItem
 from cart_core.errors import InvalidRequest, NotFound, Unauthorized
 from cart_core.lifecycle import CartStatus
@@ -13,46 +14,35 @@ from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
 from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart
 
-POINTER_KINDS = ("consumer", "session", "external", "transaction")
 
-
-class CartIdentity(BaseModel):
-    """Who a cart belongs to: a known consumer, or a guest known by one of the partner's keys."""
-
-    consumer_id: str | None = None
-    session_id: str | None = None
-    external_id: str | None = None
-    transaction_id: str | None = None
-
-    def primary(self) -> tuple[str, str] | None:
-        for kind in POINTER_KINDS:
-            value = getattr(self, f"{kind}_id")
-            if value:
-                return kind, value
-        return None
+def primary_key(caller: Caller, guest_keys: Sequence[IdentityKey] = ()) -> IdentityKey | None:
+    """The key a request's open cart is found by: the caller's own (an owner actor's), else the first
+    guest key the face was given (in the order the face prefers its kinds)."""
+    return caller.actor.owner_key or next((key for key in guest_keys if key.value), None)
 
 
 class Identity(CartUseCases):
-    def resolve_cart_id(self, caller: Caller, cart_id: str | None, identity: CartIdentity) -> str:
-        """The cart a request names, or else the identity's open cart."""
+    def resolve_cart_id(self, caller: Caller, cart_id: str | None, guest_keys: Sequence[IdentityKey] = ()) -> str:
+        """The cart a request names, or else the open cart ``primary_key`` finds."""
         if cart_id:
             return cart_id
-        primary = identity.primary()
-        found = primary and self._uow.once().read_pointer(PointerKey(caller.tenant_id, caller.location_id, *primary))
+        primary = primary_key(caller, guest_keys)
+        found = primary and self._uow.once().read_pointer(
+            PointerKey(caller.tenant_id, caller.location_id, primary.kind, primary.value)
+        )
         if not found:
             raise NotFound("No cart id given and no open cart for this consumer")
         return found
 
-    def assign_consumer(
-        self, caller: Caller, cart_id: str, consumer_id: str, *, acting_consumer_id: str | None
-    ) -> PricedCart:
+    def assign_consumer(self, caller: Caller, cart_id: str, consumer_id: str) -> PricedCart:
         """A guest cart becomes the consumer's open cart; their previous open cart is merged in.
 
-        Only the consumer may ask (``acting_consumer_id``, e.g. BLAZE's cuid): the merge cancels their
-        open cart, so a guest naming someone else must not reach it (401 without, 404 for another)."""
-        if not acting_consumer_id:
-            raise Unauthorized("Only the consumer can claim a cart: send their cuid")
-        if acting_consumer_id != consumer_id:
+        Only the consumer may ask (the caller's actor is that owner): the merge cancels their open
+        cart, so no one else may reach it (401 for an actor that is no owner, 404 for another one)."""
+        acting = caller.actor.owner_id
+        if not acting:
+            raise Unauthorized("Only the consumer can claim a cart")
+        if acting != consumer_id:
             raise NotFound(f"Consumer user {consumer_id} not found")
         return self._uow.run(lambda work: self._assign_consumer_once(work, caller, cart_id, consumer_id))
 
@@ -60,9 +50,9 @@ class Identity(CartUseCases):
         """One read (the guest cart and the consumer's pointer; their open cart is a second read only
         if there is one), one transaction: the guest cart, the merged-and-closed previous cart, the
         consumer's pointer and the released guest pointers."""
-        pointer = PointerKey(caller.tenant_id, caller.location_id, "consumer", consumer_id)
+        pointer = PointerKey(caller.tenant_id, caller.location_id, OWNER_KIND, consumer_id)
         snapshot = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id, pointers=(pointer,)))
-        guest = require_cart(snapshot, cart_id)
+        guest = require_cart(snapshot, cart_id, None)  # who may act is checked above and below
         if guest.consumer_id == consumer_id:
             return priced(guest, snapshot)  # a retry: already done
         if guest.consumer_id is not None:
@@ -90,19 +80,9 @@ class Identity(CartUseCases):
         return priced(guest, snapshot)
 
 
-def answers_to(cart: Cart, kind: str, value: str) -> bool:
-    """Whether an active-cart key (``kind``, ``value``) still names ``cart``: its own key, and a guest
-    key only while no consumer has claimed the cart."""
-    return getattr(cart, f"{kind}_id") == value and (kind == "consumer" or cart.consumer_id is None)
-
-
 def pointer_keys(cart: Cart) -> list[PointerKey]:
     """The active-cart pointers that may name ``cart``: one per identity key it carries."""
-    return [
-        PointerKey(cart.tenant_id, cart.location_id, kind, value)
-        for kind in POINTER_KINDS
-        if (value := getattr(cart, f"{kind}_id"))
-    ]
+    return [PointerKey(cart.tenant_id, cart.location_id, key.kind, key.value) for key in identity_keys(cart)]
 
 
 def merge_lines(into: Cart, lines: list[LineItem]) -> None:

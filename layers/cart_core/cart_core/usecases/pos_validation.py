@@ -71,7 +71,7 @@ class PosValidation(CartUseCases):
 
         def attempt(work: Work) -> PricedCart:
             first = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id))
-            cart = require_cart(first, cart_id)
+            cart = require_cart(first, cart_id, caller.actor)
             if cart.status is not CartStatus.SUBMITTED:
                 return priced(cart, first)
             products = work.read(

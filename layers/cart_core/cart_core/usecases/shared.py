@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cart_core.actors import Actor
 from cart_core.cart import Cart
 from cart_core.clock import Clock, ms
 from cart_core.errors import InvalidRequest, NotFound
@@ -50,18 +51,17 @@ class CartUseCases:
         caller: Caller,
         cart_id: str,
         change: Change,
-        consumer_id: str | None = None,
         product_ids: frozenset[str] = frozenset(),
         codes: frozenset[str] = frozenset(),
-        consumer_scoped: bool = False,
     ) -> PricedCart:
         """One read (the location, the cart, and the products and codes the change needs), the change,
-        one conditional write; retried from the read on a lost race."""
+        one conditional write; retried from the read on a lost race. Only a cart the caller's actor
+        reaches is changed."""
         reads = ReadSet(caller.tenant_id, caller.location_id, cart_id, product_ids, codes)
 
         def attempt(work: Work) -> PricedCart:
             snapshot = work.read(reads)
-            cart = require_cart(snapshot, cart_id, consumer_id, consumer_scoped)
+            cart = require_cart(snapshot, cart_id, caller.actor)
             version = cart.version
             if change(cart, snapshot, work) is False:
                 return priced(cart, snapshot)
@@ -99,16 +99,14 @@ def require_location(snapshot: Snapshot, caller: Caller) -> Location:
     return snapshot.location
 
 
-def require_cart(
-    snapshot: Snapshot, cart_id: str, consumer_id: str | None = None, consumer_scoped: bool = False
-) -> Cart:
-    """The snapshot's cart. ``consumer_scoped``: a request that names a consumer (``consumer_id``)
-    reaches only that consumer's carts and guest carts. One that names none is the partner acting
-    server-to-server; a face whose vendor requires the consumer refuses it before the core."""
+def require_cart(snapshot: Snapshot, cart_id: str, actor: Actor | None, *, reading: bool = False) -> Cart:
+    """The snapshot's cart, if ``actor`` reaches it (``reading``: if it sees it); a cart it does not
+    is missing to it. ``actor`` None: the use case checks who may act itself (a public key, the
+    consumer's claim)."""
     cart = snapshot.cart
     if cart is None or snapshot.location is None:
         raise NotFound(f"Cart {cart_id} not found")
-    if consumer_scoped and consumer_id is not None and cart.consumer_id not in (None, consumer_id):
+    if actor is not None and not (actor.sees(cart) if reading else actor.reaches(cart)):
         raise NotFound(f"Cart {cart_id} not found")
     return cart
 
