@@ -235,7 +235,7 @@ class Gateway:
         # SAM's form, ResponseParameters: {Headers: {Retry-After: "'1'"}}: a quoted literal, or a
         # value of the request (method.request.header.Origin …).
         for name, value in spec.get("ResponseParameters", {}).get("Headers", {}).items():
-            mapped = _mapped_value(str(value), request or {}, path)
+            mapped = _mapped_value(str(value), request or {})
             if mapped is not None:
                 headers.append((name, mapped))
         return status, headers, _render(template, f"/{self.stage}{path}").encode()
@@ -259,8 +259,8 @@ class Gateway:
             route = ApiRoute("OPTIONS", routes[0].path, "", True, api.logical_id, api.default_authorizer)
             parameters = _pattern_parameters(route, path)
             event = self._event(route, parameters, "OPTIONS", raw_path, headers, None, request_id)
-            request = event["headers"]
-            denied, _ = self._authorize(api, api.authorizers[route.authorizer], event, "OPTIONS", path, request)
+            authorizer = api.authorizers[api.default_authorizer]
+            denied, _ = self._authorize(api, authorizer, event, "OPTIONS", path, event["headers"])
             if denied:
                 return denied
         methods = cors.allow_methods
@@ -396,7 +396,7 @@ def _matches_media_type(content_type: str | None, media_types: tuple[str, ...]) 
     return bool(media_type) and any(fnmatch.fnmatchcase(media_type, t.lower()) for t in media_types)
 
 
-def _mapped_value(value: str, request: Mapping[str, str], path: str) -> str | None:
+def _mapped_value(value: str, request: Mapping[str, str]) -> str | None:
     value = value.strip()
     if value.startswith("'") and value.endswith("'"):
         return value[1:-1]
