@@ -82,7 +82,8 @@ class LocalCloud:
             if source["type"] == "SQS":
                 url = queue_url_for_arn(self.names, source["Queue"])
                 batch_size = int(source.get("BatchSize", 10))
-                poller: Any = SqsPoller(self.runtime, source["function"], url, source["Queue"], batch_size)
+                reports = "ReportBatchItemFailures" in source.get("FunctionResponseTypes", [])
+                poller: Any = SqsPoller(self.runtime, source["function"], url, source["Queue"], batch_size, reports)
             else:
                 poller = StreamPoller(self.runtime, source["function"], source)
             poller.start()

@@ -1,7 +1,9 @@
 """Lambda's event source mappings, emulated: SQS queues and the DynamoDB stream feed functions.
 
-Batching, partial batch failures (``batchItemFailures``), SQS redrive to the dead-letter queue (by
-receive count) and the stream's retry-then-on-failure destination behave as on AWS, on a small scale.
+Batching, partial batch failures (``batchItemFailures``, only where the template declares
+``FunctionResponseTypes: [ReportBatchItemFailures]``), the queue's own visibility timeout, SQS
+redrive to the dead-letter queue (by receive count), and the stream's bisect-on-error, retry limit
+and on-failure destination behave as on AWS, on a small scale.
 """
 
 from __future__ import annotations
@@ -24,13 +26,25 @@ POLL_SECONDS = 0.2
 
 
 class SqsPoller(threading.Thread):
-    def __init__(self, runtime: FunctionRuntime, function: str, queue_url: str, queue_arn: str, batch_size: int):
+    def __init__(
+        self,
+        runtime: FunctionRuntime,
+        function: str,
+        queue_url: str,
+        queue_arn: str,
+        batch_size: int,
+        report_batch_item_failures: bool = True,
+    ):
         super().__init__(daemon=True, name=f"sqs-{function}")
         self.runtime, self.function = runtime, function
         self.queue_url, self.queue_arn = queue_url, queue_arn
         self.batch_size = min(10, batch_size)
-        # Failed messages come back after this; AWS would use the queue's (minutes), too slow locally.
-        self.visibility_timeout = int(os.environ.get("LOCAL_SQS_VISIBILITY_TIMEOUT", "2"))
+        self.report_batch_item_failures = report_batch_item_failures
+        # Failed messages come back after the queue's VisibilityTimeout from the template, as on AWS
+        # (SQS itself hides a received message that long). LOCAL_SQS_VISIBILITY_TIMEOUT overrides it
+        # for every queue when set (the e2e tests' short clocks).
+        override = os.environ.get("LOCAL_SQS_VISIBILITY_TIMEOUT")
+        self.visibility_timeout: int | None = int(override) if override else None
         self.wait_seconds = 1
         self.sqs = boto3.client("sqs")
         self.stopping = threading.Event()
@@ -70,13 +84,14 @@ class SqsPoller(threading.Thread):
                 time.sleep(1)
 
     def poll_once(self) -> int:
+        visibility = {} if self.visibility_timeout is None else {"VisibilityTimeout": self.visibility_timeout}
         messages = self.sqs.receive_message(
             QueueUrl=self.queue_url,
             MaxNumberOfMessages=self.batch_size,
             WaitTimeSeconds=self.wait_seconds,
-            VisibilityTimeout=self.visibility_timeout,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
+            **visibility,
         ).get("Messages", [])
         if not messages:
             return 0
@@ -87,7 +102,11 @@ class SqsPoller(threading.Thread):
             log.exception("%s failed its whole batch; messages return after the visibility timeout", self.function)
             self._report_failures(messages)
             return len(messages)
-        failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
+        failed = _reported_failures(response, {m["MessageId"] for m in messages}, self.report_batch_item_failures)
+        if failed is None:
+            log.error("%s returned an invalid batchItemFailures; the whole batch failed", self.function)
+            self._report_failures(messages)
+            return len(messages)
         done = [m for m in messages if m["MessageId"] not in failed]
         if failed:
             self._report_failures([m for m in messages if m["MessageId"] in failed])
@@ -114,6 +133,21 @@ class SqsPoller(threading.Thread):
         }
 
 
+def _reported_failures(response: Any, identifiers: set[str], honoured: bool) -> set[str] | None:
+    """The batch items the function reported failed: none unless the event source mapping declares
+    ReportBatchItemFailures (Lambda ignores the answer then); None when the report names an empty
+    or unknown identifier, which Lambda treats as the whole batch failing."""
+    if not honoured or not isinstance(response, dict):
+        return set()
+    failed = set()
+    for item in response.get("batchItemFailures") or []:
+        identifier = item.get("itemIdentifier") if isinstance(item, dict) else None
+        if not identifier or identifier not in identifiers:
+            return None
+        failed.add(identifier)
+    return failed
+
+
 def _matches(pattern: Any, value: Any) -> bool:
     """The subset of Lambda event filtering this template uses: nested keys, lists of literals."""
     if isinstance(pattern, dict):
@@ -129,7 +163,11 @@ class StreamPoller(threading.Thread):
         self.runtime, self.function = runtime, function
         self.stream_arn = source["Stream"]
         self.batch_size = int(source.get("BatchSize", 100))
-        self.max_retries = int(source.get("MaximumRetryAttempts", 3))
+        # Lambda's default is -1 (retry until the record expires, a day); locally 3 keeps it finite.
+        retries = int(source.get("MaximumRetryAttempts", 3))
+        self.max_retries = retries if retries >= 0 else 3
+        self.bisect = bool(source.get("BisectBatchOnFunctionError", False))
+        self.report_batch_item_failures = "ReportBatchItemFailures" in source.get("FunctionResponseTypes", [])
         self.on_failure_url = source.get("OnFailureUrl")
         self.filters = [json.loads(f["Pattern"]) for f in source.get("FilterCriteria", {}).get("Filters", [])]
         self.table_name = self.stream_arn.split(":", 5)[5].split("/")[1]
@@ -178,19 +216,45 @@ class StreamPoller(threading.Thread):
         return handled
 
     def _deliver(self, records: list[dict[str, Any]]) -> None:
-        """Retry from the first failed record, as Lambda does with ReportBatchItemFailures."""
-        for _ in range(self.max_retries + 1):
+        """Deliver one batch in order, as Lambda does for a shard.
+
+        A function error retries the batch, split in two first when ``BisectBatchOnFunctionError``
+        is set (each half delivered in turn, the first before the second); a reported partial
+        failure (``ReportBatchItemFailures``) retries from the lowest failed sequence number. Every
+        retry, a split included, counts against ``MaximumRetryAttempts``, so each record reaches the
+        function at most that many times plus one; past it the records left go to the on-failure
+        destination and the shard moves on."""
+        pending: list[tuple[list[dict[str, Any]], int]] = [(records, 0)]
+        while pending:
+            batch, attempt = pending.pop(0)
+            sequence_numbers = {r["dynamodb"]["SequenceNumber"] for r in batch}
             try:
-                response = self.runtime.invoke(self.function, {"Records": records}) or {}
-                failures = [f["itemIdentifier"] for f in response.get("batchItemFailures", [])]
+                response = self.runtime.invoke(self.function, {"Records": batch}) or {}
+                failed = _reported_failures(response, sequence_numbers, self.report_batch_item_failures)
+                errored = failed is None
             except Exception:
                 log.exception("%s failed a stream batch", self.function)
-                failures = [records[0]["dynamodb"]["SequenceNumber"]]
-            if not failures:
-                return
-            first = min(failures)
-            records = [r for r in records if r["dynamodb"]["SequenceNumber"] >= first]
+                failed, errored = None, True
+            if not errored and not failed:
+                continue
+            if attempt >= self.max_retries:
+                self._discard(batch)
+                continue
+            if errored and self.bisect and len(batch) > 1:
+                middle = len(batch) // 2
+                pending[:0] = [(batch[:middle], attempt + 1), (batch[middle:], attempt + 1)]
+            elif errored:
+                pending.insert(0, (batch, attempt + 1))
+            else:
+                assert failed is not None
+                first = min(int(n) for n in failed)
+                rest = [r for r in batch if int(r["dynamodb"]["SequenceNumber"]) >= first]
+                pending.insert(0, (rest, attempt + 1))
             time.sleep(POLL_SECONDS)
+
+    def _discard(self, records: list[dict[str, Any]]) -> None:
+        log.error("%s: %d stream records failed every retry; they go to the on-failure destination",
+                  self.function, len(records))  # fmt: skip
         if self.on_failure_url:
             self.sqs.send_message(
                 QueueUrl=self.on_failure_url,

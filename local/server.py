@@ -141,22 +141,26 @@ def wsgi_app(
         started = time.perf_counter()
         method = environ["REQUEST_METHOD"]
         path, query = environ.get("PATH_INFO", "") or "/", environ.get("QUERY_STRING", "")
-        status, headers, payload = 500, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}'
+        status, payload = 500, b'{"message": "Internal server error"}'
+        headers: list[tuple[str, str]] = [("Content-Type", "application/json")]
         try:
-            answered = docs.handle(path, query) if docs and method in ("GET", "HEAD") else None
+            answered: Any = docs.handle(path, query) if docs and method in ("GET", "HEAD") else None
+            if answered is not None:
+                answered = (answered[0], list(answered[1].items()), answered[2])
             if answered is None:
                 # API Gateway routes on the path as sent; WSGI hands it over percent-decoded.
                 raw_path = environ.get("REQUEST_URI") or quote(path.encode("latin-1")) + (f"?{query}" if query else "")
                 length = int(environ.get("CONTENT_LENGTH") or 0)
                 body = environ["wsgi.input"].read(length) if length > 0 else b""
-                answered = gateway.handle(method, raw_path, _request_headers(environ), body)
+                answered = gateway.handle_multi(method, raw_path, _request_headers(environ), body)
             status, headers, payload = answered
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
             access_log.info(
-                "%s", access_line(method, loggable_path(path, query), status, elapsed_ms, environ, headers, payload)
+                "%s",
+                access_line(method, loggable_path(path, query), status, elapsed_ms, environ, dict(headers), payload),
             )
-        out = [(name, value) for name, value in headers.items() if name.lower() not in HOP_BY_HOP]
+        out = [(name, value) for name, value in headers if name.lower() not in HOP_BY_HOP]
         out.append(("Content-Length", str(len(payload))))
         start_response(f"{status} {_reason(status)}", out)
         # HEAD: the headers GET would have (Content-Length included), never the body; waitress
@@ -229,14 +233,47 @@ def _bounded(value: str, limit: int) -> str:
     return _UNPRINTABLE.sub("?", value)[:limit]
 
 
-def _request_headers(environ: dict[str, Any]) -> dict[str, str]:
-    headers = {}
+def _request_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    """The request's headers as the client sent them: names in their own case, a repeated header
+    once per line (API Gateway's ``multiValueHeaders``). waitress joins repeated headers with ", "
+    in the WSGI environ, so :class:`_RawHeaderParser` keeps the lines aside; without it (another
+    WSGI server) the environ's joined values are used."""
+    raw = environ.get(f"HTTP_{RAW_HEADERS_KEY}")
+    if raw is not None:
+        return [(name, value) for name, value in json.loads(raw)]
+    headers = []
     for key, value in environ.items():
         if key.startswith("HTTP_"):
-            headers[key[5:].replace("_", "-").title()] = value
+            headers.append((key[5:].replace("_", "-").title(), value))
         elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
-            headers[key.replace("_", "-").title()] = value
+            headers.append((key.replace("_", "-").title(), value))
     return headers
+
+
+RAW_HEADERS_KEY = "LOCAL_CLOUD_RAW_HEADER_LINES"
+
+
+def _raw_header_channel() -> Any:
+    """A waitress channel whose request parser also records each header line as sent."""
+    from waitress.channel import HTTPChannel
+    from waitress.parser import HTTPRequestParser, get_header_lines
+
+    class _RawHeaderParser(HTTPRequestParser):
+        def parse_header(self, header_plus: bytes) -> None:
+            super().parse_header(header_plus)
+            pairs = []
+            for line in get_header_lines(header_plus[header_plus.find(b"\r\n") + 2 :]):
+                name, _, value = line.partition(b":")
+                if b"_" in name:  # waitress drops these (header smuggling); so do we
+                    continue
+                pairs.append((name.decode("latin-1").strip(), value.strip(b" \t").decode("latin-1")))
+            # After parsing, so a client header of the same name is replaced, never trusted.
+            self.headers[RAW_HEADERS_KEY] = json.dumps(pairs)
+
+    class _RawHeaderChannel(HTTPChannel):
+        parser_class = _RawHeaderParser
+
+    return _RawHeaderChannel
 
 
 def _reason(status: int) -> str:
@@ -261,6 +298,7 @@ class HttpServer:
             ident="local-cloud",
             clear_untrusted_proxy_headers=True,
         )
+        self._server.channel_class = _raw_header_channel()
         self.port: int = self._server.effective_port
 
     def start(self) -> HttpServer:

@@ -39,6 +39,8 @@ class ApiRoute:
     path: str
     function: str
     authorized: bool = True
+    api: str = ""  # the logical id of the REST API the route belongs to
+    authorizer: str | None = None  # the name of its authorizer in that API's Auth.Authorizers
 
     def pattern(self) -> re.Pattern[str]:
         regex = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(self.path))
@@ -48,6 +50,105 @@ class ApiRoute:
     def specificity(self) -> tuple[int, ...]:
         """API Gateway prefers a literal segment over a parameter at each position."""
         return tuple(1 if part.startswith("{") else 0 for part in self.path.strip("/").split("/"))
+
+
+@dataclass(frozen=True)
+class Authorizer:
+    """A Lambda authorizer as SAM declares it under an API's ``Auth.Authorizers``."""
+
+    name: str
+    function: str
+    payload_type: str  # SAM's FunctionPayloadType: TOKEN (its default) or REQUEST
+    headers: tuple[str, ...] = ()
+    query_strings: tuple[str, ...] = ()
+    stage_variables: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    ttl: int = 300  # ReauthorizeEvery; API Gateway's default when the template says nothing
+    validation_expression: str | None = None  # TOKEN only
+
+    @property
+    def has_identity_sources(self) -> bool:
+        return bool(self.headers or self.query_strings or self.stage_variables or self.context)
+
+
+@dataclass(frozen=True)
+class Cors:
+    """SAM's ``Cors`` property: what the OPTIONS method SAM adds to every path answers."""
+
+    allow_origin: str
+    allow_methods: str | None = None  # None: the path's own methods, as SAM computes them
+    allow_headers: str | None = None
+    max_age: int | None = None
+    allow_credentials: bool = False
+
+
+@dataclass(frozen=True)
+class RestApi:
+    """One ``AWS::Serverless::Api`` (or SAM's implicit ``ServerlessRestApi``), Globals.Api merged in."""
+
+    logical_id: str
+    api_id: str
+    authorizers: dict[str, Authorizer]
+    default_authorizer: str | None
+    gateway_responses: dict[str, Any]
+    binary_media_types: tuple[str, ...]
+    cors: Cors | None
+    authorize_preflight: bool  # SAM's Auth.AddDefaultAuthorizerToCorsPreflight (default true)
+
+
+IMPLICIT_API = "ServerlessRestApi"
+
+
+def _quoted(value: Any) -> str:
+    """SAM's Cors values are API Gateway header mappings: a literal is written in single quotes."""
+    return str(value).strip().strip("'")
+
+
+def _cors(value: Any) -> Cors | None:
+    if not value:
+        return None
+    if isinstance(value, str):
+        return Cors(allow_origin=_quoted(value))
+    return Cors(
+        allow_origin=_quoted(value["AllowOrigin"]),
+        allow_methods=_quoted(value["AllowMethods"]) if "AllowMethods" in value else None,
+        allow_headers=_quoted(value["AllowHeaders"]) if "AllowHeaders" in value else None,
+        max_age=int(value["MaxAge"]) if "MaxAge" in value else None,
+        allow_credentials=bool(value.get("AllowCredentials", False)),
+    )
+
+
+def _authorizer(name: str, spec: dict[str, Any]) -> Authorizer:
+    payload_type = str(spec.get("FunctionPayloadType", "TOKEN")).upper()
+    identity = spec.get("Identity", {})
+    function_arn = spec["FunctionArn"]
+    function = function_arn["Fn::GetAtt"][0] if isinstance(function_arn, dict) else str(function_arn)
+    if payload_type == "TOKEN":
+        return Authorizer(
+            name,
+            function,
+            payload_type,
+            headers=(identity.get("Header", "Authorization"),),
+            ttl=int(identity.get("ReauthorizeEvery", 300)),
+            validation_expression=identity.get("ValidationExpression"),
+        )
+    return Authorizer(
+        name,
+        function,
+        payload_type,
+        headers=tuple(identity.get("Headers", ())),
+        query_strings=tuple(identity.get("QueryStrings", ())),
+        stage_variables=tuple(identity.get("StageVariables", ())),
+        context=tuple(identity.get("Context", ())),
+        ttl=int(identity.get("ReauthorizeEvery", 300)),
+    )
+
+
+def _api_reference(value: Any) -> str:
+    """An Api event's ``RestApiId`` (``!Ref SomeApi``), or SAM's implicit API when it has none."""
+    if value is None:
+        return IMPLICIT_API
+    return value["Ref"] if isinstance(value, dict) else str(value)
 
 
 @dataclass
@@ -108,32 +209,75 @@ class Template:
     def layer_paths(self) -> list[Path]:
         return [ROOT / r["Properties"]["ContentUri"] for r in self.of_type("AWS::Serverless::LayerVersion").values()]
 
-    def api(self) -> dict[str, Any]:
-        (api,) = self.of_type("AWS::Serverless::Api").values()
-        return api["Properties"]
+    def api(self, logical_id: str | None = None) -> dict[str, Any]:
+        """The properties of one ``AWS::Serverless::Api`` (the only one when no id is given)."""
+        apis = self.of_type("AWS::Serverless::Api")
+        if logical_id is None:
+            (api,) = apis.values()
+            return api["Properties"]
+        return apis[logical_id]["Properties"]
+
+    def _api_properties(self) -> dict[str, dict[str, Any]]:
+        """Each REST API's properties with Globals.Api under them, SAM's implicit API included when
+        an Api event names no ``RestApiId``."""
+        globals_ = self.raw.get("Globals", {}).get("Api", {})
+        apis = {
+            name: {**globals_, **r.get("Properties", {})} for name, r in self.of_type("AWS::Serverless::Api").items()
+        }
+        for spec in self.functions().values():
+            for event in spec.events.values():
+                if event["Type"] == "Api" and "RestApiId" not in event["Properties"]:
+                    apis.setdefault(IMPLICIT_API, dict(globals_))
+        return apis
+
+    def apis(self) -> dict[str, RestApi]:
+        """Every REST API. The first keeps the id ``localapi``; others get their own, as on AWS."""
+        apis = {}
+        for index, (logical_id, props) in enumerate(self._api_properties().items()):
+            auth = props.get("Auth", {})
+            authorizers = {name: _authorizer(name, spec) for name, spec in auth.get("Authorizers", {}).items()}
+            apis[logical_id] = RestApi(
+                logical_id=logical_id,
+                api_id="localapi" if index == 0 else re.sub(r"[^a-z0-9]", "", logical_id.lower())[:10],
+                authorizers=authorizers,
+                default_authorizer=auth.get("DefaultAuthorizer"),
+                gateway_responses=props.get("GatewayResponses", {}),
+                # SAM writes "/" in a media type as "~1" (JSON Pointer escaping, as OpenAPI needs it).
+                binary_media_types=tuple(str(t).replace("~1", "/") for t in props.get("BinaryMediaTypes", ())),
+                cors=_cors(props.get("Cors")),
+                authorize_preflight=bool(auth.get("AddDefaultAuthorizerToCorsPreflight", True)),
+            )
+        return apis
 
     def api_routes(self) -> list[ApiRoute]:
-        default_authorizer = self.api().get("Auth", {}).get("DefaultAuthorizer")
+        """Every Api event of every function, each on its REST API with its authorizer (the event's
+        ``Auth.Authorizer``, else the API's ``DefaultAuthorizer``; ``NONE``: a public route)."""
+        apis = self.apis()
         routes = []
         for name, spec in self.functions().items():
             for event in spec.events.values():
                 if event["Type"] != "Api":
                     continue
                 props = event["Properties"]
-                auth = props.get("Auth", {}).get("Authorizer", default_authorizer)
-                routes.append(ApiRoute(props["Method"].upper(), props["Path"], name, auth not in (None, "NONE")))
+                api = apis[_api_reference(props.get("RestApiId"))]
+                auth = props.get("Auth", {}).get("Authorizer", api.default_authorizer)
+                authorizer = None if auth in (None, "NONE") else auth
+                if authorizer is not None and authorizer not in api.authorizers:
+                    raise ValueError(f"{name}: authorizer {authorizer} is not declared on {api.logical_id}")
+                routes.append(
+                    ApiRoute(
+                        props["Method"].upper(), props["Path"], name, authorizer is not None, api.logical_id, authorizer
+                    )
+                )
+        seen: dict[tuple[str, str], str] = {}
+        for route in routes:  # every API is served on one origin locally, so a route may exist once
+            other = seen.setdefault((route.method, route.path), route.api)
+            if other != route.api:
+                raise ValueError(f"{route.method} {route.path} is declared on both {other} and {route.api}")
         return sorted(routes, key=lambda r: r.specificity())
 
-    def authorizer(self) -> tuple[str, dict[str, Any]] | None:
-        auth = self.api().get("Auth", {})
-        name = auth.get("DefaultAuthorizer")
-        if not name:
-            return None
-        spec = auth["Authorizers"][name]
-        return spec["FunctionArn"]["Fn::GetAtt"][0], spec
-
-    def gateway_responses(self) -> dict[str, Any]:
-        return self.api().get("GatewayResponses", {})
+    def gateway_responses(self, logical_id: str | None = None) -> dict[str, Any]:
+        return self.api(logical_id).get("GatewayResponses", {})
 
     def table_definitions(self) -> dict[str, dict[str, Any]]:
         return {name: r["Properties"] for name, r in self.of_type("AWS::DynamoDB::Table").items()}

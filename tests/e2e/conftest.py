@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -13,8 +14,10 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 
 from local.cloud import free_port
+from local.template import Template
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,6 +87,53 @@ def start_cloud(
 def stop_cloud(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=10)
+
+
+PROBE_CODE = Path(__file__).resolve().parent / "probe_functions"
+
+
+def probe_template(directory: Path) -> Path:
+    """template.yaml plus the test-only resources: HoldFunction (timeout 60 s) and TimeoutFunction
+    (timeout 1 s), and what probe_functions/probe_resources.yaml declares (CodeUri "." is that folder)."""
+    raw = copy.deepcopy(Template.load().raw)
+    for name, timeout, prefix in (("HoldFunction", 60, "/_probe"), ("TimeoutFunction", 1, "/_probe/short")):
+        raw["Resources"][name] = {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {
+                "Handler": "local_cloud_probe.app.lambda_handler",
+                "CodeUri": str(PROBE_CODE),
+                "Timeout": timeout,
+                "Events": {
+                    action.title(): {
+                        "Type": "Api",
+                        "Properties": {"Method": method, "Path": f"{prefix}/{action}", "Auth": {"Authorizer": "NONE"}},
+                    }
+                    for action, method in (("hold", "get"), ("holding", "get"), ("release", "post"))
+                },
+            },
+        }
+    extra = Template.load(PROBE_CODE / "probe_resources.yaml").raw
+    for name, resource in extra["Resources"].items():
+        if resource.get("Properties", {}).get("CodeUri") == ".":
+            resource["Properties"]["CodeUri"] = str(PROBE_CODE)
+        raw["Resources"][name] = resource
+    path = directory / "template.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="session")
+def probe(tmp_path_factory) -> Iterator[tuple[Cloud, list[str]]]:
+    """A local cloud serving :func:`probe_template`, its output lines in the list (access log on).
+    Its queues keep the visibility timeout the template declares (no short-clock override)."""
+    log: list[str] = []
+    template = probe_template(tmp_path_factory.mktemp("probe"))
+    env = {"LOCAL_CLOUD_TEMPLATE": str(template), "LOCAL_CLOUD_QUIET": "0", "LOCAL_SQS_VISIBILITY_TIMEOUT": ""}
+    started, process = start_cloud(env, log)
+    try:
+        yield started, log
+    finally:
+        stop_cloud(process)
 
 
 @pytest.fixture(scope="session")

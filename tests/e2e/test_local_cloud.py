@@ -1,67 +1,26 @@
 """The local cloud itself under load and abuse: concurrency, timeouts, HTTP edge cases, logs, docs.
 
-Runs its own `python -m local.cloud`, serving template.yaml plus two test-only functions that hold
-an invocation until released (tests/e2e/probe_functions): one with a long timeout, one with 1 s.
+Runs the probe cloud (tests/e2e/conftest.py): template.yaml plus test-only functions, among them
+two that hold an invocation until released: one with a long timeout, one with 1 s.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
-import yaml
 
 from local.template import Template
-from tests.e2e.conftest import Cloud, start_cloud, stop_cloud
 
 pytestmark = pytest.mark.e2e
 
-PROBE_CODE = Path(__file__).resolve().parent / "probe_functions"
 BLAZE_ACTIVE = "/api/v1/partner/store/cart/active"
 DEMO_KEYS = {"x-api-key": "demo-partner-key", "Authorization": "demo-developer-key"}
-
-
-def probe_template(directory: Path) -> Path:
-    """template.yaml with HoldFunction (timeout 60 s) and TimeoutFunction (timeout 1 s) added."""
-    raw = copy.deepcopy(Template.load().raw)
-    for name, timeout, prefix in (("HoldFunction", 60, "/_probe"), ("TimeoutFunction", 1, "/_probe/short")):
-        raw["Resources"][name] = {
-            "Type": "AWS::Serverless::Function",
-            "Properties": {
-                "Handler": "local_cloud_probe.app.lambda_handler",
-                "CodeUri": str(PROBE_CODE),
-                "Timeout": timeout,
-                "Events": {
-                    action.title(): {
-                        "Type": "Api",
-                        "Properties": {"Method": method, "Path": f"{prefix}/{action}", "Auth": {"Authorizer": "NONE"}},
-                    }
-                    for action, method in (("hold", "get"), ("holding", "get"), ("release", "post"))
-                },
-            },
-        }
-    path = directory / "template.yaml"
-    path.write_text(yaml.safe_dump(raw, sort_keys=False))
-    return path
-
-
-@pytest.fixture(scope="module")
-def probe(tmp_path_factory) -> Iterator[tuple[Cloud, list[str]]]:
-    log: list[str] = []
-    template = probe_template(tmp_path_factory.mktemp("probe"))
-    started, process = start_cloud({"LOCAL_CLOUD_TEMPLATE": str(template), "LOCAL_CLOUD_QUIET": "0"}, log)
-    try:
-        yield started, log
-    finally:
-        stop_cloud(process)
 
 
 @pytest.fixture

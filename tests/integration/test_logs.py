@@ -87,7 +87,7 @@ def test_a_reason_never_repeats_a_credential_and_is_bounded(api, access_log, mon
     # Given a face whose error message echoes what it was sent (here: a long one with the caller's key)
     gateway = api.gateway
     echo = json.dumps({"message": "bad key demo-developer-key " + "x" * 500}).encode()
-    monkeypatch.setattr(gateway, "handle", lambda *a: (400, {"Content-Type": "application/json"}, echo))
+    monkeypatch.setattr(gateway, "handle_multi", lambda *a: (400, [("Content-Type", "application/json")], echo))
     call(wsgi_app(gateway), "POST", f"{BLAZE}/prepare", DEMO)
     (line,) = access_log()
     reason = json.loads(line.split("reason=", 1)[1])
