@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from local import fuzz_seed
-from local.openapi import api_functions, committed_path
+from local.openapi import committed_path, registered_api_functions
 from local.template import Template
 from local.webhook_receiver import WebhookReceiver
 
@@ -258,7 +258,7 @@ def main() -> int:
     failed = 0
     runs: list[FaceRun] = []
     try:
-        for logical_id in api_functions(Template.load()):
+        for logical_id in registered_api_functions(Template.load()):
             print(f"\n== {logical_id} ==", flush=True)
             seeds = fuzz_seed.seed(
                 cloud.url, logical_id, consumed=consumed_records(examples), receiver_url=receiver.url

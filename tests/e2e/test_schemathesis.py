@@ -8,7 +8,7 @@ schema (response_schema_conformance); and at least local.fuzz.COVERAGE_THRESHOLD
 per face and overall, answer some case with a 2xx (the cases reached the core, not only 404).
 Bounded and reproducible: a few examples per operation, a fixed seed, the examples / fuzzing /
 stateful phases (the coverage phase and the other checks are `make fuzz`'s long run). The faces
-come from template.yaml, each checked against the face registry (local.openapi.api_functions), so a
+come from template.yaml, each checked against the face registry (local.openapi.registered_api_functions), so a
 new face is fuzzed the day it appears.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 
 from local import fuzz, fuzz_seed
-from local.openapi import api_functions
+from local.openapi import registered_api_functions
 from local.webhook_receiver import WebhookReceiver
 from tests.conftest import TEMPLATE
 from tests.e2e.conftest import start_cloud, stop_cloud
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.e2e
 MAX_EXAMPLES = 8
 SEED = 20261122
 PHASES = ("examples", "fuzzing", "stateful")
-FACE_IDS = api_functions(TEMPLATE)
+FACE_IDS = registered_api_functions(TEMPLATE)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from cart_core import faces as registry
 from cart_core.ids import CODECS
 from local import fuzz_seed
-from local.openapi import api_functions
+from local.openapi import registered_api_functions
 from local.samples import EVENTS, face_folders
 from tests.conftest import TEMPLATE
 from tests.harness.faces import ISOLATION
@@ -22,7 +22,7 @@ FACES = registry.faces()
 
 def test_the_registry_and_template_yaml_name_the_same_faces() -> None:
     # Given template.yaml's API routes; When the faces are listed; Then they are the registry's
-    assert api_functions(TEMPLATE) == sorted(face.function for face in FACES)
+    assert registered_api_functions(TEMPLATE) == sorted(face.function for face in FACES)
 
 
 def test_a_routed_function_missing_from_the_registry_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,7 +31,7 @@ def test_a_routed_function_missing_from_the_registry_is_refused(monkeypatch: pyt
     monkeypatch.setattr(registry, "faces", lambda: without_loke)
     # When the faces are listed, Then the mismatch is named instead of LOKE silently dropping out
     with pytest.raises(LookupError, match="LokeCartFunction"):
-        api_functions(TEMPLATE)
+        registered_api_functions(TEMPLATE)
 
 
 @pytest.mark.parametrize("face", FACES, ids=lambda face: face.name)
