@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cart_core import admin
 from cart_core.catalog import DiscountKind
+from cart_core.faces import by_name
 from cart_core.store.dynamodb import DynamoStore
 from cart_core.tenancy import TaxRate
 
@@ -15,27 +15,11 @@ RATES = (
     TaxRate(name="City Tax", percent=Decimal("2.00"), category="municipal"),
 )
 
-DEMO_BLAZE_HEADERS = {"x-api-key": "demo-partner-key", "Authorization": "demo-developer-key"}
-ACME_BLAZE_HEADERS = {"x-api-key": "acme-partner-key", "Authorization": "acme-developer-key"}
-DEMO_POS_HEADERS = {"Authorization": "Bearer demo-pos-token"}
-ACME_POS_HEADERS = {"Authorization": "Bearer acme-pos-token"}
-
-
-@dataclass(frozen=True)
-class FaceDemo:
-    """How the harness calls a face as the demo tenant: its credentials, and the values of path
-    parameters that name the tenant itself (fuzzing them would only ever meet 404)."""
-
-    headers: dict[str, str]
-    path_parameters: dict[str, str] = field(default_factory=dict)
-
-
-# One entry per API function in template.yaml; the schemathesis pass (tests/e2e/test_schemathesis.py)
-# fails for a face without one. A new face adds its demo credentials here.
-FACES = {
-    "BlazeCartFunction": FaceDemo(DEMO_BLAZE_HEADERS),
-    "LokeCartFunction": FaceDemo(DEMO_POS_HEADERS, {"organizationId": "demo", "locationId": "main"}),
-}
+# How the harness calls each face as tenant demo or acme: the credentials below are the ones load()
+# creates, declared by each face in its registry entry (functions/<face>/face.py, cart_core.faces).
+_BLAZE, _LOKE = by_name("blaze"), by_name("loke")
+DEMO_BLAZE_HEADERS, ACME_BLAZE_HEADERS = dict(_BLAZE.demo_headers), dict(_BLAZE.acme_headers)
+DEMO_POS_HEADERS, ACME_POS_HEADERS = dict(_LOKE.demo_headers), dict(_LOKE.acme_headers)
 
 
 def load(store: DynamoStore) -> None:

@@ -6,7 +6,8 @@ Two uses of one runner:
 - ``make fuzz`` (``python -m local.fuzz``): the long run, every check, ``FUZZ_EXAMPLES`` (200)
   examples per operation, a new seed each run unless ``FUZZ_SEED`` is set.
 
-Each face is called with its demo credentials and path values from ``local.fixture.FACES``. Before
+Each face is called with the demo credentials and path values of its registry entry
+(``cart_core.faces``, declared in ``functions/<face>/face.py``). Before
 the run, ``local.fuzz_seed`` makes records through the service's own API (open and submitted carts,
 webhook subscriptions, …) and hands their ids to schemathesis as dictionaries that generated ids are
 mixed with, so cases reach the core instead of stopping at 404. Every run writes schemathesis's
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from local import fuzz_seed
-from local.openapi import api_functions, committed_path
+from local.openapi import committed_path, registered_api_functions
 from local.template import Template
 from local.webhook_receiver import WebhookReceiver
 
@@ -85,13 +86,11 @@ def command(
 ) -> list[str]:
     """The schemathesis command line for one face: its committed document, its credentials, and the
     seeded dictionaries (``seeds``) its operations draw ids from."""
-    from local.fixture import FACES
+    from cart_core.faces import by_function
 
-    if logical_id not in FACES:
-        raise LookupError(f"{logical_id} has no entry in local.fixture.FACES (its demo credentials and path values)")
-    face = FACES[logical_id]
+    face = by_function(logical_id)  # LookupError for a function that is no registered face
     config = config_dir / f"{logical_id}.toml"
-    config.write_text(CHECKS_CONFIG + "\n" + fuzz_seed.config(logical_id, face.path_parameters, seeds))
+    config.write_text(CHECKS_CONFIG + "\n" + fuzz_seed.config(logical_id, dict(face.demo_path_parameters), seeds))
     args = [schemathesis_executable(), "--config-file", str(config), "run", str(committed_path(logical_id))]
     args += ["--url", url.rstrip("/") + _server_path(logical_id), "--max-examples", str(max_examples)]
     args += ["--workers", "1", *extra_args]
@@ -105,7 +104,7 @@ def command(
         args += ["--exclude-checks", ",".join(exclude_checks)]
     if report is not None:
         args += ["--report", "ndjson", "--report-ndjson-path", str(report)]
-    for name, value in face.headers.items():
+    for name, value in face.demo_headers.items():
         args += ["-H", f"{name}: {value}"]
     return args
 
@@ -259,7 +258,7 @@ def main() -> int:
     failed = 0
     runs: list[FaceRun] = []
     try:
-        for logical_id in api_functions(Template.load()):
+        for logical_id in registered_api_functions(Template.load()):
             print(f"\n== {logical_id} ==", flush=True)
             seeds = fuzz_seed.seed(
                 cloud.url, logical_id, consumed=consumed_records(examples), receiver_url=receiver.url

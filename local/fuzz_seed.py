@@ -2,7 +2,7 @@
 
 Without them every generated cart id, line id, public key and webhook ref is a random string that
 only ever meets 404, and the fuzz never gets past the first read in the core. ``seed`` makes one
-face's records (demo tenant, shop ``main``, the FACES credentials) just before that face runs and
+face's records (demo tenant, shop ``main``, the demo credentials of the face registry) just before that face runs and
 returns them as schemathesis *dictionaries*: named lists of values. ``PLANS`` binds each dictionary
 to the parameters and body fields that take it, for every operation or per operation, with a
 probability: a case draws a seeded value that often and a generated one otherwise, so random ids
@@ -28,10 +28,11 @@ from typing import Any
 
 import requests
 
+from cart_core.faces import by_name
 from local.fixture import DEMO_BLAZE_HEADERS, DEMO_POS_HEADERS
 
-BLAZE_BASE = "/api/v1/partner/store/cart"
-ORGANIZATION = "demo"  # local.fixture.FACES: the LOKE path values name the demo tenant
+BLAZE_BASE = by_name("blaze").base_path
+ORGANIZATION = by_name("loke").demo_path_parameters["organizationId"]  # LOKE's path values name demo
 # The consumer the fuzz acts as when it sends a cuid from the dictionary; seeded carts are guests,
 # which any cuid reaches, so a random cuid reaches them too.
 CONSUMER = "fuzz-consumer"
@@ -116,7 +117,7 @@ def seed(url: str, logical_id: str, *, consumed: int, receiver_url: str) -> Seed
 
     # First: every cart submitted from here on waits for the POS (BLAZE's cancel, LOKE's answers).
     subscribe(POS_REF)
-    if logical_id == "BlazeCartFunction":
+    if logical_id == by_name("blaze").function:
         seeds.add("consumer", CONSUMER)
         seeds.add("items_owner", ITEMS_OWNER)
         seeds.add("product", *PRODUCTS)
@@ -130,7 +131,7 @@ def seed(url: str, logical_id: str, *, consumed: int, receiver_url: str) -> Seed
             ("cancel", REUSABLE, True, None),  # consumer cancel (a repeat answers 200)
             ("items", 1, False, ITEMS_OWNER),  # item finalize/unfinalize, items/finalize
         )
-    elif logical_id == "LokeCartFunction":
+    elif logical_id == by_name("loke").function:
         seeds.add("webhook_url", receiver_url)
         seeds.add("webhook_event", "cart.created", "*")
         carts(("accept", consumed, True, None), ("reject", consumed, True, None))  # …/valid, …/invalid
@@ -152,7 +153,7 @@ class Binding:
 
 # Per face: bindings for every operation, then bindings per operation label ("METHOD /path").
 PLANS: dict[str, tuple[tuple[Binding, ...], dict[str, tuple[Binding, ...]]]] = {
-    "BlazeCartFunction": (
+    by_name("blaze").function: (
         (
             Binding("query.cuid", "consumer", 0.5),
             Binding("body.cart.items[*].productId", "product", VALUE_PROBABILITY),
@@ -186,7 +187,7 @@ PLANS: dict[str, tuple[tuple[Binding, ...], dict[str, tuple[Binding, ...]]]] = {
             "POST /items/finalize": (Binding("query.cuid", "items_owner", 0.5), Binding("body.id", "items_cart")),
         },
     ),
-    "LokeCartFunction": (
+    by_name("loke").function: (
         (
             Binding("path.webhookRef", "webhook_ref"),
             Binding("body.url", "webhook_url", VALUE_PROBABILITY),

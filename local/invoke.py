@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from local.samples import (
-    FOLDERS,
     LOCATION,
     SAMPLE_CART,
     SAMPLES,
@@ -333,7 +332,7 @@ def listing(template: Template) -> str:
     lines = ["Functions and their sample events; run one with the command shown:", ""]
     by_function: dict[str, list[str]] = {}
     for key in sorted(SAMPLES):
-        by_function.setdefault(FOLDERS[key.split("/")[0]], []).append(key)
+        by_function.setdefault(function_of(key), []).append(key)
     for function in template.functions():
         lines.append(function)
         keys = by_function.get(function, [])

@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from cart_core.events.models import CartEvent
 
 SAMPLE_TIME_MS = 1795000000000
-BLAZE = "/api/v1/partner/store/cart"
-HEADERS = {"Content-Type": "application/json", "x-api-key": "demo-partner-key", "Authorization": "demo-developer-key"}
 ITEMS = {"cart": {"items": [{"productId": "demo-flower", "quantity": 2}], "promoCode": "TENOFF"}}
 
 BLAZE_SAMPLES = {
@@ -47,7 +45,6 @@ BLAZE_SAMPLES = {
 
 
 LOKE = "/organizations/demo"
-POS_HEADERS = {"Content-Type": "application/json", "Authorization": "Bearer demo-pos-token"}
 LOKE_SAMPLES = {
     "get_cart": ("GET", f"/locations/main/cart/{SAMPLE_CART}", None),
     "accept_cart": (
@@ -200,11 +197,17 @@ def _worker_samples() -> None:
 def main() -> None:
     template = Template.load()
     gateway = Gateway(template, FunctionRuntime(template, physical_names(template, "cart-local")))
+    from cart_core.faces import by_name  # importable once the runtime has put the layer on sys.path
+
+    # Each face's base path, demo credentials and events folder, from its registry entry.
+    blaze, loke = by_name("blaze"), by_name("loke")
+    blaze_headers = {"Content-Type": "application/json", **blaze.demo_headers}
+    pos_headers = {"Content-Type": "application/json", **loke.demo_headers}
     blaze_context = {"principalId": "demo/main", "tenantId": "demo", "locationId": "main", "scheme": "blaze"}
     loke_context = {"principalId": "demo/*", "tenantId": "demo", "locationId": "*", "scheme": "loke"}
-    _api_samples(gateway, "blaze_cart", BLAZE, BLAZE_SAMPLES, HEADERS, blaze_context)
-    _api_samples(gateway, "loke_cart", LOKE, LOKE_SAMPLES, POS_HEADERS, loke_context)
-    _, event = gateway.proxy_event("GET", BLAZE + "/active?cuid=alice", HEADERS)
+    _api_samples(gateway, blaze.package, blaze.base_path, BLAZE_SAMPLES, blaze_headers, blaze_context)
+    _api_samples(gateway, loke.package, LOKE, LOKE_SAMPLES, pos_headers, loke_context)
+    _, event = gateway.proxy_event("GET", blaze.base_path + "/active?cuid=alice", blaze_headers)
     authorizer_event = {
         "type": "REQUEST",
         "methodArn": "arn:aws:execute-api:us-east-1:123456789012:localapi/dev/GET/api/v1/partner/store/cart/active",

@@ -22,11 +22,30 @@ def api_functions(template: Template) -> list[str]:
     return sorted({route.function for route in template.api_routes()})
 
 
+def registered_api_functions(template: Template) -> list[str]:
+    """``api_functions``, refused unless each is a registered face (cart_core.faces) and each
+    registered face is routed: the sample events, the fuzz and the isolation matrices read the
+    registry, so a face missing from either side is named here (tests/unit/test_face_registry.py).
+    The local cloud itself serves any template (the e2e probe template routes to probe functions)."""
+    from cart_core.faces import faces
+
+    routed = api_functions(template)
+    registered = sorted(face.function for face in faces())
+    if routed != registered:
+        raise LookupError(
+            f"template.yaml routes API events to {routed}, but the face registry (cart_core.faces.PACKAGES)"
+            f" has {registered}: a face is its functions/<package>/face.py plus its package in PACKAGES"
+        )
+    return routed
+
+
 def face_app(runtime: Any, logical_id: str) -> tuple[Any, str]:
     """The face's Powertools resolver and its base path (what API Gateway routes before the app's paths)."""
+    from cart_core.faces import by_function
+
     handler = runtime.handler(logical_id)  # imports the face under its own function's environment
     module = sys.modules[handler.__module__]
-    return module.app, getattr(module, "BASE_PATH", "")
+    return module.app, by_function(logical_id).base_path
 
 
 def openapi_document(runtime: Any, logical_id: str) -> dict[str, Any]:

@@ -37,17 +37,27 @@ POS_URL, POS_HOST = "https://pos.example.com/hooks", "pos.example.com"
 # sent there: only put/list/delete_webhook name it; the webhook worker's sample gets a local receiver.
 POS_ADDRESS = "93.184.215.14"
 
-# events/<folder>/ → the function its samples are for.
-FOLDERS = {
+# events/<folder>/ → the function its samples are for. An API face's folder is its package
+# (cart_core.faces: its registry entry); the workers, which are no face, are listed here.
+WORKER_FOLDERS = {
     "authorizer": "AuthorizerFunction",
-    "blaze_cart": "BlazeCartFunction",
-    "loke_cart": "LokeCartFunction",
     "stream_outbox": "StreamOutboxFunction",
     "validation_worker": "ValidationWorkerFunction",
     "webhook_worker": "WebhookWorkerFunction",
     "deadline_worker": "DeadlineWorkerFunction",
     "payment_worker": "PaymentWorkerFunction",
 }
+
+
+def face_folders() -> dict[str, str]:
+    """events/<package>/ → the face's function, for every registered face."""
+    from cart_core.faces import faces
+
+    return {face.package: face.function for face in faces()}
+
+
+def folders() -> dict[str, str]:
+    return {**face_folders(), **WORKER_FOLDERS}
 
 
 def sample_cart(title: str, unit_price_minor: int, currency: str, **fields: Any) -> Cart:
@@ -260,7 +270,7 @@ def key_of(path: Path) -> str | None:
 
 
 def function_of(key: str) -> str | None:
-    return FOLDERS.get(key.split("/", 1)[0])
+    return folders().get(key.split("/", 1)[0])
 
 
 def describe(expect: Expect) -> str:

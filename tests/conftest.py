@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cart_core.faces import by_name
 from local.fixture import ACME_BLAZE_HEADERS as ACME
 from local.fixture import ACME_POS_HEADERS as ACME_POS
 from local.fixture import DEMO_BLAZE_HEADERS as DEMO
@@ -19,7 +20,7 @@ from local.template import Template
 __all__ = ["ACME", "ACME_POS", "BLAZE", "DEMO", "DEMO_POS", "TEMPLATE"]
 TEMPLATE = Template.load()
 
-BLAZE = "/api/v1/partner/store/cart"
+BLAZE = by_name("blaze").base_path  # the face registry (cart_core.faces)
 
 
 def _reset_process_caches() -> None:

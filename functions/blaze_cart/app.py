@@ -6,7 +6,6 @@ Errors leave as BLAZE's ``{"error", "message", "status"}`` body.
 from __future__ import annotations
 
 from decimal import Decimal
-from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -14,11 +13,12 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from blaze_cart.face import FACE, blaze_error
 from blaze_cart.routes import router
 from cart_core.http import guard_request, install_error_handlers, json_loads
 from cart_core.runtime import use_cases
 
-BASE_PATH = "/api/v1/partner/store/cart"
+BASE_PATH = FACE.base_path
 MAX_BODY_BYTES = 64 * 1024  # the largest valid cart (100 lines with notes) is well under it
 logger = Logger()
 # Exact decimals in: 0.1 stays 0.1 on its way to integer minor units.
@@ -31,10 +31,6 @@ app = APIGatewayRestResolver(
 )
 app.include_router(router)
 use_cases()  # build clients during init, where Lambda gives full CPU for free
-
-
-def blaze_error(status: HTTPStatus, message: str) -> dict[str, Any]:
-    return {"error": status.phrase, "message": message, "status": status.value}
 
 
 install_error_handlers(app, blaze_error)

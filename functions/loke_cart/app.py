@@ -5,7 +5,6 @@ Errors leave as LOKE's ``{"message": …}`` body.
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -15,6 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core.http import guard_request, install_error_handlers, json_loads
 from cart_core.runtime import use_cases
+from loke_cart.face import loke_error
 from loke_cart.routes import router
 
 MAX_BODY_BYTES = 64 * 1024
@@ -23,10 +23,6 @@ read_json = json_loads()
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=read_json)
 app.include_router(router)
 use_cases()  # build clients during init, where Lambda gives full CPU for free
-
-
-def loke_error(status: HTTPStatus, message: str) -> dict[str, Any]:
-    return {"message": message}
 
 
 install_error_handlers(app, loke_error)

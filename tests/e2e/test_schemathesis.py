@@ -1,5 +1,5 @@
 """The bounded schemathesis pass of `make test`: every face's committed OpenAPI, through the local
-cloud over HTTP, with the face's demo credentials (local.fixture.FACES) and seeded records.
+cloud over HTTP, with the face's demo credentials (its registry entry, cart_core.faces) and seeded records.
 
 Before the pass, local.fuzz_seed makes records through the service's own API (open and submitted
 carts, a POS subscription, webhook refs, …); schemathesis mixes their ids into the generated ones.
@@ -8,7 +8,8 @@ schema (response_schema_conformance); and at least local.fuzz.COVERAGE_THRESHOLD
 per face and overall, answer some case with a 2xx (the cases reached the core, not only 404).
 Bounded and reproducible: a few examples per operation, a fixed seed, the examples / fuzzing /
 stateful phases (the coverage phase and the other checks are `make fuzz`'s long run). The faces
-come from template.yaml, so a new face is fuzzed the day it appears.
+come from template.yaml, each checked against the face registry (local.openapi.registered_api_functions), so a
+new face is fuzzed the day it appears.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from collections.abc import Iterator
 import pytest
 
 from local import fuzz, fuzz_seed
-from local.fixture import FACES
-from local.openapi import api_functions
+from local.openapi import registered_api_functions
 from local.webhook_receiver import WebhookReceiver
 from tests.conftest import TEMPLATE
 from tests.e2e.conftest import start_cloud, stop_cloud
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.e2e
 MAX_EXAMPLES = 8
 SEED = 20261122
 PHASES = ("examples", "fuzzing", "stateful")
-FACE_IDS = api_functions(TEMPLATE)
+FACE_IDS = registered_api_functions(TEMPLATE)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def fuzz_runs() -> Iterator[dict[str, fuzz.FaceRun]]:
     receiver = WebhookReceiver(status=204)
     try:
         runs = {}
-        for face in (f for f in FACE_IDS if f in FACES):
+        for face in FACE_IDS:
             consumed = fuzz.consumed_records(MAX_EXAMPLES)
             seeds = fuzz_seed.seed(cloud.url, face, consumed=consumed, receiver_url=receiver.url)
             runs[face] = fuzz.run(
@@ -62,8 +62,7 @@ def fuzz_runs() -> Iterator[dict[str, fuzz.FaceRun]]:
 
 @pytest.mark.parametrize("face", FACE_IDS)
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(face: str, fuzz_runs: dict[str, fuzz.FaceRun]):
-    # Given the face's demo credentials (a new face adds them to local.fixture.FACES) and seeded records
-    assert face in FACES, f"{face} has no entry in local.fixture.FACES: add its demo credentials and path values"
+    # Given the face's demo credentials (from its registry entry, functions/<face>/face.py) and seeded records
     # When schemathesis sends generated requests from its committed OpenAPI
     face_run = fuzz_runs[face]
     # Then no request got a 5xx and every response matched its documented schema
@@ -79,7 +78,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(face: str, f
 @pytest.mark.parametrize("face", FACE_IDS)
 def test_fuzzed_cases_reach_the_core_of_most_operations(face: str, fuzz_runs: dict[str, fuzz.FaceRun]):
     # Given the seeded records mixed into the generated ids
-    assert face in fuzz_runs, f"{face} was not fuzzed (no entry in local.fixture.FACES)"
+    assert face in fuzz_runs, f"{face} was not fuzzed"
     # When the face is fuzzed
     face_run = fuzz_runs[face]
     reached, total = fuzz.coverage([face_run])

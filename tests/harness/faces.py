@@ -1,4 +1,5 @@
-"""The one table a new face extends to join the isolation matrices (tests/harness/test_isolation.py).
+"""The one table a new face extends to join the isolation matrices (tests/harness/test_isolation.py),
+by the face's name in the face registry (cart_core.faces).
 
 The matrices take every route × method of a face from template.yaml; this table only says, per
 face, whose credentials play owner and intruder, how to seed the owner's records, and which record
@@ -30,9 +31,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cart_core.faces import by_name
 from local.fixture import ACME_BLAZE_HEADERS, ACME_POS_HEADERS, DEMO_BLAZE_HEADERS, DEMO_POS_HEADERS
 
-BLAZE = "/api/v1/partner/store/cart"
+BLAZE = by_name("blaze").base_path
 Records = dict[str, str]
 Body = Callable[[Records], Any]
 Seed = Callable[[Any], Records]  # (InProcessApi) -> records naming what was seeded
@@ -239,7 +241,6 @@ LOKE_ISOLATION = FaceIsolation(
     consumer=None,
 )
 
-ISOLATION: dict[str, FaceIsolation] = {
-    "BlazeCartFunction": BLAZE_ISOLATION,
-    "LokeCartFunction": LOKE_ISOLATION,
-}
+# By face name (cart_core.faces); ISOLATION is keyed by the face's function, as template.yaml routes.
+_BY_NAME: dict[str, FaceIsolation] = {"blaze": BLAZE_ISOLATION, "loke": LOKE_ISOLATION}
+ISOLATION: dict[str, FaceIsolation] = {by_name(name).function: face for name, face in _BY_NAME.items()}

@@ -14,14 +14,13 @@ from pathlib import Path
 import pytest
 
 from local.invoke import LocalEnvironment, listing, main
-from local.samples import EVENTS, FOLDERS, SAMPLES, SUBMITTED, Seeding, function_of, key_of
+from local.samples import EVENTS, SAMPLES, SUBMITTED, Seeding, face_folders, function_of, key_of
 from local.template import ROOT
 from tests.conftest import TEMPLATE
 
 FILES = sorted(key_of(path) or str(path) for path in EVENTS.rglob("*.json"))
 SEEDED = [key for key in SAMPLES if SAMPLES[key].needs_seed()]
-API_FUNCTIONS = {route.function for route in TEMPLATE.api_routes()}
-API_FOLDERS = {function: folder for folder, function in FOLDERS.items() if function in API_FUNCTIONS}
+API_FOLDERS = {function: folder for folder, function in face_folders().items()}
 # The suite's stack name (tests/conftest.py): a function module binds some physical names when first
 # imported, as a warm Lambda does, and every test in this process shares those modules.
 STACK = "cart-test"

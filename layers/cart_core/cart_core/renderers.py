@@ -3,8 +3,8 @@
 The webhook worker knows how to deliver (vet the URL, sign, retry, dead-letter) but not what a
 payload looks like: each face that defines webhooks registers a renderer per event name here
 (``register``), and the worker asks for the bytes (``render``). The bytes are signed as rendered,
-so a face owns its serialization too. The faces that register are imported on first use; a new face
-with webhooks adds its module to ``FACE_MODULES`` (its one entry here).
+so a face owns its serialization too. The faces that register are imported on first use: each
+registered face (cart_core.faces) names its module in ``Face.webhooks_module``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 # (event name, the priced cart, the organization's display name) → the body's exact bytes.
 Renderer = Callable[[str, "PricedCart", str], bytes]
-
-FACE_MODULES: tuple[str, ...] = ("loke_cart.webhooks",)
 
 _renderers: dict[str, Renderer] = {}
 _loaded = False
@@ -41,8 +39,11 @@ def register(event_name: str, renderer: Renderer) -> Renderer:
 def renderer_for(event_name: str) -> Renderer:
     global _loaded
     if not _loaded:
-        for module in FACE_MODULES:
-            importlib.import_module(module)
+        from cart_core.faces import faces
+
+        for face in faces():
+            if face.webhooks_module:
+                importlib.import_module(face.webhooks_module)
         _loaded = True
     try:
         return _renderers[event_name]

@@ -1,0 +1,25 @@
+"""LOKE's entry in the face registry (cart_core.faces): light, so any tool can read it."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from cart_core.faces import Face
+
+
+def loke_error(status: HTTPStatus, message: str) -> dict[str, Any]:
+    return {"message": message}
+
+
+FACE = Face(
+    name="loke",
+    function="LokeCartFunction",
+    package="loke_cart",
+    base_path="",
+    error_body=loke_error,
+    demo_headers={"Authorization": "Bearer demo-pos-token"},
+    acme_headers={"Authorization": "Bearer acme-pos-token"},
+    demo_path_parameters={"organizationId": "demo", "locationId": "main"},
+    webhooks_module="loke_cart.webhooks",
+)

@@ -1,0 +1,74 @@
+"""The registry of faces: which API faces this service has, and the facts about each that code
+outside the face needs (the local cloud, the sample events, fuzzing, the isolation matrices, the
+webhook worker, the id codecs).
+
+A face declares itself next to its code, in ``functions/<package>/face.py``, as one ``Face``; the
+one registry entry is its package name in ``PACKAGES``. ``face.py`` imports nothing heavier than
+this module (no boto3, no Powertools), so the layer and the local tools can read every face without
+building its clients. How a new face joins: docs/testing.md, "How a new face joins".
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from http import HTTPStatus
+from typing import Any
+
+# (status, message) → the face's error body (cart_core.http.install_error_handlers sends it).
+ErrorBody = Callable[[HTTPStatus, str], dict[str, Any]]
+
+# The registry: one package under functions/ per face, in the order tools list them.
+PACKAGES: tuple[str, ...] = ("blaze_cart", "loke_cart")
+
+
+@dataclass(frozen=True)
+class Face:
+    """One API face, as the rest of the service sees it."""
+
+    name: str  # short name; also the face's id codec in cart_core.ids.CODECS
+    function: str  # the logical id of its function in template.yaml
+    package: str  # functions/<package>/, and events/<package>/ for its sample events
+    base_path: str  # what API Gateway routes before the app's own paths ("" for none)
+    error_body: ErrorBody
+    # Dev-only published credentials of the demo fixture (local/fixture.py creates them): how the
+    # local cloud's harness calls this face as tenant demo (owner) and tenant acme (intruder).
+    demo_headers: Mapping[str, str] = field(default_factory=dict)
+    acme_headers: Mapping[str, str] = field(default_factory=dict)
+    # Path parameters whose value names the caller's own tenant (LOKE's organizationId), as the
+    # demo tenant: fuzzing them would only ever meet 404.
+    demo_path_parameters: Mapping[str, str] = field(default_factory=dict)
+    # The module that registers this face's webhook renderers (cart_core.renderers), if it has any.
+    webhooks_module: str | None = None
+
+    @property
+    def codec(self) -> str:
+        return self.name
+
+
+@cache
+def faces() -> tuple[Face, ...]:
+    """Every registered face, read from its ``face.py``."""
+    found = []
+    for package in PACKAGES:
+        face = importlib.import_module(f"{package}.face").FACE
+        if not isinstance(face, Face) or face.package != package:
+            raise TypeError(f"{package}.face.FACE must be a cart_core.faces.Face with package={package!r}")
+        found.append(face)
+    return tuple(found)
+
+
+def by_function(logical_id: str) -> Face:
+    for face in faces():
+        if face.function == logical_id:
+            return face
+    raise LookupError(f"{logical_id} is not a registered face: add its package to cart_core.faces.PACKAGES")
+
+
+def by_name(name: str) -> Face:
+    for face in faces():
+        if face.name == name:
+            return face
+    raise LookupError(f"no registered face is named {name!r}")
