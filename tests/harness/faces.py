@@ -14,7 +14,7 @@ Per face (``FaceIsolation``):
   ``None`` for a face without consumers (say why).
 
 Per matrix (``Matrix``), what a cell expects:
-- "denied" (the face's 401/403/404, nothing of the victim's in the body, nothing of the victim's
+- "denied" (the face's 404, as if the record did not exist, nothing of the victim's in the body, nothing of the victim's
   changed) by default when a path parameter names one of the victim's records;
 - "unaffected" (any status below 500, nothing of the victim's returned or changed) by default when
   none does (the route acts on the caller's own records);
@@ -73,8 +73,9 @@ class FaceIsolation:
     bodies: dict[tuple[str, str], Body]
     tenant: Matrix
     consumer: Matrix | None
-    # What a refusal looks like on this face.
-    denied: frozenset[int] = frozenset({401, 403, 404})
+    # What a refusal looks like on this face: the record does not exist for the intruder (404), never
+    # a 401/403 that would confirm it exists.
+    denied_status: int = 404
 
 
 def _marker(kind: str) -> str:

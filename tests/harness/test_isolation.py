@@ -110,4 +110,4 @@ def test_an_intruder_neither_reads_nor_changes_the_victims_records(
         return
     assert "victim-" not in response.text, f"{method} {url} ({response.status}) returned the victim's data"
     if expectation == "denied":
-        assert response.status in face.denied, f"{method} {url} answered {response.status}: {response.text}"
+        assert response.status == face.denied_status, f"{method} {url} answered {response.status}: {response.text}"
