@@ -16,7 +16,9 @@ from typing import Any
 
 import boto3
 
-BLAZE = "/api/v1/partner/store/cart"
+from cart_core.faces import by_name
+
+BLAZE = by_name("blaze").base_path  # the face registry (cart_core.faces)
 CLIENTS = 20
 
 
