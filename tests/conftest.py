@@ -16,6 +16,7 @@ from local.fixture import DEMO_BLAZE_HEADERS as DEMO
 from local.fixture import DEMO_POS_HEADERS as DEMO_POS
 from local.resources import provision
 from local.template import Template
+from local.webhook_receiver import WebhookReceiver
 
 __all__ = ["ACME", "ACME_POS", "BLAZE", "DEMO", "DEMO_POS", "TEMPLATE"]
 TEMPLATE = Template.load()
@@ -158,3 +159,11 @@ class DynamoCallCounter:
 @pytest.fixture
 def dynamo_calls(store: Any) -> DynamoCallCounter:
     return DynamoCallCounter(store.client)
+
+
+@pytest.fixture
+def receiver():
+    """A POS webhook endpoint on loopback that records what it gets (answers 200)."""
+    r = WebhookReceiver()
+    yield r
+    r.close()

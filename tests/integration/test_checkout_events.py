@@ -19,13 +19,6 @@ from tests.integration.test_blaze_cart import prepare
 CART = "/organizations/demo/locations/main/cart"
 
 
-@pytest.fixture
-def receiver():
-    r = WebhookReceiver()
-    yield r
-    r.close()
-
-
 def subscribe(api, url: str, secret: str = "s3cret") -> None:
     response = api.loke(
         "PUT", "/organizations/demo/webhooks/pos-1", {"url": url, "secret": secret, "events": ["cart.created"]}
@@ -196,6 +189,25 @@ def _stream_records(api):
     return [poller._record(r) for r in records if r["dynamodb"]["Keys"]["sk"]["S"] == "CART"]
 
 
+def _image(record: dict, name: str):
+    """The cart in a raw stream record's ``OldImage`` / ``NewImage`` (None when absent)."""
+    from cart_core.cart import Cart
+
+    raw = record["dynamodb"].get(name)
+    if not raw:
+        return None
+    cart = Cart.model_validate_json(raw["doc"]["S"])
+    cart.version = int(raw["version"]["N"])
+    return cart
+
+
+def events_of(records: list[dict]) -> list:
+    """The domain events the stream outbox derives from these raw stream records, in order."""
+    from cart_core.events.models import events_for_change
+
+    return [e for r in records for e in events_for_change(_image(r, "OldImage"), _image(r, "NewImage"))]
+
+
 def test_duplicate_delivery_of_every_event_changes_nothing(api, receiver) -> None:
     subscribe(api, receiver.url)
     cart_id = submitted_cart(api, body={"paymentOption": "Credit", "paymentReceived": 27.06, "chargeId": "tok_visa"})
@@ -320,18 +332,7 @@ def test_redelivering_any_event_changes_nothing(api, receiver, path: str, expect
     settled = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
     # When every committed change of the cart reaches the outbox again and everything downstream reruns
     records = [r for r in _stream_records(api) if cart_id in r["dynamodb"]["Keys"]["pk"]["S"]]
-    from cart_core.cart import Cart
-    from cart_core.events.models import events_for_change
-
-    def image(record, name):
-        raw = record["dynamodb"].get(name)
-        if not raw:
-            return None
-        cart = Cart.model_validate_json(raw["doc"]["S"])
-        cart.version = int(raw["version"]["N"])
-        return cart
-
-    emitted = [e for r in records for e in events_for_change(image(r, "OldImage"), image(r, "NewImage"))]
+    emitted = events_of(records)
     assert {e.event_type.value for e in emitted} == expected_events
     assert len({e.event_id for e in emitted}) == len(emitted)  # ids are unique per change, stable per replay
     assert api.runtime.invoke("StreamOutboxFunction", {"Records": records}) == {"batchItemFailures": []}

@@ -12,10 +12,16 @@ from cart_core import payments
 from cart_core.events.models import CartEvent, EventType
 from local.make_events import eventbridge_event, sqs_event
 from tests.integration.test_blaze_cart import prepare
-from tests.integration.test_checkout_events import CART, _expire, _stream_records, receiver, submitted_cart, subscribe
+from tests.integration.test_checkout_events import (
+    CART,
+    _expire,
+    _stream_records,
+    events_of,
+    submitted_cart,
+    subscribe,
+)
 from tests.unit.test_payments import RecordingCard
 
-__all__ = ["receiver"]  # the fixture, shared
 VISA = {"paymentOption": "Credit", "paymentReceived": 27.06, "chargeId": "tok_visa"}
 
 
@@ -125,23 +131,7 @@ def _redelivered(api, cart_id: str, event_type: EventType) -> dict:
     """The cart's ``event_type`` event as a fresh SQS message with a new event id, so the worker's
     idempotency record does not recognise it and only the use case stands between it and the card."""
     records = [r for r in _stream_records(api) if cart_id in r["dynamodb"]["Keys"]["pk"]["S"]]
-    from cart_core.cart import Cart
-    from cart_core.events.models import events_for_change
-
-    def image(record, name):
-        raw = record["dynamodb"].get(name)
-        if not raw:
-            return None
-        cart = Cart.model_validate_json(raw["doc"]["S"])
-        cart.version = int(raw["version"]["N"])
-        return cart
-
-    (event,) = [
-        e
-        for r in records
-        for e in events_for_change(image(r, "OldImage"), image(r, "NewImage"))
-        if e.event_type is event_type
-    ]
+    (event,) = [e for e in events_of(records) if e.event_type is event_type]
     copy = CartEvent.model_validate({**event.model_dump(mode="json"), "event_id": event.event_id + ".again"})
     return sqs_event(json.dumps(eventbridge_event(copy, "again")), "PaymentQueue", message_id="again")
 
@@ -178,5 +168,9 @@ def test_pay_at_pickup_is_accepted_with_nothing_captured(api, store, card) -> No
     # And BLAZE shows it accepted and not prepaid, no charge; the tender's arithmetic is as declared
     cart = api.blaze("GET", f"/{cart_id}?cuid=alice").json()
     assert cart["accepted"] is True and cart["prepaid"] is False and cart["chargeId"] is None
-    assert (cart["cart"]["paymentOption"], cart["cart"]["cashReceived"], cart["cart"]["changeDue"]) == ("Cash", 30, 2.94)
+    assert (cart["cart"]["paymentOption"], cart["cart"]["cashReceived"], cart["cart"]["changeDue"]) == (
+        "Cash",
+        30,
+        2.94,
+    )
     assert api.loke("GET", f"{CART}/{cart_id}").json()["status"] == "VALID"

@@ -28,13 +28,6 @@ HOOKS = "/organizations/demo/webhooks"
 
 
 @pytest.fixture
-def receiver():
-    r = WebhookReceiver()
-    yield r
-    r.close()
-
-
-@pytest.fixture
 def production(monkeypatch):
     """The deployed default: https and public addresses only."""
     monkeypatch.setenv("ALLOW_LOOPBACK_WEBHOOK_URLS", "false")

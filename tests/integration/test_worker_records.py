@@ -17,10 +17,8 @@ from cart_core.events.queues import DeadlineCheck, WebhookDelivery
 from cart_core.events.records import CartEventBridgeEvent
 from cart_core.lifecycle import CartStatus
 from local.make_events import eventbridge_event, sqs_event
-from tests.integration.test_checkout_events import receiver, subscribe
+from tests.integration.test_checkout_events import subscribe
 from tests.integration.test_logs import powertools_lines
-
-__all__ = ["receiver"]  # a fixture, used by name
 
 
 def _cart_event(event_type: EventType, cart_id: str = "0" * 24) -> CartEvent:
