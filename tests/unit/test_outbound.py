@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -250,3 +251,52 @@ def test_tls_to_the_pinned_address_verifies_the_certificate_for_the_hostname(
             assert receiver.requests[0][1]["Host"] == f"pos.test:{receiver.port}"
     finally:
         receiver.server.shutdown()
+
+
+class _DrippingServer:
+    """Answers a full 200, one byte every ``pause`` seconds: each read is quick, the whole is not."""
+
+    def __init__(self, pause: float) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.port = self.listener.getsockname()[1]
+        self.pause = pause
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        connection, _ = self.listener.accept()
+        with connection:
+            connection.recv(65536)
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Padding: " + b"x" * 40 + b"\r\n\r\n":
+                    connection.sendall(bytes([byte]))
+                    time.sleep(self.pause)
+            except OSError:  # the client hung up
+                pass
+
+
+def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_delivery_deadline(dns) -> None:
+    # Given a receiver whose whole answer takes ~7 s though no single read waits more than 0.1 s
+    server = _DrippingServer(pause=0.1)
+    target = outbound.vet(f"http://127.0.0.1:{server.port}/", LOCAL)
+    # When a delivery with a 1 s budget is made
+    outcome = outbound.post(target, b"{}", {}, timeout=1)
+    # Then it is abandoned as a retry, not waited out and counted as delivered
+    assert outcome.result == "retry"
+    server.listener.close()
+
+
+def test_at_most_a_few_vetted_addresses_are_tried(monkeypatch) -> None:
+    # Given a name that resolved to many addresses, none of which answers
+    tried: list[str] = []
+
+    def refuse(address: str, port: int, timeout: float) -> socket.socket:
+        tried.append(address)
+        raise ConnectionRefusedError("refused")
+
+    monkeypatch.setattr(outbound, "_connect", refuse)
+    target = outbound.Target("http", "pos.test", 80, "/", tuple(f"198.51.100.{i}" for i in range(1, 11)))
+    # When a delivery is made / Then only the first MAX_ADDRESSES_TRIED are tried, and it is a retry
+    assert outbound.post(target, b"{}", {}, timeout=5).result == "retry"
+    assert tried == [f"198.51.100.{i}" for i in range(1, outbound.MAX_ADDRESSES_TRIED + 1)]

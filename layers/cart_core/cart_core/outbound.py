@@ -13,12 +13,16 @@ refused. Stdlib only.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import re
 import socket
 import ssl
+import threading
+import time
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -26,6 +30,8 @@ from cart_core.errors import InvalidRequest
 
 MAX_URL_BYTES = 2048
 MAX_RESPONSE_BYTES = 64 * 1024  # read and ignored: only the status matters
+# A subscriber controls its DNS: a name with many unreachable addresses must not spend the worker's time.
+MAX_ADDRESSES_TRIED = 3
 _AWS_DOMAINS = ("amazonaws.com", "amazonaws.com.cn")
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$"
@@ -236,30 +242,55 @@ def post(
     target: Target, body: bytes, headers: dict[str, str], timeout: float, tls: ssl.SSLContext | None = None
 ) -> Outcome:
     """POST once, to the first vetted address that accepts a connection. Redirects are not followed.
-    ``tls`` defaults to the system's trust store with hostname verification (tests pass their own CA)."""
+
+    ``timeout`` bounds the whole delivery (connects to at most MAX_ADDRESSES_TRIED addresses, the
+    request, the response), not each socket operation: a receiver that drips a byte at a time is cut
+    off at the deadline. ``tls`` defaults to the system's trust store with hostname verification
+    (tests pass their own CA)."""
+    deadline = time.monotonic() + timeout
     last_error = "no address"
-    for address in target.addresses:
+    for address in target.addresses[:MAX_ADDRESSES_TRIED]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return Outcome("retry", f"no response within {timeout:g} s")
         connection: http.client.HTTPConnection
         if target.scheme == "https":
-            context = tls or ssl.create_default_context()
-            connection = _PinnedHTTPSConnection(target.host, target.port, address, timeout, context)
+            connection = _PinnedHTTPSConnection(target.host, target.port, address, remaining, tls or _system_tls())
         else:
-            connection = _PinnedHTTPConnection(target.host, target.port, address, timeout)
+            connection = _PinnedHTTPConnection(target.host, target.port, address, remaining)
         try:
             try:
                 connection.connect()
             except OSError as error:  # refused or unreachable: the next vetted address may answer
                 last_error = f"no connection: {error}"
                 continue
-            connection.request("POST", target.path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read(MAX_RESPONSE_BYTES)
-            return classify(response.status)
+            watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _cut_off, (connection,))
+            watchdog.start()
+            try:
+                connection.request("POST", target.path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read(MAX_RESPONSE_BYTES)
+                return classify(response.status)
+            finally:
+                watchdog.cancel()
         except (OSError, http.client.HTTPException) as error:
             return Outcome("retry", f"no response: {type(error).__name__}: {error}")
         finally:
             connection.close()
     return Outcome("retry", last_error)
+
+
+def _cut_off(connection: http.client.HTTPConnection) -> None:
+    """The deadline passed mid-exchange: shutting the socket down ends any blocked read or write."""
+    if connection.sock is not None:
+        with contextlib.suppress(OSError):  # closed meanwhile: nothing left to cut
+            connection.sock.shutdown(socket.SHUT_RDWR)
+
+
+@cache
+def _system_tls() -> ssl.SSLContext:
+    """Loading the trust store is costly: one context per execution environment, not per attempt."""
+    return ssl.create_default_context()
 
 
 def classify(status: int) -> Outcome:
