@@ -256,3 +256,22 @@ def test_concurrent_commuting_changes_on_one_cart_all_land(api, store) -> None:
     finalized = {item["id"] for item in stored if item["finalized"]}
     acknowledged = {line for line, outcome in zip(line_ids, outcomes, strict=True) if outcome == "ok"}
     assert acknowledged <= finalized
+
+
+@pytest.mark.parametrize("kind", ["throttle", "unreachable"])
+def test_a_kms_outage_is_service_unavailable_not_a_raw_aws_error(api, kind: str) -> None:
+    # Given the KMS key that seals webhook secrets, and KMS throttling or unreachable
+    import boto3
+
+    from cart_core.errors import ServiceUnavailable
+    from cart_core.store.kms import KmsKeyService
+
+    keys = KmsKeyService(api.runtime.names["WebhookSecretKey"], boto3.client("kms"))
+    faults = Faults(keys.client, service="kms")
+    getattr(faults, kind)()
+    try:
+        # When a secret is sealed / Then the face's 503 path is taken (ServiceUnavailable, Retry-After)
+        with pytest.raises(ServiceUnavailable):
+            keys.generate_data_key({"tenant": "demo"})
+    finally:
+        faults.remove()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
+from cart_core.store.clients import aws_client
 
 
 class KmsKeyService:
     def __init__(self, key_id: str, client: Any = None) -> None:
         self.key_id = key_id
-        self.client = client or boto3.client("kms")
+        # Bounded timeouts, and throttling or an outage raised as ServiceUnavailable (503), as for DynamoDB.
+        self.client = aws_client("kms", client)
 
     def generate_data_key(self, context: dict[str, str]) -> tuple[bytes, bytes]:
         response = self.client.generate_data_key(KeyId=self.key_id, KeySpec="AES_256", EncryptionContext=context)
