@@ -17,8 +17,8 @@ from cart_core.events.records import CartEventRecord, sqs_processor
 from cart_core.lifecycle import CartStatus
 from cart_core.runtime import store, use_cases, work_queue
 from cart_core.tenancy import Caller
+from cart_core.webhooks import CART_CREATED
 
-CART_CREATED = "cart.created"
 settings().require("webhook_queue_url", "deadline_queue_url")  # fail the cold start, not the first message
 logger = Logger()
 # Each record is parsed into CartEventRecord before record_handler runs: one that does not parse is that
