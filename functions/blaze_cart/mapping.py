@@ -8,7 +8,7 @@ from typing import Any
 from blaze_cart.wire import ConsumerCartIn
 from cart_core.cart import Address, Cart
 from cart_core.catalog import DiscountKind
-from cart_core.ids import IdError, InternalId, codec
+from cart_core.ids import codec, stored_key_or_as_sent, wire_form
 from cart_core.lifecycle import CartStatus
 from cart_core.money import to_decimal
 from cart_core.usecases.carts import CartEdits, LineEdit
@@ -29,18 +29,11 @@ TAX_RESULT_BUCKET: dict[str, str] = {
 
 
 def wire_cart_id(cart_id: str) -> str:
-    """The BLAZE id (an ObjectId) of the cart stored under ``cart_id``."""
-    return IDS.encode(InternalId.from_key(cart_id))
+    return wire_form(IDS, cart_id)
 
 
 def core_cart_id(wire_id: str) -> str:
-    """The core's key for a BLAZE cart id. An id that is not ours is passed on as it came: the
-    BLAZE form is the storage form, so no cart has it as its key, and the core answers its own 404
-    ("Cart <id> not found") after the checks that come first (cuid, consumer), exactly as before."""
-    try:
-        return IDS.decode(wire_id).key
-    except IdError:
-        return wire_id
+    return stored_key_or_as_sent(IDS, wire_id)
 
 
 def wire_number(value: Decimal) -> int | float:

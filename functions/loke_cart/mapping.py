@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from cart_core.cart import Adjustment, Cart
-from cart_core.ids import IdError, InternalId, codec
+from cart_core.ids import codec, stored_key_or_as_sent, wire_form
 from cart_core.lifecycle import CartStatus
 from cart_core.money import round_half_up
 from cart_core.tenancy import Location
@@ -30,18 +30,11 @@ IDS = codec("loke")
 
 
 def wire_cart_id(cart_id: str) -> str:
-    """The LOKE id of the cart stored under ``cart_id`` (the same 24 hex characters as BLAZE's)."""
-    return IDS.encode(InternalId.from_key(cart_id))
+    return wire_form(IDS, cart_id)
 
 
 def core_cart_id(wire_id: str) -> str:
-    """The core's key for a LOKE cart id. An id that is not ours is passed on as it came: the LOKE
-    form is the storage form, so no cart has it as its key, and the core answers its own 404 after
-    the checks that come first (adjustments), exactly as before."""
-    try:
-        return IDS.decode(wire_id).key
-    except IdError:
-        return wire_id
+    return stored_key_or_as_sent(IDS, wire_id)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -235,5 +235,20 @@ def codec(face: str) -> IdCodec:
     return CODECS[face]
 
 
+def wire_form(codec: IdCodec, key: str) -> str:
+    """The face's id for the record stored under ``key``."""
+    return codec.encode(InternalId.from_key(key))
+
+
+def stored_key_or_as_sent(codec: IdCodec, wire: str) -> str:
+    """The stored key a face's id names. An id the codec does not read is passed on as it came —
+    only for faces whose wire form is the storage form (BLAZE, LOKE): no record has it as its key,
+    so the core answers its own 404 after the checks that come first, exactly as before codecs."""
+    try:
+        return codec.decode(wire).key
+    except IdError:
+        return wire
+
+
 def new_id(now: float | None = None) -> InternalId:
     return InternalId.new(now)
