@@ -12,6 +12,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+MAX_BODY_BYTES = 1 << 20  # far above any webhook body the service sends (a cart is at most 350 kB)
+
 
 class WebhookReceiver:
     def __init__(self, status: int = 200, location: str | None = None, path: str = "/hooks") -> None:
@@ -22,7 +24,11 @@ class WebhookReceiver:
 
         class Handler(BaseHTTPRequestHandler):
             def _any(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:  # a test tool still refuses what it cannot hold: a bad or huge length reads nothing
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                body = self.rfile.read(length) if 0 <= length <= MAX_BODY_BYTES else b""
                 receiver.methods.append(self.command)
                 receiver.received.append((dict(self.headers.items()), body))
                 self.send_response(receiver.status)

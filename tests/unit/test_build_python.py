@@ -29,7 +29,7 @@ def bare_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """PATH with only the basic tools: no python3.13, no pyenv, no uv."""
     tools = tmp_path / "tools"
     tools.mkdir(exist_ok=True)
-    for tool in ("sh", "dirname", "ls", "grep", "sort"):
+    for tool in ("sh", "dirname", "ls", "grep", "sort", "mktemp", "ln"):
         for directory in ("/usr/bin", "/bin"):
             if (Path(directory) / tool).exists() and not (tools / tool).exists():
                 (tools / tool).symlink_to(Path(directory) / tool)
@@ -72,6 +72,17 @@ def test_python313_names_the_interpreter_explicitly(tmp_path) -> None:
     assert run(bare_env(tmp_path, PYTHON313=str(fake_python(tmp_path / "x", "3.13")))).returncode == 0
     wrong = run(bare_env(tmp_path, PYTHON313=str(tmp_path / "nope")))
     assert wrong.returncode == 1 and "is not a working Python 3.13" in wrong.stderr
+
+
+def test_an_interpreter_not_named_python313_is_linked_under_that_name(tmp_path) -> None:
+    # Given a working 3.13 named plain `python` (as `uv python find` or PYTHON313 may give)
+    named_otherwise = fake_python(tmp_path / "uv", "3.13").rename(tmp_path / "uv" / "python")
+    # When the script picks it
+    done = run(bare_env(tmp_path, PYTHON313=str(named_otherwise), TMPDIR=str(tmp_path)))
+    # Then the directory it prints has a python3.13 (what sam build looks for) that is that interpreter
+    assert done.returncode == 0, done.stderr
+    linked = Path(done.stdout.strip()) / "python3.13"
+    assert linked.is_symlink() and linked.resolve() == named_otherwise.resolve()
 
 
 def test_make_build_checks_before_it_installs_anything() -> None:
