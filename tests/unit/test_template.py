@@ -208,6 +208,21 @@ def test_the_work_queues_are_one_pattern_in_the_file_and_four_alike_once_expande
     assert queue["VisibilityTimeout"] == 6 * TEMPLATE.functions()["PaymentWorkerFunction"].timeout
 
 
+def test_sam_cli_is_told_to_expand_language_extensions_wherever_it_reads_the_template() -> None:
+    # SAM CLI 1.170 crashes on Fn::ForEach ("'list' object has no attribute 'get'") unless local
+    # expansion is on; samconfig.toml turns it on for build, validate and every deploy environment.
+    import tomllib
+
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())
+    sections = [config["default"]["build"], config["default"]["validate"]]
+    sections += [env["deploy"] for env in config.values() if isinstance(env, dict) and "deploy" in env]
+    assert len(sections) >= 4  # build, validate, dev and prod deploys
+    for section in sections:
+        assert section["parameters"]["language_extensions"] is True
+    for env in (config["dev"], config["prod"]):
+        assert "CAPABILITY_AUTO_EXPAND" in env["deploy"]["parameters"]["capabilities"].split()
+
+
 @pytest.mark.parametrize("api", [api for _, api in _face_apis()])
 def test_each_api_has_a_5xx_rate_alarm_on_its_stage(api: str) -> None:
     properties = TEMPLATE.api(api)
