@@ -28,6 +28,7 @@ test: install lint
 lint: install
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## make invoke FN=BlazeCartFunction EVENT=events/blaze_cart/active.json: one function, one event, against a
 ## provisioned local environment with the sample's records seeded. Alone: lists every sample's command.
@@ -70,4 +71,4 @@ deploy: build
 	$(VENV)-sam/bin/sam deploy --config-env $(or $(ENV),dev)
 
 clean:
-	rm -rf $(VENV) $(VENV)-sam .aws-sam .schemathesis .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) $(VENV)-sam .aws-sam .schemathesis .pytest_cache .hypothesis .ruff_cache .mypy_cache

@@ -60,7 +60,7 @@ IDENTITY_KINDS = (OWNER_KIND, "session", "external", "transaction")
 
 
 def cart_identity(cart: Cart, kind: str) -> str | None:
-    return getattr(cart, f"{kind}_id")  # type: ignore[no-any-return]
+    return getattr(cart, f"{kind}_id")
 
 
 def identity_keys(cart: Cart) -> list[IdentityKey]:
