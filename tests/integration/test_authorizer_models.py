@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from cart_core.faces import faces
 from local.samples import EVENTS
+from tests.conftest import TEMPLATE
 
 SAMPLE = json.loads((EVENTS / "authorizer" / "blaze_request.json").read_text())
 
@@ -41,3 +43,13 @@ def test_blaze_credentials_are_refused_where_the_api_does_not_declare_blaze(api,
 def test_the_loke_model_reads_a_bearer_token_whatever_the_path(api) -> None:
     result = api.runtime.invoke("AuthorizerFunction", event("loke", {"Authorization": "Bearer demo-pos-token"}))
     assert result["context"] == {"tenantId": "demo", "locationId": "*", "scheme": "loke"}
+
+
+@pytest.mark.parametrize("face", faces(), ids=lambda face: face.name)
+def test_each_face_api_names_a_model_that_lets_the_faces_demo_credentials_in(api, face) -> None:
+    # Given the model the face's API declares (template.yaml) and the face's demo credentials
+    api_id = TEMPLATE.api_of_function(face.function)
+    model = TEMPLATE.api(api_id)["Variables"]["authModel"]
+    # When the authorizer is asked / Then it allows them, as the demo tenant
+    result = api.runtime.invoke("AuthorizerFunction", event(model, dict(face.demo_headers)))
+    assert result["context"]["tenantId"] == "demo" and result["context"]["scheme"] == face.name
