@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from cart_core import payments as payment_providers
-from cart_core.catalog import DiscountKind
+from cart_core.catalog import MAX_GIFT_CARD_MINOR, DiscountAllocation, DiscountKind
 from cart_core.clock import ms, system_clock
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.events.types import EventType, on_entering
@@ -68,6 +68,42 @@ class AppliedDiscount(BaseModel):
     code: str
     kind: DiscountKind
     value: Decimal
+    allocation: DiscountAllocation = "total"
+
+
+# Shipping methods a cart carries (Medusa: one per shipping profile; NewStore: one solution). Their
+# prices come from the store's shipping options, never from the client.
+MAX_SHIPPING_METHODS = 10
+MAX_SHIPPING_MINOR = 10_000_000
+
+
+class ShippingMethod(BaseModel):
+    """A way the order ships and what it costs, before tax. ``taxable``: the cart's tax rates apply
+    to it too (Medusa taxes shipping at the region's rates; BLAZE's delivery fee is not one of these
+    and stays untaxed)."""
+
+    method_id: str = Field(min_length=1, max_length=128)
+    name: str = Field(default="", max_length=256)
+    amount_minor: int = Field(ge=0, le=MAX_SHIPPING_MINOR)
+    taxable: bool = False
+
+
+MAX_GIFT_CARDS = 10
+
+
+class AppliedGiftCard(BaseModel):
+    """A gift card as it was when applied, so reads can price without the catalog. The balance is
+    taken for real (and re-checked against the stored one) only when the order is placed."""
+
+    code: str
+    balance_minor: int = Field(ge=0, le=MAX_GIFT_CARD_MINOR)
+    ends_ms: int | None = None
+    tax_rate: Decimal | None = None
+
+
+# How the cart is priced (``cart_core.pricing.POLICIES``), fixed when it is created so every face
+# reads the same totals for it. Carts stored before the field have none: the largest-remainder policy.
+PricingPolicyName = Literal["largest_remainder", "medusa_v1"]
 
 
 # What a POS may add at validation. Stored carts are read without these checks (a document written
@@ -183,6 +219,9 @@ class Cart(BaseModel):
     lines: list[LineItem] = Field(default_factory=list)
     discounts: list[AppliedDiscount] = Field(default_factory=list)
     adjustments: list[Adjustment] = Field(default_factory=list)
+    shipping_methods: list[ShippingMethod] = Field(default_factory=list, max_length=MAX_SHIPPING_METHODS)
+    gift_cards: list[AppliedGiftCard] = Field(default_factory=list, max_length=MAX_GIFT_CARDS)
+    pricing_policy: PricingPolicyName | None = None
     payments: list[Payment] = Field(default_factory=list)
     fulfillment: FulfillmentKind = "delivery"
     delivery_address: Address | None = None
