@@ -290,3 +290,12 @@ class Cart(BaseModel):
 
     def line(self, line_id: str) -> LineItem | None:
         return next((line for line in self.lines if line.line_id == line_id), None)
+
+    def set_shipping_methods(self, methods: list[ShippingMethod]) -> None:
+        """Replace the shipping methods (priced by the caller from the store's options), bounded."""
+        if len(methods) > MAX_SHIPPING_METHODS:
+            raise InvalidRequest(f"A cart holds at most {MAX_SHIPPING_METHODS} shipping methods")
+        ids = [m.method_id for m in methods]
+        if len(set(ids)) != len(ids):
+            raise InvalidRequest("A shipping method is on a cart at most once")
+        self.shipping_methods = [ShippingMethod.model_validate(m.model_dump()) for m in methods]

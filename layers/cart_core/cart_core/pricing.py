@@ -359,9 +359,7 @@ def _medusa_shipping(method: ShippingMethod, rates: tuple[TaxRate, ...], inclusi
         parts = [price * (float(r.percent) / 100) for r in rates]
     # Medusa sums the rates' unrounded taxes and rounds once; the per-rate lines split that total.
     total = _js_round(sum(parts))
-    taxes = tuple(
-        TaxLine(r.name, r.category, r.percent, a) for r, a in zip(rates, _split(total, parts), strict=True)
-    )
+    taxes = tuple(TaxLine(r.name, r.category, r.percent, a) for r, a in zip(rates, _split(total, parts), strict=True))
     return PricedShipping(method.method_id, method.name, method.amount_minor, taxes)
 
 
