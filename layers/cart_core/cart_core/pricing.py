@@ -17,7 +17,7 @@ created (``Cart.pricing_policy``), so every face reads the same totals for the s
   taken from the total after tax, untaxed.
 - ``medusa_v1`` (Medusa 1.20's ``new-totals``, ``tax-calculation`` and ``calculateDiscountForLineItem``):
   one adjustment per line and code; a FIXED code with allocation "total" is spread over the lines in
-  proportion and *not rounded* (an adjustment may be 16.818181818181817), a line's discount is its
+  proportion and *not rounded* (an adjustment may be 16.81818181818182), a line's discount is its
   adjustments rounded, the order's the unrounded sum rounded once (so the two may differ by a unit),
   line tax per rate on the unrounded discounted amount, each rounded; shipping tax per method, the
   rates summed then rounded; gift cards before tax with a tax of their own. Medusa computes in IEEE
@@ -186,6 +186,7 @@ def _js_round(value: float) -> int:
 
 def _exact(value: float) -> Decimal:
     """A double as the shortest decimal that reads back as it (what JavaScript prints)."""
+    value = float(value)
     return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
 
 
@@ -311,7 +312,7 @@ def _medusa_lines(
         value = float(discount.value)
         for i, (line, line_gross_minor) in enumerate(zip(cart.lines, gross, strict=True)):
             if discount.kind is DiscountKind.PERCENTAGE:
-                amount: float = _js_round((line_gross_minor / 100) * value)
+                amount = float(_js_round((line_gross_minor / 100) * value))
             elif discount.allocation == "total":
                 # min(value, Σ subtotals) × this line's part of them, not rounded (Medusa's
                 # calculateDiscountForLineItem; an empty order has nothing to spread over).
