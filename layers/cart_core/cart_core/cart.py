@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from cart_core import payments as payment_providers
-from cart_core.catalog import MAX_GIFT_CARD_MINOR, DiscountAllocation, DiscountKind
+from cart_core.catalog import DiscountAllocation, DiscountKind
 from cart_core.clock import ms, system_clock
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.events.types import EventType, on_entering
@@ -80,12 +80,22 @@ MAX_SHIPPING_MINOR = 10_000_000
 class ShippingMethod(BaseModel):
     """A way the order ships and what it costs, before tax. ``taxable``: the cart's tax rates apply
     to it too (Medusa taxes shipping at the region's rates; BLAZE's delivery fee is not one of these
-    and stays untaxed)."""
+    and stays untaxed). Bounds are checked when methods are set (``problem``), not on read."""
 
-    method_id: str = Field(min_length=1, max_length=128)
-    name: str = Field(default="", max_length=256)
-    amount_minor: int = Field(ge=0, le=MAX_SHIPPING_MINOR)
+    method_id: str
+    name: str = ""
+    amount_minor: int
     taxable: bool = False
+
+    def problem(self) -> str | None:
+        """Why this method is out of bounds, or None."""
+        if not 1 <= len(self.method_id.encode()) <= 128:
+            return "a shipping method id is 1 to 128 bytes"
+        if len(self.name.encode()) > 256:
+            return "a shipping method name is at most 256 bytes"
+        if not 0 <= self.amount_minor <= MAX_SHIPPING_MINOR:
+            return f"a shipping amount is 0 to {MAX_SHIPPING_MINOR} minor units"
+        return None
 
 
 MAX_GIFT_CARDS = 10
@@ -96,7 +106,7 @@ class AppliedGiftCard(BaseModel):
     taken for real (and re-checked against the stored one) only when the order is placed."""
 
     code: str
-    balance_minor: int = Field(ge=0, le=MAX_GIFT_CARD_MINOR)
+    balance_minor: int  # within [0, MAX_GIFT_CARD_MINOR]: copied from a validated catalog.GiftCard
     ends_ms: int | None = None
     tax_rate: Decimal | None = None
 
@@ -219,8 +229,8 @@ class Cart(BaseModel):
     lines: list[LineItem] = Field(default_factory=list)
     discounts: list[AppliedDiscount] = Field(default_factory=list)
     adjustments: list[Adjustment] = Field(default_factory=list)
-    shipping_methods: list[ShippingMethod] = Field(default_factory=list, max_length=MAX_SHIPPING_METHODS)
-    gift_cards: list[AppliedGiftCard] = Field(default_factory=list, max_length=MAX_GIFT_CARDS)
+    shipping_methods: list[ShippingMethod] = Field(default_factory=list)  # at most MAX_SHIPPING_METHODS
+    gift_cards: list[AppliedGiftCard] = Field(default_factory=list)  # at most MAX_GIFT_CARDS (CartEdits)
     pricing_policy: PricingPolicyName | None = None
     payments: list[Payment] = Field(default_factory=list)
     fulfillment: FulfillmentKind = "delivery"
@@ -298,4 +308,7 @@ class Cart(BaseModel):
         ids = [m.method_id for m in methods]
         if len(set(ids)) != len(ids):
             raise InvalidRequest("A shipping method is on a cart at most once")
+        for method in methods:
+            if problem := method.problem():
+                raise InvalidRequest(f"Shipping method {method.method_id[:64]!r}: {problem}")
         self.shipping_methods = [ShippingMethod.model_validate(m.model_dump()) for m in methods]
