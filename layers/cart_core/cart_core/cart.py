@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from cart_core import payments as payment_providers
+from cart_core.actors import LEGACY_IDENTITY_FIELDS, OWNER_KIND, check_identity
 from cart_core.catalog import DiscountKind
 from cart_core.clock import ms, system_clock
 from cart_core.errors import Conflict, InvalidRequest
@@ -174,10 +175,11 @@ class Cart(BaseModel):
     currency: str
     status: CartStatus = CartStatus.OPEN
 
-    consumer_id: str | None = None
-    session_id: str | None = None
-    external_id: str | None = None
-    transaction_id: str | None = None
+    # Who the cart is found by: identity kind → value (``actors.IdentityKey``), the owner's under
+    # ``consumer``. Bounded when set (``set_identity``: ``actors.check_identity``), not when read, so a
+    # stored document always loads; documents stored before the map carry BLAZE's four ``<kind>_id``
+    # fields instead, which read into it (``_legacy_identities``).
+    identities: dict[str, str] = Field(default_factory=dict)
     public_key: str = Field(default_factory=lambda: secrets.token_hex(16))
 
     lines: list[LineItem] = Field(default_factory=list)
@@ -212,6 +214,35 @@ class Cart(BaseModel):
 
     version: int = 0
     expires_at: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_identities(cls, data: Any) -> Any:
+        """``consumer_id`` / ``session_id`` / ``external_id`` / ``transaction_id`` (documents stored
+        before the identity map, and keyword arguments) read as the map's entries, in that order."""
+        if isinstance(data, dict) and any(name in data for name in LEGACY_IDENTITY_FIELDS):
+            data = dict(data)
+            identities = dict(data.get("identities") or {})
+            for name, kind in LEGACY_IDENTITY_FIELDS.items():
+                value = data.pop(name, None)
+                if value is not None:
+                    identities.setdefault(kind, value)
+            data["identities"] = identities
+        return data
+
+    @property
+    def owner_id(self) -> str | None:
+        """The consumer or customer who owns the cart (its ``consumer`` identity), None for a guest's."""
+        return self.identities.get(OWNER_KIND)
+
+    def identity(self, kind: str) -> str | None:
+        return self.identities.get(kind)
+
+    def set_identity(self, kind: str, value: str) -> None:
+        """Add or replace one identity, within the map's bounds."""
+        identities = {**self.identities, kind: value}
+        check_identity(identities)
+        self.identities = identities
 
     @property
     def pays_at_pickup(self) -> bool:
