@@ -111,16 +111,22 @@ def check_adjustments(adjustments: list[Adjustment]) -> None:
 
 
 PaymentStatus = Literal["recorded", "authorized", "capturing", "captured", "voided", "declined"]
+# The key of the one payment BLAZE and LOKE know (their wire has one payment per cart); documents
+# stored before payments had keys read as this key.
+DEFAULT_PAYMENT_KEY = "default"
+MAX_PAYMENTS = 10
+PAYMENT_KEY_BYTES = 128
 
 
 class Payment(BaseModel):
-    """The consumer's payment and where it stands with its provider.
+    """One of the cart's payments, by ``key``, and where it stands with its provider.
 
     recorded (nothing asked of a provider yet) → authorized (a card hold, at submit) → capturing (the
     payment worker's claim, committed before it asks the processor, so no consumer cancel can slip in
     between) → captured, or voided (the order ended without a capture); declined at either step. Cash
     or pay at pickup stays recorded: the store collects it in person. Documents stored before
-    authorize/capture have only the first six fields; the rest default.
+    authorize/capture have only the first six fields; the rest default (and ``key`` is the default
+    key: one payment per cart, BLAZE's).
     """
 
     method: str
@@ -134,11 +140,52 @@ class Payment(BaseModel):
     captured_minor: int | None = None
     void_reference: str | None = None
     decline_reason: str | None = None
+    key: str = DEFAULT_PAYMENT_KEY
 
     @property
     def hold_is_live(self) -> bool:
         """A live card hold that caps what the store may charge and must be released if unused."""
         return self.authorization_reference is not None and self.status in ("authorized", "declined")
+
+    @property
+    def holds_funds(self) -> bool:
+        """The service's to collect (a card), rather than the store's in person (cash, pickup)."""
+        return payment_providers.holds_funds(self.provider, self.reference)
+
+
+# Medusa's payment sessions: one per provider the region offers, one of them selected; the selected
+# one is authorized at complete. Bounded: a handful per cart, small opaque provider data.
+PaymentSessionStatus = Literal["pending", "requires_more", "authorized", "error", "canceled"]
+MAX_PAYMENT_SESSIONS = 10
+MAX_SESSION_DATA_ENTRIES = 20
+MAX_SESSION_DATA_KEY_BYTES = 64
+MAX_SESSION_DATA_VALUE_BYTES = 1024
+
+
+class PaymentSession(BaseModel):
+    """A provider's payment session on the cart (Medusa): its status, the provider's data (a card
+    token under ``token`` for the test card), the amount it was opened for, and whether it is the
+    one the shopper selected. Authorizing it records a payment under the key ``session:<provider>``."""
+
+    provider_id: str
+    status: PaymentSessionStatus = "pending"
+    data: dict[str, str] = Field(default_factory=dict)
+    amount_minor: int = 0
+    is_selected: bool = False
+
+    @property
+    def payment_key(self) -> str:
+        return f"session:{self.provider_id}"
+
+
+def check_session_data(data: dict[str, str]) -> None:
+    if len(data) > MAX_SESSION_DATA_ENTRIES:
+        raise InvalidRequest(f"A payment session holds at most {MAX_SESSION_DATA_ENTRIES} data entries")
+    for name, value in data.items():
+        if not name or len(name.encode()) > MAX_SESSION_DATA_KEY_BYTES:
+            raise InvalidRequest(f"A payment session data key is 1 to {MAX_SESSION_DATA_KEY_BYTES} bytes")
+        if len(value.encode()) > MAX_SESSION_DATA_VALUE_BYTES:
+            raise InvalidRequest(f"A payment session data value is at most {MAX_SESSION_DATA_VALUE_BYTES} bytes")
 
 
 class Address(BaseModel):
@@ -185,7 +232,10 @@ class Cart(BaseModel):
     lines: list[LineItem] = Field(default_factory=list)
     discounts: list[AppliedDiscount] = Field(default_factory=list)
     adjustments: list[Adjustment] = Field(default_factory=list)
+    # Keyed (``Payment.key``, unique on a cart, in the order they were added): BLAZE and LOKE use one
+    # implicit key (``DEFAULT_PAYMENT_KEY``), NewStore several, Medusa one per authorized session.
     payments: list[Payment] = Field(default_factory=list)
+    payment_sessions: list[PaymentSession] = Field(default_factory=list)
     fulfillment: FulfillmentKind = "delivery"
     delivery_address: Address | None = None
     requested_time_ms: int | None = None
@@ -246,10 +296,43 @@ class Cart(BaseModel):
 
     @property
     def pays_at_pickup(self) -> bool:
-        """No money for the service to capture: no payment, or one in cash / at pickup (its provider
-        holds no funds). Such an order, once validated, is a placed order whose payment is due at pickup."""
-        payment = self.payments[-1] if self.payments else None
-        return payment is None or not payment_providers.holds_funds(payment.provider, payment.reference)
+        """No money for the service to capture: no payment, or only cash / at pickup (no provider
+        holds funds). Such an order, once validated, is a placed order whose payment is due at pickup."""
+        return not any(payment.holds_funds for payment in self.payments)
+
+    # ----- keyed payments ------------------------------------------------------------------
+
+    def payment(self, key: str = DEFAULT_PAYMENT_KEY) -> Payment | None:
+        return next((payment for payment in self.payments if payment.key == key), None)
+
+    def set_payment(self, payment: Payment) -> Payment | None:
+        """Add ``payment`` under its key, or replace the one with that key (in its place). Returns the
+        payment it replaced, if any (whose hold the caller then releases)."""
+        if not payment.key or len(payment.key.encode()) > PAYMENT_KEY_BYTES:
+            raise InvalidRequest(f"A payment key is 1 to {PAYMENT_KEY_BYTES} bytes")
+        replaced = self.payment(payment.key)
+        if replaced is None and len(self.payments) >= MAX_PAYMENTS:
+            raise InvalidRequest(f"A cart holds at most {MAX_PAYMENTS} payments")
+        if replaced is None:
+            self.payments = [*self.payments, payment]
+        else:
+            self.payments = [payment if p.key == payment.key else p for p in self.payments]
+        return replaced
+
+    def remove_payment(self, key: str) -> Payment | None:
+        removed = self.payment(key)
+        self.payments = [p for p in self.payments if p.key != key]
+        return removed
+
+    @property
+    def held_minor(self) -> int | None:
+        """What the live card holds allow the store to capture in all, or None when nothing is
+        authorized (no cap: cash, pay at pickup)."""
+        held = [p.authorized_minor or 0 for p in self.payments if p.status == "authorized"]
+        return sum(held) if held else None
+
+    def selected_session(self) -> PaymentSession | None:
+        return next((session for session in self.payment_sessions if session.is_selected), None)
 
     def require_editable(self) -> None:
         if self.status not in EDITABLE:

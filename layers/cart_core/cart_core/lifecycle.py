@@ -43,7 +43,7 @@ TRANSITIONS: dict[CartStatus, frozenset[CartStatus]] = {
     S.OPEN: frozenset({S.SUBMITTED, S.EXPIRED, S.CANCELED}),
     S.SUBMITTED: frozenset({S.VALIDATED, S.REJECTED, S.EXPIRED, S.CANCELED}),
     S.VALIDATED: frozenset({S.PAID, S.PAYMENT_FAILED, S.CANCELED}),
-    S.PAYMENT_FAILED: frozenset({S.PAID, S.CANCELED}),
+    S.PAYMENT_FAILED: frozenset({S.PAID, S.SUBMITTED, S.CANCELED}),
     S.PAID: frozenset({S.COMPLETED}),
     S.REJECTED: frozenset(),
     S.EXPIRED: frozenset(),
