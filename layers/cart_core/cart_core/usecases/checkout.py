@@ -242,6 +242,16 @@ class Checkout(CartUseCases):
                     voided = True
             return voided
 
+        # The write is conditional on the version read before the voids (no second read); only if
+        # another write came between is the cart read again (then ``record`` finds what is left).
+        work = self._uow.once()
+        if record(cart, snapshot, work):
+            try:
+                self._stage(work, cart, cart.version, snapshot)
+                work.commit()
+                return priced(cart, snapshot)
+            except VersionConflict:
+                pass
         return self._mutate(caller, cart_id, record)
 
     # ----- placing an order ----------------------------------------------------------------
