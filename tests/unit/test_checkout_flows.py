@@ -272,6 +272,33 @@ def test_a_retry_at_a_synchronous_location_is_paid_in_the_request() -> None:
     assert paid.cart.status is CartStatus.PAID and paid.cart.payments[-1].captured_minor == 2125
 
 
+def test_after_a_partial_capture_the_new_card_pays_only_what_is_left() -> None:
+    # Given two cards: "a" for 1000 captured, "b" for the rest declined at capture
+    cart = open_cart(token=None)
+    cases, _store, _journal, gateway = setup(cart)
+    cases.payments.add_payment(
+        CALLER, cart.cart_id, Payment(key="a", method="Credit", amount_minor=1000, reference="tok_visa")
+    )
+    cases.payments.add_payment(
+        CALLER, cart.cart_id, Payment(key="b", method="Credit", amount_minor=0, reference="tok_captureDeclined")
+    )
+    cases.checkout.submit(CALLER, cart.cart_id, CartEdits())
+    cases.pos_validation.pos_validate(CALLER, cart.cart_id, [])
+    failed = cases.checkout.settle_payment(CALLER, cart.cart_id).cart
+    assert failed.status is CartStatus.PAYMENT_FAILED and failed.payment("a").captured_minor == 1000
+    # When a new card "c" replaces the declined one and the store accepts again
+    again = cases.checkout.retry_payment(
+        CALLER, cart.cart_id, Payment(key="c", method="Credit", amount_minor=0, reference="tok_visa")
+    ).cart
+    assert [p.key for p in again.payments] == ["a", "c"] and again.payment("c").authorized_minor == 1125
+    cases.pos_validation.pos_validate(CALLER, cart.cart_id, [])
+    paid = cases.checkout.settle_payment(CALLER, cart.cart_id).cart
+    # Then the order is paid, the cards together captured exactly the total, none above its hold
+    assert paid.status is CartStatus.PAID
+    assert [(p.key, p.captured_minor) for p in paid.payments] == [("a", 1000), ("c", 1125)]
+    assert gateway.card.count("void") == 1  # the declined card's hold
+
+
 # ----- payments by key (NewStore) ----------------------------------------------------------------
 
 

@@ -326,10 +326,12 @@ class Cart(BaseModel):
 
     @property
     def held_minor(self) -> int | None:
-        """What the live card holds allow the store to capture in all, or None when nothing is
-        authorized (no cap: cash, pay at pickup)."""
+        """What the store may capture in all: the live card holds, plus what was captured already
+        (an order paid again after a partial capture), or None when nothing is authorized (no cap:
+        cash, pay at pickup)."""
         held = [p.authorized_minor or 0 for p in self.payments if p.status == "authorized"]
-        return sum(held) if held else None
+        captured = sum(p.captured_minor or 0 for p in self.payments if p.status == "captured")
+        return sum(held) + captured if held else None
 
     def selected_session(self) -> PaymentSession | None:
         return next((session for session in self.payment_sessions if session.is_selected), None)

@@ -118,7 +118,8 @@ class Checkout(CartUseCases):
 
     def retry_payment(self, caller: Caller, cart_id: str, payment: Payment) -> PricedCart:
         """After a failed capture, place the order again with a new payment (``payment_failed →
-        submitted``): ``payment`` replaces the one under its key, is authorized for the total (a
+        submitted``): ``payment`` replaces the declined ones (and any under its key; payments already
+        captured stay), is authorized for what the others leave of the total (a
         decline leaves the order payment_failed), and the order goes back to the store to validate
         (or, under the location's synchronous policy, is accepted and captured in this request). The replaced
         payment's hold is voided once the write has committed. BLAZE and LOKE do not offer it (their
@@ -180,7 +181,8 @@ class Checkout(CartUseCases):
         def claim(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
             if cart.status is not CartStatus.VALIDATED or cart.pays_at_pickup:
                 return False  # settled already, canceled, or nothing for the service to capture
-            cards = [payment for payment in cart.payments if payment.holds_funds]
+            # Cards still to capture (one captured before a failed capture and a retry stays so).
+            cards = [payment for payment in cart.payments if payment.holds_funds and payment.status != "captured"]
             if any(payment.status == "capturing" for payment in cards):
                 return False  # claimed by an earlier attempt: capture below, with the same keys
             unheld = next((p for p in cards if p.status != "authorized" or not p.authorization_reference), None)
@@ -200,8 +202,10 @@ class Checkout(CartUseCases):
         capturing = [payment for payment in claimed.cart.payments if payment.status == "capturing"]
         if claimed.cart.status is not CartStatus.VALIDATED or not capturing:
             return claimed
-        # Between the writes: the processor, once per hold, each with its checkout's key.
-        outcomes = self._capture(claimed.cart, capturing, claimed.totals.total_minor)
+        # Between the writes: the processor, once per hold, each with its checkout's key, for what
+        # is not captured yet.
+        captured = sum(p.captured_minor or 0 for p in claimed.cart.payments if p.status == "captured")
+        outcomes = self._capture(claimed.cart, capturing, claimed.totals.total_minor - captured)
 
         def record(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
             pending = {p.key for p in cart.payments if p.status == "capturing"}
@@ -293,9 +297,13 @@ class Checkout(CartUseCases):
                     raise InvalidRequest("Cannot submit an empty cart")
                 _payment_from_session(cart)
             else:
-                previous = cart.set_payment(replacing.model_copy(update={"status": "recorded"}))
-                if previous is not None and previous.hold_is_live:
-                    replaced[:] = [previous]
+                # The new payment replaces every declined one (and any under its key); captured ones
+                # stay, and the new card is held for what they leave.
+                dropped = [p for p in cart.payments if p.status == "declined" or p.key == replacing.key]
+                for payment in dropped:
+                    cart.remove_payment(payment.key)
+                cart.set_payment(replacing.model_copy(update={"status": "recorded"}))
+                replaced[:] = [payment for payment in dropped if payment.hold_is_live]
             assert snapshot.location is not None
             total = price(cart, snapshot.location).total_minor
             # The gateway: after the read, before the write.
@@ -344,7 +352,9 @@ class Checkout(CartUseCases):
         held: list[Hold] = []
         for index, payment in enumerate(cards):
             if index == len(cards) - 1:
-                others = sum(p.amount_minor for p in cart.payments if p is not payment and p.status != "voided")
+                others = sum(
+                    p.amount_minor for p in cart.payments if p is not payment and p.status not in ("voided", "declined")
+                )
                 amount = max(total - others, 0)
             else:
                 amount = payment.amount_minor
