@@ -295,7 +295,6 @@ class Checkout(CartUseCases):
                 apply_edits(cart, edits, snapshot, self._clock())
                 if not cart.lines:
                     raise InvalidRequest("Cannot submit an empty cart")
-                _payment_from_session(cart)
             else:
                 # The new payment replaces every declined one (and any under its key); captured ones
                 # stay, and the new card is held for what they leave.
@@ -306,6 +305,8 @@ class Checkout(CartUseCases):
                 replaced[:] = [payment for payment in dropped if payment.hold_is_live]
             assert snapshot.location is not None
             total = price(cart, snapshot.location).total_minor
+            if replacing is None:
+                _payment_from_session(cart, total)
             # The gateway: after the read, before the write.
             obtained.extend(self._authorize(cart, total, version))
             now = self._now_ms()
@@ -441,13 +442,16 @@ def _carries(cart: Cart, payment: Payment) -> bool:
     return stored is not None and (stored.method, stored.reference) == (payment.method, payment.reference)
 
 
-def _payment_from_session(cart: Cart) -> None:
+def _payment_from_session(cart: Cart, total: int) -> None:
     """A cart with payment sessions (Medusa) pays with the selected one: it becomes the payment
-    under the session's key, for the provider it names (authorized with the others)."""
+    under the session's key, for the provider it names (authorized with the others). Nothing to pay
+    (a total of zero or less) needs no session, as in Medusa."""
     if not cart.payment_sessions:
         return
     session = cart.selected_session()
     if session is None:
+        if total <= 0:
+            return
         raise InvalidRequest(NO_SESSION_SELECTED)
     if cart.payment(session.payment_key) is None:
         cart.set_payment(
