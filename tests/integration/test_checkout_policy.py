@@ -92,3 +92,26 @@ def test_a_failed_capture_is_paid_again_with_a_new_card(api, store) -> None:
         "PaymentCaptured",
         "OrderPlaced",
     ]
+
+
+def test_medusa_sessions_and_newstore_keyed_payments_round_trip_through_dynamodb(api, store) -> None:
+    # Given a synchronous location's cart with two payment sessions, the card one selected with a token
+    synchronous_location(store)
+    cases = compose(store, clock=FrozenClock(T0))
+    cart = cases.carts.prepare(CAROL, [], FLOWER).cart
+    cases.payments.init_payment_sessions(CAROL, cart.cart_id, ["manual", "test-card"])
+    cases.payments.select_payment_session(CAROL, cart.cart_id, "test-card")
+    cases.payments.update_payment_session(CAROL, cart.cart_id, "test-card", {"token": "tok_visa"})
+    # And a gift payment under its own key
+    cases.payments.add_payment(CAROL, cart.cart_id, Payment(key="gift", method="Gift", amount_minor=656))
+    stored = store.load("demo", "sync", cart.cart_id).cart
+    assert [(s.provider_id, s.is_selected, s.data) for s in stored.payment_sessions] == [
+        ("manual", False, {}),
+        ("test-card", True, {"token": "tok_visa"}),
+    ]
+    # When it completes
+    done = cases.checkout.complete(CAROL, cart.cart_id).cart
+    # Then the card session paid what the gift left, and the stored cart reads back the same
+    assert done.status is CartStatus.PAID
+    assert done.payment("session:test-card").captured_minor == 2000
+    assert store.load("demo", "sync", cart.cart_id).cart == done

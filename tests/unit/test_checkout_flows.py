@@ -329,18 +329,27 @@ def test_a_card_beside_another_payment_holds_what_the_other_leaves() -> None:
     cases.checkout.submit(CALLER, cart.cart_id, CartEdits())
     assert store.stored(cart.cart_id).payment("card").authorized_minor == 1425
     assert store.stored(cart.cart_id).payment("cash").status == "recorded"
+    # And once accepted, the card is captured for that share, the cash left to the store
+    cases.pos_validation.pos_validate(CALLER, cart.cart_id, [])
+    paid = cases.checkout.settle_payment(CALLER, cart.cart_id).cart
+    assert paid.status is CartStatus.PAID and paid.payment("card").captured_minor == 1425
+    assert paid.payment("cash").status == "recorded"
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     price_minor=st.integers(1, 50_000),
+    cash_minor=st.one_of(st.just(0), st.integers(0, 60_000)),
     first_minor=st.integers(0, 60_000),
-    discount=st.integers(0, 3_000),
+    adjustment=st.integers(-3_000, 3_000),
 )
-def test_no_caller_captures_more_than_any_card_authorized(price_minor, first_minor, discount) -> None:
-    # Given an order paid by two cards (the first for a chosen amount, the second for the rest)
+def test_no_caller_captures_more_than_any_card_authorized(price_minor, cash_minor, first_minor, adjustment) -> None:
+    # Given an order paid in cash (the store's) and by two cards: the first for a chosen amount, the
+    # second for the rest
     cart = open_cart(token=None, price_minor=price_minor)
     cases, store, _journal, gateway = setup(cart)
+    if cash_minor:
+        cases.payments.add_payment(CALLER, cart.cart_id, Payment(key="cash", method="Cash", amount_minor=cash_minor))
     cases.payments.add_payment(
         CALLER, cart.cart_id, Payment(key="a", method="Credit", amount_minor=first_minor, reference="tok_visa")
     )
@@ -348,23 +357,26 @@ def test_no_caller_captures_more_than_any_card_authorized(price_minor, first_min
         CALLER, cart.cart_id, Payment(key="b", method="Credit", amount_minor=0, reference="tok_visa")
     )
     cases.checkout.submit(CALLER, cart.cart_id, CartEdits())
-    held = {p.key: p.authorized_minor for p in store.stored(cart.cart_id).payments}
-    # When the store validates with a discount and the worker settles, twice
+    held = {p.key: p.authorized_minor for p in store.stored(cart.cart_id).payments if p.key != "cash"}
+    # When the store validates with a discount or a surcharge and the worker settles, twice
     try:
         cases.pos_validation.pos_validate(
-            CALLER, cart.cart_id, [Adjustment(adjustment_id="d", label="d", amount_minor=-discount)] if discount else []
+            CALLER,
+            cart.cart_id,
+            [Adjustment(adjustment_id="d", label="d", amount_minor=adjustment)] if adjustment else [],
         )
     except InvalidRequest:
-        return  # a discount below zero is refused: nothing to capture
+        return  # a total below zero, or above what is held and collected, is refused: nothing changes
     cases.checkout.settle_payment(CALLER, cart.cart_id)
     cases.checkout.settle_payment(CALLER, cart.cart_id)
-    # Then each card captured at most its own hold, once, and together exactly the total when paid
+    # Then each card captured at most its own hold, once each, and together what the cash leaves
     final = store.stored(cart.cart_id)
-    for payment in final.payments:
+    cards = [p for p in final.payments if p.key != "cash"]
+    for payment in cards:
         assert 0 <= (payment.captured_minor or 0) <= held[payment.key]
     assert gateway.card.count("capture") <= 2
-    if final.status is CartStatus.PAID:
-        assert sum(p.captured_minor for p in final.payments) == final.total_minor
+    assert final.status is CartStatus.PAID
+    assert sum(p.captured_minor for p in cards) == max(final.total_minor - cash_minor, 0)
 
 
 # ----- payment sessions (Medusa) -----------------------------------------------------------------

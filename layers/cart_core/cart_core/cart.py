@@ -326,12 +326,15 @@ class Cart(BaseModel):
 
     @property
     def held_minor(self) -> int | None:
-        """What the store may capture in all: the live card holds, plus what was captured already
-        (an order paid again after a partial capture), or None when nothing is authorized (no cap:
-        cash, pay at pickup)."""
+        """The most the order's total may come to: the live card holds, plus what was captured
+        already (an order paid again after a partial capture) and the store's own payments (cash, a
+        gift card) by amount; None when nothing is authorized (no cap: cash, pay at pickup)."""
         held = [p.authorized_minor or 0 for p in self.payments if p.status == "authorized"]
+        if not held:
+            return None
         captured = sum(p.captured_minor or 0 for p in self.payments if p.status == "captured")
-        return sum(held) + captured if held else None
+        store_collects = sum(p.amount_minor for p in self.payments if p.status == "recorded" and not p.holds_funds)
+        return sum(held) + captured + store_collects
 
     def selected_session(self) -> PaymentSession | None:
         return next((session for session in self.payment_sessions if session.is_selected), None)

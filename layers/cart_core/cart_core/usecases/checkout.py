@@ -203,9 +203,13 @@ class Checkout(CartUseCases):
         if claimed.cart.status is not CartStatus.VALIDATED or not capturing:
             return claimed
         # Between the writes: the processor, once per hold, each with its checkout's key, for what
-        # is not captured yet.
-        captured = sum(p.captured_minor or 0 for p in claimed.cart.payments if p.status == "captured")
-        outcomes = self._capture(claimed.cart, capturing, claimed.totals.total_minor - captured)
+        # the other payments leave: those captured already, and the store's (cash, gift) by amount.
+        others = sum(
+            (p.captured_minor or 0) if p.status == "captured" else p.amount_minor
+            for p in claimed.cart.payments
+            if p.status not in ("capturing", "voided", "declined")
+        )
+        outcomes = self._capture(claimed.cart, capturing, max(claimed.totals.total_minor - others, 0))
 
         def record(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
             pending = {p.key for p in cart.payments if p.status == "capturing"}
