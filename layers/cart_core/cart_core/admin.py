@@ -132,7 +132,7 @@ def _tax(spec: str) -> TaxRate:
     try:
         # The old names (state, city, county, federal) still read, as their neutral categories.
         category = LEGACY_TAX_KINDS.get(category, category) or "regional"
-        return TaxRate(name=name, percent=Decimal(percent), category=category)  # type: ignore[arg-type]
+        return TaxRate(name=name, percent=Decimal(percent), category=category)
     except (InvalidOperation, ValidationError):
         raise argparse.ArgumentTypeError(
             f"{spec!r} is not NAME:PERCENT[:national|regional|district|municipal]"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 CART_SK = "CART"
 POINTER_SK = "POINTER"
 CLAIM_SK = "CLAIM"
@@ -70,7 +72,7 @@ def counter_pk(tenant_id: str, name: str) -> str:
 COUNTER_SK = "COUNTER"
 
 # How the core's storage-neutral ``Key`` kinds (ports.Key) map onto this table's keys.
-_ITEM_KEYS = {
+_ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "active": (active_pointer_pk, POINTER_SK),
     "public": (public_pointer_pk, POINTER_SK),
     "order_no": (order_no_claim_pk, CLAIM_SK),
