@@ -8,11 +8,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from cart_core.cart import AppliedDiscount, Cart, LineItem
 from cart_core.catalog import DiscountKind
 from cart_core.money import allocate, percent_of, round_half_up
 from cart_core.tenancy import Location, TaxRate
+
+if TYPE_CHECKING:
+    from cart_core.regions import Region
+
+
+@dataclass(frozen=True, slots=True)
+class PricingTerms:
+    """What pricing needs from where a cart is sold: its region's tax rates (and whether prices
+    include them) and its location's delivery fee."""
+
+    tax_rates: tuple[TaxRate, ...]
+    tax_inclusive: bool
+    delivery_fee_minor: int = 0
+
+    @classmethod
+    def of(cls, region: Region, location: Location) -> PricingTerms:
+        return cls(region.tax_rates, region.tax_inclusive, location.delivery_fee_minor)
+
+    @classmethod
+    def at(cls, location: Location) -> PricingTerms:
+        """A location stored before regions: its own terms (its implicit region)."""
+        if location.default_region_id is not None:
+            raise ValueError(f"Location {location.location_id} prices through its region: use PricingTerms.of")
+        return cls(location.tax_rates, location.tax_inclusive, location.delivery_fee_minor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +116,11 @@ def _line_taxes(net_minor: int, rates: tuple[TaxRate, ...], inclusive: bool) -> 
     return tuple(TaxLine(r.name, r.category, r.percent, percent_of(net_minor, r.percent)) for r in rates)
 
 
-def price(cart: Cart, location: Location) -> Totals:
+def price(cart: Cart, terms: PricingTerms | Location) -> Totals:
+    """``terms``: the cart's region and location (``PricingTerms.of``); a Location stored before
+    regions stands for its own terms."""
+    if isinstance(terms, Location):
+        terms = PricingTerms.at(terms)
     gross = [line_gross(line) for line in cart.lines]
     subtotal = sum(gross)
     discount_total = order_discount(subtotal, cart.discounts)
@@ -105,18 +134,18 @@ def price(cart: Cart, location: Location) -> Totals:
                 line_gross_minor,
                 line_discount,
                 net,
-                _line_taxes(net, location.tax_rates, location.tax_inclusive),
+                _line_taxes(net, terms.tax_rates, terms.tax_inclusive),
             )
         )
     taxes_by_rate = tuple(
         TaxLine(rate.name, rate.category, rate.percent, sum(pl.taxes[i].amount_minor for pl in priced_lines))
-        for i, rate in enumerate(location.tax_rates)
+        for i, rate in enumerate(terms.tax_rates)
     )
     tax_total = sum(t.amount_minor for t in taxes_by_rate)
-    delivery_fee = location.delivery_fee_minor if cart.fulfillment == "delivery" and cart.lines else 0
+    delivery_fee = terms.delivery_fee_minor if cart.fulfillment == "delivery" and cart.lines else 0
     adjustment_total = sum(a.amount_minor for a in cart.adjustments)
     fee_total = delivery_fee + adjustment_total
-    exclusive_tax = 0 if location.tax_inclusive else tax_total
+    exclusive_tax = 0 if terms.tax_inclusive else tax_total
     return Totals(
         currency=cart.currency,
         subtotal_minor=subtotal,
@@ -125,7 +154,7 @@ def price(cart: Cart, location: Location) -> Totals:
         delivery_fee_minor=delivery_fee,
         adjustment_total_minor=adjustment_total,
         tax_total_minor=tax_total,
-        tax_inclusive=location.tax_inclusive,
+        tax_inclusive=terms.tax_inclusive,
         total_minor=subtotal - discount_total + fee_total + exclusive_tax,
         lines=tuple(priced_lines),
         taxes_by_rate=taxes_by_rate,

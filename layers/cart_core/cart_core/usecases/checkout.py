@@ -21,7 +21,7 @@ from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
 from cart_core.usecases.carts import CartEdits, apply_edits
 from cart_core.usecases.identity import pointer_keys
-from cart_core.usecases.shared import CartUseCases, PricedCart
+from cart_core.usecases.shared import CartUseCases, PricedCart, terms_for
 
 logger = logging.getLogger(__name__)
 # Orders that ended without a capture: a card hold they still have is released.
@@ -170,7 +170,7 @@ class Checkout(CartUseCases):
             if cart.status is not CartStatus.VALIDATED or payment is None or payment.status != "capturing":
                 return False  # another worker recorded the outcome meanwhile
             assert snapshot.location is not None and payment.authorization_reference and payment.provider
-            total = price(cart, snapshot.location).total_minor
+            total = price(cart, terms_for(cart, snapshot)).total_minor
             # One key per checkout: a retry after a lost write asks the processor for the same capture.
             key = _capture_key(cart)
             if not 0 <= total <= (payment.authorized_minor or 0):
@@ -218,7 +218,7 @@ class Checkout(CartUseCases):
         if not provider.holds_funds:
             return
         assert snapshot.location is not None
-        total = price(cart, snapshot.location).total_minor
+        total = price(cart, terms_for(cart, snapshot)).total_minor
         # One key per agreement: the cart version submitted and its total. A retried or concurrent
         # submit of the same cart asks for the same hold; a cart changed meanwhile is a new hold.
         key = f"{cart.cart_id}.v{cart.version}.{total}"

@@ -10,7 +10,7 @@ from cart_core.ports import ReadSet, Snapshot
 from cart_core.pricing import price
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
-from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart
+from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart, terms_for
 
 
 class PosValidation(CartUseCases):
@@ -27,7 +27,7 @@ class PosValidation(CartUseCases):
             _require_pending(cart)
             cart.adjustments = list(adjustments)
             assert snapshot.location is not None
-            total = price(cart, snapshot.location).total_minor
+            total = price(cart, terms_for(cart, snapshot)).total_minor
             if total < 0:
                 raise InvalidRequest("The adjustments would make the cart's total negative")
             payment = cart.payments[-1] if cart.payments else None
