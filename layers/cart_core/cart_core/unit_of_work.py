@@ -62,6 +62,10 @@ class Work:
     def read_public_pointer(self, tenant_id: str, public_key: str) -> str | None:
         return self.store.read_public_pointer(tenant_id, public_key)
 
+    def read_claim(self, key: Key) -> str | None:
+        """The owner a claim names (a global lookup such as a checkout hash: one GetItem)."""
+        return self.store.read_claim(key)
+
     def consumer_history(
         self, tenant_id: str, location_id: str, consumer_id: str, start: int, limit: int
     ) -> tuple[list[Cart], int]:

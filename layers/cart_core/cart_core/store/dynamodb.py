@@ -135,7 +135,8 @@ class DynamoStore:
             if missing:
                 regions = self._batch_get((tenant, keys.region_sk(r)) for r in missing)
                 self._decode(regions, snapshot, tenant_id, location_id, {})
-            self._remember_regions(tenant_id, location_id, needed)
+            # The regions a use case named are remembered too: a cart just moved there is read next.
+            self._remember_regions(tenant_id, location_id, needed | (reads.region_ids & snapshot.regions.keys()))
         return snapshot
 
     def _remember_regions(self, tenant_id: str, location_id: str, needed: frozenset[str]) -> None:
