@@ -198,3 +198,27 @@ def test_the_faces_price_a_cart_at_a_region_location_through_its_region(api, reg
     assert response.status == 200, response.text
     cart = response.json()["cart"]
     assert cart["taxResult"]["totalStateTax"] == 1.13 and cart["taxResult"]["totalCityTax"] == 0.36
+
+
+def test_the_admin_cli_creates_and_lists_regions_and_a_location_in_one(aws, capsys) -> None:
+    import json
+
+    table = aws["CartTable"]
+
+    def run(*args: str):
+        assert admin.main(["--table", table, *args]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    # When a region, a location in it and a product priced in two currencies are provisioned
+    region = run("region", "shop9", "ca", "Canada", "--currency", "CAD", "--country", "CA", "--tax", "GST:5:national",
+                 "--provider", "test-card")  # fmt: skip
+    location = run("location", "shop9", "north", "North", "--default-region", "ca", "--other-region", "us")
+    product = run("product", "shop9", "tea", "4.40", "--currency", "USD", "--price", "CAD:5.99")
+    # Then they read back as given, and the tenant's regions list them
+    assert region["countries"] == ["CA"] and region["payment_providers"] == ["test-card"]
+    assert location["default_region_id"] == "ca" and location["region_ids"] == ["us"]
+    assert product["prices"] == {"CAD": 599} and product["currency"] == "USD"
+    assert [r["region_id"] for r in run("regions", "shop9")] == ["ca"]
+    # and a bad country is one line on stderr
+    assert admin.main(["--table", table, "region", "shop9", "x", "X", "--currency", "EUR", "--country", "eu"]) == 1
+    assert "countries" in capsys.readouterr().err

@@ -3,7 +3,7 @@
     python -m cart_core.admin tenant demo "Demo Dispensary"          # the running local cloud
     python -m cart_core.admin location demo main "Main St" --tax "State Tax:6.25:regional"
     python -m cart_core.admin region demo ca "Canada" --currency CAD --country CA --tax "GST:5:national"
-    python -m cart_core.admin location demo north "North" --default-region us --region ca
+    python -m cart_core.admin location demo north "North" --default-region us --other-region ca
     python -m cart_core.admin regions demo                           # a tenant's regions
     python -m cart_core.admin blaze-keys demo main                   # prints the keys once
     python -m cart_core.admin loke-token demo                        # a POS bearer token, once
@@ -336,7 +336,10 @@ def _build_parser() -> argparse.ArgumentParser:
     location.add_argument("--idle-ttl-seconds", type=int, default=7 * 86400)
     location.add_argument("--validation-timeout-seconds", type=int, default=600)
     location.add_argument("--default-region", help="the region its carts start in (else its own terms above)")
-    location.add_argument("--region", action="append", default=[], help="a further region its carts may switch to")
+    location.add_argument(
+        "--other-region", dest="other_regions", action="append", default=[],
+        help="a further region its carts may switch to (repeatable)",
+    )  # fmt: skip
 
     region = commands.add_parser("region", help="create or replace a region: currency, countries, taxes, providers")
     region.add_argument("tenant_id")
@@ -396,7 +399,7 @@ def _run(args: argparse.Namespace, store: DynamoStore) -> Any:
             idle_ttl_seconds=args.idle_ttl_seconds,
             validation_timeout_seconds=args.validation_timeout_seconds,
             default_region_id=args.default_region,
-            region_ids=tuple(args.region),
+            region_ids=tuple(args.other_regions),
         ).model_dump(mode="json")
     if args.command == "region":
         return create_region(
