@@ -222,3 +222,14 @@ def test_the_admin_cli_creates_and_lists_regions_and_a_location_in_one(aws, caps
     # and a bad country is one line on stderr
     assert admin.main(["--table", table, "region", "shop9", "x", "X", "--currency", "EUR", "--country", "eu"]) == 1
     assert "countries" in capsys.readouterr().err
+
+
+def test_the_services_own_validation_checks_prices_in_the_carts_currency(regions) -> None:
+    # Given a cart moved to ca (its line at the catalog's CAD price) and submitted
+    use_cases = compose(regions)
+    cart = _open(use_cases, ("maple", 1)).cart
+    use_cases.regions.change_region(ALICE, cart.cart_id, "ca")
+    use_cases.checkout.submit(ALICE, cart.cart_id, CartEdits())
+    # When the service validates it / Then the CAD price is the catalog's: accepted
+    validated = use_cases.pos_validation.self_validate(Caller.system("demo", "north"), cart.cart_id)
+    assert validated.cart.status.value == "validated", validated.cart.reason

@@ -25,7 +25,14 @@ from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
 from cart_core.usecases.identity import primary_key
-from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart, require_location
+from cart_core.usecases.shared import (
+    CartUseCases,
+    PricedCart,
+    home_currency,
+    priced,
+    require_cart,
+    require_location,
+)
 
 
 class LineEdit(BaseModel):
@@ -221,10 +228,3 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             kept.add(existing.line_id)
         lines.append(line)
     return lines
-
-
-def home_currency(snapshot: Snapshot, fallback: str) -> str:
-    """The currency a product that names none is priced in: its location's default region's (what
-    a location's one currency was before regions). ``fallback`` if the snapshot has no location."""
-    region = snapshot.default_region
-    return region.currency if region is not None else fallback

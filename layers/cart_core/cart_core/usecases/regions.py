@@ -23,8 +23,7 @@ from cart_core.ports import ReadSet, Snapshot
 from cart_core.regions import Region, allowed_at, implicit_region
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
-from cart_core.usecases.carts import home_currency
-from cart_core.usecases.shared import CartUseCases, PricedCart, priced, region_of, require_cart
+from cart_core.usecases.shared import CartUseCases, PricedCart, home_currency, priced, region_of, require_cart
 
 
 class Regions(CartUseCases):

@@ -143,3 +143,10 @@ def terms_for(cart: Cart, snapshot: Snapshot) -> PricingTerms:
     """What pricing needs for ``cart``: its region's terms and its location's delivery fee."""
     assert snapshot.location is not None
     return PricingTerms.of(region_of(cart, snapshot), snapshot.location)
+
+
+def home_currency(snapshot: Snapshot, fallback: str) -> str:
+    """The currency a product that names none is priced in: its location's default region's (what
+    a location's one currency was before regions). ``fallback`` if the snapshot has no location."""
+    region = snapshot.default_region
+    return region.currency if region is not None else fallback
