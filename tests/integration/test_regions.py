@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from cart_core import admin
-from cart_core.actors import Actor
+from cart_core.actors import Actor, IdentityKey
 from cart_core.catalog import DiscountKind
 from cart_core.errors import Conflict, InvalidRequest, NotFound
 from cart_core.ports import ReadSet
@@ -233,3 +233,39 @@ def test_the_services_own_validation_checks_prices_in_the_carts_currency(regions
     # When the service validates it / Then the CAD price is the catalog's: accepted
     validated = use_cases.pos_validation.self_validate(Caller.system("demo", "north"), cart.cart_id)
     assert validated.cart.status.value == "validated", validated.cart.reason
+
+
+def test_a_guest_cart_is_not_merged_into_a_consumers_cart_in_another_currency(regions) -> None:
+    # Given alice's open cart moved to ca (CAD), and a guest cart in us (USD) at the same location
+    use_cases = compose(regions)
+    mine = _open(use_cases, ("maple", 1)).cart
+    use_cases.regions.change_region(ALICE, mine.cart_id, "ca")
+    guest_caller = Caller(tenant_id="demo", location_id="north", actor=Actor.partner())
+    guest = use_cases.carts.prepare(
+        guest_caller, (IdentityKey("session", "s-1"),), CartEdits(lines=[LineEdit(product_id="maple", quantity=1)])
+    ).cart
+    # When alice claims the guest cart / Then it is refused: lines would mix currencies
+    with pytest.raises(Conflict, match="CAD"):
+        use_cases.identity.assign_consumer(ALICE, guest.cart_id, "alice")
+    assert use_cases.carts.get_cart(ALICE, mine.cart_id).cart.status.value == "open"
+
+
+def test_merging_a_consumers_cart_in_another_region_of_the_same_currency_prices_each_in_its_own(regions) -> None:
+    # Given a USD region "us2" with no tax offered at north, alice's cart moved there, and a guest cart in us
+    admin.create_region(regions, tenant_id="demo", region_id="us2", name="US untaxed", currency="USD")
+    admin.create_location(
+        regions, tenant_id="demo", location_id="north", name="North", default_region_id="us",
+        region_ids=("ca", "us2"),
+    )  # fmt: skip
+    use_cases = compose(DynamoStore(regions.table_name, regions.client))  # a process with no hints yet
+    mine = _open(use_cases, ("maple", 1)).cart
+    use_cases.regions.change_region(ALICE, mine.cart_id, "us2")
+    guest_caller = Caller(tenant_id="demo", location_id="north", actor=Actor.partner())
+    guest = use_cases.carts.prepare(
+        guest_caller, (IdentityKey("session", "s-2"),), CartEdits(lines=[LineEdit(product_id="maple", quantity=1)])
+    ).cart
+    # When alice claims it / Then the lines merge into the guest cart, priced in us (taxed)
+    merged = compose(DynamoStore(regions.table_name, regions.client)).identity.assign_consumer(
+        ALICE, guest.cart_id, "alice"
+    )
+    assert merged.cart.lines[0].quantity == 2 and merged.totals.tax_total_minor > 0
