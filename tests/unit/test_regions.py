@@ -137,3 +137,13 @@ def test_a_checkout_configuration_is_bounded_and_its_hash_names_tenant_location_
             CheckoutSettings(**({"name": "n"} | bad))
     with pytest.raises(ValidationError):
         CheckoutConfiguration(name="n", tenant_id="t", location_id="l", configuration_id="0" * 24, public_hash="x")
+
+
+def test_a_cart_document_stored_before_regions_reads_in_its_locations_default_region() -> None:
+    # Given a cart document written before carts had a region
+    doc = _cart().model_dump(mode="json")
+    del doc["region_id"]
+    # When it is read / Then it names no region: its location's default (or implicit) one applies
+    cart = Cart.model_validate(doc)
+    assert cart.region_id is None
+    assert cart_region_id(MODERN, cart) == "us" and cart_region_id(LEGACY, cart) is None
