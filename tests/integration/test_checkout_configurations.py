@@ -8,6 +8,7 @@ import pytest
 
 from cart_core.actors import Actor
 from cart_core.checkout_configuration import CheckoutSettings
+from cart_core.clock import FrozenClock
 from cart_core.errors import InvalidRequest, NotFound
 from cart_core.store import keys
 from cart_core.tenancy import Caller
@@ -121,3 +122,23 @@ def test_a_page_leaves_out_products_no_longer_sold(store) -> None:
     admin.create_product(store, "demo", "demo-vape", 35, active=False)
     page = configurations.resolve(created.public_hash)
     assert [p.product_id for p in page.products] == ["demo-flower"]
+
+
+def test_a_tenants_configurations_list_oldest_first_without_deleted_ones_or_another_tenants(store) -> None:
+    # Given three configurations created a second apart (the second then deleted), and acme's
+    clock = FrozenClock(1_800_000_000.0)
+    configurations = compose(store, clock=clock).checkout_configurations
+    created = []
+    for name in ("A", "B", "C"):
+        created.append(configurations.create(DEMO, _settings(name=name)))
+        clock.advance(1)
+    first, second, third = created
+    configurations.delete(DEMO, second.configuration_id)
+    configurations.create(ACME, CheckoutSettings(name="Acme's"))
+    # When demo lists them / Then only its live ones, oldest first, paged, with the total
+    page, total = configurations.list(DEMO, offset=0, limit=100)
+    assert [c.name for c in page] == ["A", "C"] and total == 2
+    assert configurations.list(DEMO, offset=1, limit=1) == ([third], 2)
+    with pytest.raises(InvalidRequest):
+        configurations.list(DEMO, limit=101)
+    assert first in page

@@ -190,3 +190,7 @@ class CartStore(Protocol):
     def consumer_history(
         self, tenant_id: str, location_id: str, consumer_id: str, start: int, limit: int
     ) -> tuple[list[Cart], int]: ...
+
+    def checkout_configurations(self, tenant_id: str) -> list[CheckoutConfiguration]:
+        """A tenant's checkout configurations, deleted ones included (one Query, no Scan)."""
+        ...

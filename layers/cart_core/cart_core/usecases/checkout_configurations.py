@@ -37,6 +37,9 @@ class CheckoutPage:
     products: tuple[Product, ...]
 
 
+MAX_PAGE = 100  # Fluid Pay's search limit: 0-100
+
+
 class CheckoutConfigurations(CartUseCases):
     def create(self, caller: Caller, settings: CheckoutSettings) -> CheckoutConfiguration:
         """A new configuration at the caller's location, with a fresh public hash. One read (the
@@ -68,6 +71,15 @@ class CheckoutConfigurations(CartUseCases):
     def get(self, caller: Caller, configuration_id: str) -> CheckoutConfiguration:
         snapshot = self._uow.once().read(self._reads(caller, configuration_id))
         return _require_configuration(snapshot, configuration_id)
+
+    def list(self, caller: Caller, offset: int = 0, limit: int = MAX_PAGE) -> tuple[list[CheckoutConfiguration], int]:
+        """The tenant's configurations not deleted, oldest first, as a page and the total. One Query
+        of the tenant's configuration items."""
+        if not 0 <= limit <= MAX_PAGE or offset < 0:
+            raise InvalidRequest(f"limit is 0 to {MAX_PAGE} and offset at least 0")
+        found = [c for c in self._uow.once().checkout_configurations(caller.tenant_id) if c.deleted_ms is None]
+        found.sort(key=lambda c: (c.created_ms, c.configuration_id))
+        return found[offset : offset + limit], len(found)
 
     def update(self, caller: Caller, configuration_id: str, changes: CheckoutSettings) -> CheckoutConfiguration:
         """Apply the fields ``changes`` set; its products must be sold. Conditional on the version read."""
