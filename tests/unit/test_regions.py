@@ -147,3 +147,13 @@ def test_a_cart_document_stored_before_regions_reads_in_its_locations_default_re
     cart = Cart.model_validate(doc)
     assert cart.region_id is None
     assert cart_region_id(MODERN, cart) == "us" and cart_region_id(LEGACY, cart) is None
+
+
+def test_a_location_stored_before_regions_prices_even_past_a_regions_bounds() -> None:
+    # Given a legacy location with more rates than a stored region may hold, and a long name
+    rates = tuple(TaxRate(name=f"T{i}", percent=Decimal(1)) for i in range(12))
+    location = Location(tenant_id="t", location_id="l", name="N" * 300, tax_rates=rates)
+    # When its implicit region prices a cart / Then every rate applies, as before regions
+    region, cart = implicit_region(location), _cart()
+    assert len(region.tax_rates) == 12
+    assert price(cart, PricingTerms.of(region, location)) == price(cart, location)

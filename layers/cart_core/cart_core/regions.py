@@ -71,14 +71,18 @@ class Region(BaseModel):
 
 def implicit_region(location: Location) -> Region:
     """The region a location stored before regions stands for: its own currency and tax terms,
-    every payment provider. Its id is the location's (never stored, so it names no stored region)."""
-    return Region(
+    every payment provider. Its id is the location's (never stored, so it names no stored region).
+    Built without the bounds a stored region is checked against: a location stored before regions
+    may hold more rates or a longer name, and must still price exactly as it did."""
+    return Region.model_construct(
         tenant_id=location.tenant_id,
         region_id=location.location_id,
         name=location.name or location.location_id,
         currency=location.currency,
         tax_rates=location.tax_rates,
         tax_inclusive=location.tax_inclusive,
+        countries=(),
+        payment_providers=(),
         implicit=True,
     )
 
