@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from cart_core.limits import Utf8Bytes
 from cart_core.payments import PROVIDERS
 from cart_core.tenancy import ID_PATTERN, Location, TaxRate
 
@@ -36,7 +37,7 @@ class Region(BaseModel):
     model_config = ConfigDict(frozen=True)
     tenant_id: str = Field(pattern=ID_PATTERN)
     region_id: str = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1, max_length=MAX_REGION_NAME_BYTES)
+    name: Utf8Bytes(MAX_REGION_NAME_BYTES, min_bytes=1)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     # ISO 3166-1 alpha-2, upper case, no repeats.
     countries: tuple[str, ...] = Field(default=(), max_length=MAX_COUNTRIES)
