@@ -10,9 +10,10 @@ import pytest
 
 from cart_core import admin
 from cart_core.actors import Actor, IdentityKey
+from cart_core.cart import Address, AppliedGiftCard, ShippingMethod
 from cart_core.catalog import DiscountKind
 from cart_core.errors import Conflict, InvalidRequest, NotFound
-from cart_core.ports import ReadSet
+from cart_core.ports import Put, ReadSet
 from cart_core.store.dynamodb import DynamoStore
 from cart_core.tenancy import Caller, TaxRate
 from cart_core.usecases import compose
@@ -25,10 +26,12 @@ ALICE = Caller(tenant_id="demo", location_id="north", actor=Actor.consumer("alic
 
 @pytest.fixture
 def regions(store):
-    """Demo's regions: us (USD, the fixture's rates), ca (CAD, GST), eu (not offered at north); acme's
+    """Demo's regions: us (USD, the fixture's rates), ca (CAD, GST, serves CA), eu (not offered at north); acme's
     own region "acme-only"; location north (default us, may switch to ca and acme-only)."""
     admin.create_region(store, tenant_id="demo", region_id="us", name="US", currency="USD", tax_rates=RATES)
-    admin.create_region(store, tenant_id="demo", region_id="ca", name="Canada", currency="CAD", tax_rates=GST)
+    admin.create_region(
+        store, tenant_id="demo", region_id="ca", name="Canada", currency="CAD", tax_rates=GST, countries=("CA",)
+    )
     admin.create_region(store, tenant_id="demo", region_id="eu", name="EU", currency="EUR")
     admin.create_region(store, tenant_id="acme", region_id="acme-only", name="Acme", currency="CAD")
     admin.create_location(
@@ -269,3 +272,21 @@ def test_merging_a_consumers_cart_in_another_region_of_the_same_currency_prices_
         ALICE, guest.cart_id, "alice"
     )
     assert merged.cart.lines[0].quantity == 2 and merged.totals.tax_total_minor > 0
+
+
+def test_a_region_change_removes_shipping_methods_and_gift_cards_and_fits_the_address_country(regions) -> None:
+    # Given an open cart with a shipping method, a gift card entry and a US delivery address
+    use_cases = compose(regions)
+    cart = _open(use_cases, ("maple", 1)).cart
+    edits = CartEdits(delivery_address=Address(city="Austin", country="US"))
+    use_cases.carts.update(ALICE, cart.cart_id, edits)
+    stored = regions.read(ReadSet("demo", "north", cart.cart_id)).cart
+    version = stored.version
+    stored.shipping_methods = [ShippingMethod(method_id="std", name="Standard", amount_minor=500)]
+    stored.gift_cards = [AppliedGiftCard(code="GC1", balance_minor=1000)]
+    regions.write([Put(stored, version)])
+    # When it moves to ca (which serves only CA)
+    moved = use_cases.regions.change_region(ALICE, cart.cart_id, "ca").cart
+    # Then shipping and gift cards are gone, and the address is in the region's one country
+    assert moved.shipping_methods == [] and moved.gift_cards == []
+    assert moved.delivery_address.country == "CA" and moved.delivery_address.city == "Austin"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from cart_core.cart import Cart
-from cart_core.catalog import DiscountCode, Product
+from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.checkout_configuration import CheckoutConfiguration
 from cart_core.regions import Region, cart_region_id, implicit_region
 from cart_core.tenancy import Location
@@ -43,7 +43,7 @@ class PointerKey:
 class Key:
     """A storage-neutral item address: what the item is (``kind``) and the values that name it."""
 
-    kind: str  # active | public | order_no | counter | checkout_hash (store/keys.py maps each to its own key)
+    kind: str  # active | public | order_no | counter | gift_card | checkout_hash (store/keys.py maps each)
     parts: tuple[str, ...]
 
     @staticmethod
@@ -66,6 +66,15 @@ class Key:
         (``CheckoutConfiguration.hash_owner``)."""
         return Key("checkout_hash", (public_hash,))
 
+    @staticmethod
+    def gift_card(tenant_id: str, code: str) -> Key:
+        """A tenant's gift card; its ``GIFT_CARD_BALANCE`` attribute is what an ``Add`` takes from."""
+        return Key("gift_card", (tenant_id, code))
+
+
+# The numeric attribute of a gift card's item that holds its balance (``Add`` intents target it).
+GIFT_CARD_BALANCE = "balance"
+
 
 # ----- the read set ----------------------------------------------------------------------
 
@@ -81,6 +90,7 @@ class ReadSet:
     product_ids: frozenset[str] = frozenset()
     discount_codes: frozenset[str] = frozenset()
     pointers: tuple[PointerKey, ...] = ()
+    gift_card_codes: frozenset[str] = frozenset()
     # Regions besides the ones the location and cart name (which every read finds by itself): a
     # region a use case is about to move a cart to, the regions of history carts.
     region_ids: frozenset[str] = frozenset()
@@ -96,6 +106,7 @@ class Snapshot:
     products: dict[str, Product] = field(default_factory=dict)
     discounts: dict[str, DiscountCode] = field(default_factory=dict)
     pointers: dict[PointerKey, str] = field(default_factory=dict)  # pointer → the cart id it names
+    gift_cards: dict[str, GiftCard] = field(default_factory=dict)  # by upper-case code
     # Every stored region read: the location's default, the cart's, and the read set's region_ids.
     regions: dict[str, Region] = field(default_factory=dict)
     checkout_configuration: CheckoutConfiguration | None = None

@@ -43,6 +43,8 @@ class Region(BaseModel):
     countries: tuple[str, ...] = Field(default=(), max_length=MAX_COUNTRIES)
     tax_rates: tuple[TaxRate, ...] = Field(default=(), max_length=MAX_TAX_RATES)
     tax_inclusive: bool = False
+    # Medusa's region.gift_cards_taxable (read only by the medusa_v1 pricing policy).
+    gift_cards_taxable: bool = True
     # Names in cart_core.payments.PROVIDERS; empty means every provider (as before regions).
     payment_providers: tuple[str, ...] = ()
     # True only for the region derived from a location stored before regions (never stored).
@@ -82,6 +84,7 @@ def implicit_region(location: Location) -> Region:
         currency=location.currency,
         tax_rates=location.tax_rates,
         tax_inclusive=location.tax_inclusive,
+        gift_cards_taxable=location.gift_cards_taxable,
         countries=(),
         payment_providers=(),
         implicit=True,

@@ -70,6 +70,11 @@ class Location(BaseModel):
     # Further regions a cart here may switch to (besides the default).
     region_ids: tuple[str, ...] = Field(default=(), max_length=MAX_LOCATION_REGIONS)
 
+    # Medusa's region.gift_cards_taxable: gift cards cover the order before tax and carry tax of
+    # their own (True), or cover it with its tax (False). Only the medusa_v1 pricing policy reads it.
+    # Like the terms above, the implicit region's (a Region has its own).
+    gift_cards_taxable: bool = True
+
     @model_validator(mode="after")
     def _region_ids(self) -> Location:
         for region_id in self.region_ids:

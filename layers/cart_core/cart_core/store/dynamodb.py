@@ -15,10 +15,22 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from cart_core.cart import Cart
-from cart_core.catalog import DiscountCode, Product
+from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.checkout_configuration import CheckoutConfiguration
 from cart_core.clock import Clock, system_clock
-from cart_core.ports import Add, Claim, Intent, Key, PointerKey, Put, ReadSet, Release, Snapshot, VersionConflict
+from cart_core.ports import (
+    GIFT_CARD_BALANCE,
+    Add,
+    Claim,
+    Intent,
+    Key,
+    PointerKey,
+    Put,
+    ReadSet,
+    Release,
+    Snapshot,
+    VersionConflict,
+)
 from cart_core.regions import Region, region_ids_needed
 from cart_core.store import keys
 from cart_core.store.clients import aws_client
@@ -62,6 +74,11 @@ def _checkout_configuration_item(configuration: CheckoutConfiguration) -> dict[s
         **_key(keys.tenant_pk(configuration.tenant_id), keys.checkout_configuration_sk(configuration.configuration_id)),
         "doc": {"S": configuration.model_dump_json(exclude={"version"})},
     }
+
+
+def _gift_card(doc: dict[str, Any], item: dict[str, Any]) -> GiftCard:
+    """A gift card item: its document, with the balance from the numeric attribute ``Add`` updates."""
+    return GiftCard.model_validate({**doc, "balance_minor": int(item[GIFT_CARD_BALANCE]["N"])})
 
 
 # The item codec of each versioned record type a ``Put`` may carry.
@@ -124,6 +141,7 @@ class DynamoStore:
             wanted.append((keys.cart_pk(tenant_id, reads.cart_id), keys.CART_SK))
         wanted += [(keys.tenant_pk(tenant_id), keys.product_sk(p)) for p in sorted(reads.product_ids)]
         wanted += [(keys.tenant_pk(tenant_id), keys.discount_sk(c)) for c in sorted(reads.discount_codes)]
+        wanted += [(keys.tenant_pk(tenant_id), keys.gift_card_sk(c)) for c in sorted(reads.gift_card_codes)]
         wanted += [(tenant, keys.region_sk(r)) for r in sorted(requested_regions)]
         if reads.checkout_configuration_id:
             wanted.append((tenant, keys.checkout_configuration_sk(reads.checkout_configuration_id)))
@@ -190,6 +208,9 @@ class DynamoStore:
                 if configuration.tenant_id == tenant_id:
                     configuration.version = int(item["version"]["N"])
                     snapshot.checkout_configuration = configuration
+            elif sk.startswith("GIFTCARD#"):
+                card = _gift_card(doc, item)
+                snapshot.gift_cards[card.code.upper()] = card
 
     def load(
         self,
@@ -345,6 +366,17 @@ class DynamoStore:
 
     def put_discount(self, code: DiscountCode) -> None:
         self.put_record(keys.tenant_pk(code.tenant_id), keys.discount_sk(code.code), code.model_dump(mode="json"))
+
+    def put_gift_card(self, card: GiftCard) -> None:
+        """Admin write (issue or reload a card): the document, with the balance in its own numeric
+        attribute, which placement takes from with ``Add`` intents. Last write wins by design."""
+        doc = card.model_dump(mode="json", exclude={"balance_minor"})
+        item = {
+            **_key(keys.tenant_pk(card.tenant_id), keys.gift_card_sk(card.code)),
+            "doc": {"S": json.dumps(doc)},
+            GIFT_CARD_BALANCE: {"N": str(card.balance_minor)},
+        }
+        self.client.put_item(TableName=self.table_name, Item=item)
 
     def put_credential(self, credential_hash: str, record: dict[str, Any]) -> None:
         self.put_record(keys.credential_pk(credential_hash), keys.CREDENTIAL_SK, record)

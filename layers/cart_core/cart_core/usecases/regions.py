@@ -12,6 +12,9 @@ The rules (docs/architecture.md, "Location and Region"):
   A cart holding payments or adjustments (amounts in the old currency) cannot change currency
   (Conflict): those were agreed in it.
 - The same currency: lines keep their prices; only the tax terms (and providers) change.
+- Either way, as Medusa does on a region change: shipping methods (options of the old region) and
+  gift cards are removed, and a delivery address whose country the new region does not serve loses
+  its country (or gets the region's only one). A region that lists no countries serves any.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ class Regions(CartUseCases):
             version = cart.version
             if target.currency != cart.currency:
                 _change_currency(work, cart, snapshot, caller, target)
+            cart.shipping_methods = []
+            cart.gift_cards = []
+            _fit_address(cart, target)
             cart.region_id = pinned
             self._stage(work, cart, version, snapshot)
             work.commit()
@@ -66,6 +72,14 @@ def _target_region(snapshot: Snapshot, caller: Caller, region_id: str | None) ->
     if region is None:  # another tenant's region is not under this tenant's keys: absent too
         raise NotFound(f"Region {wanted} not found")
     return region
+
+
+def _fit_address(cart: Cart, region: Region) -> None:
+    address = cart.delivery_address
+    if address is None or not region.countries or (address.country or "").upper() in region.countries:
+        return
+    only = region.countries[0] if len(region.countries) == 1 else None
+    cart.delivery_address = address.model_copy(update={"country": only})
 
 
 def _change_currency(work: Work, cart: Cart, snapshot: Snapshot, caller: Caller, target: Region) -> None:
