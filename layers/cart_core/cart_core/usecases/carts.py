@@ -211,8 +211,8 @@ class Carts(CartUseCases):
                 region_id=None if region.implicit else region.region_id,
                 currency=region.currency,
                 pricing_policy=pricing_policy,
-                **{f"{primary.kind}_id": primary.value},
             )
+            cart.set_identity(primary.kind, primary.value)
             version = None
             # A pointer to a cart that expired or moved on is stale: take it over, conditionally.
             work.claim(Key.active(pointer), cart.cart_id, replaces=cart_id)

@@ -12,8 +12,8 @@ The rules (docs/architecture.md, "Location and Region"):
   A cart holding payments or adjustments (amounts in the old currency) cannot change currency
   (Conflict): those were agreed in it.
 - The same currency: lines keep their prices; only the tax terms (and providers) change.
-- Either way, as Medusa does on a region change: shipping methods (options of the old region) and
-  gift cards are removed, and a delivery address whose country the new region does not serve loses
+- Either way, as Medusa does on a region change: shipping methods (options of the old region), gift
+  cards and payment sessions are removed, and a delivery address whose country the new region does not serve loses
   its country (or gets the region's only one). A region that lists no countries serves any.
 """
 
@@ -51,6 +51,7 @@ class Regions(CartUseCases):
                 _change_currency(work, cart, snapshot, caller, target)
             cart.shipping_methods = []
             cart.gift_cards = []
+            cart.payment_sessions = []  # opened with the old region's providers and amount
             _fit_address(cart, target)
             cart.region_id = pinned
             self._stage(work, cart, version, snapshot)
