@@ -10,7 +10,7 @@ import pytest
 
 from cart_core import admin
 from cart_core.actors import Actor, IdentityKey
-from cart_core.cart import Address, AppliedGiftCard, ShippingMethod
+from cart_core.cart import Address, AppliedGiftCard, PaymentSession, ShippingMethod
 from cart_core.catalog import DiscountKind
 from cart_core.errors import Conflict, InvalidRequest, NotFound
 from cart_core.ports import Put, ReadSet
@@ -274,8 +274,8 @@ def test_merging_a_consumers_cart_in_another_region_of_the_same_currency_prices_
     assert merged.cart.lines[0].quantity == 2 and merged.totals.tax_total_minor > 0
 
 
-def test_a_region_change_removes_shipping_methods_and_gift_cards_and_fits_the_address_country(regions) -> None:
-    # Given an open cart with a shipping method, a gift card entry and a US delivery address
+def test_a_region_change_removes_shipping_gift_cards_and_payment_sessions_and_fits_the_address(regions) -> None:
+    # Given an open cart with a shipping method, a gift card, a payment session and a US address
     use_cases = compose(regions)
     cart = _open(use_cases, ("maple", 1)).cart
     edits = CartEdits(delivery_address=Address(city="Austin", country="US"))
@@ -284,9 +284,10 @@ def test_a_region_change_removes_shipping_methods_and_gift_cards_and_fits_the_ad
     version = stored.version
     stored.shipping_methods = [ShippingMethod(method_id="std", name="Standard", amount_minor=500)]
     stored.gift_cards = [AppliedGiftCard(code="GC1", balance_minor=1000)]
+    stored.payment_sessions = [PaymentSession(provider_id="manual", amount_minor=1000)]
     regions.write([Put(stored, version)])
     # When it moves to ca (which serves only CA)
     moved = use_cases.regions.change_region(ALICE, cart.cart_id, "ca").cart
-    # Then shipping and gift cards are gone, and the address is in the region's one country
-    assert moved.shipping_methods == [] and moved.gift_cards == []
+    # Then shipping, gift cards and payment sessions are gone, and the address is in the region's one country
+    assert moved.shipping_methods == [] and moved.gift_cards == [] and moved.payment_sessions == []
     assert moved.delivery_address.country == "CA" and moved.delivery_address.city == "Austin"
