@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
@@ -21,9 +20,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core import credentials
 from cart_core.errors import ServiceUnavailable
+from cart_core.observability import Observability
 from cart_core.runtime import store
 
-logger = Logger()
+observed = Observability()  # logs, metrics, traces (cart_core.observability)
+logger = observed.logger
 
 BLAZE_PREFIX = "/api/v1/partner/store/cart"
 LOKE_PREFIX = "/organizations/"
@@ -71,7 +72,7 @@ def _caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | None:
 
 
 # API Gateway's request id, the same one the face's function logs and the access log shows.
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@observed.handler(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
     try:

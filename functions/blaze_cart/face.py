@@ -5,7 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from cart_core.faces import Face
+from cart_core.faces import ContentPolicy, Correlation, Face
 
 
 def blaze_error(status: HTTPStatus, message: str) -> dict[str, Any]:
@@ -20,4 +20,9 @@ FACE = Face(
     error_body=blaze_error,
     demo_headers={"x-api-key": "demo-partner-key", "Authorization": "demo-developer-key"},
     acme_headers={"x-api-key": "acme-partner-key", "Authorization": "acme-developer-key"},
+    # API Gateway's request id, logged as correlation_id and returned by the gateway as x-amzn-RequestId.
+    correlation=Correlation(),
+    # JSON only (application/json or application/*+json, UTF-8), else 415 in BLAZE's body; amounts
+    # arrive as decimal currency units, read exactly (0.1 stays 0.1 on its way to minor units).
+    content=ContentPolicy(exact_decimals=True),
 )

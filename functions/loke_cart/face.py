@@ -5,7 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from cart_core.faces import Face
+from cart_core.faces import ContentPolicy, Correlation, Face
 
 
 def loke_error(status: HTTPStatus, message: str) -> dict[str, Any]:
@@ -22,4 +22,6 @@ FACE = Face(
     acme_headers={"Authorization": "Bearer acme-pos-token"},
     demo_path_parameters={"organizationId": "demo", "locationId": "main"},
     webhooks_module="loke_cart.webhooks",
+    correlation=Correlation(),  # as BLAZE: API Gateway's request id and its x-amzn-RequestId header
+    content=ContentPolicy(),  # JSON only, else 415 in LOKE's body; amounts are integer minor units
 )
