@@ -19,6 +19,9 @@ from typing import Any
 
 # (status, message) → the face's error body (cart_core.http.install_error_handlers sends it).
 ErrorBody = Callable[[HTTPStatus, str], dict[str, Any]]
+# (store, tenant_id, location_id, headers) → stores the credentials that make ``headers`` call the face
+# as that tenant at that location (local/fixture.py, with demo_headers and acme_headers).
+CredentialIssuer = Callable[[Any, str, str, Mapping[str, str]], None]
 
 # API Gateway's own response header with its request id: every answer through the gateway carries it.
 GATEWAY_REQUEST_ID_HEADER = "x-amzn-RequestId"
@@ -78,6 +81,8 @@ class Face:
     # local cloud's harness calls this face as tenant demo (owner) and tenant acme (intruder).
     demo_headers: Mapping[str, str] = field(default_factory=dict)
     acme_headers: Mapping[str, str] = field(default_factory=dict)
+    # Creates those credentials in the fixture (imports the admin tools only when called).
+    issue_credentials: CredentialIssuer | None = None
     # Path parameters whose value names the caller's own tenant (LOKE's organizationId), as the
     # demo tenant: fuzzing them would only ever meet 404.
     demo_path_parameters: Mapping[str, str] = field(default_factory=dict)
