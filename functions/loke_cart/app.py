@@ -6,7 +6,11 @@ leave as LOKE's ``{"message": …}`` body.
 
 from __future__ import annotations
 
-from cart_core.http import face_app, face_handler
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from cart_core.http import face_app, serve
 from cart_core.observability import Observability
 from cart_core.runtime import use_cases
 from loke_cart.face import FACE
@@ -16,4 +20,8 @@ observed = Observability()
 logger = observed.logger
 app = face_app(FACE, router)
 use_cases()  # build clients during init, where Lambda gives full CPU for free
-lambda_handler = face_handler(app, observed)
+
+
+@observed.handler(correlation_id_path=FACE.correlation.id_path)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return serve(app, event, context)

@@ -249,8 +249,14 @@ def test_usage_errors(aws, capsys, args: tuple[str, ...], fragment: str) -> None
 @pytest.mark.parametrize(
     ("error", "fragment"),
     [
-        ({"Code": "AccessDeniedException", "Message": "User: arn:aws:iam::1:user/ci is not authorized"}, "access denied"),
-        ({"Code": "UnrecognizedClientException", "Message": "The security token is invalid"}, "refused the credentials"),
+        (
+            {"Code": "AccessDeniedException", "Message": "User: arn:aws:iam::1:user/ci is not authorized"},
+            "access denied",
+        ),
+        (
+            {"Code": "UnrecognizedClientException", "Message": "The security token is invalid"},
+            "refused the credentials",
+        ),
         ({"Code": "ThrottlingException", "Message": "Rate exceeded"}, "throttling or failing"),
     ],
 )

@@ -125,3 +125,29 @@ def test_a_drift_between_model_and_body_is_caught() -> None:
     missing = violations("GET", "/organizations/demo/webhooks", 200, json.dumps([{"ref": "a", "url": "https://x"}]))
     assert extra and "next" in extra[0]
     assert missing and "events" in missing[0]
+
+
+def test_no_route_lets_powertools_serialize_through_its_model() -> None:
+    # Given every face's routes (Powertools keeps a router's routes in ``_routes``: rule key → function)
+    import importlib
+    import typing
+
+    from pydantic import BaseModel
+
+    from cart_core.faces import faces
+
+    for face in faces():
+        router = importlib.import_module(f"{face.package}.routes").router
+        for key, function in router._routes.items():
+            returned = typing.get_type_hints(function)["return"]
+            inner = typing.get_args(returned) or (returned,)
+            # Then none returns a model: Powertools would validate and re-serialize the value through it
+            # (the model's key order, number forms and defaults), where the mapping's dict is the wire
+            assert not any(isinstance(t, type) and issubclass(t, BaseModel) for t in inner), (face.name, key[0])
+            # And each route that answers a body documents it with a response model
+            documented = key[7] or {}
+            if returned is not type(None) and "Response" not in str(returned):
+                assert any("model" in c for r in documented.values() for c in r.get("content", {}).values()), (
+                    face.name,
+                    key[0],
+                )

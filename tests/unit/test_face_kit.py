@@ -12,7 +12,7 @@ import pytest
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from cart_core.faces import GATEWAY_REQUEST_ID_HEADER, ContentPolicy, Correlation, Face, by_name
-from cart_core.http import face_app, face_handler
+from cart_core.http import face_app, serve
 from cart_core.observability import Observability
 from local.runtime import LambdaContext
 
@@ -35,7 +35,8 @@ def probe_face(**declared: Any) -> Face:
 
 
 def call(face: Face, body: str = '{"amount": 1.10}', content_type: str = "application/json", path: str = "/api/echo"):
-    handler = face_handler(face_app(face, router), Observability(service="probe"))
+    app = face_app(face, router)
+    handler = Observability(service="probe").handler(face.correlation.id_path)(lambda e, c: serve(app, e, c))
     event = {
         "httpMethod": "POST",
         "path": path,

@@ -1,7 +1,8 @@
 """The face kit: what every API face does the same way, so a face only declares how its vendor differs.
 
-A face's ``app.py`` is ``face_app(FACE, router)`` and ``face_handler(app, observed)``; from its
-registry entry (``cart_core.faces.Face``) the kit applies:
+A face's ``app.py`` is ``app = face_app(FACE, router)`` and a ``lambda_handler`` that returns
+``serve(app, event, context)`` under ``Observability.handler``; from its registry entry
+(``cart_core.faces.Face``) the kit applies:
 - its base path (stripped before routing) and its error body: domain errors, request validation
   errors, refused requests and unknown routes all leave in that vendor's shape
   (``install_error_handlers``, ``guard_request``);
@@ -9,7 +10,8 @@ registry entry (``cart_core.faces.Face``) the kit applies:
   with, its body limit, exact decimals or floats;
 - its correlation (``Correlation``): the request id its log lines carry, and the response header
   that gives it back when the gateway does not already (``with_correlation_header``);
-- logs, metrics and traces through ``cart_core.observability``.
+- logs, metrics and traces through ``cart_core.observability``, in the face's module (the local
+  runtime reads the face's resolver from the handler's module: the handler must live there).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import math
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from http import HTTPStatus
 from typing import Any
 
@@ -29,7 +32,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 
 from cart_core.errors import Conflict, DomainError, InvalidRequest, NotFound, ServiceUnavailable, Unauthorized
 from cart_core.faces import ContentPolicy, Face
-from cart_core.observability import Observability
 
 ErrorBody = Callable[[HTTPStatus, str], dict[str, Any]]
 
@@ -302,28 +304,30 @@ def face_app(face: Face, *routers: Router) -> APIGatewayRestResolver:
     for router in routers:
         app.include_router(router)
     install_error_handlers(app, face.error_body)
-    app.face = face  # type: ignore[attr-defined]  # read by face_handler and local/openapi.py
+    app.face = face  # type: ignore[attr-defined]  # read by serve
     return app
 
 
+@cache
 def _loads_of(policy: ContentPolicy) -> Callable[[str | bytes], Any]:
     return json_loads(parse_float=Decimal) if policy.exact_decimals else json_loads()
 
 
-def face_handler(app: APIGatewayRestResolver, observed: Observability) -> Callable[[dict[str, Any], Any], Any]:
-    """The face's Lambda handler: the request guard, then the routes, observed (logs correlated by
-    the face's request id, metrics, traces), every answer with the face's correlation header."""
+def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """One request to a face built by ``face_app``: the request guard, then the routes, the answer with
+    the face's correlation header. The face's ``lambda_handler`` (in its own module, wrapped by
+    ``Observability.handler`` with the face's ``correlation.id_path``) is this one call."""
     face: Face = app.face  # type: ignore[attr-defined]
-    loads = _loads_of(face.content)
+    refused = guard_request(event, face.error_body, face.content.max_body_bytes, _loads_of(face.content), face.content)
+    answer = refused or app.resolve(event, context)
+    return with_correlation_header(answer, face, _search(face.correlation.id_path, event))
 
-    @observed.handler(correlation_id_path=face.correlation.id_path)
-    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        answer = guard_request(event, face.error_body, face.content.max_body_bytes, loads, face.content)
-        return with_correlation_header(
-            answer or app.resolve(event, context), face, observed.logger.get_correlation_id()
-        )
 
-    return lambda_handler
+def _search(path: str, event: dict[str, Any]) -> str | None:
+    import jmespath  # Powertools' own dependency; the logger reads the correlation id the same way
+
+    found = jmespath.search(path, event)
+    return str(found) if found is not None else None
 
 
 def with_correlation_header(answer: dict[str, Any], face: Face, correlation_id: str | None) -> dict[str, Any]:
