@@ -31,9 +31,7 @@ from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, 
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from cart_core.errors import Conflict, DomainError, InvalidRequest, NotFound, ServiceUnavailable, Unauthorized
-from cart_core.faces import ContentPolicy, Face
-
-ErrorBody = Callable[[HTTPStatus, str], dict[str, Any]]
+from cart_core.faces import ContentPolicy, ErrorBody, Face
 
 _STATUS_OF_ERROR = (
     (NotFound, HTTPStatus.NOT_FOUND),
