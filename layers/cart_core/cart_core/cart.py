@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from cart_core import payments as payment_providers
-from cart_core.catalog import DiscountKind
+from cart_core.catalog import DiscountAllocation, DiscountKind
 from cart_core.clock import ms, system_clock
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.events.types import EventType, on_entering
@@ -68,6 +68,52 @@ class AppliedDiscount(BaseModel):
     code: str
     kind: DiscountKind
     value: Decimal
+    allocation: DiscountAllocation = "total"
+
+
+# Shipping methods a cart carries (Medusa: one per shipping profile; NewStore: one solution). Their
+# prices come from the store's shipping options, never from the client.
+MAX_SHIPPING_METHODS = 10
+MAX_SHIPPING_MINOR = 10_000_000
+
+
+class ShippingMethod(BaseModel):
+    """A way the order ships and what it costs, before tax. ``taxable``: the cart's tax rates apply
+    to it too (Medusa taxes shipping at the region's rates; BLAZE's delivery fee is not one of these
+    and stays untaxed). Bounds are checked when methods are set (``problem``), not on read."""
+
+    method_id: str
+    name: str = ""
+    amount_minor: int
+    taxable: bool = False
+
+    def problem(self) -> str | None:
+        """Why this method is out of bounds, or None."""
+        if not 1 <= len(self.method_id.encode()) <= 128:
+            return "a shipping method id is 1 to 128 bytes"
+        if len(self.name.encode()) > 256:
+            return "a shipping method name is at most 256 bytes"
+        if not 0 <= self.amount_minor <= MAX_SHIPPING_MINOR:
+            return f"a shipping amount is 0 to {MAX_SHIPPING_MINOR} minor units"
+        return None
+
+
+MAX_GIFT_CARDS = 10
+
+
+class AppliedGiftCard(BaseModel):
+    """A gift card as it was when applied, so reads can price without the catalog. The balance is
+    taken for real (and re-checked against the stored one) only when the order is placed."""
+
+    code: str
+    balance_minor: int  # within [0, MAX_GIFT_CARD_MINOR]: copied from a validated catalog.GiftCard
+    ends_ms: int | None = None
+    tax_rate: Decimal | None = None
+
+
+# How the cart is priced (``cart_core.pricing.POLICIES``), fixed when it is created so every face
+# reads the same totals for it. Carts stored before the field have none: the largest-remainder policy.
+PricingPolicyName = Literal["largest_remainder", "medusa_v1"]
 
 
 # What a POS may add at validation. Stored carts are read without these checks (a document written
@@ -183,6 +229,9 @@ class Cart(BaseModel):
     lines: list[LineItem] = Field(default_factory=list)
     discounts: list[AppliedDiscount] = Field(default_factory=list)
     adjustments: list[Adjustment] = Field(default_factory=list)
+    shipping_methods: list[ShippingMethod] = Field(default_factory=list)  # at most MAX_SHIPPING_METHODS
+    gift_cards: list[AppliedGiftCard] = Field(default_factory=list)  # at most MAX_GIFT_CARDS (CartEdits)
+    pricing_policy: PricingPolicyName | None = None
     payments: list[Payment] = Field(default_factory=list)
     fulfillment: FulfillmentKind = "delivery"
     delivery_address: Address | None = None
@@ -251,3 +300,15 @@ class Cart(BaseModel):
 
     def line(self, line_id: str) -> LineItem | None:
         return next((line for line in self.lines if line.line_id == line_id), None)
+
+    def set_shipping_methods(self, methods: list[ShippingMethod]) -> None:
+        """Replace the shipping methods (priced by the caller from the store's options), bounded."""
+        if len(methods) > MAX_SHIPPING_METHODS:
+            raise InvalidRequest(f"A cart holds at most {MAX_SHIPPING_METHODS} shipping methods")
+        ids = [m.method_id for m in methods]
+        if len(set(ids)) != len(ids):
+            raise InvalidRequest("A shipping method is on a cart at most once")
+        for method in methods:
+            if problem := method.problem():
+                raise InvalidRequest(f"Shipping method {method.method_id[:64]!r}: {problem}")
+        self.shipping_methods = [ShippingMethod.model_validate(m.model_dump()) for m in methods]

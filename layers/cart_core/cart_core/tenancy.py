@@ -55,6 +55,9 @@ class Location(BaseModel):
     idle_ttl_seconds: int = Field(default=DEFAULT_IDLE_TTL_SECONDS, gt=0)
     validation_timeout_seconds: int = Field(default=DEFAULT_VALIDATION_TIMEOUT_SECONDS, gt=0)
     delivery_fee_minor: int = Field(default=0, ge=0)
+    # Medusa's region.gift_cards_taxable: gift cards cover the order before tax and carry tax of
+    # their own (True), or cover it with its tax (False). Only the medusa_v1 pricing policy reads it.
+    gift_cards_taxable: bool = True
 
 
 class Tenant(BaseModel):
