@@ -318,6 +318,8 @@ def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> d
     face: Face = app.face  # type: ignore[attr-defined]
     refused = guard_request(event, face.error_body, face.content.max_body_bytes, _loads_of(face.content), face.content)
     answer = refused or app.resolve(event, context)
+    if face.correlation.added_by_gateway:  # BLAZE, LOKE: API Gateway adds x-amzn-RequestId itself
+        return answer
     return with_correlation_header(answer, face, _search(face.correlation.id_path, event))
 
 
