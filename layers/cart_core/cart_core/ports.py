@@ -33,7 +33,7 @@ class VersionConflict(Exception):
 class PointerKey:
     tenant_id: str
     location_id: str
-    kind: str  # consumer | session | external | transaction
+    kind: str  # an identity kind (actors.IDENTITY_KINDS): consumer, session, …
     value: str
 
 

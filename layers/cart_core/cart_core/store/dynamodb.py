@@ -13,6 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from cart_core.actors import identity_keys
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.clock import Clock, system_clock
@@ -56,8 +57,8 @@ def _cart_item(cart: Cart) -> dict[str, Any]:
         "status": {"S": cart.status.value},
         "expires_at": {"N": str(cart.expires_at)},
     }
-    if cart.consumer_id and cart.submitted_ms:
-        item["gsi1pk"] = {"S": keys.consumer_history_pk(cart.tenant_id, cart.location_id, cart.consumer_id)}
+    if cart.owner_id and cart.submitted_ms:
+        item["gsi1pk"] = {"S": keys.consumer_history_pk(cart.tenant_id, cart.location_id, cart.owner_id)}
         item["gsi1sk"] = {"S": f"{cart.submitted_ms:013d}#{cart.cart_id}"}
     return item
 
@@ -223,9 +224,8 @@ class DynamoStore:
     def delete_pointers(self, tenant_id: str, cart: Cart) -> None:
         """Remove a deleted cart's pointer items, each only if it still names that cart."""
         releases = [
-            Release(Key.active(PointerKey(tenant_id, cart.location_id, kind, value)), cart.cart_id)
-            for kind in ("consumer", "session", "external", "transaction")
-            if (value := getattr(cart, f"{kind}_id"))
+            Release(Key.active(PointerKey(tenant_id, cart.location_id, key.kind, key.value)), cart.cart_id)
+            for key in identity_keys(cart)
         ]
         releases.append(Release(Key.public(tenant_id, cart.public_key), cart.cart_id))
         for release in releases:  # independent deletes: one losing its condition must not stop the rest

@@ -197,8 +197,8 @@ class Carts(CartUseCases):
                 location_id=caller.location_id,
                 currency=location.currency,
                 pricing_policy=pricing_policy,
-                **{f"{primary.kind}_id": primary.value},
             )
+            cart.set_identity(primary.kind, primary.value)
             version = None
             # A pointer to a cart that expired or moved on is stale: take it over, conditionally.
             work.claim(Key.active(pointer), cart.cart_id, replaces=cart_id)
