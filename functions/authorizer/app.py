@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
@@ -24,9 +23,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core import credentials
 from cart_core.errors import ServiceUnavailable
+from cart_core.observability import Observability
 from cart_core.runtime import store
 
-logger = Logger()
+observed = Observability()  # logs, metrics, traces (cart_core.observability)
+logger = observed.logger
 
 # The stage variable each face's API sets (template.yaml, Variables) to name its credential model.
 AUTH_MODEL_VARIABLE = "authModel"
@@ -77,7 +78,7 @@ def _caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | None:
 
 
 # API Gateway's request id, the same one the face's function logs and the access log shows.
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@observed.handler(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
     try:

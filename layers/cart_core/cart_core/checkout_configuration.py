@@ -11,11 +11,11 @@ resolves it is unauthenticated and knows nothing but the hash.
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from cart_core.limits import ID_BYTES, SHORT_TEXT_BYTES, Utf8Bytes
+from cart_core.limits import ID_BYTES, SHORT_TEXT_BYTES, Utf8Limit
 from cart_core.tenancy import ID_PATTERN
 
 MAX_PRODUCTS = 100
@@ -31,21 +31,23 @@ CheckoutPayment = Literal["card", "ach"]
 class CheckoutSettings(BaseModel):
     """The fields a tenant sets (create and update); an update applies only the fields it sets."""
 
-    name: Utf8Bytes(100, min_bytes=1)
-    description: Utf8Bytes(DESCRIPTION_BYTES) = ""
+    name: Annotated[str, Utf8Limit(100, min_bytes=1)]
+    description: Annotated[str, Utf8Limit(DESCRIPTION_BYTES)] = ""
     type: CheckoutType = "normal"
-    custom_fields_group: Utf8Bytes(SHORT_TEXT_BYTES - 2) = ""  # Fluid Pay: less than 255 characters
+    custom_fields_group: Annotated[str, Utf8Limit(SHORT_TEXT_BYTES - 2)] = ""  # Fluid Pay: less than 255 characters
     card_processor_id: str | None = Field(default=None, pattern=PROCESSOR_ID)
     ach_processor_id: str | None = Field(default=None, pattern=PROCESSOR_ID)
-    product_ids: list[Utf8Bytes(ID_BYTES, min_bytes=1)] = Field(default_factory=list, max_length=MAX_PRODUCTS)
+    product_ids: list[Annotated[str, Utf8Limit(ID_BYTES, min_bytes=1)]] = Field(
+        default_factory=list, max_length=MAX_PRODUCTS
+    )
     show_available_products: bool = False
     require_shipping_details: bool = False
     email_receipt: bool = False
     payments: list[CheckoutPayment] = Field(default_factory=list, max_length=2)
-    success_url: Utf8Bytes(URL_BYTES) = ""
-    cancel_url: Utf8Bytes(URL_BYTES) = ""
-    settings: dict[Utf8Bytes(64, min_bytes=1), Utf8Bytes(SHORT_TEXT_BYTES)] | None = Field(
-        default=None, max_length=MAX_SETTINGS
+    success_url: Annotated[str, Utf8Limit(URL_BYTES)] = ""
+    cancel_url: Annotated[str, Utf8Limit(URL_BYTES)] = ""
+    settings: dict[Annotated[str, Utf8Limit(64, min_bytes=1)], Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]] | None = (
+        Field(default=None, max_length=MAX_SETTINGS)
     )
 
     @field_validator("success_url", "cancel_url")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import Annotated, Any
+from typing import Any
 
 from annotated_types import GroupedMetadata, MaxLen, MinLen
 from pydantic import AfterValidator, BaseModel, model_validator
@@ -58,12 +58,6 @@ class Utf8Limit(GroupedMetadata):
             yield MinLen(self.min_bytes)
         yield MaxLen(self.max_bytes)
         yield AfterValidator(partial(_within_utf8_bytes, self.max_bytes))
-
-
-def Utf8Bytes(max_bytes: int, min_bytes: int = 0) -> Any:
-    """``Annotated[str, Utf8Limit(max_bytes, min_bytes)]`` as a call (the older spelling; mypy cannot
-    read a call in an annotation, so new code writes the ``Annotated`` form)."""
-    return Annotated[str, Utf8Limit(max_bytes, min_bytes)]
 
 
 class JsonObject(BaseModel):

@@ -17,11 +17,11 @@ later change of the location's default does not move carts already open.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from cart_core.limits import Utf8Bytes
+from cart_core.limits import Utf8Limit
 from cart_core.payments import PROVIDERS
 from cart_core.tenancy import ID_PATTERN, Location, TaxRate
 
@@ -37,7 +37,7 @@ class Region(BaseModel):
     model_config = ConfigDict(frozen=True)
     tenant_id: str = Field(pattern=ID_PATTERN)
     region_id: str = Field(pattern=ID_PATTERN)
-    name: Utf8Bytes(MAX_REGION_NAME_BYTES, min_bytes=1)
+    name: Annotated[str, Utf8Limit(MAX_REGION_NAME_BYTES, min_bytes=1)]
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     # ISO 3166-1 alpha-2, upper case, no repeats.
     countries: tuple[str, ...] = Field(default=(), max_length=MAX_COUNTRIES)

@@ -4,6 +4,7 @@ editing lines and fields, finalizing lines."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -31,7 +32,7 @@ from cart_core.limits import (
     REQUESTED_TIME_FUTURE_MS,
     REQUESTED_TIME_PAST_MS,
     SHORT_TEXT_BYTES,
-    Utf8Bytes,
+    Utf8Limit,
 )
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
 from cart_core.tenancy import Caller
@@ -48,26 +49,30 @@ from cart_core.usecases.shared import (
 
 
 class LineEdit(BaseModel):
-    product_id: Utf8Bytes(ID_BYTES, min_bytes=1)
+    product_id: Annotated[str, Utf8Limit(ID_BYTES, min_bytes=1)]
     quantity: int = Field(gt=0, le=MAX_QUANTITY)
-    line_id: Utf8Bytes(ID_BYTES) | None = None
-    note: Utf8Bytes(NOTE_BYTES) | None = None
+    line_id: Annotated[str, Utf8Limit(ID_BYTES)] | None = None
+    note: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
 
 
 class CartEdits(BaseModel):
     """Editable fields; only the fields a request actually set are applied."""
 
     lines: list[LineEdit] | None = None
-    discount_codes: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = None
+    discount_codes: list[Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]] | None = None
     # Replaces the applied gift cards (Medusa's ``gift_cards: [{code}]``); each is checked against
     # the catalog: known, enabled, unexpired, in the cart's currency.
-    gift_card_codes: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = Field(default=None, max_length=MAX_GIFT_CARDS)
+    gift_card_codes: list[Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]] | None = Field(
+        default=None, max_length=MAX_GIFT_CARDS
+    )
     fulfillment: FulfillmentKind | None = None
     delivery_address: Address | None = None
     requested_time_ms: int | None = None  # kept within a window around now by apply_edits
-    order_tags: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = Field(default=None, max_length=MAX_ORDER_TAGS)
-    notes: Utf8Bytes(NOTE_BYTES) | None = None
-    additional_notes: Utf8Bytes(NOTE_BYTES) | None = None
+    order_tags: list[Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]] | None = Field(
+        default=None, max_length=MAX_ORDER_TAGS
+    )
+    notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
+    additional_notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
 
     def product_ids(self) -> frozenset[str]:
         return frozenset(line.product_id for line in self.lines or ())
