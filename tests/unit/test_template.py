@@ -60,8 +60,10 @@ def test_table_has_ttl_stream_pitr_and_the_history_index() -> None:
 IDEMPOTENCY = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 ALLOWED_ACTIONS = {
     "AuthorizerFunction": {"dynamodb:GetItem"},
+    # UpdateItem: submit spends a cart's gift cards (an Update in the transaction).
     "BlazeCartFunction": {
-        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query",
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+        "dynamodb:Query",
     },
     "LokeCartFunction": {
         "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "kms:GenerateDataKey",
