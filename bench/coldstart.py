@@ -207,7 +207,7 @@ def measure(template: Any, function: str, runs: int, endpoint: str) -> Cold:
             finally:
                 for receiver in receivers:
                     receiver.close()
-            if figures["status"] and int(figures["status"]) >= 300 or figures["failures"]:
+            if (figures["status"] and int(figures["status"]) >= 300) or figures["failures"]:
                 raise RuntimeError(f"the first invocation did not succeed: {figures}")
             if i == runs + 1:
                 cold.top_modules = top_modules(stderr)
@@ -223,7 +223,8 @@ def measure(template: Any, function: str, runs: int, endpoint: str) -> Cold:
     return cold
 
 
-def run_coldstart(runs: int) -> list[Cold]:
+def run_coldstart(runs: int, only: tuple[str, ...] = ()) -> list[Cold]:
+    """Every function in template.yaml (``only``: those named)."""
     from local.aws import AwsEmulatorProcess
     from local.template import Template
 
@@ -237,7 +238,8 @@ def run_coldstart(runs: int) -> list[Cold]:
         )  # fmt: skip
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
             os.environ.pop(name, None)
-        return [measure(template, function, runs, emulator.endpoint) for function in template.functions()]
+        functions = [f for f in template.functions() if not only or f in only]
+        return [measure(template, function, runs, emulator.endpoint) for function in functions]
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -271,7 +273,9 @@ def report_coldstart(results: list[Cold], runs: int) -> str:
         )  # fmt: skip
         tops.append([c.function, ", ".join(f"{name} {ms:.0f}" for name, ms in c.top_modules)])
     parts = [table(headers, rows), *errors, ""]
-    parts.append(f"The {TOP_MODULES} most expensive top-level packages per function (own import ms under -X importtime,")
+    parts.append(
+        f"The {TOP_MODULES} most expensive top-level packages per function (own import ms under -X importtime,"
+    )
     parts.append("which slows imports: compare them with each other, not with the table above):")
     parts.append(table(["function", "packages"], tops))
     return "\n".join(parts)

@@ -171,5 +171,3 @@ def report_contention(results: list[Contention]) -> str:
              f"{r.wall_ms:.0f}", "met" if met else "MISSED"]
         )  # fmt: skip
     return "\n".join([table(headers, rows), *errors])
-
-

@@ -300,7 +300,20 @@ def measure(h: Harness, scenario: Scenario, size: CartSize, tag: str) -> Result:
 
 @contextmanager
 def moto_cart_table() -> Iterator[dict[str, str]]:
-    """The template's tables in moto, loaded with the demo fixture."""
+    """The template's tables in moto, loaded with the demo fixture; the process environment and the
+    core's cached clients are put back afterwards (the smoke test runs this inside pytest)."""
+    saved = dict(os.environ)
+    try:
+        yield from _moto_cart_table()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        from local.invoke import _clear_process_caches
+
+        _clear_process_caches()
+
+
+def _moto_cart_table() -> Iterator[dict[str, str]]:
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
         os.environ.pop(name, None)
     os.environ.update(FAKE_AWS)

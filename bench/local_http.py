@@ -121,4 +121,3 @@ def report_http(passes: dict[str, dict[str, list[float]]], flows: int, clients: 
         rows.append(row)
     note = f"{flows} flows sequentially, then {flows} flows from each of {clients} clients at once"
     return "\n".join([note, table(headers, rows)])
-

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from importlib.metadata import version
 
-from bench.common import FULL, FUNCTION, TINY, BLAZE, Budget
+from bench.common import BLAZE, FULL, FUNCTION, TINY, Budget
 
 
 def endpoints_sections(budget: Budget) -> list[str]:
