@@ -83,7 +83,7 @@ class Cold:
     services: list[str]
     ours: list[dict[str, Any]] = field(default_factory=list)
     bare: list[dict[str, Any]] = field(default_factory=list)
-    top_modules: list[tuple[str, float]] = field(default_factory=list)
+    top_modules: list[tuple[str, float, float]] = field(default_factory=list)
     target: float | None = None  # None: issue #9 sets none (the queue and stream workers)
     error: str | None = None
 
@@ -123,16 +123,26 @@ def _run(code: str, args: list[str], env: dict[str, str], importtime: bool = Fal
     return json.loads(marked[-1][len(MARK) :]), done.stderr
 
 
-def top_modules(importtime_stderr: str, count: int = TOP_MODULES) -> list[tuple[str, float]]:
-    """``-X importtime``'s report collapsed to top-level packages: each package's own time (the self
-    time of all its modules, so nothing is counted twice and the figures add up to the import), most
-    expensive first, in ms."""
+def top_modules(importtime_stderr: str, count: int = TOP_MODULES) -> list[tuple[str, float, float]]:
+    """``-X importtime``'s report collapsed to top-level packages, most expensive first, in ms: each
+    package's own time (the self time of all its modules, so nothing is counted twice and the figures
+    add up to the import) and its cumulative time (its imports from outside it, everything they pulled in included)."""
     own: dict[str, float] = defaultdict(float)
-    for line in importtime_stderr.splitlines():
-        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
-        if match:
-            own[match[4].split(".")[0]] += int(match[1]) / 1000
-    return sorted(own.items(), key=lambda item: -item[1])[:count]
+    cumulative: dict[str, float] = defaultdict(float)
+    lines = [m for m in (re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( +)(\S+)", line) for line in
+             importtime_stderr.splitlines()) if m]  # fmt: skip
+    # Children are printed before their parent, one level deeper: read backwards, it is a pre-order walk.
+    ancestors: list[tuple[int, str]] = []
+    for match in reversed(lines):
+        depth, package = len(match[3]), match[4].split(".")[0]
+        while ancestors and ancestors[-1][0] >= depth:
+            ancestors.pop()
+        if not ancestors or ancestors[-1][1] != package:  # an entry into the package from outside it
+            cumulative[package] += int(match[2]) / 1000
+        ancestors.append((depth, package))
+        own[package] += int(match[1]) / 1000
+    ranked = sorted(own.items(), key=lambda item: -item[1])[:count]
+    return [(name, ms, cumulative.get(name, ms)) for name, ms in ranked]
 
 
 def _seed(template: Any, function: str, sample_key: str, endpoint: str) -> tuple[dict[str, str], list[Any]]:
@@ -271,11 +281,12 @@ def report_coldstart(results: list[Cold], runs: int) -> str:
              f"{_ms(c.bare, 'import'):.0f}", f"{_ms(c.bare, 'first'):.0f}", f"{bare:.0f}", ratio, target, met,
              c.sample]
         )  # fmt: skip
-        tops.append([c.function, ", ".join(f"{name} {ms:.0f}" for name, ms in c.top_modules)])
+        tops.append([c.function, ", ".join(f"{name} {ms:.0f} (cum {cum:.0f})" for name, ms, cum in c.top_modules)])
     parts = [table(headers, rows), *errors, ""]
+    parts.append(f"The {TOP_MODULES} most expensive top-level packages per function under -X importtime: own ms (its")
     parts.append(
-        f"The {TOP_MODULES} most expensive top-level packages per function (own import ms under -X importtime,"
+        "modules' self time; these add up) and cum ms (its imports from outside it, what they pulled in included)."
     )
-    parts.append("which slows imports: compare them with each other, not with the table above):")
+    parts.append("-X importtime slows imports: compare packages with each other, not with the table above.")
     parts.append(table(["function", "packages"], tops))
     return "\n".join(parts)
