@@ -35,7 +35,8 @@ class Budget:
 
     sizes: tuple[CartSize, ...]
     cold_runs: int  # fresh interpreters per function (and per baseline), after one discarded run
-    http_requests: int  # per hot call, sequential; the concurrent pass sends this many per client
+    http_flows: int  # BLAZE flows sent one after another
+    http_flows_per_client: int  # then by each of http_clients clients at once
     http_clients: int = 8
     contenders: int = 50
 
@@ -44,14 +45,16 @@ class Budget:
 
 
 FULL = Budget(
-    sizes=(CartSize("1-line", 1, 200), CartSize("10-line", 10, 100), CartSize("100-line", 100, 40)),
+    sizes=(CartSize("1-line", 1, 120), CartSize("10-line", 10, 60), CartSize("100-line", 100, 30)),
     cold_runs=5,
-    http_requests=60,
+    http_flows=40,
+    http_flows_per_client=8,
 )
 TINY = Budget(
     sizes=(CartSize("1-line", 1, 2), CartSize("10-line", 10, 2), CartSize("100-line", 100, 2)),
     cold_runs=1,
-    http_requests=3,
+    http_flows=3,
+    http_flows_per_client=2,
     http_clients=2,
     contenders=4,
 )

@@ -14,8 +14,9 @@ import sys
 import threading
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from bench.common import BLAZE, PYTHONPATH, ROOT, percentile, table
@@ -54,8 +55,25 @@ def start_cloud() -> tuple[str, subprocess.Popen[str]]:
     return f"http://127.0.0.1:{port}", process
 
 
-def flow(session: Any, url: str, headers: dict[str, str], timings: dict[str, list[float]]) -> None:
-    """One consumer's hot calls, each timed; a non-2xx answer stops the run."""
+@dataclass
+class Pass:
+    """One pass's latencies per call (every answer, failed ones too) and the failures seen."""
+
+    ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    failed: Counter[str] = field(default_factory=Counter)  # "call status message" -> times
+
+    def add(self, other: Pass) -> None:
+        for name, samples in other.ms.items():
+            self.ms[name] += samples
+        self.failed.update(other.failed)
+
+
+class FlowFailed(Exception):
+    pass
+
+
+def flow(session: Any, url: str, headers: dict[str, str], into: Pass) -> None:
+    """One consumer's hot calls, each timed; a non-2xx answer is counted and ends this flow."""
     cuid = f"bench-{uuid.uuid4().hex[:10]}"
     base = url + BLAZE
     items = {"cart": {"items": [{"productId": "demo-flower", "quantity": 2}], "promoCode": "TENOFF"}}
@@ -63,20 +81,24 @@ def flow(session: Any, url: str, headers: dict[str, str], timings: dict[str, lis
     def call(name: str, method: str, path: str, **kwargs: Any) -> Any:
         start = time.perf_counter()
         response = session.request(method, base + path, headers=headers, params={"cuid": cuid}, timeout=30, **kwargs)
-        timings[name].append((time.perf_counter() - start) * 1000)
+        into.ms[name].append((time.perf_counter() - start) * 1000)
         if response.status_code >= 300:
-            raise RuntimeError(f"{method} {path} -> {response.status_code} {response.text[:200]}")
+            into.failed[f"{name} {response.status_code} {response.text[:120]}"] += 1
+            raise FlowFailed
         return response.json()
 
-    cart_id = call("active", "GET", "/active")["id"]
-    call("prepare", "POST", "/prepare", json=items)
-    call("updateCart", "POST", f"/updateCart/{cart_id}", json={**items, "pickupType": "Pickup"})
-    call("get", "GET", f"/{cart_id}")
-    call("submitCart", "POST", f"/submitCart/{cart_id}", json={})
+    try:
+        cart_id = call("active", "GET", "/active")["id"]
+        call("prepare", "POST", "/prepare", json=items)
+        call("updateCart", "POST", f"/updateCart/{cart_id}", json={**items, "pickupType": "Pickup"})
+        call("get", "GET", f"/{cart_id}")
+        call("submitCart", "POST", f"/submitCart/{cart_id}", json={})
+    except FlowFailed:
+        pass
 
 
-def run_http(flows: int, clients: int) -> dict[str, dict[str, list[float]]]:
-    """Per pass (sequential, N concurrent), per call, latencies in ms."""
+def run_http(flows: int, per_client: int, clients: int) -> dict[str, Pass]:
+    """Per pass (one after another, then N clients at once), per call, latencies in ms."""
     import requests
 
     from cart_core.faces import by_name
@@ -84,22 +106,20 @@ def run_http(flows: int, clients: int) -> dict[str, dict[str, list[float]]]:
     headers = {**dict(by_name("blaze").demo_headers), "Content-Type": "application/json"}
     url, process = start_cloud()
     try:
-        sequential: dict[str, list[float]] = defaultdict(list)
+        sequential, concurrent = Pass(), Pass()
         with requests.Session() as session:
-            flow(session, url, headers, defaultdict(list))  # warm-up: every function imported, connections open
+            flow(session, url, headers, Pass())  # warm-up: every function imported, connections open
             for _ in range(flows):
                 flow(session, url, headers, sequential)
-        concurrent: dict[str, list[float]] = defaultdict(list)
         lock = threading.Lock()
 
         def client(_: int) -> None:
-            mine: dict[str, list[float]] = defaultdict(list)
+            mine = Pass()
             with requests.Session() as session:
-                for _ in range(flows):
+                for _ in range(per_client):
                     flow(session, url, headers, mine)
             with lock:
-                for name, samples in mine.items():
-                    concurrent[name] += samples
+                concurrent.add(mine)
 
         with ThreadPoolExecutor(max_workers=clients) as pool:
             list(pool.map(client, range(clients)))
@@ -109,15 +129,24 @@ def run_http(flows: int, clients: int) -> dict[str, dict[str, list[float]]]:
         process.wait(timeout=15)
 
 
-def report_http(passes: dict[str, dict[str, list[float]]], flows: int, clients: int) -> str:
+def report_http(passes: dict[str, Pass], flows: int, per_client: int, clients: int) -> str:
     headers = ["call"]
     for name in passes:
-        headers += [f"{name} p50 ms", "p99 ms"]
+        headers += [f"{name} p50 ms", "p99 ms", "n", "non-2xx"]
     rows = []
     for call in CALLS:
         row = [call]
-        for samples in passes.values():
-            row += [f"{percentile(samples[call], 50):.1f}", f"{percentile(samples[call], 99):.1f}"]
+        for result in passes.values():
+            samples = result.ms.get(call, [])
+            failed = sum(n for key, n in result.failed.items() if key.split()[0] == call)
+            if samples:
+                row += [f"{percentile(samples, 50):.1f}", f"{percentile(samples, 99):.1f}"]
+            else:
+                row += ["-", "-"]
+            row += [str(len(samples)), str(failed)]
         rows.append(row)
-    note = f"{flows} flows sequentially, then {flows} flows from each of {clients} clients at once"
-    return "\n".join([note, table(headers, rows)])
+    note = f"{flows} flows one after another, then {per_client} flows from each of {clients} clients at once"
+    lines = [note, table(headers, rows)]
+    for name, result in passes.items():
+        lines += [f"non-2xx [{name}] x{n}: {key}" for key, n in result.failed.most_common()]
+    return "\n".join(lines)

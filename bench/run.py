@@ -17,6 +17,7 @@ import os
 import platform
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from importlib.metadata import version
 
@@ -71,12 +72,12 @@ def coldstart_section(budget: Budget) -> str:
 def http_section(budget: Budget) -> str:
     from bench.local_http import report_http, run_http
 
-    passes = run_http(budget.http_requests, budget.http_clients)
+    passes = run_http(budget.http_flows, budget.http_flows_per_client, budget.http_clients)
     return "\n".join(
         [
             "4. The BLAZE flow over HTTP through the local cloud (python -m local.cloud: HTTP server, gateway,",
             "   authorizer, function, moto's server in its own process). No target: it shows the local cloud's cost.",
-            report_http(passes, budget.http_requests, budget.http_clients),
+            report_http(passes, budget.http_flows, budget.http_flows_per_client, budget.http_clients),
         ]
     )
 
@@ -114,7 +115,11 @@ def main(argv: list[str]) -> int:
     )
     for name in chosen:
         section_started = time.perf_counter()
-        out = SECTIONS[name](budget)
+        try:
+            out: str | list[str] = SECTIONS[name](budget)
+        except Exception as error:  # one broken section must not hide the others' figures
+            traceback.print_exc(file=sys.stderr)
+            out = f"ERROR section {name}: {type(error).__name__}: {error}"
         for text in [out] if isinstance(out, str) else out:
             print()
             print(text)

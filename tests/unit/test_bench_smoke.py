@@ -12,8 +12,8 @@ import pytest
 
 from bench.common import Budget, CartSize
 
-SMOKE = Budget(sizes=(CartSize("1-line", 1, 1), CartSize("3-line", 3, 1)), cold_runs=1, http_requests=1,
-               http_clients=2, contenders=3)  # fmt: skip
+SMOKE = Budget(sizes=(CartSize("1-line", 1, 1), CartSize("3-line", 3, 1)), cold_runs=1, http_flows=1,
+               http_flows_per_client=1, http_clients=2, contenders=3)  # fmt: skip
 RATIO = re.compile(r"\d+\.\d\dx")
 
 
@@ -69,12 +69,12 @@ def test_http_through_the_local_cloud_gives_every_hot_call_sequential_and_concur
     from bench.local_http import CALLS, report_http, run_http
 
     # When the BLAZE flow runs once sequentially and once from each of two clients
-    passes = run_http(SMOKE.http_requests, SMOKE.http_clients)
+    passes = run_http(SMOKE.http_flows, SMOKE.http_flows_per_client, SMOKE.http_clients)
     # Then each pass has figures for every hot call
     assert list(passes) == ["sequential", "2 clients"]
-    for samples in passes.values():
-        assert all(samples[call] for call in CALLS)
-    assert "submitCart" in report_http(passes, SMOKE.http_requests, SMOKE.http_clients)
+    for result in passes.values():
+        assert all(result.ms[call] for call in CALLS)
+    assert "submitCart" in report_http(passes, SMOKE.http_flows, SMOKE.http_flows_per_client, SMOKE.http_clients)
 
 
 def test_contention_reports_every_scenario() -> None:
