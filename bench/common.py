@@ -47,8 +47,8 @@ class Budget:
 FULL = Budget(
     sizes=(CartSize("1-line", 1, 120), CartSize("10-line", 10, 60), CartSize("100-line", 100, 30)),
     cold_runs=5,
-    http_flows=40,
-    http_flows_per_client=8,
+    http_flows=30,
+    http_flows_per_client=4,
 )
 TINY = Budget(
     sizes=(CartSize("1-line", 1, 2), CartSize("10-line", 10, 2), CartSize("100-line", 100, 2)),
