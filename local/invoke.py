@@ -246,7 +246,12 @@ class LocalEnvironment:
                 receiver.close()
 
     def _check(
-        self, expect: Expect, answer: Any, error: BaseException | None, names: dict[str, str], receivers: list[WebhookReceiver]
+        self,
+        expect: Expect,
+        answer: Any,
+        error: BaseException | None,
+        names: dict[str, str],
+        receivers: list[WebhookReceiver],
     ) -> list[str]:
         problems = []
         if error is not None:

@@ -119,7 +119,7 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "modified": cart.modified_ms,
         "deleted": False,
         "updated": cart.version > 1,
-        "consumerId": cart.consumer_id,
+        "consumerId": cart.owner_id,
         "memberId": None,
         "assignedNearbyDriverId": None,
         "cart": {
@@ -189,10 +189,10 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "completed": cart.status is CartStatus.COMPLETED,
         "packaged": False,
         "onTheWay": False,
-        "anonymous": cart.consumer_id is None,
+        "anonymous": cart.owner_id is None,
         "eta": None,
         "reason": cart.reason,
-        "sessionId": cart.session_id,
+        "sessionId": cart.identity("session"),
         "publicKey": cart.public_key,
         "committed": cart.submitted_ms is not None,
         "cartStatus": _cart_status(cart),
@@ -201,8 +201,8 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "source": cart.source,
         "salesChannel": None,
         "partnerId": None,
-        "externalId": cart.external_id,
-        "transactionId": cart.transaction_id,
+        "externalId": cart.identity("external"),
+        "transactionId": cart.identity("transaction"),
         "reqLinkedTransId": None,
         "transNo": None,
         "orderNo": cart.order_no,
@@ -242,7 +242,7 @@ def consumer_cart_result(priced: PricedCart) -> dict[str, Any]:
     """ConsumerCartResult: the cart plus the shop and consumer it belongs to."""
     location = priced.location
     shop = {"id": location.location_id, "companyId": location.tenant_id, "name": location.name}
-    consumer = {"id": priced.cart.consumer_id} if priced.cart.consumer_id else None
+    consumer = {"id": priced.cart.owner_id} if priced.cart.owner_id else None
     return {
         **consumer_cart(priced),
         "membershipAccepted": False,

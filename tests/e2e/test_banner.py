@@ -18,7 +18,7 @@ from tests.e2e.conftest import ROOT, start_cloud, stop_cloud
 
 # `make admin` depends on `install`; the virtualenv is shared with the running tests and must not be
 # reinstalled from inside them, so make is told to take it as up to date. Everything else runs as printed.
-SHELL_PRELUDE = "set -eo pipefail\nmake() { command make -o .venv/.installed \"$@\"; }\n"
+SHELL_PRELUDE = 'set -eo pipefail\nmake() { command make -o .venv/.installed "$@"; }\n'
 
 
 @pytest.fixture(scope="module")

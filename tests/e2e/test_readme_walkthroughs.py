@@ -44,7 +44,9 @@ SETTLE_SECONDS = 30.0
 POLL_EVERY_SECONDS = 0.25
 CURL_SECONDS = 30
 # curl as the README calls it, plus the status on a line of its own after the body (and a bound).
-CURL_PRELUDE = f"curl() {{ command curl --show-error --max-time {CURL_SECONDS} --write-out '\\n%{{http_code}}' \"$@\"; }}"
+CURL_PRELUDE = (
+    f"curl() {{ command curl --show-error --max-time {CURL_SECONDS} --write-out '\\n%{{http_code}}' \"$@\"; }}"
+)
 EXPECTATION_MARK = "→"
 CLOUD_LOG: list[str] = []  # the cloud's output, shown when a step fails
 

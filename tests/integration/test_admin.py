@@ -249,8 +249,14 @@ def test_usage_errors(aws, capsys, args: tuple[str, ...], fragment: str) -> None
 @pytest.mark.parametrize(
     ("error", "fragment"),
     [
-        ({"Code": "AccessDeniedException", "Message": "User: arn:aws:iam::1:user/ci is not authorized"}, "access denied"),
-        ({"Code": "UnrecognizedClientException", "Message": "The security token is invalid"}, "refused the credentials"),
+        (
+            {"Code": "AccessDeniedException", "Message": "User: arn:aws:iam::1:user/ci is not authorized"},
+            "access denied",
+        ),
+        (
+            {"Code": "UnrecognizedClientException", "Message": "The security token is invalid"},
+            "refused the credentials",
+        ),
         ({"Code": "ThrottlingException", "Message": "Rate exceeded"}, "throttling or failing"),
     ],
 )
@@ -277,3 +283,15 @@ def test_an_unknown_aws_profile(developer_shell, monkeypatch, capsys) -> None:
     monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
     code, _, err = admin_run(capsys, "--table", "cart-prod-CartTable", "--region", "us-east-1", "tenant", "t1", "T")
     assert_one_line_error(code, err, "no-such-profile", "AWS_PROFILE")
+
+
+def test_a_gift_card_is_issued_with_its_balance_in_minor_units(aws, capsys) -> None:
+    # Given a table / When the admin issues a 25.00 card that pays 8.25 % tax
+    card = run(capsys, aws["CartTable"], "gift-card", "shop9", "gift-25", "25.00", "--tax-rate", "8.25")
+    # Then it is printed and stored as the read set finds it, the balance in minor units
+    from cart_core.ports import ReadSet
+    from cart_core.runtime import store
+
+    assert (card["code"], card["balance_minor"]) == ("GIFT-25", 2500)
+    stored = store().read(ReadSet("shop9", "any", gift_card_codes=frozenset({"GIFT-25"}))).gift_cards["GIFT-25"]
+    assert (stored.balance_minor, str(stored.tax_rate)) == (2500, "8.25")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -126,3 +127,35 @@ def test_guest_to_consumer_reads_once_and_writes_once(api, dynamo_calls) -> None
     )
     total, calls = _handler_calls(api, dynamo_calls, "POST", f"/{other.json()['id']}/setConsumerUser/zoe?cuid=zoe")
     assert calls == {"BatchGetItem": 2, "TransactWriteItems": 1}, calls
+
+
+def test_a_consumers_placed_order_keeps_its_history_index_keys_with_the_identity_map(api, store) -> None:
+    # Given alice's order placed through BLAZE
+    cart_id = prepare(api)["id"]
+    api.blaze("POST", f"/submitCart/{cart_id}?cuid=alice")
+    # When its item is read raw
+    item = store.client.get_item(
+        TableName=store.table_name, Key={"pk": {"S": keys.cart_pk("demo", cart_id)}, "sk": {"S": keys.CART_SK}}
+    )["Item"]
+    # Then the consumer-history GSI attribute is still written, and the document holds the map
+    assert item["gsi1pk"]["S"] == keys.consumer_history_pk("demo", "main", "alice")
+    assert '"identities":{"consumer":"alice"}' in item["doc"]["S"]
+    assert api.blaze("GET", "/history?cuid=alice").json()["total"] == 1
+
+
+def test_a_cart_stored_with_the_four_identity_fields_is_still_found_and_claimed(api, store) -> None:
+    # Given a guest cart whose document was written before the identity map (session_id only)
+    guest = api.blaze("GET", "/active?sessionId=s-legacy").json()
+    key = {"pk": {"S": keys.cart_pk("demo", guest["id"])}, "sk": {"S": keys.CART_SK}}
+    item = store.client.get_item(TableName=store.table_name, Key=key)["Item"]
+    doc = json.loads(item["doc"]["S"])
+    doc.pop("identities")
+    doc.update({"consumer_id": None, "session_id": "s-legacy", "external_id": None, "transaction_id": None})
+    item["doc"] = {"S": json.dumps(doc)}
+    store.client.put_item(TableName=store.table_name, Item=item)
+    # When the guest reads its cart again, Then it is the same cart, with its session
+    again = api.blaze("GET", "/active?sessionId=s-legacy").json()
+    assert again["id"] == guest["id"] and again["sessionId"] == "s-legacy"
+    # And alice can claim it
+    claimed = api.blaze("POST", f"/{guest['id']}/setConsumerUser/alice?cuid=alice")
+    assert claimed.status == 200 and claimed.json()["consumerId"] == "alice"

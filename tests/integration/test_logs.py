@@ -171,4 +171,7 @@ def test_the_sqs_poller_logs_a_redrive_to_the_dead_letter_queue_at_error(aws, ca
     )
     # And SQS does move it
     poller.poll_once()
-    assert sqs.receive_message(QueueUrl=aws["PaymentDeadLetterQueue"], WaitTimeSeconds=1)["Messages"][0]["MessageId"] == message_id
+    assert (
+        sqs.receive_message(QueueUrl=aws["PaymentDeadLetterQueue"], WaitTimeSeconds=1)["Messages"][0]["MessageId"]
+        == message_id
+    )

@@ -114,7 +114,7 @@ def test_the_pos_sees_a_cart_only_once_it_is_submitted() -> None:
     # When the POS reads each / Then the open one is missing, the submitted one is read
     with pytest.raises(NotFound):
         compose(OneCartStore(editing)).carts.get_cart(caller(Actor.pos()), editing.cart_id)
-    assert compose(OneCartStore(submitted)).carts.get_cart(caller(Actor.pos()), submitted.cart_id).cart.consumer_id
+    assert compose(OneCartStore(submitted)).carts.get_cart(caller(Actor.pos()), submitted.cart_id).cart.owner_id
     # And the consumer, who reaches both, sees the open one
     assert compose(OneCartStore(editing)).carts.get_cart(caller(BOB), editing.cart_id)
 

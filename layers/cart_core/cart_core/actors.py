@@ -17,11 +17,14 @@ A cart it does not reach is answered as missing (404), never as forbidden, so id
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from cart_core.errors import InvalidRequest
 
 if TYPE_CHECKING:
     from cart_core.cart import Cart
@@ -37,7 +40,7 @@ class ActorKind(StrEnum):
     SYSTEM = "system"
 
 
-# Actors that are a cart's owner: their id is the cart's owner key (stored as ``consumer_id``).
+# Actors that are a cart's owner: their id is the cart's owner key (its ``consumer`` identity).
 _OWNERS = frozenset({ActorKind.CONSUMER, ActorKind.CUSTOMER})
 # The identity kind under which an owner's open cart is found (and its history kept).
 OWNER_KIND = "consumer"
@@ -48,30 +51,45 @@ class IdentityKey:
     """A key a cart is found by: its owner (``consumer``) or one of a guest's keys, e.g. BLAZE's
     ``session``, ``external`` and ``transaction``. A face declares which kinds it uses, in the order
     it prefers them; the core treats them alike: each names at most one open cart per location
-    (stored as ``ACTIVE#tenant#location#kind#value``, store/keys.py) and is kept on the cart as
-    ``<kind>_id``."""
+    (stored as ``ACTIVE#tenant#location#kind#value``, store/keys.py) and is kept in the cart's
+    ``identities`` map (kind → value)."""
 
     kind: str
     value: str
 
 
-# The kinds a cart can carry (one ``<kind>_id`` field each on ``Cart``), owner first.
+# The identity kinds the faces use (``IDENTITY_KINDS``), owner first. A new face adds its kinds here;
+# the core treats any kind matching ``IDENTITY_KIND_PATTERN`` alike (it names a pointer key, so no "#").
 IDENTITY_KINDS = (OWNER_KIND, "session", "external", "transaction")
+IDENTITY_KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+# Bounds of a cart's identity map: a handful of keys, each value an id (docs/input-limits.md).
+MAX_IDENTITIES = 8
+MAX_IDENTITY_VALUE_BYTES = 128
+# Documents stored before the identity map: BLAZE's four fields, each one kind.
+LEGACY_IDENTITY_FIELDS = {f"{kind}_id": kind for kind in IDENTITY_KINDS}
 
 
-def cart_identity(cart: Cart, kind: str) -> str | None:
-    return getattr(cart, f"{kind}_id")  # type: ignore[no-any-return]
+def check_identity(identities: dict[str, str]) -> None:
+    """Refuse an identity map out of bounds (``InvalidRequest``)."""
+    if len(identities) > MAX_IDENTITIES:
+        raise InvalidRequest(f"A cart carries at most {MAX_IDENTITIES} identities")
+    for kind, value in identities.items():
+        if not IDENTITY_KIND_PATTERN.match(kind):
+            raise InvalidRequest(f"Unknown identity kind {kind[:40]!r}")
+        if not value or len(value.encode("utf-8")) > MAX_IDENTITY_VALUE_BYTES:
+            raise InvalidRequest(f"An identity ({kind}) is 1 to {MAX_IDENTITY_VALUE_BYTES} bytes")
 
 
 def identity_keys(cart: Cart) -> list[IdentityKey]:
-    """Every identity key ``cart`` carries, owner first."""
-    return [IdentityKey(kind, value) for kind in IDENTITY_KINDS if (value := cart_identity(cart, kind))]
+    """Every identity key ``cart`` carries, owner first, then in the order they were added."""
+    owner = [IdentityKey(OWNER_KIND, cart.owner_id)] if cart.owner_id else []
+    return owner + [IdentityKey(kind, value) for kind, value in cart.identities.items() if kind != OWNER_KIND]
 
 
 def answers_to(cart: Cart, key: IdentityKey) -> bool:
     """Whether ``key`` still names ``cart``: its own key, and a guest key only while no owner has
     claimed the cart."""
-    return cart_identity(cart, key.kind) == key.value and (key.kind == OWNER_KIND or cart.consumer_id is None)
+    return cart.identity(key.kind) == key.value and (key.kind == OWNER_KIND or cart.owner_id is None)
 
 
 class Actor(BaseModel):
@@ -116,9 +134,9 @@ class Actor(BaseModel):
     def reaches(self, cart: Cart) -> bool:
         """Whether this actor may name ``cart`` (act on it, or read it if it ``sees`` it)."""
         if self.kind in _OWNERS:
-            return cart.consumer_id in (None, self.id)
+            return cart.owner_id in (None, self.id)
         if self.kind is ActorKind.SHOPPER:
-            return cart.consumer_id is None
+            return cart.owner_id is None
         return True
 
     def sees(self, cart: Cart) -> bool:

@@ -1,4 +1,4 @@
-"""Provisioning: tenants, locations, credentials, products and discount codes.
+"""Provisioning: tenants, locations, credentials, products, discount codes and gift cards.
 
     python -m cart_core.admin tenant demo "Demo Dispensary"          # the running local cloud
     python -m cart_core.admin location demo main "Main St" --tax "State Tax:6.25:regional"
@@ -6,6 +6,7 @@
     python -m cart_core.admin loke-token demo                        # a POS bearer token, once
     python -m cart_core.admin product demo demo-flower 12.50 --name "Flower"
     python -m cart_core.admin discount demo TENOFF percentage 10
+    python -m cart_core.admin gift-card demo GIFT-25 25.00 --tax-rate 8.25
     python -m cart_core.admin --table NAME [--region R] [--endpoint-url URL] tenant ...   # AWS, or any endpoint
 
 Which table, where (first match wins):
@@ -32,7 +33,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from cart_core import credentials
-from cart_core.catalog import DiscountCode, DiscountKind, Product
+from cart_core.catalog import DiscountAllocation, DiscountCode, DiscountKind, GiftCard, Product
 from cart_core.errors import DomainError, ServiceUnavailable
 from cart_core.money import from_decimal
 from cart_core.store.dynamodb import DynamoStore
@@ -95,8 +96,15 @@ def create_product(
     return product
 
 
-def create_discount(store: DynamoStore, tenant_id: str, code: str, kind: DiscountKind, value: Decimal) -> DiscountCode:
-    discount = DiscountCode(tenant_id=tenant_id, code=code.upper(), kind=kind, value=value)
+def create_discount(
+    store: DynamoStore,
+    tenant_id: str,
+    code: str,
+    kind: DiscountKind,
+    value: Decimal,
+    allocation: DiscountAllocation = "total",
+) -> DiscountCode:
+    discount = DiscountCode(tenant_id=tenant_id, code=code.upper(), kind=kind, value=value, allocation=allocation)
     store.put_discount(discount)
     return discount
 
@@ -331,6 +339,17 @@ def _build_parser() -> argparse.ArgumentParser:
     discount.add_argument("kind", choices=[k.value for k in DiscountKind])
     discount.add_argument("value", type=_amount, help="percent, or an amount in currency units for fixed")
     discount.add_argument("--currency", default="USD")
+    discount.add_argument(
+        "--allocation", choices=["total", "item"], default="total", help="fixed: once per order, or per unit"
+    )
+
+    gift_card = commands.add_parser("gift-card", help="issue or reload a gift card (sets its balance)")
+    gift_card.add_argument("tenant_id")
+    gift_card.add_argument("code")
+    gift_card.add_argument("balance", type=_amount, help="in currency units")
+    gift_card.add_argument("--currency", default="USD")
+    gift_card.add_argument("--tax-rate", type=_amount, help="percent of tax the card pays when spent (Medusa)")
+    gift_card.add_argument("--ends-ms", type=int, help="epoch ms after which it no longer applies")
     return parser
 
 
@@ -362,9 +381,16 @@ def _run(args: argparse.Namespace, store: DynamoStore) -> Any:
             store, args.tenant_id, args.product_id, args.price, args.currency,
             name=args.name, sku=args.sku, active=not args.inactive,
         ).model_dump(mode="json")  # fmt: skip
+    if args.command == "gift-card":
+        card = GiftCard(
+            tenant_id=args.tenant_id, code=args.code.upper(), currency=args.currency,
+            balance_minor=from_decimal(args.balance, args.currency), tax_rate=args.tax_rate, ends_ms=args.ends_ms,
+        )  # fmt: skip
+        store.put_gift_card(card)
+        return card.model_dump(mode="json")
     kind = DiscountKind(args.kind)
     value = args.value if kind is DiscountKind.PERCENTAGE else Decimal(from_decimal(args.value, args.currency))
-    return create_discount(store, args.tenant_id, args.code, kind, value).model_dump(mode="json")
+    return create_discount(store, args.tenant_id, args.code, kind, value, args.allocation).model_dump(mode="json")
 
 
 def _validation_line(error: ValidationError) -> str:

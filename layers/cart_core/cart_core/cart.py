@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from cart_core import payments as payment_providers
-from cart_core.catalog import DiscountKind
+from cart_core.actors import LEGACY_IDENTITY_FIELDS, OWNER_KIND, check_identity
+from cart_core.catalog import DiscountAllocation, DiscountKind
 from cart_core.clock import ms, system_clock
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.events.types import EventType, on_entering
@@ -68,6 +69,52 @@ class AppliedDiscount(BaseModel):
     code: str
     kind: DiscountKind
     value: Decimal
+    allocation: DiscountAllocation = "total"
+
+
+# Shipping methods a cart carries (Medusa: one per shipping profile; NewStore: one solution). Their
+# prices come from the store's shipping options, never from the client.
+MAX_SHIPPING_METHODS = 10
+MAX_SHIPPING_MINOR = 10_000_000
+
+
+class ShippingMethod(BaseModel):
+    """A way the order ships and what it costs, before tax. ``taxable``: the cart's tax rates apply
+    to it too (Medusa taxes shipping at the region's rates; BLAZE's delivery fee is not one of these
+    and stays untaxed). Bounds are checked when methods are set (``problem``), not on read."""
+
+    method_id: str
+    name: str = ""
+    amount_minor: int
+    taxable: bool = False
+
+    def problem(self) -> str | None:
+        """Why this method is out of bounds, or None."""
+        if not 1 <= len(self.method_id.encode()) <= 128:
+            return "a shipping method id is 1 to 128 bytes"
+        if len(self.name.encode()) > 256:
+            return "a shipping method name is at most 256 bytes"
+        if not 0 <= self.amount_minor <= MAX_SHIPPING_MINOR:
+            return f"a shipping amount is 0 to {MAX_SHIPPING_MINOR} minor units"
+        return None
+
+
+MAX_GIFT_CARDS = 10
+
+
+class AppliedGiftCard(BaseModel):
+    """A gift card as it was when applied, so reads can price without the catalog. The balance is
+    taken for real (and re-checked against the stored one) only when the order is placed."""
+
+    code: str
+    balance_minor: int  # within [0, MAX_GIFT_CARD_MINOR]: copied from a validated catalog.GiftCard
+    ends_ms: int | None = None
+    tax_rate: Decimal | None = None
+
+
+# How the cart is priced (``cart_core.pricing.POLICIES``), fixed when it is created so every face
+# reads the same totals for it. Carts stored before the field have none: the largest-remainder policy.
+PricingPolicyName = Literal["largest_remainder", "medusa_v1"]
 
 
 # What a POS may add at validation. Stored carts are read without these checks (a document written
@@ -110,16 +157,22 @@ def check_adjustments(adjustments: list[Adjustment]) -> None:
 
 
 PaymentStatus = Literal["recorded", "authorized", "capturing", "captured", "voided", "declined"]
+# The key of the one payment BLAZE and LOKE know (their wire has one payment per cart); documents
+# stored before payments had keys read as this key.
+DEFAULT_PAYMENT_KEY = "default"
+MAX_PAYMENTS = 10
+PAYMENT_KEY_BYTES = 128
 
 
 class Payment(BaseModel):
-    """The consumer's payment and where it stands with its provider.
+    """One of the cart's payments, by ``key``, and where it stands with its provider.
 
     recorded (nothing asked of a provider yet) → authorized (a card hold, at submit) → capturing (the
     payment worker's claim, committed before it asks the processor, so no consumer cancel can slip in
     between) → captured, or voided (the order ended without a capture); declined at either step. Cash
     or pay at pickup stays recorded: the store collects it in person. Documents stored before
-    authorize/capture have only the first six fields; the rest default.
+    authorize/capture have only the first six fields; the rest default (and ``key`` is the default
+    key: one payment per cart, BLAZE's).
     """
 
     method: str
@@ -133,11 +186,52 @@ class Payment(BaseModel):
     captured_minor: int | None = None
     void_reference: str | None = None
     decline_reason: str | None = None
+    key: str = DEFAULT_PAYMENT_KEY
 
     @property
     def hold_is_live(self) -> bool:
         """A live card hold that caps what the store may charge and must be released if unused."""
         return self.authorization_reference is not None and self.status in ("authorized", "declined")
+
+    @property
+    def holds_funds(self) -> bool:
+        """The service's to collect (a card), rather than the store's in person (cash, pickup)."""
+        return payment_providers.holds_funds(self.provider, self.reference)
+
+
+# Medusa's payment sessions: one per provider the region offers, one of them selected; the selected
+# one is authorized at complete. Bounded: a handful per cart, small opaque provider data.
+PaymentSessionStatus = Literal["pending", "requires_more", "authorized", "error", "canceled"]
+MAX_PAYMENT_SESSIONS = 10
+MAX_SESSION_DATA_ENTRIES = 20
+MAX_SESSION_DATA_KEY_BYTES = 64
+MAX_SESSION_DATA_VALUE_BYTES = 1024
+
+
+class PaymentSession(BaseModel):
+    """A provider's payment session on the cart (Medusa): its status, the provider's data (a card
+    token under ``token`` for the test card), the amount it was opened for, and whether it is the
+    one the shopper selected. Authorizing it records a payment under the key ``session:<provider>``."""
+
+    provider_id: str
+    status: PaymentSessionStatus = "pending"
+    data: dict[str, str] = Field(default_factory=dict)
+    amount_minor: int = 0
+    is_selected: bool = False
+
+    @property
+    def payment_key(self) -> str:
+        return f"session:{self.provider_id}"
+
+
+def check_session_data(data: dict[str, str]) -> None:
+    if len(data) > MAX_SESSION_DATA_ENTRIES:
+        raise InvalidRequest(f"A payment session holds at most {MAX_SESSION_DATA_ENTRIES} data entries")
+    for name, value in data.items():
+        if not name or len(name.encode()) > MAX_SESSION_DATA_KEY_BYTES:
+            raise InvalidRequest(f"A payment session data key is 1 to {MAX_SESSION_DATA_KEY_BYTES} bytes")
+        if len(value.encode()) > MAX_SESSION_DATA_VALUE_BYTES:
+            raise InvalidRequest(f"A payment session data value is at most {MAX_SESSION_DATA_VALUE_BYTES} bytes")
 
 
 class Address(BaseModel):
@@ -174,16 +268,23 @@ class Cart(BaseModel):
     currency: str
     status: CartStatus = CartStatus.OPEN
 
-    consumer_id: str | None = None
-    session_id: str | None = None
-    external_id: str | None = None
-    transaction_id: str | None = None
+    # Who the cart is found by: identity kind → value (``actors.IdentityKey``), the owner's under
+    # ``consumer``. Bounded when set (``set_identity``: ``actors.check_identity``), not when read, so a
+    # stored document always loads; documents stored before the map carry BLAZE's four ``<kind>_id``
+    # fields instead, which read into it (``_legacy_identities``).
+    identities: dict[str, str] = Field(default_factory=dict)
     public_key: str = Field(default_factory=lambda: secrets.token_hex(16))
 
     lines: list[LineItem] = Field(default_factory=list)
     discounts: list[AppliedDiscount] = Field(default_factory=list)
     adjustments: list[Adjustment] = Field(default_factory=list)
+    shipping_methods: list[ShippingMethod] = Field(default_factory=list)  # at most MAX_SHIPPING_METHODS
+    gift_cards: list[AppliedGiftCard] = Field(default_factory=list)  # at most MAX_GIFT_CARDS (CartEdits)
+    pricing_policy: PricingPolicyName | None = None
+    # Keyed (``Payment.key``, unique on a cart, in the order they were added): BLAZE and LOKE use one
+    # implicit key (``DEFAULT_PAYMENT_KEY``), NewStore several, Medusa one per authorized session.
     payments: list[Payment] = Field(default_factory=list)
+    payment_sessions: list[PaymentSession] = Field(default_factory=list)
     fulfillment: FulfillmentKind = "delivery"
     delivery_address: Address | None = None
     requested_time_ms: int | None = None
@@ -213,12 +314,79 @@ class Cart(BaseModel):
     version: int = 0
     expires_at: int = 0
 
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_identities(cls, data: Any) -> Any:
+        """``consumer_id`` / ``session_id`` / ``external_id`` / ``transaction_id`` (documents stored
+        before the identity map, and keyword arguments) read as the map's entries, in that order."""
+        if isinstance(data, dict) and any(name in data for name in LEGACY_IDENTITY_FIELDS):
+            data = dict(data)
+            identities = dict(data.get("identities") or {})
+            for name, kind in LEGACY_IDENTITY_FIELDS.items():
+                value = data.pop(name, None)
+                if value is not None:
+                    identities.setdefault(kind, value)
+            data["identities"] = identities
+        return data
+
+    @property
+    def owner_id(self) -> str | None:
+        """The consumer or customer who owns the cart (its ``consumer`` identity), None for a guest's."""
+        return self.identities.get(OWNER_KIND)
+
+    def identity(self, kind: str) -> str | None:
+        return self.identities.get(kind)
+
+    def set_identity(self, kind: str, value: str) -> None:
+        """Add or replace one identity, within the map's bounds."""
+        identities = {**self.identities, kind: value}
+        check_identity(identities)
+        self.identities = identities
+
     @property
     def pays_at_pickup(self) -> bool:
-        """No money for the service to capture: no payment, or one in cash / at pickup (its provider
-        holds no funds). Such an order, once validated, is a placed order whose payment is due at pickup."""
-        payment = self.payments[-1] if self.payments else None
-        return payment is None or not payment_providers.holds_funds(payment.provider, payment.reference)
+        """No money for the service to capture: no payment, or only cash / at pickup (no provider
+        holds funds). Such an order, once validated, is a placed order whose payment is due at pickup."""
+        return not any(payment.holds_funds for payment in self.payments)
+
+    # ----- keyed payments ------------------------------------------------------------------
+
+    def payment(self, key: str = DEFAULT_PAYMENT_KEY) -> Payment | None:
+        return next((payment for payment in self.payments if payment.key == key), None)
+
+    def set_payment(self, payment: Payment) -> Payment | None:
+        """Add ``payment`` under its key, or replace the one with that key (in its place). Returns the
+        payment it replaced, if any (whose hold the caller then releases)."""
+        if not payment.key or len(payment.key.encode()) > PAYMENT_KEY_BYTES:
+            raise InvalidRequest(f"A payment key is 1 to {PAYMENT_KEY_BYTES} bytes")
+        replaced = self.payment(payment.key)
+        if replaced is None and len(self.payments) >= MAX_PAYMENTS:
+            raise InvalidRequest(f"A cart holds at most {MAX_PAYMENTS} payments")
+        if replaced is None:
+            self.payments = [*self.payments, payment]
+        else:
+            self.payments = [payment if p.key == payment.key else p for p in self.payments]
+        return replaced
+
+    def remove_payment(self, key: str) -> Payment | None:
+        removed = self.payment(key)
+        self.payments = [p for p in self.payments if p.key != key]
+        return removed
+
+    @property
+    def held_minor(self) -> int | None:
+        """The most the order's total may come to: the live card holds, plus what was captured
+        already (an order paid again after a partial capture) and the store's own payments (cash, a
+        gift card) by amount; None when nothing is authorized (no cap: cash, pay at pickup)."""
+        held = [p.authorized_minor or 0 for p in self.payments if p.status == "authorized"]
+        if not held:
+            return None
+        captured = sum(p.captured_minor or 0 for p in self.payments if p.status == "captured")
+        store_collects = sum(p.amount_minor for p in self.payments if p.status == "recorded" and not p.holds_funds)
+        return sum(held) + captured + store_collects
+
+    def selected_session(self) -> PaymentSession | None:
+        return next((session for session in self.payment_sessions if session.is_selected), None)
 
     def require_editable(self) -> None:
         if self.status not in EDITABLE:
@@ -251,3 +419,15 @@ class Cart(BaseModel):
 
     def line(self, line_id: str) -> LineItem | None:
         return next((line for line in self.lines if line.line_id == line_id), None)
+
+    def set_shipping_methods(self, methods: list[ShippingMethod]) -> None:
+        """Replace the shipping methods (priced by the caller from the store's options), bounded."""
+        if len(methods) > MAX_SHIPPING_METHODS:
+            raise InvalidRequest(f"A cart holds at most {MAX_SHIPPING_METHODS} shipping methods")
+        ids = [m.method_id for m in methods]
+        if len(set(ids)) != len(ids):
+            raise InvalidRequest("A shipping method is on a cart at most once")
+        for method in methods:
+            if problem := method.problem():
+                raise InvalidRequest(f"Shipping method {method.method_id[:64]!r}: {problem}")
+        self.shipping_methods = [ShippingMethod.model_validate(m.model_dump()) for m in methods]

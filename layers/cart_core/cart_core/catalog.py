@@ -1,9 +1,10 @@
-"""Products and discount codes, per tenant."""
+"""Products, discount codes and gift cards, per tenant."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +24,11 @@ class DiscountKind(StrEnum):
     FIXED = "fixed"
 
 
+# How a FIXED code's value applies (Medusa's ``allocation``): once to the order ("total"), or to each
+# unit of every line ("item"). Codes stored before the field read as "total" (what they meant).
+DiscountAllocation = Literal["total", "item"]
+
+
 class DiscountCode(BaseModel):
     model_config = ConfigDict(frozen=True)
     tenant_id: str
@@ -31,3 +37,38 @@ class DiscountCode(BaseModel):
     # Percent (Decimal("10") = 10 %) for PERCENTAGE, minor units for FIXED.
     value: Decimal = Field(ge=0)
     active: bool = True
+    allocation: DiscountAllocation = "total"
+
+
+# A gift card's balance is at most this many minor units (100,000.00 in a two-decimal currency):
+# large enough for any card a store sells, small enough that no sum of ten overflows anything.
+MAX_GIFT_CARD_MINOR = 10_000_000
+
+
+class GiftCard(BaseModel):
+    """A tenant's gift card: a prepaid balance in one currency, spent at order placement.
+
+    The balance lives in its own numeric attribute of the item (not in the document), so placing an
+    order takes from it with one atomic, bounded ``Add`` (ports.Add) that can never overdraw it."""
+
+    model_config = ConfigDict(frozen=True)
+    tenant_id: str
+    code: str = Field(min_length=1, max_length=64)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    balance_minor: int = Field(ge=0, le=MAX_GIFT_CARD_MINOR)
+    # Epoch ms after which the card no longer applies (Medusa's ``ends_at``); None: never.
+    ends_ms: int | None = None
+    # The tax rate, in percent, of the sale that funded the card (Medusa's ``gift_card.tax_rate``):
+    # a card bought with tax included pays for that much tax again when spent. None: not taxable.
+    tax_rate: Decimal | None = Field(default=None, ge=0, le=100)
+    active: bool = True
+
+    def problem(self, currency: str, now_ms: int) -> str | None:
+        """Why this card cannot be applied to a cart in ``currency`` at ``now_ms``, or None."""
+        if not self.active or self.balance_minor == 0:
+            return "is disabled"
+        if self.ends_ms is not None and self.ends_ms <= now_ms:
+            return "has expired"
+        if self.currency != currency:
+            return f"is in {self.currency}, the cart in {currency}"
+        return None

@@ -1,7 +1,8 @@
 """The one cart lifecycle every face shares.
 
     open ──submit──▶ submitted ──▶ validated ──capture──▶ paid ──▶ completed
-      │                 │ │  │          │  └──▶ payment_failed ──▶ paid (retry)
+      │                 ▲ │  │          │  └──▶ payment_failed ──▶ paid (a capture retried)
+      │                 │ │  │          │              ├──▶ submitted (placed again with a new payment)
       │                 │ │  └▶ expired │              └──▶ canceled (the consumer; the hold is voided)
       │                 │ └──▶ rejected └──▶ canceled (the consumer, until a capture begins)
       └──▶ expired      └──▶ canceled (the consumer)
@@ -13,8 +14,12 @@ placed) or ``payment_failed``. A pay-at-pickup order (cash, no card) is placed a
 stays there: nothing is authorized or captured by the service, the store collects the money in person
 ("accepted, payment due at pickup"). The consumer may cancel while no money is captured: ``submitted``,
 ``validated`` before the payment worker claims the capture (always, for pay at pickup), and
-``payment_failed``; from the claim on, and once ``paid``, only the store can cancel (and refund). No
-face records pickup yet, so nothing drives ``completed`` today.
+``payment_failed``; from the claim on, and once ``paid``, only the store can cancel (and refund).
+After a failed capture the consumer may pay again with a new payment (``Checkout.retry_payment``):
+``payment_failed → submitted``, and the order goes through validation and capture again. A location
+whose checkout policy is ``synchronous`` takes ``open → submitted → validated`` in one write and
+captures in the same request (``Checkout.complete``). No face records pickup yet, so nothing drives
+``completed`` today.
 
 Faces translate these states into their own vocabulary (BLAZE cartStatus/booleans, LOKE PENDING/VALID…).
 """
@@ -43,7 +48,7 @@ TRANSITIONS: dict[CartStatus, frozenset[CartStatus]] = {
     S.OPEN: frozenset({S.SUBMITTED, S.EXPIRED, S.CANCELED}),
     S.SUBMITTED: frozenset({S.VALIDATED, S.REJECTED, S.EXPIRED, S.CANCELED}),
     S.VALIDATED: frozenset({S.PAID, S.PAYMENT_FAILED, S.CANCELED}),
-    S.PAYMENT_FAILED: frozenset({S.PAID, S.CANCELED}),
+    S.PAYMENT_FAILED: frozenset({S.PAID, S.SUBMITTED, S.CANCELED}),
     S.PAID: frozenset({S.COMPLETED}),
     S.REJECTED: frozenset(),
     S.EXPIRED: frozenset(),

@@ -127,6 +127,66 @@ def holds_funds(provider_name: str | None, token: str | None) -> bool:
     return provider.holds_funds
 
 
+class PaymentGateway(Protocol):
+    """The port the checkout use cases call a payment provider through, by the provider's name.
+
+    Called only between the read and the conditional write of a use case, never inside an attempt
+    that the unit of work may repeat (``usecases/checkout.py``), and always with an idempotency key:
+    the same key asks for the same operation again, so a redo after a lost race or a redelivered
+    event never moves money twice."""
+
+    def provider_for(self, token: str | None) -> str:
+        """The provider a consumer's token goes to (when no session named one)."""
+        ...
+
+    def holds_funds(self, provider: str) -> bool: ...
+
+    def authorize(
+        self, provider: str, amount_minor: int, currency: str, token: str | None, idempotency_key: str
+    ) -> PaymentResult: ...
+
+    def capture(
+        self, provider: str, authorization_ref: str, amount_minor: int, currency: str, idempotency_key: str
+    ) -> PaymentResult: ...
+
+    def void(self, provider: str, authorization_ref: str, idempotency_key: str) -> PaymentResult: ...
+
+
+class ProviderGateway:
+    """The gateway over the built-in providers (``PROVIDERS``), looked up at each call, so a test or
+    a deployment that registers a provider under a name is the one called."""
+
+    def provider_for(self, token: str | None) -> str:
+        return provider_for(token).name
+
+    def holds_funds(self, provider: str) -> bool:
+        return _provider(provider).holds_funds
+
+    def authorize(
+        self, provider: str, amount_minor: int, currency: str, token: str | None, idempotency_key: str
+    ) -> PaymentResult:
+        return _provider(provider).authorize(amount_minor, currency, token, idempotency_key)
+
+    def capture(
+        self, provider: str, authorization_ref: str, amount_minor: int, currency: str, idempotency_key: str
+    ) -> PaymentResult:
+        return _provider(provider).capture(authorization_ref, amount_minor, currency, idempotency_key)
+
+    def void(self, provider: str, authorization_ref: str, idempotency_key: str) -> PaymentResult:
+        return _provider(provider).void(authorization_ref, idempotency_key)
+
+
+def _provider(name: str) -> PaymentProvider:
+    provider = PROVIDERS.get(name)
+    if provider is None:
+        raise UnknownProvider(name)
+    return provider
+
+
+class UnknownProvider(KeyError):
+    """A payment names a provider this deployment does not have (a session for an unknown id)."""
+
+
 class PaymentProviderError(RuntimeError):
     """The processor refused an operation that must succeed (a void). Not a domain error: the worker
     fails the message, SQS retries it and, after its receives, dead-letters it (and the alarm fires)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from cart_core.cart import Cart
-from cart_core.catalog import DiscountCode, Product
+from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.tenancy import Location
 
 
@@ -33,7 +33,7 @@ class VersionConflict(Exception):
 class PointerKey:
     tenant_id: str
     location_id: str
-    kind: str  # consumer | session | external | transaction
+    kind: str  # an identity kind (actors.IDENTITY_KINDS): consumer, session, …
     value: str
 
 
@@ -41,7 +41,7 @@ class PointerKey:
 class Key:
     """A storage-neutral item address: what the item is (``kind``) and the values that name it."""
 
-    kind: str  # active | public | order_no | counter (store/keys.py maps each to its own key)
+    kind: str  # active | public | order_no | counter | gift_card (store/keys.py maps each to its own key)
     parts: tuple[str, ...]
 
     @staticmethod
@@ -56,6 +56,15 @@ class Key:
     @staticmethod
     def order_no(tenant_id: str, order_no: str) -> Key:
         return Key("order_no", (tenant_id, order_no))
+
+    @staticmethod
+    def gift_card(tenant_id: str, code: str) -> Key:
+        """A tenant's gift card; its ``GIFT_CARD_BALANCE`` attribute is what an ``Add`` takes from."""
+        return Key("gift_card", (tenant_id, code))
+
+
+# The numeric attribute of a gift card's item that holds its balance (``Add`` intents target it).
+GIFT_CARD_BALANCE = "balance"
 
 
 # ----- the read set ----------------------------------------------------------------------
@@ -72,6 +81,7 @@ class ReadSet:
     product_ids: frozenset[str] = frozenset()
     discount_codes: frozenset[str] = frozenset()
     pointers: tuple[PointerKey, ...] = ()
+    gift_card_codes: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -83,6 +93,7 @@ class Snapshot:
     products: dict[str, Product] = field(default_factory=dict)
     discounts: dict[str, DiscountCode] = field(default_factory=dict)
     pointers: dict[PointerKey, str] = field(default_factory=dict)  # pointer → the cart id it names
+    gift_cards: dict[str, GiftCard] = field(default_factory=dict)  # by upper-case code
 
 
 # ----- write intents ---------------------------------------------------------------------

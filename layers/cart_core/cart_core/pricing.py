@@ -1,26 +1,101 @@
 """Server-side pricing. Prices come from the catalog (captured on the line); clients never set them.
 
-Invariant, for every cart: total = subtotal − discount_total + fee_total + exclusive tax_total.
+Invariant, for every cart and every policy:
+
+    total = subtotal − discount_total + shipping_total + fee_total + exclusive tax_total
+            − gift_card_total − gift_card_tax_total
+
 Fees are the delivery fee plus POS adjustments (signed, tax-inclusive, so they carry no extra tax).
+Exclusive tax is the line and shipping tax when prices exclude it (none when they include it).
+
+Where vendors round differently, a cart is priced by a ``PricingPolicy`` recorded on it when it is
+created (``Cart.pricing_policy``), so every face reads the same totals for the same cart:
+
+- ``largest_remainder`` (BLAZE, LOKE, and every cart stored before policies): the order discount is
+  computed in minor units, then split over the lines by largest remainder, so the line discounts add
+  up to it exactly; tax is per line and rate on the discounted line, half-up. Gift cards are a tender
+  taken from the total after tax, untaxed.
+- ``medusa_v1`` (Medusa 1.20's ``new-totals``, ``tax-calculation`` and ``calculateDiscountForLineItem``):
+  one adjustment per line and code; a FIXED code with allocation "total" is spread over the lines in
+  proportion and *not rounded* (an adjustment may be 16.81818181818182), a line's discount is its
+  adjustments rounded, the order's the unrounded sum rounded once (so the two may differ by a unit),
+  line tax per rate on the unrounded discounted amount, each rounded; shipping tax per method, the
+  rates summed then rounded; gift cards before tax with a tax of their own. Medusa computes in IEEE
+  doubles and rounds with JavaScript's ``Math.round`` (half towards +∞); so does this policy (Python's
+  float is the same double), so its numbers are Medusa's to the last digit.
+
+Every amount a policy returns is an integer number of minor units except an adjustment's exact
+``amount`` (a Decimal: the vendor's own value, fractional only under ``medusa_v1``).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal, Protocol
 
-from cart_core.cart import AppliedDiscount, Cart, LineItem
+from cart_core.cart import AppliedDiscount, AppliedGiftCard, Cart, LineItem, PricingPolicyName, ShippingMethod
 from cart_core.catalog import DiscountKind
 from cart_core.money import allocate, percent_of, round_half_up
-from cart_core.tenancy import Location, TaxRate
+from cart_core.tenancy import TaxRate
+
+DEFAULT_POLICY: PricingPolicyName = "largest_remainder"
+
+
+class RateSet(Protocol):
+    """What pricing reads from where the cart is sold (today a ``tenancy.Location``)."""
+
+    @property
+    def tax_rates(self) -> tuple[TaxRate, ...]: ...
+
+    @property
+    def tax_inclusive(self) -> bool: ...
+
+    @property
+    def delivery_fee_minor(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
 class TaxLine:
+    """One rate's tax on one line, shipping method or (``Totals.taxes_by_rate``) the whole cart."""
+
     name: str
-    category: str  # the rate's neutral TaxCategory
+    category: str  # the rate's neutral TaxCategory (faces map it: BLAZE's buckets, Medusa's code)
     percent: Decimal
     amount_minor: int
+
+
+AdjustmentSource = Literal["discount", "pos"]
+
+
+@dataclass(frozen=True, slots=True)
+class LineAdjustment:
+    """A reduction of one line's price by one discount code: positive is a discount. ``amount`` is
+    exact as the policy computed it (Medusa's fixed-total shares are fractional); ``amount_minor`` is
+    it rounded as the policy rounds. A line's ``discount_minor`` is its adjustments' amounts summed,
+    then rounded."""
+
+    source: AdjustmentSource
+    code: str  # the discount code (source "discount")
+    amount: Decimal
+
+    @property
+    def amount_minor(self) -> int:
+        return _js_round(float(self.amount))
+
+
+@dataclass(frozen=True, slots=True)
+class PosAdjustment:
+    """A POS adjustment as priced: signed and tax-inclusive, counted in ``fee_total`` (a negative
+    one is a discount the store granted, a positive one a surcharge); ``line_id`` when it names one."""
+
+    adjustment_id: str
+    label: str
+    amount_minor: int
+    tax_minor: int | None
+    line_id: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +103,34 @@ class PricedLine:
     line_id: str
     gross_minor: int  # (unit price + choices) × quantity
     discount_minor: int  # this line's share of the order discounts
-    net_minor: int  # gross − discount: the taxable amount
+    net_minor: int  # gross − discount
+    taxes: tuple[TaxLine, ...]
+    adjustments: tuple[LineAdjustment, ...] = ()
+    raw_discount: Decimal = Decimal(0)  # the adjustments' exact sum (== discount_minor but for Medusa)
+
+    @property
+    def tax_minor(self) -> int:
+        return sum(t.amount_minor for t in self.taxes)
+
+
+@dataclass(frozen=True, slots=True)
+class PricedShipping:
+    method_id: str
+    name: str
+    amount_minor: int  # before tax (or, with tax-inclusive prices, with it)
     taxes: tuple[TaxLine, ...]
 
     @property
     def tax_minor(self) -> int:
         return sum(t.amount_minor for t in self.taxes)
+
+
+@dataclass(frozen=True, slots=True)
+class GiftCardUse:
+    """How much of one applied gift card an order spends (what placement takes from its balance)."""
+
+    code: str
+    amount_minor: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +141,21 @@ class Totals:
     fee_total_minor: int
     delivery_fee_minor: int
     adjustment_total_minor: int
-    tax_total_minor: int
+    tax_total_minor: int  # line tax + shipping tax
     tax_inclusive: bool
     total_minor: int
     lines: tuple[PricedLine, ...]
     taxes_by_rate: tuple[TaxLine, ...] = field(default=())
     paid_minor: int = 0
+    policy: PricingPolicyName = DEFAULT_POLICY
+    raw_discount_total: Decimal = Decimal(0)  # Σ exact adjustments (Medusa's raw_discount_total)
+    item_tax_total_minor: int = 0
+    shipping: tuple[PricedShipping, ...] = ()
+    shipping_total_minor: int = 0
+    shipping_tax_total_minor: int = 0
+    gift_card_total_minor: int = 0
+    gift_card_tax_total_minor: int = 0
+    pos_adjustments: tuple[PosAdjustment, ...] = ()
 
     @property
     def exclusive_tax_minor(self) -> int:
@@ -68,55 +174,272 @@ def line_gross(line: LineItem) -> int:
     return line.unit_total_minor * line.quantity
 
 
-def order_discount(subtotal_minor: int, discounts: list[AppliedDiscount]) -> int:
+# ----- shared arithmetic -------------------------------------------------------------------
+
+
+def _js_round(value: float) -> int:
+    """JavaScript's ``Math.round``: the nearest integer, a half towards +∞ (−2.5 → −2). Exact for
+    doubles: ``value − floor(value)`` loses nothing below 2⁵²."""
+    whole = math.floor(value)
+    return whole + 1 if value - whole >= 0.5 else whole
+
+
+def _exact(value: float) -> Decimal:
+    """A double as the shortest decimal that reads back as it (what JavaScript prints)."""
+    value = float(value)
+    return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+
+
+def _split(total: int, parts: Sequence[float | Decimal]) -> list[int]:
+    """Integers that sum to ``total``, each the floor of its exact ``part`` plus one for the largest
+    fractional parts (earlier first on ties): per-rate tax lines of a tax rounded once as a whole."""
+    floors = [math.floor(p) for p in parts]
+    order = sorted(range(len(parts)), key=lambda i: (-(parts[i] - floors[i]), i))
+    extra = total - sum(floors)
+    for i in order[: max(0, extra)]:
+        floors[i] += 1
+    return floors
+
+
+def _half_up_taxes(amount: int, rates: tuple[TaxRate, ...], inclusive: bool) -> tuple[TaxLine, ...]:
+    """Each rate's tax on ``amount``, half-up to the minor unit."""
+    if inclusive:
+        # The amount already contains every rate: tax_i = amount × r_i / (100 + Σr).
+        combined = sum((r.percent for r in rates), Decimal(0))
+        return tuple(
+            TaxLine(r.name, r.category, r.percent, round_half_up(Decimal(amount) * r.percent / (100 + combined)))
+            for r in rates
+        )
+    return tuple(TaxLine(r.name, r.category, r.percent, percent_of(amount, r.percent)) for r in rates)
+
+
+@dataclass(frozen=True, slots=True)
+class GiftCardBase:
+    """What a policy needs to apply gift cards: the cart's amounts before them."""
+
+    subtotal_minor: int
+    shipping_total_minor: int
+    discount_total_minor: int
+    tax_total_minor: int
+    total_before_minor: int  # the total the cards are taken from
+    taxable: bool  # Medusa's region.gift_cards_taxable
+
+
+# ----- the policies ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PricingPolicy:
+    """How one vendor's carts round: discounts over lines, line and shipping tax, gift cards. Pure."""
+
+    name: PricingPolicyName
+    lines: Callable[[Cart, list[int], tuple[TaxRate, ...], bool], tuple[list[PricedLine], int]]
+    shipping: Callable[[ShippingMethod, tuple[TaxRate, ...], bool], PricedShipping]
+    gift_cards: Callable[[list[AppliedGiftCard], GiftCardBase], tuple[int, int]]
+
+
+def order_discount(subtotal_minor: int, discounts: list[AppliedDiscount], lines: Sequence[LineItem] = ()) -> int:
     """Codes apply one after another on what is left, and never take the order below zero."""
+    return sum(_code_amounts(subtotal_minor, discounts, lines))
+
+
+def _code_amounts(subtotal_minor: int, discounts: list[AppliedDiscount], lines: Sequence[LineItem]) -> list[int]:
     remaining = subtotal_minor
+    amounts = []
     for discount in discounts:
         if discount.kind is DiscountKind.PERCENTAGE:
             amount = percent_of(remaining, discount.value)
+        elif discount.allocation == "item":
+            amount = sum(min(int(discount.value) * line.quantity, line_gross(line)) for line in lines)
         else:
             amount = int(discount.value)
-        remaining -= min(amount, remaining)
-    return subtotal_minor - remaining
+        taken = min(amount, remaining)
+        amounts.append(taken)
+        remaining -= taken
+    return amounts
 
 
-def _line_taxes(net_minor: int, rates: tuple[TaxRate, ...], inclusive: bool) -> tuple[TaxLine, ...]:
-    if inclusive:
-        # The net already contains every rate: tax_i = net × r_i / (100 + Σr).
-        combined = sum((r.percent for r in rates), Decimal(0))
-        return tuple(
-            TaxLine(r.name, r.category, r.percent, round_half_up(Decimal(net_minor) * r.percent / (100 + combined)))
-            for r in rates
-        )
-    return tuple(TaxLine(r.name, r.category, r.percent, percent_of(net_minor, r.percent)) for r in rates)
-
-
-def price(cart: Cart, location: Location) -> Totals:
-    gross = [line_gross(line) for line in cart.lines]
+def _largest_remainder_lines(
+    cart: Cart, gross: list[int], rates: tuple[TaxRate, ...], inclusive: bool
+) -> tuple[list[PricedLine], int]:
     subtotal = sum(gross)
-    discount_total = order_discount(subtotal, cart.discounts)
+    per_code = _code_amounts(subtotal, cart.discounts, cart.lines)
+    discount_total = sum(per_code)
     line_discounts = allocate(discount_total, gross)
-    priced_lines = []
-    for line, line_gross_minor, line_discount in zip(cart.lines, gross, line_discounts, strict=False):
+    priced = []
+    for line, line_gross_minor, line_discount in zip(cart.lines, gross, line_discounts, strict=True):
+        # The line's share, split among the codes in proportion to what each took from the order:
+        # the adjustments sum to the line's discount exactly.
+        shares = allocate(line_discount, per_code)
+        adjustments = tuple(
+            LineAdjustment("discount", d.code, Decimal(share))
+            for d, share in zip(cart.discounts, shares, strict=True)
+            if share
+        )
         net = line_gross_minor - line_discount
-        priced_lines.append(
+        priced.append(
             PricedLine(
                 line.line_id,
                 line_gross_minor,
                 line_discount,
                 net,
-                _line_taxes(net, location.tax_rates, location.tax_inclusive),
+                _half_up_taxes(net, rates, inclusive),
+                adjustments,
+                Decimal(line_discount),
             )
         )
+    return priced, discount_total
+
+
+def _largest_remainder_shipping(method: ShippingMethod, rates: tuple[TaxRate, ...], inclusive: bool) -> PricedShipping:
+    taxes = _half_up_taxes(method.amount_minor, rates, inclusive) if method.taxable else ()
+    return PricedShipping(method.method_id, method.name, method.amount_minor, taxes)
+
+
+def _tender_gift_cards(cards: list[AppliedGiftCard], base: GiftCardBase) -> tuple[int, int]:
+    """Gift cards as a tender: they pay what the total asks, after tax, and carry no tax."""
+    return min(sum(c.balance_minor for c in cards), max(0, base.total_before_minor)), 0
+
+
+def _medusa_lines(
+    cart: Cart, gross: list[int], rates: tuple[TaxRate, ...], inclusive: bool
+) -> tuple[list[PricedLine], int]:
+    subtotal = sum(gross)
+    left = [float(g) for g in gross]  # what later codes may still take from each line
+    per_line: list[list[LineAdjustment]] = [[] for _ in cart.lines]
+    raw: list[float] = [0.0 for _ in cart.lines]
+    for discount in cart.discounts:
+        value = float(discount.value)
+        for i, (line, line_gross_minor) in enumerate(zip(cart.lines, gross, strict=True)):
+            if discount.kind is DiscountKind.PERCENTAGE:
+                amount = float(_js_round((line_gross_minor / 100) * value))
+            elif discount.allocation == "total":
+                # min(value, Σ subtotals) × this line's part of them, not rounded (Medusa's
+                # calculateDiscountForLineItem; an empty order has nothing to spread over).
+                amount = min(value, subtotal) * (line_gross_minor / subtotal) if subtotal else 0.0
+            else:
+                amount = value * line.quantity
+            amount = min(amount, float(line_gross_minor), left[i])
+            if amount == 0:
+                continue  # Medusa creates no adjustment of 0
+            left[i] -= amount
+            raw[i] += amount
+            per_line[i].append(LineAdjustment("discount", discount.code, _exact(amount)))
+    combined = sum((float(r.percent) for r in rates), 0.0)
+    priced = []
+    for line, line_gross_minor, line_raw, adjustments in zip(cart.lines, gross, raw, per_line, strict=True):
+        discount_minor = _js_round(line_raw)
+        taxable = line_gross_minor - line_raw
+        if inclusive:
+            amounts = [_js_round(taxable * float(r.percent) / (100 + combined)) for r in rates]
+        else:
+            amounts = [_js_round(taxable * (float(r.percent) / 100)) for r in rates]
+        priced.append(
+            PricedLine(
+                line.line_id,
+                line_gross_minor,
+                discount_minor,
+                line_gross_minor - discount_minor,
+                tuple(TaxLine(r.name, r.category, r.percent, a) for r, a in zip(rates, amounts, strict=True)),
+                tuple(adjustments),
+                _exact(line_raw),
+            )
+        )
+    # The order's discount: the lines' unrounded discounts summed in order, rounded once.
+    return priced, _js_round(sum(raw))
+
+
+def _medusa_shipping(method: ShippingMethod, rates: tuple[TaxRate, ...], inclusive: bool) -> PricedShipping:
+    if not method.taxable or not rates:
+        return PricedShipping(method.method_id, method.name, method.amount_minor, ())
+    price = float(method.amount_minor)
+    if inclusive:
+        combined = sum((float(r.percent) for r in rates), 0.0) / 100
+        parts = [price * (float(r.percent) / 100) / (1 + combined) for r in rates]
+    else:
+        parts = [price * (float(r.percent) / 100) for r in rates]
+    # Medusa sums the rates' unrounded taxes and rounds once; the per-rate lines split that total.
+    total = _js_round(sum(parts))
+    taxes = tuple(TaxLine(r.name, r.category, r.percent, a) for r, a in zip(rates, _split(total, parts), strict=True))
+    return PricedShipping(method.method_id, method.name, method.amount_minor, taxes)
+
+
+def _medusa_gift_cards(cards: list[AppliedGiftCard], base: GiftCardBase) -> tuple[int, int]:
+    """Medusa's getGiftCardTotals: the cards cover the order before tax (or with it, when gift cards
+    are not taxable in the region), and a card with a tax rate also pays that rate on what it covers.
+    A card without a rate leaves the amount it covers for the next card's tax (as Medusa does)."""
+    cardable = base.subtotal_minor + base.shipping_total_minor - base.discount_total_minor
+    if not base.taxable:
+        cardable += base.tax_total_minor
+    left = cardable
+    tax = 0
+    for card in cards:
+        taxable = min(left, card.balance_minor)
+        if taxable <= 0 or not card.tax_rate:
+            continue
+        tax += _js_round(taxable * (float(card.tax_rate) / 100))
+        left -= taxable
+    return min(cardable, sum(c.balance_minor for c in cards)), tax
+
+
+LARGEST_REMAINDER = PricingPolicy(
+    "largest_remainder", _largest_remainder_lines, _largest_remainder_shipping, _tender_gift_cards
+)
+MEDUSA_V1 = PricingPolicy("medusa_v1", _medusa_lines, _medusa_shipping, _medusa_gift_cards)
+POLICIES: dict[PricingPolicyName, PricingPolicy] = {p.name: p for p in (LARGEST_REMAINDER, MEDUSA_V1)}
+
+
+def policy_of(cart: Cart) -> PricingPolicy:
+    """The policy the cart was created with (none recorded: the one every cart had before)."""
+    return POLICIES[cart.pricing_policy or DEFAULT_POLICY]
+
+
+# ----- pricing -----------------------------------------------------------------------------
+
+
+def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None) -> Totals:
+    """The cart's totals by ``policy`` (default: the one recorded on the cart)."""
+    policy = policy or policy_of(cart)
+    rates, inclusive = location.tax_rates, location.tax_inclusive
+    gross = [line_gross(line) for line in cart.lines]
+    subtotal = sum(gross)
+    priced_lines, discount_total = policy.lines(cart, gross, rates, inclusive)
+    shipping = tuple(policy.shipping(method, rates, inclusive) for method in cart.shipping_methods)
     taxes_by_rate = tuple(
-        TaxLine(rate.name, rate.category, rate.percent, sum(pl.taxes[i].amount_minor for pl in priced_lines))
-        for i, rate in enumerate(location.tax_rates)
+        TaxLine(
+            rate.name,
+            rate.category,
+            rate.percent,
+            sum(pl.taxes[i].amount_minor for pl in priced_lines)
+            + sum(ps.taxes[i].amount_minor for ps in shipping if ps.taxes),
+        )
+        for i, rate in enumerate(rates)
     )
-    tax_total = sum(t.amount_minor for t in taxes_by_rate)
+    item_tax = sum(pl.tax_minor for pl in priced_lines)
+    shipping_total = sum(ps.amount_minor for ps in shipping)
+    shipping_tax = sum(ps.tax_minor for ps in shipping)
+    tax_total = item_tax + shipping_tax
     delivery_fee = location.delivery_fee_minor if cart.fulfillment == "delivery" and cart.lines else 0
     adjustment_total = sum(a.amount_minor for a in cart.adjustments)
     fee_total = delivery_fee + adjustment_total
-    exclusive_tax = 0 if location.tax_inclusive else tax_total
+    exclusive_tax = 0 if inclusive else tax_total
+    before_gift_cards = subtotal - discount_total + shipping_total + fee_total + exclusive_tax
+    gift_card_total, gift_card_tax = 0, 0
+    if cart.gift_cards:
+        base = GiftCardBase(
+            subtotal,
+            shipping_total,
+            discount_total,
+            tax_total,
+            before_gift_cards,
+            getattr(location, "gift_cards_taxable", True),
+        )
+        gift_card_total, gift_card_tax = policy.gift_cards(cart.gift_cards, base)
+        # Gift cards never take the order below zero: what they would cover past it is not spent
+        # (Medusa could show a negative total when a card's tax rate exceeds the order's).
+        payable = max(0, before_gift_cards)
+        gift_card_total = min(gift_card_total, payable)
+        gift_card_tax = min(gift_card_tax, payable - gift_card_total)
     return Totals(
         currency=cart.currency,
         subtotal_minor=subtotal,
@@ -125,9 +448,38 @@ def price(cart: Cart, location: Location) -> Totals:
         delivery_fee_minor=delivery_fee,
         adjustment_total_minor=adjustment_total,
         tax_total_minor=tax_total,
-        tax_inclusive=location.tax_inclusive,
-        total_minor=subtotal - discount_total + fee_total + exclusive_tax,
+        tax_inclusive=inclusive,
+        total_minor=before_gift_cards - gift_card_total - gift_card_tax,
         lines=tuple(priced_lines),
         taxes_by_rate=taxes_by_rate,
         paid_minor=sum(p.amount_minor for p in cart.payments if p.status not in ("declined", "voided")),
+        policy=policy.name,
+        raw_discount_total=sum((pl.raw_discount for pl in priced_lines), Decimal(0)),
+        item_tax_total_minor=item_tax,
+        shipping=shipping,
+        shipping_total_minor=shipping_total,
+        shipping_tax_total_minor=shipping_tax,
+        gift_card_total_minor=gift_card_total,
+        gift_card_tax_total_minor=gift_card_tax,
+        pos_adjustments=tuple(
+            PosAdjustment(a.adjustment_id, a.label, a.amount_minor, a.tax_minor, a.line_id) for a in cart.adjustments
+        ),
     )
+
+
+def gift_card_uses(cart: Cart, totals: Totals) -> list[GiftCardUse]:
+    """What placing the order takes from each applied card: ``gift_card_total`` spent from the card
+    that ends first (no end: last), then the smallest balance (Medusa's order.createFromCart, so the
+    most is left for the longest), each at most its balance. The cards' tax part is not taken from
+    balances (Medusa records it on the transaction, not the card)."""
+    left = totals.gift_card_total_minor
+    uses = []
+    never = 2**63
+    for card in sorted(cart.gift_cards, key=lambda c: (c.ends_ms if c.ends_ms is not None else never, c.balance_minor)):
+        if left <= 0:
+            break
+        used = min(card.balance_minor, left)
+        if used:
+            uses.append(GiftCardUse(card.code, used))
+        left -= used
+    return uses

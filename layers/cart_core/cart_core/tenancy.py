@@ -23,6 +23,7 @@ LEGACY_TAX_KINDS: dict[str, TaxCategory] = {
     "county": "district",
     "city": "municipal",
 }
+CheckoutPolicy = Literal["pos_validated", "synchronous"]
 # Tenant and location ids go into keys joined by "#", so they may not contain one.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
@@ -55,6 +56,13 @@ class Location(BaseModel):
     idle_ttl_seconds: int = Field(default=DEFAULT_IDLE_TTL_SECONDS, gt=0)
     validation_timeout_seconds: int = Field(default=DEFAULT_VALIDATION_TIMEOUT_SECONDS, gt=0)
     delivery_fee_minor: int = Field(default=0, ge=0)
+    # Medusa's region.gift_cards_taxable: gift cards cover the order before tax and carry tax of
+    # their own (True), or cover it with its tax (False). Only the medusa_v1 pricing policy reads it.
+    gift_cards_taxable: bool = True
+    # How an order is checked out here (docs/payments.md): ``pos_validated`` (submit; the store's POS,
+    # or the service, validates asynchronously; the payment worker captures) or ``synchronous``
+    # (Medusa's complete: placed, accepted and paid in the request). Stored locations read as today.
+    checkout_policy: CheckoutPolicy = "pos_validated"
 
 
 class Tenant(BaseModel):

@@ -16,11 +16,11 @@ import base64
 import hashlib
 import hmac
 import re
-import time
 from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
+from cart_core.clock import system_clock
 from cart_core.envelope import SealedSecret
 from cart_core.errors import InvalidRequest
 
@@ -105,7 +105,7 @@ def verify_standard(
     webhook_id, timestamp = lowered.get(ID_HEADER, ""), lowered.get(TIMESTAMP_HEADER, "")
     if not webhook_id or not timestamp.isdigit():
         return False
-    if abs((time.time() if now is None else now) - int(timestamp)) > tolerance_seconds:
+    if abs((system_clock() if now is None else now) - int(timestamp)) > tolerance_seconds:
         return False
     expected = standard_signature(secret, webhook_id, int(timestamp), body)
     return any(hmac.compare_digest(expected, given) for given in lowered.get(STANDARD_SIGNATURE_HEADER, "").split())

@@ -76,16 +76,21 @@ def _event(
     )
 
 
-def _payment_status(cart: Cart | None) -> str | None:
-    return cart.payments[-1].status if cart is not None and cart.payments else None
-
-
 def _payment_events(old: Cart | None, new: Cart) -> tuple[EventType, ...]:
-    """A card hold taken (at submit) or released (the order ended): a change of the payment alone."""
-    before, after = _payment_status(old), _payment_status(new)
-    if before == after:
-        return ()
-    return {"authorized": (EventType.PAYMENT_AUTHORIZED,), "voided": (EventType.PAYMENT_VOIDED,)}.get(after or "", ())
+    """A card hold taken (at submit) or released (the order ended): a change of a payment alone,
+    compared key by key (one key for BLAZE: its payment). Each type once per write, as its id
+    (tenant.cart.version.type) names one event."""
+    before = {payment.key: payment.status for payment in old.payments} if old is not None else {}
+    found: dict[EventType, None] = {}
+    for payment in new.payments:
+        if before.get(payment.key) == payment.status:
+            continue
+        for event_type in _PAYMENT_EVENTS.get(payment.status, ()):
+            found[event_type] = None
+    return tuple(found)
+
+
+_PAYMENT_EVENTS = {"authorized": (EventType.PAYMENT_AUTHORIZED,), "voided": (EventType.PAYMENT_VOIDED,)}
 
 
 def _new_transitions(old: Cart | None, new: Cart) -> list[Transition]:

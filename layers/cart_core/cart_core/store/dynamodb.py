@@ -13,10 +13,23 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from cart_core.actors import identity_keys
 from cart_core.cart import Cart
-from cart_core.catalog import DiscountCode, Product
+from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.clock import Clock, system_clock
-from cart_core.ports import Add, Claim, Intent, Key, PointerKey, Put, ReadSet, Release, Snapshot, VersionConflict
+from cart_core.ports import (
+    GIFT_CARD_BALANCE,
+    Add,
+    Claim,
+    Intent,
+    Key,
+    PointerKey,
+    Put,
+    ReadSet,
+    Release,
+    Snapshot,
+    VersionConflict,
+)
 from cart_core.store import keys
 from cart_core.store.clients import aws_client
 from cart_core.tenancy import Location, Tenant
@@ -44,10 +57,15 @@ def _cart_item(cart: Cart) -> dict[str, Any]:
         "status": {"S": cart.status.value},
         "expires_at": {"N": str(cart.expires_at)},
     }
-    if cart.consumer_id and cart.submitted_ms:
-        item["gsi1pk"] = {"S": keys.consumer_history_pk(cart.tenant_id, cart.location_id, cart.consumer_id)}
+    if cart.owner_id and cart.submitted_ms:
+        item["gsi1pk"] = {"S": keys.consumer_history_pk(cart.tenant_id, cart.location_id, cart.owner_id)}
         item["gsi1sk"] = {"S": f"{cart.submitted_ms:013d}#{cart.cart_id}"}
     return item
+
+
+def _gift_card(doc: dict[str, Any], item: dict[str, Any]) -> GiftCard:
+    """A gift card item: its document, with the balance from the numeric attribute ``Add`` updates."""
+    return GiftCard.model_validate({**doc, "balance_minor": int(item[GIFT_CARD_BALANCE]["N"])})
 
 
 # The item codec of each versioned record type a ``Put`` may carry.
@@ -96,6 +114,7 @@ class DynamoStore:
             wanted.append((keys.cart_pk(tenant_id, reads.cart_id), keys.CART_SK))
         wanted += [(keys.tenant_pk(tenant_id), keys.product_sk(p)) for p in sorted(reads.product_ids)]
         wanted += [(keys.tenant_pk(tenant_id), keys.discount_sk(c)) for c in sorted(reads.discount_codes)]
+        wanted += [(keys.tenant_pk(tenant_id), keys.gift_card_sk(c)) for c in sorted(reads.gift_card_codes)]
         snapshot = Snapshot()
         now = self._now()
         for item in self._batch_get(wanted):
@@ -120,6 +139,9 @@ class DynamoStore:
             elif sk.startswith("DISCOUNT#"):
                 code = DiscountCode.model_validate(doc)
                 snapshot.discounts[code.code.upper()] = code
+            elif sk.startswith("GIFTCARD#"):
+                card = _gift_card(doc, item)
+                snapshot.gift_cards[card.code.upper()] = card
         return snapshot
 
     def load(
@@ -202,9 +224,8 @@ class DynamoStore:
     def delete_pointers(self, tenant_id: str, cart: Cart) -> None:
         """Remove a deleted cart's pointer items, each only if it still names that cart."""
         releases = [
-            Release(Key.active(PointerKey(tenant_id, cart.location_id, kind, value)), cart.cart_id)
-            for kind in ("consumer", "session", "external", "transaction")
-            if (value := getattr(cart, f"{kind}_id"))
+            Release(Key.active(PointerKey(tenant_id, cart.location_id, key.kind, key.value)), cart.cart_id)
+            for key in identity_keys(cart)
         ]
         releases.append(Release(Key.public(tenant_id, cart.public_key), cart.cart_id))
         for release in releases:  # independent deletes: one losing its condition must not stop the rest
@@ -255,6 +276,17 @@ class DynamoStore:
 
     def put_discount(self, code: DiscountCode) -> None:
         self.put_record(keys.tenant_pk(code.tenant_id), keys.discount_sk(code.code), code.model_dump(mode="json"))
+
+    def put_gift_card(self, card: GiftCard) -> None:
+        """Admin write (issue or reload a card): the document, with the balance in its own numeric
+        attribute, which placement takes from with ``Add`` intents. Last write wins by design."""
+        doc = card.model_dump(mode="json", exclude={"balance_minor"})
+        item = {
+            **_key(keys.tenant_pk(card.tenant_id), keys.gift_card_sk(card.code)),
+            "doc": {"S": json.dumps(doc)},
+            GIFT_CARD_BALANCE: {"N": str(card.balance_minor)},
+        }
+        self.client.put_item(TableName=self.table_name, Item=item)
 
     def put_credential(self, credential_hash: str, record: dict[str, Any]) -> None:
         self.put_record(keys.credential_pk(credential_hash), keys.CREDENTIAL_SK, record)

@@ -25,6 +25,10 @@ def discount_sk(code: str) -> str:
     return f"DISCOUNT#{code.upper()}"
 
 
+def gift_card_sk(code: str) -> str:
+    return f"GIFTCARD#{code.upper()}"
+
+
 def cart_pk(tenant_id: str, cart_id: str) -> str:
     return f"CART#{tenant_id}#{cart_id}"
 
@@ -75,5 +79,8 @@ _ITEM_KEYS = {
 
 
 def item_key(kind: str, parts: tuple[str, ...]) -> tuple[str, str]:
+    if kind == "gift_card":  # a catalog item: the tenant's partition, the code in the sort key
+        tenant_id, code = parts
+        return tenant_pk(tenant_id), gift_card_sk(code)
     pk, sk = _ITEM_KEYS[kind]
     return pk(*parts), sk

@@ -2,7 +2,9 @@
 
 - ``carts``: an identity's open cart, reading carts and history, editing lines and fields
 - ``identity``: who a cart belongs to, finding the cart a request means, guest → consumer merge
-- ``checkout``: payment details, placing the order, the consumer's cancel, capture and void
+- ``checkout``: payment details, placing the order (submit, or ``complete`` by the location's
+  checkout policy), a new payment after a failed capture, the consumer's cancel, capture and void
+- ``payments``: payments by key (NewStore) and payment sessions (Medusa) before checkout
 - ``pos_validation``: the store's accept / reject, the deadline, the service's own validation
 - ``catalog``: product prices
 - ``subscriptions``: a tenant's webhook subscriptions (their own records, no cart)
@@ -17,12 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cart_core.clock import Clock, system_clock
+from cart_core.payments import PaymentGateway
 from cart_core.ports import CartStore
 from cart_core.unit_of_work import UnitOfWork
 from cart_core.usecases.carts import Carts
 from cart_core.usecases.catalog import Catalog
 from cart_core.usecases.checkout import Checkout
 from cart_core.usecases.identity import Identity
+from cart_core.usecases.payments import Payments
 from cart_core.usecases.pos_validation import PosValidation
 
 
@@ -33,6 +37,7 @@ class UseCases:
     checkout: Checkout
     pos_validation: PosValidation
     catalog: Catalog
+    payments: Payments
 
 
 def compose(
@@ -40,14 +45,17 @@ def compose(
     order_retention_days: int = 365,
     clock: Clock = system_clock,
     sleep: Callable[[float], None] = time.sleep,
+    gateway: PaymentGateway | None = None,
 ) -> UseCases:
     """Every cart area over one unit of work on ``store``; ``clock`` is the one every timestamp,
-    deadline and new id of theirs is read from (``cart_core.clock``)."""
+    deadline and new id of theirs is read from (``cart_core.clock``); ``gateway`` the payment port
+    (default: the built-in providers, ``payments.ProviderGateway``)."""
     uow = UnitOfWork(store, clock, sleep)
     return UseCases(
         carts=Carts(uow, order_retention_days),
         identity=Identity(uow, order_retention_days),
-        checkout=Checkout(uow, order_retention_days),
+        checkout=Checkout(uow, order_retention_days, gateway),
         pos_validation=PosValidation(uow, order_retention_days),
         catalog=Catalog(uow, order_retention_days),
+        payments=Payments(uow, order_retention_days),
     )

@@ -8,7 +8,19 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from cart_core.actors import IdentityKey, answers_to
-from cart_core.cart import MAX_LINES, MAX_QUANTITY, Address, AppliedDiscount, Cart, FulfillmentKind, LineItem
+from cart_core.cart import (
+    MAX_GIFT_CARDS,
+    MAX_LINES,
+    MAX_QUANTITY,
+    Address,
+    AppliedDiscount,
+    AppliedGiftCard,
+    Cart,
+    FulfillmentKind,
+    LineItem,
+    PricingPolicyName,
+    ShippingMethod,
+)
 from cart_core.errors import InvalidRequest, NotFound, Unauthorized
 from cart_core.ids import InternalId
 from cart_core.lifecycle import CartStatus
@@ -41,6 +53,9 @@ class CartEdits(BaseModel):
 
     lines: list[LineEdit] | None = None
     discount_codes: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = None
+    # Replaces the applied gift cards (Medusa's ``gift_cards: [{code}]``); each is checked against
+    # the catalog: known, enabled, unexpired, in the cart's currency.
+    gift_card_codes: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = Field(default=None, max_length=MAX_GIFT_CARDS)
     fulfillment: FulfillmentKind | None = None
     delivery_address: Address | None = None
     requested_time_ms: int | None = None  # kept within a window around now by apply_edits
@@ -54,14 +69,22 @@ class CartEdits(BaseModel):
     def codes(self) -> frozenset[str]:
         return frozenset(code.upper() for code in self.discount_codes or () if code)
 
+    def gift_cards(self) -> frozenset[str]:
+        return frozenset(code.upper() for code in self.gift_card_codes or () if code)
+
 
 class Carts(CartUseCases):
     # ----- reads -------------------------------------------------------------------------
 
-    def active_cart(self, caller: Caller, guest_keys: Sequence[IdentityKey] = ()) -> PricedCart:
+    def active_cart(
+        self,
+        caller: Caller,
+        guest_keys: Sequence[IdentityKey] = (),
+        pricing_policy: PricingPolicyName | None = None,
+    ) -> PricedCart:
         """The open cart of the caller's owner actor, else of the first of ``guest_keys``; created
-        empty if it has none."""
-        return self._uow.run(lambda work: self._active_cart_once(work, caller, guest_keys, CartEdits()))
+        empty if it has none (priced by ``pricing_policy`` for good: the face's vendor's rounding)."""
+        return self._uow.run(lambda work: self._active_cart_once(work, caller, guest_keys, CartEdits(), pricing_policy))
 
     def get_cart(self, caller: Caller, cart_id: str) -> PricedCart:
         """A cart the caller's actor sees."""
@@ -93,16 +116,32 @@ class Carts(CartUseCases):
 
     # ----- edits -------------------------------------------------------------------------
 
-    def prepare(self, caller: Caller, guest_keys: Sequence[IdentityKey], edits: CartEdits) -> PricedCart:
+    def prepare(
+        self,
+        caller: Caller,
+        guest_keys: Sequence[IdentityKey],
+        edits: CartEdits,
+        pricing_policy: PricingPolicyName | None = None,
+    ) -> PricedCart:
         """Create or update the open cart ``active_cart`` finds with ``edits`` and price it."""
-        return self._uow.run(lambda work: self._active_cart_once(work, caller, guest_keys, edits))
+        return self._uow.run(lambda work: self._active_cart_once(work, caller, guest_keys, edits, pricing_policy))
 
     def update(self, caller: Caller, cart_id: str, edits: CartEdits) -> PricedCart:
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
             apply_edits(cart, edits, snapshot, self._clock())
 
-        return self._mutate(caller, cart_id, change, edits.product_ids(), edits.codes())
+        return self._mutate(caller, cart_id, change, edits.product_ids(), edits.codes(), edits.gift_cards())
+
+    def set_shipping_methods(self, caller: Caller, cart_id: str, methods: list[ShippingMethod]) -> PricedCart:
+        """Replace an editable cart's shipping methods. The face prices them from the store's options
+        (a client never sets an amount)."""
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            cart.set_shipping_methods(methods)
+
+        return self._mutate(caller, cart_id, change)
 
     def set_finalized(self, caller: Caller, cart_id: str, line_id: str | None, finalized: bool) -> PricedCart:
         """Finalize one line (``line_id``) or, with ``line_id`` None, every line."""
@@ -119,7 +158,12 @@ class Carts(CartUseCases):
         return self._mutate(caller, cart_id, change)
 
     def _active_cart_once(
-        self, work: Work, caller: Caller, guest_keys: Sequence[IdentityKey], edits: CartEdits
+        self,
+        work: Work,
+        caller: Caller,
+        guest_keys: Sequence[IdentityKey],
+        edits: CartEdits,
+        pricing_policy: PricingPolicyName | None = None,
     ) -> PricedCart:
         """Read the key's pointer, then (one batch) the cart it names with the location and what the
         edits need; create the cart if the pointer names no open cart of this key."""
@@ -128,7 +172,16 @@ class Carts(CartUseCases):
             raise InvalidRequest("Identify the cart: an owner or a guest key is required")
         pointer = PointerKey(caller.tenant_id, caller.location_id, primary.kind, primary.value)
         cart_id = work.read_pointer(pointer)
-        snapshot = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id, edits.product_ids(), edits.codes()))
+        snapshot = work.read(
+            ReadSet(
+                caller.tenant_id,
+                caller.location_id,
+                cart_id,
+                edits.product_ids(),
+                edits.codes(),
+                gift_card_codes=edits.gift_cards(),
+            )
+        )
         location = require_location(snapshot, caller)
         found = snapshot.cart
         # A pointer may be stale: the cart moved on, or it was claimed by a consumer, after which a
@@ -143,8 +196,9 @@ class Carts(CartUseCases):
                 tenant_id=caller.tenant_id,
                 location_id=caller.location_id,
                 currency=location.currency,
-                **{f"{primary.kind}_id": primary.value},
+                pricing_policy=pricing_policy,
             )
+            cart.set_identity(primary.kind, primary.value)
             version = None
             # A pointer to a cart that expired or moved on is stale: take it over, conditionally.
             work.claim(Key.active(pointer), cart.cart_id, replaces=cart_id)
@@ -171,7 +225,11 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
             found = snapshot.discounts.get(code.upper())
             if found is None or not found.active:
                 raise InvalidRequest(f"Promo code {code} is not valid")
-            cart.discounts.append(AppliedDiscount(code=found.code, kind=found.kind, value=found.value))
+            cart.discounts.append(
+                AppliedDiscount(code=found.code, kind=found.kind, value=found.value, allocation=found.allocation)
+            )
+    if "gift_card_codes" in fields:
+        cart.gift_cards = _gift_cards(cart, edits.gift_card_codes or [], snapshot, int(now * 1000))
     if "requested_time_ms" in fields and edits.requested_time_ms is not None:
         now_ms = int(now * 1000)
         if not now_ms - REQUESTED_TIME_PAST_MS <= edits.requested_time_ms <= now_ms + REQUESTED_TIME_FUTURE_MS:
@@ -183,6 +241,23 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
     ):  # fmt: skip
         if name in fields and getattr(edits, name) is not None:
             setattr(cart, name, getattr(edits, name))
+
+
+def _gift_cards(cart: Cart, codes: list[str], snapshot: Snapshot, now_ms: int) -> list[AppliedGiftCard]:
+    """The cards ``codes`` name, as the catalog has them now (each once, in the order given)."""
+    applied: list[AppliedGiftCard] = []
+    for code in dict.fromkeys(c.upper() for c in codes if c):
+        card = snapshot.gift_cards.get(code)
+        if card is None:
+            raise NotFound(f"Gift card with code: {code} was not found")
+        if problem := card.problem(cart.currency, now_ms):
+            raise InvalidRequest(f"The gift card {code} {problem}")
+        applied.append(
+            AppliedGiftCard(
+                code=card.code, balance_minor=card.balance_minor, ends_ms=card.ends_ms, tax_rate=card.tax_rate
+            )
+        )
+    return applied
 
 
 def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: float) -> list[LineItem]:

@@ -1,6 +1,13 @@
 """Checkout and payments: recording how the consumer pays, placing the order (a card is authorized
-then), the consumer's cancel, and, driven by events, capturing a validated card order or voiding the
-hold of one that ended unpaid (docs/payments.md)."""
+then), the synchronous ``complete`` of a location whose policy says so, a new payment after a failed
+capture, the consumer's cancel, and, driven by events, capturing a validated card order or voiding
+the hold of one that ended unpaid (docs/payments.md).
+
+Every call to a payment provider goes through the ``PaymentGateway`` port, with an idempotency key,
+between a read and a conditional write, never inside a write that may be retried: authorize after
+the read (keyed by the cart version read and its total), then one write conditional on that version
+(a lost race releases the hold, unless the cart now carries it, and starts over); capture and void
+between two writes (the claim, then the outcome)."""
 
 from __future__ import annotations
 
@@ -8,29 +15,49 @@ import logging
 import secrets
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple
 
-from cart_core.cart import Cart, Payment
+from cart_core.cart import DEFAULT_PAYMENT_KEY, Cart, Payment
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_ORDER_TAGS
 from cart_core.money import from_decimal
-from cart_core.payments import PROVIDERS, PaymentProviderError, PaymentResult, provider_for
-from cart_core.ports import Key, ReadSet, Snapshot
+from cart_core.payments import (
+    PaymentGateway,
+    PaymentProviderError,
+    PaymentResult,
+    ProviderGateway,
+    UnknownProvider,
+    provider_for,  # noqa: F401 (tests replace the token → provider rule here)
+)
+from cart_core.ports import Key, ReadSet, Snapshot, VersionConflict
 from cart_core.pricing import price
 from cart_core.tenancy import Caller
-from cart_core.unit_of_work import Work
+from cart_core.unit_of_work import UnitOfWork, Work
 from cart_core.usecases.carts import CartEdits, apply_edits
 from cart_core.usecases.identity import pointer_keys
-from cart_core.usecases.shared import CartUseCases, PricedCart
+from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart
 
 logger = logging.getLogger(__name__)
 # Orders that ended without a capture: a card hold they still have is released.
 _ENDED_UNPAID = frozenset({CartStatus.REJECTED, CartStatus.EXPIRED, CartStatus.CANCELED})
 # Where a consumer may still call the order off, provided no capture has begun (cancel_by_consumer).
 _CANCELABLE_BY_CONSUMER = frozenset({CartStatus.SUBMITTED, CartStatus.VALIDATED, CartStatus.PAYMENT_FAILED})
+NO_SESSION_SELECTED = "You cannot complete a cart without a payment session."
+
+
+class Hold(NamedTuple):
+    """A card hold a use case obtained from the gateway: its provider and authorization reference."""
+
+    provider: str
+    reference: str
 
 
 class Checkout(CartUseCases):
+    def __init__(self, uow: UnitOfWork, order_retention_days: int = 365, gateway: PaymentGateway | None = None) -> None:
+        super().__init__(uow, order_retention_days)
+        self._gateway: PaymentGateway = gateway or ProviderGateway()
+
     # ----- the consumer's side -----------------------------------------------------------
 
     def record_payment(
@@ -42,7 +69,8 @@ class Checkout(CartUseCases):
         order_tags: Iterable[str] = (),
         card_token: str | None = None,
     ) -> PricedCart:
-        """Record what the consumer hands over (``amount`` in currency units, exact).
+        """Record what the consumer hands over (``amount`` in currency units, exact), as the cart's
+        one payment (the default key: BLAZE's wire has one payment per cart).
 
         A ``card_token`` is authorized when the order is submitted and captured by the payment worker
         once the store has validated it; without one, the store collects the money at pickup.
@@ -52,11 +80,11 @@ class Checkout(CartUseCases):
             if cart.status not in (CartStatus.OPEN, CartStatus.SUBMITTED):
                 # From validation on, the payment worker owns the payment; changing it could charge twice.
                 raise Conflict(f"Cart {cart.cart_id} is {cart.status.value}; its payment can no longer change")
-            if cart.payments and cart.payments[-1].status == "authorized":
+            if any(payment.status == "authorized" for payment in cart.payments):
                 raise Conflict("The card was authorized when the order was placed; cancel the order to pay otherwise")
-            cart.payments = [
+            cart.set_payment(
                 Payment(method=method, amount_minor=from_decimal(amount, cart.currency), reference=card_token)
-            ]
+            )
             tags = list(dict.fromkeys([*cart.order_tags, *order_tags]))
             if len(tags) > MAX_ORDER_TAGS:
                 raise InvalidRequest(f"A cart holds at most {MAX_ORDER_TAGS} order tags; this would make {len(tags)}")
@@ -65,36 +93,44 @@ class Checkout(CartUseCases):
         return self._mutate(caller, cart_id, change)
 
     def submit(self, caller: Caller, cart_id: str, edits: CartEdits) -> PricedCart:
-        """Place the order. A recorded card is authorized here for the total the consumer agrees to;
-        a decline raises ``InvalidRequest`` with the processor's reason and leaves the cart open.
+        """Place the order for the store to validate (the ``pos_validated`` checkout). A recorded card
+        is authorized here for the total the consumer agrees to; a decline raises ``InvalidRequest``
+        with the processor's reason and leaves the cart open.
 
-        One write: the cart (conditional on its version), the order number's claim (a collision is a
-        race: the retry draws another number) and the release of its active-cart pointers."""
-        holds: list[tuple[str, str]] = []  # (provider, authorization reference) obtained by this call
+        One write: the cart (conditional on the version read), the order number's claim (a collision
+        is a race: the retry draws another number) and the release of its active-cart pointers."""
+        return self._place(caller, cart_id, edits, synchronous=False)
 
-        def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
-            if cart.status is not CartStatus.OPEN:
-                if cart.submitted_ms is None:  # closed without ever being submitted (merged, expired)
-                    raise Conflict(f"Cart {cart.cart_id} is {cart.status.value} and cannot be submitted")
-                return False  # submitted already: a retry must not place a second order
-            apply_edits(cart, edits, snapshot, self._clock())
-            if not cart.lines:
-                raise InvalidRequest("Cannot submit an empty cart")
-            self._authorize_card(cart, snapshot, holds)
-            cart.order_no = str(100_000_000 + secrets.randbelow(900_000_000))
-            cart.transition(CartStatus.SUBMITTED, self._now_ms())
-            # The claim lives as long as the order it names.
-            work.claim(Key.order_no(cart.tenant_id, cart.order_no), cart.cart_id, expires_with=cart)
-            for key in pointer_keys(cart):
-                work.release(Key.active(key), cart.cart_id)
-            return True
+    def complete(self, caller: Caller, cart_id: str, edits: CartEdits | None = None) -> PricedCart:
+        """Check out by the location's policy (``Location.checkout_policy``): ``pos_validated`` is
+        ``submit`` (the store validates, the payment worker captures later); ``synchronous`` (Medusa's
+        complete) places, accepts and pays in this request.
 
-        try:
-            placed = self._mutate(caller, cart_id, change, edits.product_ids(), edits.codes())
-        except Exception:
-            self._release_unused_holds(caller, cart_id, holds)
-            raise
-        self._release_unused_holds(caller, cart_id, holds, placed.cart)
+        Synchronous: authorize (as ``submit``), then one write taking the cart open → submitted →
+        validated with the capture claimed (``capturing``), then the capture and its outcome
+        (``settle_payment``): paid, or payment_failed. The transition log makes that one write
+        announce CartSubmitted and CartValidated, and the last PaymentCaptured and OrderPlaced. A pay-
+        at-pickup order stops at validated (placed, payment due at pickup). A request that stops after
+        the first write leaves ``capturing``: the payment worker, on CartValidated, captures with the
+        same key."""
+        placed = self._place(caller, cart_id, edits or CartEdits(), synchronous=None)
+        return self._settle_claimed(caller, cart_id, placed)
+
+    def retry_payment(self, caller: Caller, cart_id: str, payment: Payment) -> PricedCart:
+        """After a failed capture, place the order again with a new payment (``payment_failed →
+        submitted``): ``payment`` replaces the declined ones (and any under its key; payments already
+        captured stay), is authorized for what the others leave of the total (a
+        decline leaves the order payment_failed), and the order goes back to the store to validate
+        (or, under the location's synchronous policy, is accepted and captured in this request). The replaced
+        payment's hold is voided once the write has committed. BLAZE and LOKE do not offer it (their
+        wire has no such step); a retry that finds the order placed again with this payment is done."""
+        placed = self._place(caller, cart_id, CartEdits(), synchronous=None, replacing=payment)
+        return self._settle_claimed(caller, cart_id, placed)
+
+    def _settle_claimed(self, caller: Caller, cart_id: str, placed: PricedCart) -> PricedCart:
+        """A synchronous placing claimed its captures in its write: capture them now."""
+        if placed.cart.status is CartStatus.VALIDATED and any(p.status == "capturing" for p in placed.cart.payments):
+            return self.settle_payment(caller, cart_id)
         return placed
 
     def cancel_by_consumer(self, caller: Caller, cart_id: str) -> PricedCart:
@@ -111,10 +147,9 @@ class Checkout(CartUseCases):
                 raise InvalidRequest("Only submitted orders can be canceled; this cart has not been submitted")
             if cart.status is CartStatus.CANCELED and cart.canceled_by == "consumer":
                 return False
-            payment = cart.payments[-1] if cart.payments else None
             if cart.status in (CartStatus.PAID, CartStatus.COMPLETED):
                 raise Conflict(f"Order {cart.cart_id} is paid; the store must cancel it")
-            if payment is not None and payment.status in ("capturing", "captured"):
+            if any(payment.status in ("capturing", "captured") for payment in cart.payments):
                 raise Conflict(f"Order {cart.cart_id} is being paid; the store must cancel it")
             if cart.status not in _CANCELABLE_BY_CONSUMER:
                 raise Conflict(f"Order {cart.cart_id} is {cart.status.value}; it can no longer be canceled")
@@ -133,109 +168,264 @@ class Checkout(CartUseCases):
         captured, no write is made, and the order stays validated (accepted, payment due at pickup;
         it was placed when it was validated).
 
-        A card is captured for the validated total against the hold made at submit, never above it
-        (the rest of the hold is released by the partial capture), in two writes: first the claim
-        (payment ``capturing``, conditional on the version read), then the processor's capture and its
-        outcome. The consumer may cancel a validated order until the claim commits and not after
-        (``cancel_by_consumer``), so a capture is asked for only on an order no cancel can reach: a
-        cancel that wins makes the claim lose its race, and the retry finds the order canceled. A
-        worker that stops between the two writes leaves ``capturing``; the redelivered event captures
-        with the same idempotency key.
+        Each card hold is captured for its share of the validated total (in the payments' order, each
+        at most its hold; one payment: the whole total), never above what was held, in two writes with
+        the processor asked between them: first the claim (payments ``capturing``, conditional on the
+        version read), then, after the captures, their outcome. The consumer may cancel a validated
+        order until the claim commits and not after (``cancel_by_consumer``), so a capture is asked for
+        only on an order no cancel can reach: a cancel that wins makes the claim lose its race, and the
+        retry finds the order canceled. A worker that stops between the two writes leaves
+        ``capturing``; the redelivered event captures with the same idempotency keys.
         """
 
         def claim(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
             if cart.status is not CartStatus.VALIDATED or cart.pays_at_pickup:
                 return False  # settled already, canceled, or nothing for the service to capture
-            payment = cart.payments[-1]
-            if payment.status == "capturing":
-                return False  # claimed by an earlier attempt: capture below, with the same key
-            if payment.status != "authorized" or not payment.authorization_reference:
+            # Cards still to capture (one captured before a failed capture and a retry stays so).
+            cards = [payment for payment in cart.payments if payment.holds_funds and payment.status != "captured"]
+            if any(payment.status == "capturing" for payment in cards):
+                return False  # claimed by an earlier attempt: capture below, with the same keys
+            unheld = next((p for p in cards if p.status != "authorized" or not p.authorization_reference), None)
+            if unheld is not None:
                 # A card with no hold (an order placed before cards were authorized at submit): the
                 # amount was never agreed with the processor, so it is not charged blind.
-                key = _capture_key(cart)
-                payment.provider = payment.provider or provider_for(payment.reference).name
+                unheld.provider = unheld.provider or self._gateway.provider_for(unheld.reference)
                 reason = "The card was not authorized when the order was placed"
-                _record_capture(cart, payment, PaymentResult(False, f"decl_{key}", 0, reason), self._now_ms())
+                declined = PaymentResult(False, f"decl_{_capture_key(cart, unheld)}", 0, reason)
+                _record_captures(cart, {unheld.key: declined}, self._now_ms())
                 return True
-            payment.status = "capturing"
+            for payment in cards:
+                payment.status = "capturing"
             return True
 
         claimed = self._mutate(caller, cart_id, claim)
-        payment = claimed.cart.payments[-1] if claimed.cart.payments else None
-        if claimed.cart.status is not CartStatus.VALIDATED or payment is None or payment.status != "capturing":
+        capturing = [payment for payment in claimed.cart.payments if payment.status == "capturing"]
+        if claimed.cart.status is not CartStatus.VALIDATED or not capturing:
             return claimed
+        # Between the writes: the processor, once per hold, each with its checkout's key, for what
+        # the other payments leave: those captured already, and the store's (cash, gift) by amount.
+        others = sum(
+            (p.captured_minor or 0) if p.status == "captured" else p.amount_minor
+            for p in claimed.cart.payments
+            if p.status not in ("capturing", "voided", "declined")
+        )
+        outcomes = self._capture(claimed.cart, capturing, max(claimed.totals.total_minor - others, 0))
 
-        def capture(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
-            payment = cart.payments[-1] if cart.payments else None
-            if cart.status is not CartStatus.VALIDATED or payment is None or payment.status != "capturing":
+        def record(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
+            pending = {p.key for p in cart.payments if p.status == "capturing"}
+            if cart.status is not CartStatus.VALIDATED or not pending or not pending <= outcomes.keys():
                 return False  # another worker recorded the outcome meanwhile
-            assert snapshot.location is not None and payment.authorization_reference and payment.provider
-            total = price(cart, snapshot.location).total_minor
-            # One key per checkout: a retry after a lost write asks the processor for the same capture.
-            key = _capture_key(cart)
-            if not 0 <= total <= (payment.authorized_minor or 0):
-                reason = f"The total {total} is above the {payment.authorized_minor} authorized"
-                result = PaymentResult(False, f"decl_{key}", 0, reason)
-            else:
-                provider = PROVIDERS[payment.provider]
-                result = provider.capture(payment.authorization_reference, total, cart.currency, key)
-            _record_capture(cart, payment, result, self._now_ms())
+            _record_captures(cart, {key: outcomes[key] for key in pending}, self._now_ms())
             return True
 
-        return self._mutate(caller, cart_id, capture)
+        return self._mutate(caller, cart_id, record)
 
     def void_authorization(self, caller: Caller, cart_id: str) -> PricedCart:
-        """Release the card hold of an order that ended without a capture (rejected, expired, canceled).
-
-        ``voided`` is recorded with a write conditional on the version read, so a redelivered event,
-        or two workers at once, void once; the processor dedupes on the key meanwhile. Nothing held
-        (cash, no payment, captured, voided already) → nothing to do.
-        """
-
-        def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
-            payment = cart.payments[-1] if cart.payments else None
-            if cart.status not in _ENDED_UNPAID or payment is None or not payment.hold_is_live:
-                return False
+        """Release the card holds of an order that ended without a capture (rejected, expired,
+        canceled): read, void each live hold at the processor (keyed ``<reference>.void``, so a
+        redelivery or a second worker asks for the same void), then record ``voided`` with a write
+        conditional on the version read; a worker that finds them voided writes nothing. Nothing held
+        (cash, no payment, captured, voided already) → nothing to do."""
+        snapshot = self._uow.once().read(ReadSet(caller.tenant_id, caller.location_id, cart_id))
+        cart = require_cart(snapshot, cart_id, caller.actor)
+        live = [payment for payment in cart.payments if payment.hold_is_live]
+        if cart.status not in _ENDED_UNPAID or not live:
+            return priced(cart, snapshot)
+        voids: dict[str, PaymentResult] = {}
+        for payment in live:
             reference = payment.authorization_reference
             assert reference is not None and payment.provider is not None
-            result = PROVIDERS[payment.provider].void(reference, idempotency_key=f"{reference}.void")
+            result = self._gateway.void(payment.provider, reference, idempotency_key=f"{reference}.void")
             if not result.approved:
                 raise PaymentProviderError(f"Void of {reference} refused: {result.decline_reason}")
-            payment.status = "voided"
-            payment.void_reference = result.reference
-            return True
+            voids[reference] = result
 
-        return self._mutate(caller, cart_id, change)
+        def record(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
+            voided = False
+            for payment in cart.payments:
+                result = voids.get(payment.authorization_reference or "")
+                if payment.hold_is_live and result is not None:
+                    payment.status = "voided"
+                    payment.void_reference = result.reference
+                    voided = True
+            return voided
 
-    # ----- internals ---------------------------------------------------------------------
+        # The write is conditional on the version read before the voids (no second read); only if
+        # another write came between is the cart read again (then ``record`` finds what is left).
+        work = self._uow.once()
+        if record(cart, snapshot, work):
+            try:
+                self._stage(work, cart, cart.version, snapshot)
+                work.commit()
+                return priced(cart, snapshot)
+            except VersionConflict:
+                pass
+        return self._mutate(caller, cart_id, record)
 
-    def _authorize_card(self, cart: Cart, snapshot: Snapshot, holds: list[tuple[str, str]]) -> None:
-        """Hold the cart's total on a recorded card (submit). Nothing to do for cash or no payment."""
-        payment = cart.payments[-1] if cart.payments else None
-        if payment is None or payment.status != "recorded":
-            return
-        provider = provider_for(payment.reference)
-        if not provider.holds_funds:
-            return
-        assert snapshot.location is not None
-        total = price(cart, snapshot.location).total_minor
-        # One key per agreement: the cart version submitted and its total. A retried or concurrent
-        # submit of the same cart asks for the same hold; a cart changed meanwhile is a new hold.
-        key = f"{cart.cart_id}.v{cart.version}.{total}"
-        result = provider.authorize(total, cart.currency, payment.reference, idempotency_key=key)
-        if not result.approved:
-            raise InvalidRequest(f"Payment declined: {result.decline_reason}")
-        holds.append((provider.name, result.reference))
-        payment.status = "authorized"
-        payment.provider = provider.name
-        payment.authorization_reference = result.reference
-        payment.authorized_minor = result.amount_minor
+    # ----- placing an order ----------------------------------------------------------------
 
-    def _release_unused_holds(
-        self, caller: Caller, cart_id: str, holds: list[tuple[str, str]], cart: Cart | None = None
-    ) -> None:
-        """Void the holds a submit obtained but did not keep (an attempt lost its race to a changed
-        cart, or the submit failed). Only holds the stored cart does not carry are voided; when the
+    def _place(
+        self,
+        caller: Caller,
+        cart_id: str,
+        edits: CartEdits,
+        *,
+        synchronous: bool | None,
+        replacing: Payment | None = None,
+    ) -> PricedCart:
+        """Read; decide; authorize every card the order needs held (the gateway, keyed by the cart
+        version read and its total); then one write conditional on that version. A lost race releases
+        the holds the stored cart does not carry and starts over from the read (a new version, a new
+        key); any other failure releases them too. ``synchronous`` None: as the location's checkout
+        policy says."""
+        reads = ReadSet(caller.tenant_id, caller.location_id, cart_id, edits.product_ids(), edits.codes())
+        obtained: list[Hold] = []  # every hold this call obtained, over all its attempts
+        replaced: list[Payment] = []  # a payment_failed order's payment the retry replaced
+
+        def attempt(work: Work) -> PricedCart:
+            snapshot = work.read(reads)
+            cart = require_cart(snapshot, cart_id, caller.actor)
+            if replacing is None:
+                if cart.status is not CartStatus.OPEN:
+                    if cart.submitted_ms is None:  # closed without ever being submitted (merged, expired)
+                        raise Conflict(f"Cart {cart.cart_id} is {cart.status.value} and cannot be submitted")
+                    return priced(cart, snapshot)  # submitted already: a retry must not place a second order
+            elif cart.status is not CartStatus.PAYMENT_FAILED:
+                if _carries(cart, replacing) and cart.status is not CartStatus.CANCELED:
+                    return priced(cart, snapshot)  # placed again with this payment already: a retry
+                raise Conflict(f"Order {cart.cart_id} is {cart.status.value}; only a failed payment can be retried")
+            version = cart.version
+            if replacing is None:
+                apply_edits(cart, edits, snapshot, self._clock())
+                if not cart.lines:
+                    raise InvalidRequest("Cannot submit an empty cart")
+            else:
+                # The new payment replaces every declined one (and any under its key); captured ones
+                # stay, and the new card is held for what they leave.
+                dropped = [p for p in cart.payments if p.status == "declined" or p.key == replacing.key]
+                for payment in dropped:
+                    cart.remove_payment(payment.key)
+                cart.set_payment(replacing.model_copy(update={"status": "recorded"}))
+                replaced[:] = [payment for payment in dropped if payment.hold_is_live]
+            assert snapshot.location is not None
+            total = price(cart, snapshot.location).total_minor
+            if replacing is None:
+                _payment_from_session(cart, total)
+            # The gateway: after the read, before the write.
+            obtained.extend(self._authorize(cart, total, version))
+            now = self._now_ms()
+            if replacing is None:
+                cart.order_no = str(100_000_000 + secrets.randbelow(900_000_000))
+                # The claim lives as long as the order it names.
+                work.claim(Key.order_no(cart.tenant_id, cart.order_no), cart.cart_id, expires_with=cart)
+                for key in pointer_keys(cart):
+                    work.release(Key.active(key), cart.cart_id)
+            else:
+                cart.reason = None  # the failed capture's reason: this is a new attempt
+            cart.transition(CartStatus.SUBMITTED, now)
+            if synchronous or (synchronous is None and snapshot.location.checkout_policy == "synchronous"):
+                cart.transition(CartStatus.VALIDATED, now)
+                for payment in cart.payments:
+                    if payment.status == "authorized":
+                        payment.status = "capturing"  # claimed in the same write: no cancel can cut in
+            self._stage(work, cart, version, snapshot)
+            try:
+                work.commit()
+            except VersionConflict:
+                # Lost to another write: release what this attempt held (unless a concurrent submit of
+                # the same version, asking with the same key, won and the cart carries it), then redo.
+                self._release_unused_holds(caller, cart_id, obtained)
+                raise
+            return priced(cart, snapshot)
+
+        try:
+            placed = self._uow.run(attempt)
+        except Exception:
+            self._release_unused_holds(caller, cart_id, obtained)
+            raise
+        self._release_unused_holds(caller, cart_id, obtained, placed.cart)
+        for payment in replaced:
+            self._void_replaced(payment)
+        return placed
+
+    def _authorize(self, cart: Cart, total: int, version: int) -> list[Hold]:
+        """Hold each recorded card on ``cart`` and record the holds on it (not yet written). The last
+        card covers what the other payments leave of the total (one card: the whole total); others
+        hold their own amounts. A decline releases what this call held and raises ``InvalidRequest``.
+        Nothing to do for cash or no payment."""
+        cards = [p for p in cart.payments if p.status == "recorded" and self._holds_funds(p)]
+        held: list[Hold] = []
+        for index, payment in enumerate(cards):
+            if index == len(cards) - 1:
+                others = sum(
+                    p.amount_minor for p in cart.payments if p is not payment and p.status not in ("voided", "declined")
+                )
+                amount = max(total - others, 0)
+            else:
+                amount = payment.amount_minor
+            provider = payment.provider or self._gateway.provider_for(payment.reference)
+            # One key per agreement: the cart version submitted and its total (and the payment's key
+            # when it is not the default one). A retried or concurrent submit of the same cart asks
+            # for the same hold; a cart changed meanwhile is a new hold.
+            key = f"{cart.cart_id}.v{version}.{total}" + (
+                "" if payment.key == DEFAULT_PAYMENT_KEY else f".{payment.key}"
+            )
+            result = self._gateway.authorize(provider, amount, cart.currency, payment.reference, idempotency_key=key)
+            if not result.approved:
+                self._void(held)
+                raise InvalidRequest(f"Payment declined: {result.decline_reason}")
+            held.append(Hold(provider, result.reference))
+            payment.status = "authorized"
+            payment.provider = provider
+            payment.authorization_reference = result.reference
+            payment.authorized_minor = result.amount_minor
+        for session in cart.payment_sessions:
+            if session.is_selected and cart.payment(session.payment_key) is not None:
+                session.status = "authorized"
+        return held
+
+    def _holds_funds(self, payment: Payment) -> bool:
+        try:
+            return self._gateway.holds_funds(payment.provider or self._gateway.provider_for(payment.reference))
+        except UnknownProvider as unknown:
+            raise InvalidRequest(f"Unknown payment provider {payment.provider!r}") from unknown
+
+    def _capture(self, cart: Cart, capturing: list[Payment], total: int) -> dict[str, PaymentResult]:
+        """Ask the processor to capture each claimed hold (its share of ``total``), each once, each
+        with its checkout's key; a total outside [0, what is held] is declined without asking."""
+        held = sum(payment.authorized_minor or 0 for payment in capturing)
+        outcomes: dict[str, PaymentResult] = {}
+        remaining = total
+        for payment in capturing:
+            # One key per checkout: a retry after a lost write asks the processor for the same capture.
+            key = _capture_key(cart, payment)
+            if not 0 <= total <= held:
+                reason = f"The total {total} is above the {held} authorized"
+                outcomes[payment.key] = PaymentResult(False, f"decl_{key}", 0, reason)
+                continue
+            assert payment.authorization_reference and payment.provider
+            amount = min(remaining, payment.authorized_minor or 0)
+            remaining -= amount
+            outcomes[payment.key] = self._gateway.capture(
+                payment.provider, payment.authorization_reference, amount, cart.currency, key
+            )
+        return outcomes
+
+    def _void(self, holds: Iterable[Hold]) -> None:
+        for provider, reference in dict.fromkeys(holds):
+            result = self._gateway.void(provider, reference, idempotency_key=f"{reference}.void")
+            if not result.approved:
+                logger.warning("Unused hold %s not voided: %s", reference, result.decline_reason)
+
+    def _void_replaced(self, payment: Payment) -> None:
+        """The hold of a payment a retry replaced (the order no longer carries it): released after
+        the write; if the processor refuses, it lapses there (logged)."""
+        assert payment.provider is not None and payment.authorization_reference is not None
+        self._void([Hold(payment.provider, payment.authorization_reference)])
+
+    def _release_unused_holds(self, caller: Caller, cart_id: str, holds: list[Hold], cart: Cart | None = None) -> None:
+        """Void the holds a placing obtained but did not keep (an attempt lost its race to a changed
+        cart, or the placing failed). Only holds the stored cart does not carry are voided; when the
         cart cannot be read, none are (an unused hold expires at the processor; a voided kept one
         would fail the order)."""
         if not holds:
@@ -246,29 +436,64 @@ class Checkout(CartUseCases):
             except Exception:
                 logger.warning("Cannot read cart %s to release its unused holds", cart_id, exc_info=True)
                 return
-        kept = cart.payments[-1].authorization_reference if cart is not None and cart.payments else None
-        for provider_name, reference in dict.fromkeys(holds):
-            if reference != kept:
-                result = PROVIDERS[provider_name].void(reference, idempotency_key=f"{reference}.void")
-                if not result.approved:
-                    logger.warning("Unused hold %s not voided: %s", reference, result.decline_reason)
+        kept = {p.authorization_reference for p in cart.payments} if cart is not None else set()
+        self._void(hold for hold in holds if hold.reference not in kept)
+        holds[:] = [hold for hold in holds if hold.reference in kept]
 
 
-def _capture_key(cart: Cart) -> str:
-    return f"{cart.cart_id}.{cart.validated_ms}"
+def _carries(cart: Cart, payment: Payment) -> bool:
+    stored = cart.payment(payment.key)
+    return stored is not None and (stored.method, stored.reference) == (payment.method, payment.reference)
 
 
-def _record_capture(cart: Cart, payment: Payment, result: PaymentResult, at_ms: int) -> None:
-    """The processor's answer to a capture: paid, or payment_failed with its reason."""
-    payment.provider_reference = result.reference
-    if result.approved:
-        payment.status = "captured"
-        payment.captured_minor = result.amount_minor
-        payment.amount_minor = result.amount_minor  # a card pays what was captured
+def _payment_from_session(cart: Cart, total: int) -> None:
+    """A cart with payment sessions (Medusa) pays with the selected one: it becomes the payment
+    under the session's key, for the provider it names (authorized with the others). Nothing to pay
+    (a total of zero or less) needs no session, as in Medusa."""
+    if not cart.payment_sessions:
+        return
+    session = cart.selected_session()
+    if session is None:
+        if total <= 0:
+            return
+        raise InvalidRequest(NO_SESSION_SELECTED)
+    if cart.payment(session.payment_key) is None:
+        cart.set_payment(
+            Payment(
+                key=session.payment_key,
+                method=session.provider_id,
+                amount_minor=0,
+                reference=session.data.get("token"),
+                provider=session.provider_id,
+            )
+        )
+
+
+def _capture_key(cart: Cart, payment: Payment) -> str:
+    key = f"{cart.cart_id}.{cart.validated_ms}"
+    return key if payment.key == DEFAULT_PAYMENT_KEY else f"{key}.{payment.key}"
+
+
+def _record_captures(cart: Cart, outcomes: dict[str, PaymentResult], at_ms: int) -> None:
+    """The processor's answers to a checkout's captures: paid when every one is approved, else
+    payment_failed with the first decline's reason (a declined hold stays: payment_failed may still
+    be canceled, then voided)."""
+    declined: str | None = None
+    for payment in cart.payments:
+        result = outcomes.get(payment.key)
+        if result is None:
+            continue
+        payment.provider_reference = result.reference
+        if result.approved:
+            payment.status = "captured"
+            payment.captured_minor = result.amount_minor
+            payment.amount_minor = result.amount_minor  # a card pays what was captured
+        else:
+            payment.status = "declined"
+            payment.decline_reason = result.decline_reason
+            declined = declined or result.decline_reason or "Declined"
+    if declined is None:
         cart.transition(CartStatus.PAID, at_ms)
     else:
-        # The hold (if any) stays: payment_failed may still be canceled (then voided).
-        payment.status = "declined"
-        payment.decline_reason = result.decline_reason
-        cart.reason = result.decline_reason
+        cart.reason = declined
         cart.transition(CartStatus.PAYMENT_FAILED, at_ms)

@@ -53,9 +53,9 @@ class Identity(CartUseCases):
         pointer = PointerKey(caller.tenant_id, caller.location_id, OWNER_KIND, consumer_id)
         snapshot = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id, pointers=(pointer,)))
         guest = require_cart(snapshot, cart_id, None)  # who may act is checked above and below
-        if guest.consumer_id == consumer_id:
+        if guest.owner_id == consumer_id:
             return priced(guest, snapshot)  # a retry: already done
-        if guest.consumer_id is not None:
+        if guest.owner_id is not None:
             raise NotFound(f"Cart {cart_id} belongs to another consumer")
         guest.require_editable()
         guest_version = guest.version
@@ -73,7 +73,7 @@ class Identity(CartUseCases):
         # The guest's keys stop reaching the cart once it is the consumer's (in the same transaction).
         for key in pointer_keys(guest):
             work.release(Key.active(key), guest.cart_id)
-        guest.consumer_id = consumer_id
+        guest.set_identity(OWNER_KIND, consumer_id)
         work.claim(Key.active(pointer), guest.cart_id, replaces=previous_id)
         self._stage(work, guest, guest_version, snapshot)
         work.commit()

@@ -30,10 +30,10 @@ class PosValidation(CartUseCases):
             total = price(cart, snapshot.location).total_minor
             if total < 0:
                 raise InvalidRequest("The adjustments would make the cart's total negative")
-            payment = cart.payments[-1] if cart.payments else None
-            if payment is not None and payment.status == "authorized" and total > (payment.authorized_minor or 0):
+            held = cart.held_minor  # every live hold of the cart's payments (one, for BLAZE)
+            if held is not None and total > held:
                 raise InvalidRequest(
-                    f"The adjustments would make the total {total}, above the {payment.authorized_minor} "
+                    f"The adjustments would make the total {total}, above the {held} "
                     f"{cart.currency} minor units authorized on the consumer's card; a surcharge above the "
                     "authorization is refused"
                 )

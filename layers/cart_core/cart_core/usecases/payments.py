@@ -1,0 +1,122 @@
+"""Payments before checkout, for faces that keep more than BLAZE's one payment: payments by key
+(NewStore adds and removes them while the cart is open) and payment sessions (Medusa: one per
+provider the region offers, one selected; the selected one is authorized when the cart completes,
+``Checkout.complete``). Taking money is checkout's (``usecases/checkout.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from cart_core.cart import (
+    MAX_PAYMENT_SESSIONS,
+    PAYMENT_KEY_BYTES,
+    Cart,
+    Payment,
+    PaymentSession,
+    check_session_data,
+)
+from cart_core.errors import InvalidRequest, NotFound
+from cart_core.ports import Snapshot
+from cart_core.pricing import price
+from cart_core.tenancy import Caller
+from cart_core.unit_of_work import Work
+from cart_core.usecases.shared import CartUseCases, PricedCart
+
+
+class Payments(CartUseCases):
+    # ----- payments by key (NewStore) -------------------------------------------------------
+
+    def add_payment(self, caller: Caller, cart_id: str, payment: Payment) -> PricedCart:
+        """Add a payment under its key, or replace the one with that key, on an open cart. Nothing
+        is asked of a provider yet: cards are authorized when the order is placed."""
+        recorded = payment.model_copy(
+            update={"status": "recorded", "authorization_reference": None, "authorized_minor": None}
+        )
+        if recorded.amount_minor < 0:
+            raise InvalidRequest("A payment amount cannot be negative")
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            cart.set_payment(recorded)
+
+        return self._mutate(caller, cart_id, change)
+
+    def remove_payment(self, caller: Caller, cart_id: str, key: str) -> PricedCart:
+        """Remove the payment with ``key`` from an open cart (no hold exists before the order is
+        placed, so there is nothing to release)."""
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            if cart.remove_payment(key) is None:
+                raise NotFound(f"Cart {cart.cart_id} has no payment {key[:PAYMENT_KEY_BYTES]!r}")
+
+        return self._mutate(caller, cart_id, change)
+
+    # ----- payment sessions (Medusa) --------------------------------------------------------
+
+    def init_payment_sessions(self, caller: Caller, cart_id: str, provider_ids: Sequence[str]) -> PricedCart:
+        """One session per provider in ``provider_ids`` (the region's, in its order), each opened
+        for the cart's current total: new providers get a pending session, existing sessions keep
+        their data and selection and take the new amount, sessions of providers no longer offered
+        are dropped. With exactly one provider, its session is selected (as Medusa does)."""
+        wanted = list(dict.fromkeys(provider_ids))
+        if len(wanted) > MAX_PAYMENT_SESSIONS:
+            raise InvalidRequest(f"A cart holds at most {MAX_PAYMENT_SESSIONS} payment sessions")
+        for provider_id in wanted:
+            if not provider_id or len(provider_id.encode()) > PAYMENT_KEY_BYTES - len("session:"):
+                raise InvalidRequest("A payment provider id is 1 to 120 bytes")
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            assert snapshot.location is not None
+            total = price(cart, snapshot.location).total_minor
+            existing = {session.provider_id: session for session in cart.payment_sessions}
+            sessions = []
+            for provider_id in wanted:
+                session = existing.get(provider_id) or PaymentSession(provider_id=provider_id)
+                sessions.append(session.model_copy(update={"amount_minor": total}))
+            if len(sessions) == 1:
+                sessions[0].is_selected = True
+            cart.payment_sessions = sessions
+
+        return self._mutate(caller, cart_id, change)
+
+    def select_payment_session(self, caller: Caller, cart_id: str, provider_id: str) -> PricedCart:
+        """Select the session of ``provider_id`` (and no other)."""
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            _session(cart, provider_id)
+            for session in cart.payment_sessions:
+                session.is_selected = session.provider_id == provider_id
+
+        return self._mutate(caller, cart_id, change)
+
+    def update_payment_session(
+        self, caller: Caller, cart_id: str, provider_id: str, data: Mapping[str, str]
+    ) -> PricedCart:
+        """Merge ``data`` into the session's provider data (e.g. the card token), within bounds."""
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            session = _session(cart, provider_id)
+            merged = {**session.data, **data}
+            check_session_data(merged)
+            session.data = merged
+
+        return self._mutate(caller, cart_id, change)
+
+    def delete_payment_session(self, caller: Caller, cart_id: str, provider_id: str) -> PricedCart:
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            _session(cart, provider_id)
+            cart.payment_sessions = [s for s in cart.payment_sessions if s.provider_id != provider_id]
+
+        return self._mutate(caller, cart_id, change)
+
+
+def _session(cart: Cart, provider_id: str) -> PaymentSession:
+    session = next((s for s in cart.payment_sessions if s.provider_id == provider_id), None)
+    if session is None:
+        raise NotFound(f"Cart {cart.cart_id} has no payment session for {provider_id[:120]!r}")
+    return session
