@@ -45,8 +45,8 @@ class Budget:
 
 
 FULL = Budget(
-    sizes=(CartSize("1-line", 1, 120), CartSize("10-line", 10, 60), CartSize("100-line", 100, 30)),
-    cold_runs=5,
+    sizes=(CartSize("1-line", 1, 250), CartSize("10-line", 10, 120), CartSize("100-line", 100, 60)),
+    cold_runs=7,
     http_flows=30,
     http_flows_per_client=4,
 )
