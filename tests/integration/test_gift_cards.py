@@ -178,3 +178,30 @@ def test_a_cart_keeps_the_policy_it_was_created_with(store) -> None:
     # And a cart created without one is priced as every cart was before
     bob = Caller(tenant_id="demo", location_id="main", actor=Actor.consumer("bob"))
     assert cases.carts.active_cart(bob).totals.policy == "largest_remainder"
+
+
+def test_submitting_the_order_spends_its_gift_cards_in_the_same_write(store) -> None:
+    # Given a Medusa cart of 25.00 with a 10.00 card applied earlier, and cash for the rest
+    _card(store, "TEN", 1000)
+    cases, priced = _cart_with(store, "TEN", policy="medusa_v1")
+    # When the order is submitted through checkout
+    placed = cases.checkout.submit(ALICE, priced.cart.cart_id, CartEdits())
+    # Then the card's balance pays part of the order, taken in the order's own write
+    assert placed.cart.status.value == "submitted"
+    assert placed.totals.gift_card_total_minor == 1000
+    assert _balance(store, "TEN") == 0
+    # And a retried submit spends nothing more
+    cases.checkout.submit(ALICE, priced.cart.cart_id, CartEdits())
+    assert _balance(store, "TEN") == 0
+
+
+def test_a_card_spent_elsewhere_before_submit_prices_the_order_with_what_is_left(store) -> None:
+    # Given a cart whose 10.00 card another order spends 6.00 of before this one is submitted
+    _card(store, "SHARED", 1000)
+    cases, priced = _cart_with(store, "SHARED", policy="medusa_v1")
+    store.write([Add(Key.gift_card("demo", "SHARED"), GIFT_CARD_BALANCE, -600, minimum=0)])
+    # When it is submitted / Then it spends the 4.00 left and owes the rest
+    placed = cases.checkout.submit(ALICE, priced.cart.cart_id, CartEdits())
+    assert placed.totals.gift_card_total_minor == 400
+    assert placed.totals.total_minor == priced.totals.total_minor + 600
+    assert _balance(store, "SHARED") == 0

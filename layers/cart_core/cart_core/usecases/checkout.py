@@ -35,6 +35,7 @@ from cart_core.pricing import price
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import UnitOfWork, Work
 from cart_core.usecases.carts import CartEdits, apply_edits
+from cart_core.usecases.gift_cards import gift_card_reads, redeem_gift_cards
 from cart_core.usecases.identity import pointer_keys
 from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart
 
@@ -278,7 +279,14 @@ class Checkout(CartUseCases):
         the holds the stored cart does not carry and starts over from the read (a new version, a new
         key); any other failure releases them too. ``synchronous`` None: as the location's checkout
         policy says."""
-        reads = ReadSet(caller.tenant_id, caller.location_id, cart_id, edits.product_ids(), edits.codes())
+        reads = ReadSet(
+            caller.tenant_id,
+            caller.location_id,
+            cart_id,
+            edits.product_ids(),
+            edits.codes(),
+            gift_card_codes=edits.gift_cards(),
+        )
         obtained: list[Hold] = []  # every hold this call obtained, over all its attempts
         replaced: list[Payment] = []  # a payment_failed order's payment the retry replaced
 
@@ -308,7 +316,13 @@ class Checkout(CartUseCases):
                 cart.set_payment(replacing.model_copy(update={"status": "recorded"}))
                 replaced[:] = [payment for payment in dropped if payment.hold_is_live]
             assert snapshot.location is not None
-            total = price(cart, snapshot.location).total_minor
+            if replacing is None and cart.gift_cards:
+                # The order spends its gift cards in this write (bounded decrements: a card spent
+                # elsewhere meanwhile fails the write, and the retry prices with what is left).
+                self._read_gift_cards(work, cart, snapshot)
+                total = redeem_gift_cards(work, cart, snapshot, snapshot.location, self._now_ms()).total_minor
+            else:
+                total = price(cart, snapshot.location).total_minor
             if replacing is None:
                 _payment_from_session(cart, total)
             # The gateway: after the read, before the write.
@@ -347,6 +361,15 @@ class Checkout(CartUseCases):
         for payment in replaced:
             self._void_replaced(payment)
         return placed
+
+    @staticmethod
+    def _read_gift_cards(work: Work, cart: Cart, snapshot: Snapshot) -> None:
+        """The cart's applied cards not in the first read (applied before this request): one more
+        read, made only for a cart that has gift cards, so other carts keep the one-read budget."""
+        missing = gift_card_reads(cart) - snapshot.gift_cards.keys()
+        if missing:
+            reads = ReadSet(cart.tenant_id, cart.location_id, gift_card_codes=frozenset(missing))
+            snapshot.gift_cards.update(work.read(reads).gift_cards)
 
     def _authorize(self, cart: Cart, total: int, version: int) -> list[Hold]:
         """Hold each recorded card on ``cart`` and record the holds on it (not yet written). The last
