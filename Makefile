@@ -1,11 +1,12 @@
 # Everything runs from a project virtualenv that this Makefile creates (Python >= 3.11).
 PYTHON ?= python3
 VENV := .venv
+VENV313 := .venv313
 BIN := $(VENV)/bin
 PORT ?= 3000
 export PYTHONPATH := $(CURDIR):$(CURDIR)/functions:$(CURDIR)/layers/cart_core
 
-.PHONY: install local test lint invoke bench fuzz openapi admin build deploy clean
+.PHONY: install local test test313 lint invoke bench fuzz openapi admin build deploy clean
 
 $(VENV)/.installed: requirements-dev.txt layers/cart_core/requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -21,13 +22,35 @@ local: install
 	PORT=$(PORT) $(BIN)/python -m local.cloud
 
 ## Lint the template and the code, then run every test (unit, integration, end-to-end, and the harness:
-## OpenAPI drift, a bounded schemathesis pass over every face, isolation matrices, concurrency).
+## OpenAPI drift, a bounded schemathesis pass over every face, isolation matrices, concurrency); then
+## the unit and integration tests again on Python 3.13 (test313).
 test: install lint
 	$(BIN)/python -m pytest
+	@$(MAKE) --no-print-directory test313
+
+## The unit and integration tests on Python 3.13, the functions' runtime on Lambda, in a second
+## virtualenv (.venv313, same requirements) when scripts/python313-dir finds an interpreter; without
+## one, a line says so and this passes (docs/testing.md: how to get one).
+test313:
+	@if dir=$$(scripts/python313-dir 2>/dev/null); then \
+		$(MAKE) --no-print-directory PY313="$$dir/python3.13" $(VENV313)/.installed || exit 1; \
+		echo "make test: the unit and integration tests again on $$($(VENV313)/bin/python -V) (Lambda's runtime)"; \
+		$(VENV313)/bin/python -m pytest tests/unit tests/integration; \
+	else \
+		echo "make test: NO PYTHON 3.13 FOUND: the tests ran on $$($(BIN)/python -V) only, not on Lambda's 3.13 (scripts/python313-dir; docs/testing.md)"; \
+	fi
+
+$(VENV313)/.installed: requirements-dev.txt layers/cart_core/requirements.txt
+	@test -n "$(PY313)" || { echo "make: $(VENV313) needs PY313=/path/to/python3.13 (make test313 finds one)" >&2; exit 1; }
+	$(PY313) -m venv $(VENV313)
+	$(VENV313)/bin/python -m pip install -q --upgrade pip
+	$(VENV313)/bin/python -m pip install -q -r requirements-dev.txt
+	@touch $@
 
 lint: install
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## make invoke FN=BlazeCartFunction EVENT=events/blaze_cart/active.json: one function, one event, against a
 ## provisioned local environment with the sample's records seeded. Alone: lists every sample's command.
@@ -71,4 +94,4 @@ deploy: build
 	$(VENV)-sam/bin/sam deploy --config-env $(or $(ENV),dev)
 
 clean:
-	rm -rf $(VENV) $(VENV)-sam .aws-sam .schemathesis .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) $(VENV)-sam .aws-sam .schemathesis .pytest_cache .hypothesis .ruff_cache .mypy_cache $(VENV313)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from cart_core import admin
 from cart_core.catalog import DiscountKind
-from cart_core.faces import by_name
+from cart_core.faces import by_name, faces
 from cart_core.store.dynamodb import DynamoStore
 from cart_core.tenancy import TaxRate
 
@@ -15,8 +15,9 @@ RATES = (
     TaxRate(name="City Tax", percent=Decimal("2.00"), category="municipal"),
 )
 
-# How the harness calls each face as tenant demo or acme: the credentials below are the ones load()
-# creates, declared by each face in its registry entry (functions/<face>/face.py, cart_core.faces).
+# How the harness calls each face as tenant demo or acme: load() creates every registered face's
+# credentials (its demo_headers / acme_headers, through its issue_credentials: functions/<face>/face.py).
+# The names below are the tests' shorthand for the two faces they exercise most.
 _BLAZE, _LOKE = by_name("blaze"), by_name("loke")
 DEMO_BLAZE_HEADERS, ACME_BLAZE_HEADERS = dict(_BLAZE.demo_headers), dict(_BLAZE.acme_headers)
 DEMO_POS_HEADERS, ACME_POS_HEADERS = dict(_LOKE.demo_headers), dict(_LOKE.acme_headers)
@@ -27,8 +28,7 @@ def load(store: DynamoStore) -> None:
     admin.create_location(
         store, tenant_id="demo", location_id="main", name="Demo Main Street", currency="USD", tax_rates=RATES
     )
-    admin.create_blaze_keys(store, "demo", "main", "demo-partner-key", "demo-developer-key")
-    admin.create_loke_token(store, "demo", "demo-pos-token")
+    _issue_credentials(store, "demo", "main", "demo_headers")
     for product_id, price, name in (
         ("demo-flower", "12.50", "Demo Flower 3.5g"),
         ("demo-edible", "8.00", "Demo Gummies"),
@@ -41,6 +41,12 @@ def load(store: DynamoStore) -> None:
     admin.create_location(
         store, tenant_id="acme", location_id="main", name="Acme Main", currency="USD", tax_rates=RATES
     )
-    admin.create_blaze_keys(store, "acme", "main", "acme-partner-key", "acme-developer-key")
-    admin.create_loke_token(store, "acme", "acme-pos-token")
+    _issue_credentials(store, "acme", "main", "acme_headers")
     admin.create_product(store, "acme", "acme-widget", Decimal("5.00"), name="Acme Widget")
+
+
+def _issue_credentials(store: DynamoStore, tenant_id: str, location_id: str, which: str) -> None:
+    for face in faces():
+        if face.issue_credentials is None:
+            raise LookupError(f"face {face.name} declares no issue_credentials: the fixture cannot make its {which}")
+        face.issue_credentials(store, tenant_id, location_id, getattr(face, which))

@@ -2,7 +2,9 @@
 
 Two uses of one runner:
 - ``make test`` (tests/e2e/test_schemathesis.py): a bounded, reproducible pass, a few examples per
-  operation with a fixed seed, checking ``not_a_server_error`` and ``response_schema_conformance``;
+  operation with a fixed seed, checking ``not_a_server_error`` and ``response_schema_conformance``
+  (every success against the route's response model, functions/<face>/responses.py, and every error
+  against the face's error body: a model that drifts from its mapping fails here);
 - ``make fuzz`` (``python -m local.fuzz``): the long run, every check, ``FUZZ_EXAMPLES`` (200)
   examples per operation, a new seed each run unless ``FUZZ_SEED`` is set.
 

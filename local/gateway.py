@@ -1,7 +1,9 @@
 """API Gateway (REST APIs, Lambda proxy integration) in front of the local function runtime.
 
-Every REST API of the template is served on the one local origin (no base path per API), each
-route with its own API's authorizers, CORS preflight, gateway responses and binary media types.
+Every REST API of the template is served on the one local origin (each face's API keeps its own
+paths, so they do not collide), each route with its own API's authorizers, stage variables, CORS
+preflight, gateway responses and binary media types. A path no route matches is answered by the API
+whose routes share the longest literal prefix with it (its base path), else by the first API.
 What is emulated and what is not: docs/local-cloud.md.
 """
 
@@ -73,7 +75,15 @@ class Gateway:
         routes = self._path_routes(path)
         if routes:
             return self.apis[routes[0].api]
-        return next(iter(self.apis.values()), None)  # an unknown path: answered as the first API would
+        # An unknown path: on AWS each API has its own host, so its own gateway responses answer. One
+        # origin locally: the API owning the longest literal route prefix of the path, else the first.
+        segments = path.strip("/").split("/")
+        best, best_length = next(iter(self.apis.values()), None), 0
+        for route in self.routes:
+            length = _literal_prefix_length(route.path, segments)
+            if length > best_length:
+                best, best_length = self.apis[route.api], length
+        return best
 
     # -- the proxy event -----------------------------------------------------------------------
 
@@ -129,7 +139,7 @@ class Gateway:
             "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
             "multiValueQueryStringParameters": query or None,
             "pathParameters": path_parameters or None,
-            "stageVariables": None,
+            "stageVariables": dict(api.stage_variables) or None,
             "requestContext": {
                 "resourcePath": route.path,
                 "httpMethod": method,
@@ -238,7 +248,7 @@ class Gateway:
             mapped = _mapped_value(str(value), request or {})
             if mapped is not None:
                 headers.append((name, mapped))
-        return status, headers, _render(template, f"/{self.stage}{path}").encode()
+        return status, headers, template.encode()
 
     # -- CORS ----------------------------------------------------------------------------------
 
@@ -410,16 +420,15 @@ def _pattern_parameters(route: ApiRoute, path: str) -> dict[str, str]:
     return m.groupdict() if m else {}
 
 
-_PATH_CONDITION = re.compile(r'^#if\(\$context\.path\.contains\("([^"]*)"\)\)(.*)#else(.*)#end$', re.S)
-
-
-def _render(template: str, context_path: str) -> str:
-    """The one VTL form template.yaml's gateway responses use: a branch on $context.path."""
-    match = _PATH_CONDITION.match(template.strip())
-    if match is None:
-        return template
-    needle, then, otherwise = match.groups()
-    return then if needle in context_path else otherwise
+def _literal_prefix_length(route_path: str, segments: list[str]) -> int:
+    """How many leading segments of a request path equal a route's literal segments (up to its
+    first parameter): how much of the route's base path the request path shares."""
+    length = 0
+    for route_segment, segment in zip(route_path.strip("/").split("/"), segments, strict=False):
+        if route_segment.startswith("{") or route_segment != segment:
+            break
+        length += 1
+    return length
 
 
 def _as_list(value: Any) -> list[str]:

@@ -33,6 +33,91 @@ def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any
 _CfnLoader.add_multi_constructor("!", _tag)
 
 
+FOR_EACH = "Fn::ForEach::"
+# The sections of a template where AWS::LanguageExtensions expands Fn::ForEach.
+FOR_EACH_SECTIONS = ("Conditions", "Resources", "Outputs")
+
+
+def expand_for_each(raw: dict[str, Any]) -> dict[str, Any]:
+    """The template as CloudFormation sees it after ``AWS::LanguageExtensions`` expanded every
+    ``Fn::ForEach::<Loop>: [Identifier, [values…], {"Key${Identifier}": fragment}]`` (nested loops
+    too): for each value, the keys with ``${Identifier}`` / ``&{Identifier}`` replaced, and in the
+    fragment every ``Ref: Identifier`` and every ``${Identifier}`` inside ``Fn::Sub``. A ``Fn::Sub``
+    left with nothing to substitute is the plain string, as CloudFormation resolves it (so
+    ``!GetAtt [!Sub "${Work}Queue", Arn]`` reads as ``!GetAtt WorkQueue.Arn``). A template without
+    loops comes back unchanged; a key the loops write twice is refused, as CloudFormation does."""
+    if not any(isinstance(raw.get(section), dict) and _has_loop(raw[section]) for section in FOR_EACH_SECTIONS):
+        return raw
+    expanded = dict(raw)
+    for section in FOR_EACH_SECTIONS:
+        if isinstance(raw.get(section), dict):
+            expanded[section] = _expand_section(raw[section], raw.get("Parameters", {}))
+    return expanded
+
+
+def _has_loop(section: dict[str, Any]) -> bool:
+    return any(key.startswith(FOR_EACH) for key in section)
+
+
+def _expand_section(section: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in section.items():
+        if not key.startswith(FOR_EACH):
+            _put(out, key, value)
+            continue
+        if not (isinstance(value, list) and len(value) == 3 and isinstance(value[2], dict)):
+            raise ValueError(f"{key}: Fn::ForEach takes [identifier, collection, output template]")
+        identifier, collection, fragment = value
+        for item in _collection(key, collection, parameters):
+            bound = _bind(fragment, identifier, item)
+            for name, resource in _expand_section(bound, parameters).items():
+                _put(out, name, resource)
+    return out
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    if key in out:
+        raise ValueError(f"{key} is declared twice once Fn::ForEach is expanded")
+    out[key] = value
+
+
+def _collection(key: str, collection: Any, parameters: dict[str, Any]) -> list[str]:
+    if isinstance(collection, dict) and set(collection) == {"Ref"}:  # a CommaDelimitedList parameter
+        default = parameters.get(collection["Ref"], {}).get("Default")
+        collection = default.split(",") if isinstance(default, str) else default
+    if not isinstance(collection, list) or not all(isinstance(v, str | int) for v in collection):
+        raise ValueError(f"{key}: the collection must be a list of strings (or a list parameter's default)")
+    return [str(v) for v in collection]
+
+
+def _bind(value: Any, identifier: str, item: str) -> Any:
+    """One loop value written into a fragment (keys, Ref, Fn::Sub), as LanguageExtensions does."""
+    if isinstance(value, list):
+        return [_bind(v, identifier, item) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"Ref"} and value["Ref"] == identifier:
+        return item
+    if set(value) == {"Fn::Sub"}:
+        sub = value["Fn::Sub"]
+        text = _substitute(sub if isinstance(sub, str) else sub[0], identifier, item)
+        if isinstance(sub, str):
+            return text if "${" not in text else {"Fn::Sub": text}
+        return {"Fn::Sub": [text, _bind(sub[1], identifier, item)]}
+    bound = {}
+    for key, inner in value.items():
+        new_key = key if key.startswith(FOR_EACH) else _substitute(key, identifier, item)
+        bound[new_key] = _bind(inner, identifier, item)
+    if set(bound) == {"Fn::GetAtt"} and isinstance(bound["Fn::GetAtt"], list):
+        bound["Fn::GetAtt"] = [str(part) for part in bound["Fn::GetAtt"]]
+    return bound
+
+
+def _substitute(text: str, identifier: str, item: str) -> str:
+    text = text.replace("${" + identifier + "}", item)
+    return text.replace("&{" + identifier + "}", re.sub(r"[^A-Za-z0-9]", "", item))
+
+
 @dataclass(frozen=True)
 class ApiRoute:
     method: str
@@ -94,6 +179,7 @@ class RestApi:
     binary_media_types: tuple[str, ...]
     cors: Cors | None
     authorize_preflight: bool  # SAM's Auth.AddDefaultAuthorizerToCorsPreflight (default true)
+    stage_variables: dict[str, str] = field(default_factory=dict)  # SAM's Variables: the stage's variables
 
 
 IMPLICIT_API = "ServerlessRestApi"
@@ -168,6 +254,10 @@ class FunctionSpec:
 class Template:
     raw: dict[str, Any]
 
+    def __post_init__(self) -> None:
+        # Everything reads the template as deployed: Fn::ForEach loops already expanded.
+        self.raw = expand_for_each(self.raw)
+
     @classmethod
     def load(cls, path: Path = TEMPLATE) -> Template:
         return cls(yaml.load(path.read_text(), Loader=_CfnLoader))  # noqa: S506 - SafeLoader subclass
@@ -209,13 +299,20 @@ class Template:
     def layer_paths(self) -> list[Path]:
         return [ROOT / r["Properties"]["ContentUri"] for r in self.of_type("AWS::Serverless::LayerVersion").values()]
 
-    def api(self, logical_id: str | None = None) -> dict[str, Any]:
-        """The properties of one ``AWS::Serverless::Api`` (the only one when no id is given)."""
-        apis = self.of_type("AWS::Serverless::Api")
-        if logical_id is None:
-            (api,) = apis.values()
-            return api["Properties"]
-        return apis[logical_id]["Properties"]
+    def api(self, logical_id: str) -> dict[str, Any]:
+        """The properties of one ``AWS::Serverless::Api`` as written (Globals.Api not merged in)."""
+        return self.of_type("AWS::Serverless::Api")[logical_id]["Properties"]
+
+    def api_of_function(self, function: str) -> str:
+        """The logical id of the one REST API a function's Api events are on (a face has one API)."""
+        apis = {
+            _api_reference(event["Properties"].get("RestApiId"))
+            for event in self.functions()[function].events.values()
+            if event["Type"] == "Api"
+        }
+        if len(apis) != 1:
+            raise ValueError(f"{function} has Api events on {sorted(apis) or 'no API'}, not on one")
+        return apis.pop()
 
     def _api_properties(self) -> dict[str, dict[str, Any]]:
         """Each REST API's properties with Globals.Api under them, SAM's implicit API included when
@@ -246,6 +343,7 @@ class Template:
                 binary_media_types=tuple(str(t).replace("~1", "/") for t in props.get("BinaryMediaTypes", ())),
                 cors=_cors(props.get("Cors")),
                 authorize_preflight=bool(auth.get("AddDefaultAuthorizerToCorsPreflight", True)),
+                stage_variables={str(k): str(v) for k, v in (props.get("Variables") or {}).items()},
             )
         return apis
 
@@ -276,7 +374,7 @@ class Template:
                 raise ValueError(f"{route.method} {route.path} is declared on both {other} and {route.api}")
         return sorted(routes, key=lambda r: r.specificity())
 
-    def gateway_responses(self, logical_id: str | None = None) -> dict[str, Any]:
+    def gateway_responses(self, logical_id: str) -> dict[str, Any]:
         return self.api(logical_id).get("GatewayResponses", {})
 
     def table_definitions(self) -> dict[str, dict[str, Any]]:

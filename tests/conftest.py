@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,9 @@ from local.fixture import DEMO_POS_HEADERS as DEMO_POS
 from local.resources import provision
 from local.template import Template
 from local.webhook_receiver import WebhookReceiver
+
+# No X-Ray in tests: the Tracer (cart_core.observability) stays off even where the SDK is installed.
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 
 __all__ = ["ACME", "ACME_POS", "BLAZE", "DEMO", "DEMO_POS", "TEMPLATE"]
 TEMPLATE = Template.load()

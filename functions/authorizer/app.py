@@ -1,6 +1,8 @@
 """API Gateway REQUEST authorizer: turns a face's credentials into the tenant and location context.
 
-Each face has its own credential convention; the path tells which one applies. Unknown or missing
+Each face has its own REST API and credential convention: the API's stage variable ``authModel``
+(template.yaml) tells which one applies, so one function serves every face's authorizer and nothing
+here looks at the path. An API without a known model lets nobody in. Unknown or missing
 credentials raise ``Unauthorized``, which API Gateway answers with 401. When the credential store
 is throttled or unreachable the caller is not unauthorized, we just cannot tell: any other error
 makes API Gateway answer AUTHORIZER_FAILURE, which template.yaml turns into 503 + Retry-After.
@@ -8,9 +10,9 @@ makes API Gateway answer AUTHORIZER_FAILURE, which template.yaml turns into 503 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
@@ -21,12 +23,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core import credentials
 from cart_core.errors import ServiceUnavailable
+from cart_core.observability import Observability
 from cart_core.runtime import store
 
-logger = Logger()
+observed = Observability()  # logs, metrics, traces (cart_core.observability)
+logger = observed.logger
 
-BLAZE_PREFIX = "/api/v1/partner/store/cart"
-LOKE_PREFIX = "/organizations/"
+# The stage variable each face's API sets (template.yaml, Variables) to name its credential model.
+AUTH_MODEL_VARIABLE = "authModel"
 
 
 def _header(event: APIGatewayAuthorizerRequestEvent, name: str) -> str | None:
@@ -62,16 +66,19 @@ def _loke_caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | No
     return {"tenantId": record["tenant_id"], "locationId": "*", "scheme": "loke"}
 
 
+MODELS: dict[str, Callable[[APIGatewayAuthorizerRequestEvent], dict[str, str] | None]] = {
+    "blaze": _blaze_caller,
+    "loke": _loke_caller,
+}
+
+
 def _caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | None:
-    if event.path.startswith(BLAZE_PREFIX):
-        return _blaze_caller(event)
-    if event.path.startswith(LOKE_PREFIX):
-        return _loke_caller(event)
-    return None
+    model = MODELS.get((event.stage_variables or {}).get(AUTH_MODEL_VARIABLE, ""))
+    return model(event) if model else None
 
 
 # API Gateway's request id, the same one the face's function logs and the access log shows.
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@observed.handler(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
     try:

@@ -14,11 +14,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.request import Request
 
 from blaze_cart.mapping import consumer_cart, consumer_cart_result, core_cart_id, edits_from, wire_number
+from blaze_cart.responses import ConsumerCart, ConsumerCartPage, ConsumerCartResult, ProductCost
 from blaze_cart.wire import ConsumerCartIn, FindCostIn, PaymentsIn
 from cart_core.actors import Actor, ActorKind, IdentityKey
 from cart_core.errors import InvalidRequest, Unauthorized
 from cart_core.limits import ID_BYTES, utf8_size
 from cart_core.money import to_decimal
+from cart_core.responses import documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 
@@ -80,7 +82,7 @@ def _bounded_id(name: str, value: str | None) -> str | None:
     return value
 
 
-@router.get("/history")
+@router.get("/history", responses=documented(ConsumerCartPage))
 def history(
     caller: ConsumerCaller,
     cuid: Cuid = None,
@@ -97,7 +99,7 @@ def _identified(caller: Caller, keys: list[IdentityKey]) -> list[IdentityKey]:
     return keys
 
 
-@router.get("/active")
+@router.get("/active", responses=documented(ConsumerCart))
 def active(
     caller: BlazeCaller,
     cuid: Cuid = None,
@@ -109,14 +111,14 @@ def active(
     return consumer_cart(use_cases().carts.active_cart(caller, keys))
 
 
-@router.post("/prepare")
+@router.post("/prepare", responses=documented(ConsumerCart))
 def prepare(caller: BlazeCaller, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
     keys = _guest_keys(body.sessionId, body.externalId, body.transactionId) if body else []
     edits = edits_from(body)
     return consumer_cart(use_cases().carts.prepare(caller, _identified(caller, keys), edits))
 
 
-@router.post("/product/findCost")
+@router.post("/product/findCost", responses=documented(ProductCost))
 def find_cost(caller: PartnerCaller, body: FindCostIn, cuid: Cuid = None) -> dict[str, Any]:
     cost_minor, currency = use_cases().catalog.product_cost(caller, body.productId, int(body.quantity))
     return {
@@ -126,26 +128,26 @@ def find_cost(caller: PartnerCaller, body: FindCostIn, cuid: Cuid = None) -> dic
     }
 
 
-@router.get("/public/<publicKey>")
+@router.get("/public/<publicKey>", responses=documented(ConsumerCartResult))
 def by_public_key(caller: PartnerCaller, publicKey: str) -> dict[str, Any]:
     return consumer_cart_result(use_cases().carts.cart_by_public_key(caller, publicKey))
 
 
-@router.post("/updateCart/<consumerCartId>")
+@router.post("/updateCart/<consumerCartId>", responses=documented(ConsumerCart))
 def update_cart(
     caller: BlazeCaller, consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None
 ) -> dict[str, Any]:
     return consumer_cart(use_cases().carts.update(caller, core_cart_id(consumerCartId), edits_from(body)))
 
 
-@router.post("/submitCart/<consumerCartId>")
+@router.post("/submitCart/<consumerCartId>", responses=documented(ConsumerCart))
 def submit_cart(
     caller: BlazeCaller, consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None
 ) -> dict[str, Any]:
     return consumer_cart(use_cases().checkout.submit(caller, core_cart_id(consumerCartId), edits_from(body)))
 
 
-@router.delete("/cancelCart/<consumerCartId>")
+@router.delete("/cancelCart/<consumerCartId>", responses=documented(ConsumerCart))
 def cancel_cart(caller: ConsumerCaller, consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
     return consumer_cart(use_cases().checkout.cancel_by_consumer(caller, core_cart_id(consumerCartId)))
 
@@ -156,31 +158,31 @@ def _finalize(caller: Caller, line_id: str | None, finalized: bool, body: Consum
     return consumer_cart(cases.carts.set_finalized(caller, cart_id, line_id, finalized))
 
 
-@router.post("/item/<orderItemId>/finalize")
+@router.post("/item/<orderItemId>/finalize", responses=documented(ConsumerCart))
 def finalize_item(
     caller: BlazeCaller, orderItemId: str, body: OptionalCart = None, cuid: Cuid = None
 ) -> dict[str, Any]:
     return _finalize(caller, orderItemId, True, body)
 
 
-@router.post("/item/<orderItemId>/unfinalize")
+@router.post("/item/<orderItemId>/unfinalize", responses=documented(ConsumerCart))
 def unfinalize_item(
     caller: BlazeCaller, orderItemId: str, body: OptionalCart = None, cuid: Cuid = None
 ) -> dict[str, Any]:
     return _finalize(caller, orderItemId, False, body)
 
 
-@router.post("/items/finalize")
+@router.post("/items/finalize", responses=documented(ConsumerCart))
 def finalize_all_items(caller: BlazeCaller, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
     return _finalize(caller, None, True, body)
 
 
-@router.get("/<consumerCartId>")
+@router.get("/<consumerCartId>", responses=documented(ConsumerCart))
 def get_cart(caller: ConsumerCaller, consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
     return consumer_cart(use_cases().carts.get_cart(caller, core_cart_id(consumerCartId)))
 
 
-@router.post("/<consumerCartId>/setConsumerUser/<consumerUserId>")
+@router.post("/<consumerCartId>/setConsumerUser/<consumerUserId>", responses=documented(ConsumerCart))
 def set_consumer_user(
     caller: BlazeCaller, consumerCartId: str, consumerUserId: str, cuid: Cuid = None
 ) -> dict[str, Any]:
@@ -191,7 +193,7 @@ def set_consumer_user(
     return consumer_cart(use_cases().identity.assign_consumer(caller, core_cart_id(consumerCartId), consumer_id))
 
 
-@router.post("/<consumerCartId>/payments")
+@router.post("/<consumerCartId>/payments", responses=documented(ConsumerCart))
 def add_payments(caller: BlazeCaller, consumerCartId: str, body: PaymentsIn, cuid: Cuid = None) -> dict[str, Any]:
     priced = use_cases().checkout.record_payment(
         caller,

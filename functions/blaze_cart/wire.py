@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, ConfigDict, Field
 
 from cart_core.cart import MAX_LINES, MAX_QUANTITY
-from cart_core.limits import ID_BYTES, LAST_ISO_MS, MAX_ORDER_TAGS, NOTE_BYTES, SHORT_TEXT_BYTES, JsonObject, Utf8Bytes
+from cart_core.limits import ID_BYTES, LAST_ISO_MS, MAX_ORDER_TAGS, NOTE_BYTES, SHORT_TEXT_BYTES, JsonObject, Utf8Limit
 
 PickupType = Literal["Pickup", "Delivery", "Ship"]
 CartStatus = Literal["InProgress", "CanceledByConsumer", "CanceledByDispensary"]
@@ -27,9 +27,9 @@ def _whole(value: Decimal) -> Decimal:
 
 Quantity = Annotated[Decimal, Field(gt=0, le=MAX_QUANTITY), AfterValidator(_whole)]
 # Bounds in stored UTF-8 bytes keep a cart well inside DynamoDB's 400 KB item limit.
-Id = Utf8Bytes(ID_BYTES, min_bytes=1)
-ShortText = Utf8Bytes(SHORT_TEXT_BYTES)
-Note = Utf8Bytes(NOTE_BYTES)
+Id = Annotated[str, Utf8Limit(ID_BYTES, min_bytes=1)]
+ShortText = Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]
+Note = Annotated[str, Utf8Limit(NOTE_BYTES)]
 Tags = Annotated[list[ShortText], Field(max_length=MAX_ORDER_TAGS)]
 # Epoch milliseconds; the core also keeps it within a window around now (docs/input-limits.md).
 # strict: a JSON integer only (lax int would read `true` as 1 ms and "123" as 123, neither a long)
@@ -93,4 +93,4 @@ class PaymentsIn(_Wire):
     orderTags: Tags | None = None
     # A card token (e.g. tok_visa) to authorize once the store validates the cart; our extension,
     # named after ConsumerCart.chargeId.
-    chargeId: Utf8Bytes(ID_BYTES) | None = None
+    chargeId: Annotated[str, Utf8Limit(ID_BYTES)] | None = None

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core.clock import ms
 from cart_core.config import settings
 from cart_core.events.records import DeadlineCheckRecord, sqs_processor
+from cart_core.observability import Observability
 from cart_core.runtime import clock, use_cases, work_queue
 from cart_core.tenancy import Caller
 
 settings().require("deadline_queue_url")  # fail the cold start, not the first message
-logger = Logger()
+observed = Observability()  # logs, metrics, traces (cart_core.observability)
+logger = observed.logger
 # Each record is parsed into DeadlineCheckRecord before record_handler runs: one that does not parse is that
 # record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
 processor = sqs_processor(DeadlineCheckRecord, logger)
@@ -37,6 +39,6 @@ def record_handler(record: DeadlineCheckRecord) -> None:
         logger.info("Expired unanswered cart", extra={"cart_id": check.cart_id})
 
 
-@logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+@observed.handler()
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -10,7 +10,7 @@ from cart_core.cart import Adjustment, Cart
 from cart_core.ids import codec, stored_key_or_as_sent, wire_form
 from cart_core.lifecycle import CartStatus
 from cart_core.money import round_half_up
-from cart_core.tenancy import Location
+from cart_core.regions import Region
 from cart_core.usecases.shared import PricedCart
 from loke_cart.wire import AdjustmentIn
 
@@ -52,10 +52,10 @@ def iso(epoch_ms: int | None) -> str | None:
     return f"{at.year:04d}-{at:%m-%dT%H:%M:%S}Z"
 
 
-def _price(unit_minor: int, location: Location) -> dict[str, Any]:
-    """LOKE prices include tax and say how much of them is tax."""
-    percent = sum((rate.percent for rate in location.tax_rates), Decimal(0))
-    if location.tax_inclusive:
+def _price(unit_minor: int, region: Region) -> dict[str, Any]:
+    """LOKE prices include tax (the cart's region's rates) and say how much of them is tax."""
+    percent = sum((rate.percent for rate in region.tax_rates), Decimal(0))
+    if region.tax_inclusive:
         amount = unit_minor
         tax = round_half_up(Decimal(unit_minor) * percent / (100 + percent))
     else:
@@ -65,7 +65,7 @@ def _price(unit_minor: int, location: Location) -> dict[str, Any]:
 
 
 def loke_cart(priced: PricedCart) -> dict[str, Any]:
-    cart, location = priced.cart, priced.location
+    cart, region = priced.cart, priced.region
     address = cart.delivery_address
     return {
         "id": wire_cart_id(cart.cart_id),
@@ -96,10 +96,10 @@ def loke_cart(priced: PricedCart) -> dict[str, Any]:
             {
                 "id": line.product_id,
                 "title": line.title,
-                "amount": _price(line.unit_price_minor, location)["amount"],
+                "amount": _price(line.unit_price_minor, region)["amount"],
                 "note": line.note,
                 "quantity": line.quantity,
-                "price": _price(line.unit_total_minor, location),
+                "price": _price(line.unit_total_minor, region),
                 "options": [
                     {
                         "id": option.option_id,
@@ -109,7 +109,7 @@ def loke_cart(priced: PricedCart) -> dict[str, Any]:
                                 "id": choice.choice_id,
                                 "title": choice.name,
                                 "quantity": 1,
-                                "price": _price(choice.price_minor, location),
+                                "price": _price(choice.price_minor, region),
                                 "options": [],
                             }
                             for choice in option.choices

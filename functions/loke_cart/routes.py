@@ -16,9 +16,11 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from cart_core.actors import Actor
 from cart_core.errors import NotFound
+from cart_core.responses import documented
 from cart_core.runtime import subscription_service, use_cases
 from cart_core.tenancy import ID_PATTERN, Caller
 from cart_core.webhooks import WebhookSubscription
+from loke_cart import responses as out
 from loke_cart.mapping import adjustments_from, core_cart_id, loke_cart
 from loke_cart.wire import CartValidationPayload, WebhookSubscriptionIn
 
@@ -52,7 +54,7 @@ def _no_content() -> Response[None]:
     return Response(status_code=204, body=None)
 
 
-@router.get(CART)
+@router.get(CART, responses=documented(out.Cart))
 def get_cart(caller: PosCaller, organizationId: str, locationId: str, cartId: str) -> dict[str, Any]:
     # The POS does not see a cart the consumer is still editing (cart_core.actors): 404.
     return loke_cart(use_cases().carts.get_cart(caller, core_cart_id(cartId)))
@@ -81,7 +83,7 @@ def _public(subscription: WebhookSubscription) -> dict[str, Any]:
     return {"ref": subscription.ref, "url": subscription.url, "events": subscription.events}
 
 
-@router.put(f"{WEBHOOKS}/<webhookRef>")
+@router.put(f"{WEBHOOKS}/<webhookRef>", responses=documented(out.WebhookSubscription))
 def put_webhook(
     tenant_id: Organization, organizationId: str, webhookRef: str, body: WebhookSubscriptionIn
 ) -> dict[str, Any]:
@@ -89,7 +91,7 @@ def put_webhook(
     return _public(subscription)
 
 
-@router.get(WEBHOOKS)
+@router.get(WEBHOOKS, responses=documented(list[out.WebhookSubscription]))
 def list_webhooks(tenant_id: Organization, organizationId: str) -> list[dict[str, Any]]:
     return [_public(s) for s in subscription_service().list(tenant_id)]
 

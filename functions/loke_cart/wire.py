@@ -7,10 +7,10 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, model_validator
 
 from cart_core.cart import MAX_ADJUSTMENT_ID_BYTES, MAX_ADJUSTMENT_LABEL_BYTES, MAX_ADJUSTMENT_MINOR, MAX_ADJUSTMENTS
-from cart_core.limits import JsonObject, Utf8Bytes
+from cart_core.limits import JsonObject, Utf8Limit
 
-AdjustmentId = Utf8Bytes(MAX_ADJUSTMENT_ID_BYTES, min_bytes=1)
-AdjustmentLabel = Utf8Bytes(MAX_ADJUSTMENT_LABEL_BYTES)
+AdjustmentId = Annotated[str, Utf8Limit(MAX_ADJUSTMENT_ID_BYTES, min_bytes=1)]
+AdjustmentLabel = Annotated[str, Utf8Limit(MAX_ADJUSTMENT_LABEL_BYTES)]
 
 
 class AdjustmentIn(JsonObject):

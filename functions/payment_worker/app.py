@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -16,10 +16,12 @@ from cart_core.events.models import CartEvent
 from cart_core.events.models import EventType as CartEventType
 from cart_core.events.records import CartEventRecord, sqs_processor
 from cart_core.lifecycle import CartStatus
+from cart_core.observability import Observability
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 
-logger = Logger()
+observed = Observability()  # logs, metrics, traces (cart_core.observability)
+logger = observed.logger
 # Each record is parsed into CartEventRecord before record_handler runs: one that does not parse is that
 # record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
 processor = sqs_processor(CartEventRecord, logger)
@@ -59,7 +61,7 @@ def record_handler(record: CartEventRecord) -> None:
     handle_event(event=event.model_dump(mode="json"))
 
 
-@logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+@observed.handler()
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     idempotency_config.register_lambda_context(context)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

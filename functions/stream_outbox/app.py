@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cart_core.cart import Cart
 from cart_core.events.models import events_for_change
+from cart_core.observability import Observability
 from cart_core.runtime import event_bus, store
 from cart_core.store import keys
 
-logger = Logger()
+observed = Observability()  # logs, metrics, traces (cart_core.observability)
+logger = observed.logger
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 
@@ -40,10 +42,15 @@ def record_handler(record: DynamoDBRecord) -> None:
     if events:
         event_bus().publish(events)
         logger.info("Published", extra={"events": [e.event_id for e in events]})
+        # One business metric per domain event (CartSubmitted, PaymentCaptured, OrderPlaced, …), counted
+        # here because every event of every face and worker passes here once it is committed. A stream
+        # record retried after a failed batch counts again (at least once, as the events themselves).
+        for event in events:
+            observed.count(event.event_type.value)
     if new is None and old is not None:
         store().delete_pointers(old.tenant_id, old)
 
 
-@logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+@observed.handler()
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -26,12 +26,14 @@ from cart_core.errors import NotFound
 from cart_core.events.queues import WebhookDelivery
 from cart_core.events.records import WebhookDeliveryRecord, sqs_processor
 from cart_core.lifecycle import CartStatus
+from cart_core.observability import Observability
 from cart_core.outbound import Outcome, RefusedUrl
 from cart_core.runtime import clock, store, subscription_service, use_cases, work_queue
 from cart_core.tenancy import Caller
 
 settings().require("webhook_queue_url", "webhook_dead_letter_queue_url")  # fail the cold start, not the first message
-logger = Logger()
+observed = Observability()  # logs, metrics, traces (cart_core.observability)
+logger = observed.logger
 # Each record is parsed into WebhookDeliveryRecord before record_handler runs: one that does not parse is that
 # record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
 processor = sqs_processor(WebhookDeliveryRecord, logger)
@@ -53,6 +55,7 @@ def _send(attempt: WebhookDelivery, url: str, secret: str, body: bytes) -> Outco
 def _dead_letter(attempt: WebhookDelivery, reason: str, url: str) -> str:
     dead = attempt.model_copy(update={"round": attempt.round + 1, "last_error": reason})
     work_queue(settings().webhook_dead_letter_queue_url or "").send(dead)
+    observed.count("WebhookDeadLettered")  # WebhookDeadLetterAlarm's queue has it; the metric shows the rate
     # What was tried, for whoever answers WebhookDeadLetterAlarm: the receiver's host only (a URL's
     # path or query can carry a token), never the secret or the body.
     logger.error(
@@ -98,6 +101,7 @@ def deliver(delivery: dict[str, Any]) -> str:
     outcome = _send(attempt, subscription.url, subscription_service().secret_of(subscription), body)
     if outcome.result == "delivered":
         logger.info("Webhook delivered", extra={"delivery": attempt.delivery_id})
+        observed.count("WebhookDelivered")
         return "delivered"
     if outcome.result == "final":
         logger.warning(
@@ -105,6 +109,7 @@ def deliver(delivery: dict[str, Any]) -> str:
         )
         return _dead_letter(attempt, f"{outcome.reason} (final)", subscription.url)
     logger.warning("Webhook attempt failed", extra={"delivery": attempt.delivery_id, "error": outcome.reason})
+    observed.count("WebhookAttemptFailed")
     if attempt.attempt >= webhooks.MAX_ATTEMPTS:
         return _dead_letter(attempt, outcome.reason, subscription.url)
     following = attempt.model_copy(update={"attempt": attempt.attempt + 1, "last_error": outcome.reason})
@@ -120,7 +125,7 @@ def record_handler(record: WebhookDeliveryRecord) -> None:
     deliver(delivery=delivery.model_dump(mode="json"))
 
 
-@logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+@observed.handler()
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     idempotency_config.register_lambda_context(context)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -4,7 +4,8 @@ cloud over HTTP, with the face's demo credentials (its registry entry, cart_core
 Before the pass, local.fuzz_seed makes records through the service's own API (open and submitted
 carts, a POS subscription, webhook refs, …); schemathesis mixes their ids into the generated ones.
 Checks: no 5xx (not_a_server_error); every documented response, errors included, matches its
-schema (response_schema_conformance); and at least local.fuzz.COVERAGE_THRESHOLD of the operations,
+schema (response_schema_conformance: a 200 against the route's response model, closed and with every
+key required, so a mapping and its model cannot drift apart); and at least local.fuzz.COVERAGE_THRESHOLD of the operations,
 per face and overall, answer some case with a 2xx (the cases reached the core, not only 404).
 Bounded and reproducible: a few examples per operation, a fixed seed, the examples / fuzzing /
 stateful phases (the coverage phase and the other checks are `make fuzz`'s long run). The faces

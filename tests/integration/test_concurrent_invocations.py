@@ -54,3 +54,13 @@ def test_a_private_environment_leaves_the_shared_modules_in_place(api: InProcess
     assert private is not primary
     assert inspect.unwrap(private).__globals__["app"] is not inspect.unwrap(primary).__globals__["app"]
     assert {name: id(m) for name, m in sys.modules.items() if name.startswith("blaze_cart")} == modules_before
+
+
+def test_the_runtime_sees_every_face_as_a_resolver(api: InProcessApi) -> None:
+    # Given every registered face (its handler built by the face kit, in the face's own module)
+    from cart_core.faces import faces
+
+    # Then the local runtime finds its Powertools resolver there, so the faces take one request at a
+    # time among them (Powertools keeps the current request process-wide); the workers are not faces
+    assert all(api.runtime.uses_resolver(face.function) for face in faces())
+    assert not api.runtime.uses_resolver("StreamOutboxFunction")

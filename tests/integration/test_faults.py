@@ -147,7 +147,7 @@ def test_a_throttled_transaction_leaves_nothing_half_written(api, store, faults)
     assert submitted.status == 503, submitted.text
     faults.clear()
     again = api.blaze("GET", f"/{cart['id']}?cuid=alice").json()
-    assert again["placed"] is False and again["orderNo"] in (None, "")
+    assert again["placed"] is False and again["orderNo"] is None
     assert api.blaze("GET", "/active?cuid=alice").json()["id"] == cart["id"]
     # And the same request now places the order once
     placed = api.blaze("POST", f"/submitCart/{cart['id']}?cuid=alice").json()

@@ -89,3 +89,14 @@ def test_make_build_checks_before_it_installs_anything() -> None:
     lines = (ROOT / "Makefile").read_text().split("\nbuild:", 1)[1].strip().splitlines()
     assert "scripts/python313-dir" in lines[0] and ".installed" in lines[1]
     assert 'PATH="$$(scripts/python313-dir):$$PATH"' in lines[2] and "sam build" in lines[2]
+
+
+def test_what_build_python313_built_is_found_under_its_prefix_or_the_default_cache(tmp_path) -> None:
+    # Given a 3.13 that scripts/build-python313 installed under PYTHON313_PREFIX
+    built = fake_python(tmp_path / "built" / "bin", "3.13")
+    done = run(bare_env(tmp_path, PYTHON313_PREFIX=str(tmp_path / "built")))
+    assert done.returncode == 0 and done.stdout.strip() == str(built.parent)
+    # And one under its default prefix (~/.cache/cart-service/python3.13), with no variable set
+    cached = fake_python(tmp_path / ".cache" / "cart-service" / "python3.13" / "bin", "3.13")
+    done = run(bare_env(tmp_path))
+    assert done.returncode == 0 and done.stdout.strip() == str(cached.parent)

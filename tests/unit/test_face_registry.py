@@ -42,6 +42,7 @@ def test_each_face_entry_is_complete(face: registry.Face) -> None:
     assert (EVENTS / face.package).is_dir() and face_folders()[face.package] == face.function
     assert isinstance(face.error_body(HTTPStatus.NOT_FOUND, "x"), dict)
     assert face.demo_headers and face.acme_headers and face.demo_headers != face.acme_headers
+    assert face.issue_credentials is not None, "the demo fixture (local/fixture.py) makes its credentials with it"
     assert face.function in fuzz_seed.PLANS
     assert face.function in ISOLATION
 

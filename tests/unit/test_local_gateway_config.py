@@ -75,3 +75,70 @@ def test_batch_item_failures_count_only_where_declared_and_a_bad_report_fails_th
     # An unknown or empty identifier: the whole batch failed
     assert _reported_failures({"batchItemFailures": [{"itemIdentifier": "x"}]}, {"m1"}, honoured=True) is None
     assert _reported_failures({"batchItemFailures": [{"itemIdentifier": ""}]}, {"m1"}, honoured=True) is None
+
+
+# ----- Fn::ForEach (AWS::LanguageExtensions), expanded as CloudFormation does ------------------
+
+
+def test_for_each_writes_each_value_into_keys_refs_and_subs_and_a_sub_with_nothing_left_is_a_string() -> None:
+    # Given a loop over two names declaring a queue, its dead-letter queue and an output per name
+    raw = {
+        "Resources": {
+            "Before": {"Type": "AWS::SNS::Topic"},
+            "Fn::ForEach::Queues": [
+                "Work",
+                ["Alpha", "Beta"],
+                {
+                    "${Work}Queue": {
+                        "Type": "AWS::SQS::Queue",
+                        "Properties": {
+                            "RedrivePolicy": {
+                                "deadLetterTargetArn": {"Fn::GetAtt": [{"Fn::Sub": "${Work}Dlq"}, "Arn"]}
+                            },
+                            "Tags": [{"Key": "work", "Value": {"Ref": "Work"}}],
+                            "QueueName": {"Fn::Sub": "${AWS::StackName}-${Work}"},
+                        },
+                    },
+                    "${Work}Dlq": {"Type": "AWS::SQS::Queue"},
+                },
+            ],
+        },
+        "Outputs": {
+            "Fn::ForEach::Urls": ["Work", ["Alpha"], {"&{Work}Url": {"Value": {"Ref": {"Fn::Sub": "${Work}Queue"}}}}]
+        },
+    }
+    # When the template is read
+    t = Template(raw)
+    # Then the loops are gone, every value has its resources, in declaration order
+    assert list(t.resources) == ["Before", "AlphaQueue", "AlphaDlq", "BetaQueue", "BetaDlq"]
+    beta = t.resources["BetaQueue"]["Properties"]
+    assert beta["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["BetaDlq", "Arn"]}
+    assert beta["Tags"] == [{"Key": "work", "Value": "Beta"}]
+    assert beta["QueueName"] == {"Fn::Sub": "${AWS::StackName}-Beta"}  # a pseudo parameter stays a Sub
+    assert t.raw["Outputs"] == {"AlphaUrl": {"Value": {"Ref": "AlphaQueue"}}}
+    # And the caller's dict is untouched (the expansion is a new template)
+    assert "Fn::ForEach::Queues" in raw["Resources"]
+
+
+def test_nested_loops_and_a_list_parameter_collection_expand() -> None:
+    raw = {
+        "Parameters": {"Names": {"Type": "CommaDelimitedList", "Default": "A,B"}},
+        "Resources": {
+            "Fn::ForEach::Outer": [
+                "N",
+                {"Ref": "Names"},
+                {"Fn::ForEach::Inner": ["K", ["x", "y"], {"${N}${K}": {"Type": "AWS::SQS::Queue"}}]},
+            ]
+        },
+    }
+    assert list(Template(raw).resources) == ["Ax", "Ay", "Bx", "By"]
+
+
+def test_a_loop_writing_a_key_twice_or_a_malformed_loop_is_refused() -> None:
+    twice = {"Resources": {"AQueue": {"Type": "T"}, "Fn::ForEach::L": ["W", ["A"], {"${W}Queue": {"Type": "T"}}]}}
+    with pytest.raises(ValueError, match="declared twice"):
+        Template(twice)
+    with pytest.raises(ValueError, match="identifier, collection"):
+        Template({"Resources": {"Fn::ForEach::L": ["W", ["A"]]}})
+    with pytest.raises(ValueError, match="list of strings"):
+        Template({"Resources": {"Fn::ForEach::L": ["W", "A", {"${W}": {"Type": "T"}}]}})

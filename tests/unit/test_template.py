@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+from http import HTTPStatus
 from pathlib import Path
 
+import pytest
+
+from cart_core.faces import Face, faces
 from tests.conftest import TEMPLATE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,25 +89,62 @@ def test_no_scan_in_code() -> None:
             assert ".scan(" not in path.read_text(), path
 
 
-def test_api_has_throttling_access_logs_and_a_request_authorizer() -> None:
-    api = TEMPLATE.api()
-    assert api["MethodSettings"][0]["ThrottlingRateLimit"] == {"Ref": "ThrottlingRateLimit"}
-    assert api["AccessLogSetting"]["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
-    (authorizer,) = api["Auth"]["Authorizers"].values()
+def _face_apis() -> list[tuple[Face, str]]:
+    """Each registered face with the logical id of the REST API its routes are on."""
+    return [(face, TEMPLATE.api_of_function(face.function)) for face in faces()]
+
+
+def test_each_face_has_its_own_api() -> None:
+    apis = [api for _, api in _face_apis()]
+    assert len(set(apis)) == len(apis) == len(faces())
+    assert set(apis) == set(TEMPLATE.of_type("AWS::Serverless::Api"))
+
+
+def test_every_api_is_throttled_and_traced() -> None:
+    api_globals = TEMPLATE.raw["Globals"]["Api"]
+    assert api_globals["TracingEnabled"] is True
+    assert api_globals["MethodSettings"][0]["ThrottlingRateLimit"] == {"Ref": "ThrottlingRateLimit"}
+    assert api_globals["MethodSettings"][0]["ThrottlingBurstLimit"] == {"Ref": "ThrottlingBurstLimit"}
+
+
+@pytest.mark.parametrize(("face", "api"), _face_apis(), ids=lambda v: getattr(v, "name", v))
+def test_a_face_api_has_its_access_log_and_one_request_authorizer_naming_its_auth_model(face: Face, api: str) -> None:
+    properties = TEMPLATE.api(api)
+    assert properties["AccessLogSetting"]["DestinationArn"] == {"Fn::GetAtt": [f"{api}AccessLogGroup", "Arn"]}
+    assert TEMPLATE.resources[f"{api}AccessLogGroup"]["Type"] == "AWS::Logs::LogGroup"
+    ((name, authorizer),) = properties["Auth"]["Authorizers"].items()
+    assert properties["Auth"]["DefaultAuthorizer"] == name
     assert authorizer["FunctionPayloadType"] == "REQUEST"
+    assert authorizer["FunctionArn"] == {"Fn::GetAtt": ["AuthorizerFunction", "Arn"]}
+    # The shared authorizer function reads which credential convention applies from the stage.
+    # (tests/integration/test_authorizer_models.py: the function knows each face's model)
+    assert properties["Variables"] == {"authModel": face.name}
 
 
-def test_gateway_errors_are_valid_json_in_each_faces_shape() -> None:
-    import json
-
-    from local.gateway import _render
-
-    for kind, response in TEMPLATE.gateway_responses().items():
+@pytest.mark.parametrize(("face", "api"), _face_apis(), ids=lambda v: getattr(v, "name", v))
+def test_gateway_errors_are_the_faces_own_error_body_with_no_template_logic(face: Face, api: str) -> None:
+    # Given each gateway response the face's API declares
+    responses = TEMPLATE.gateway_responses(api)
+    assert {"UNAUTHORIZED", "ACCESS_DENIED", "MISSING_AUTHENTICATION_TOKEN", "THROTTLED"} <= set(responses)
+    for kind, response in responses.items():
         template = response["ResponseTemplates"]["application/json"]
-        blaze = json.loads(_render(template, "/dev/api/v1/partner/store/cart/active"))
-        loke = json.loads(_render(template, "/dev/organizations/demo/webhooks"))
-        assert set(blaze) == {"error", "message", "status"} and blaze["status"] == response["StatusCode"], kind
-        assert set(loke) == {"message"}, kind
+        # Then it is plain JSON (no VTL choosing a body by path) in the face's error shape
+        assert "#" not in template and "$" not in template, kind
+        body = json.loads(template)
+        assert body == face.error_body(HTTPStatus(response["StatusCode"]), body["message"]), kind
+
+
+def test_an_unknown_path_is_answered_by_the_api_owning_its_base_path() -> None:
+    from local.gateway import Gateway
+
+    # Given the local cloud's gateway over template.yaml (no function is called for an unknown path)
+    gateway = Gateway(TEMPLATE, runtime=None)  # type: ignore[arg-type]
+    blaze_body = json.loads(gateway.handle("GET", "/api/v1/partner/store/cart/nope/x/y", {}, b"")[2])
+    loke_body = json.loads(gateway.handle("GET", "/organizations/demo/nope", {}, b"")[2])
+    other = gateway.handle("GET", "/nope", {}, b"")
+    assert blaze_body == {"error": "Not Found", "message": "No such endpoint", "status": 404}
+    assert loke_body == {"message": "Not found"}
+    assert other[0] == 404 and json.loads(other[2]) == blaze_body  # the first API answers the rest
 
 
 def _dead_letter_queues() -> set[str]:
@@ -134,29 +176,84 @@ def test_every_dead_letter_queue_has_a_depth_alarm() -> None:
     assert dead_letter_queues - alarmed == set()
 
 
-def test_the_api_has_a_5xx_rate_alarm_on_its_stage() -> None:
-    api = TEMPLATE.api()
+WORK_QUEUES = ("Validation", "Payment", "Webhook", "Deadline")
+
+
+def test_the_work_queues_are_one_pattern_in_the_file_and_four_alike_once_expanded() -> None:
+    # Given template.yaml as written: one Fn::ForEach loop declares the work queues
+    import yaml
+
+    from local.template import TEMPLATE as PATH
+    from local.template import _CfnLoader
+
+    written = yaml.load(PATH.read_text(), Loader=_CfnLoader)
+    assert written["Transform"][0] == "AWS::LanguageExtensions"  # it must run before SAM's
+    _, names, _ = written["Resources"]["Fn::ForEach::WorkQueues"]
+    assert tuple(names) == WORK_QUEUES
+    # When it is read as deployed / Then each work kind has the same four resources, named after it
+
+    def shape(work: str) -> str:
+        members = {kind: TEMPLATE.resources[f"{work}{kind}"] for kind in ("Queue", "DeadLetterQueue")}
+        members |= {kind: TEMPLATE.resources[f"{work}{kind}"] for kind in ("BacklogAlarm", "DeadLetterAlarm")}
+        return json.dumps(members, sort_keys=True).replace(work, "<work>")
+
+    assert len({shape(work) for work in WORK_QUEUES}) == 1
+    queue = TEMPLATE.resources["PaymentQueue"]["Properties"]
+    assert queue["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["PaymentDeadLetterQueue", "Arn"]},
+        "maxReceiveCount": 3,
+    }
+    assert queue["VisibilityTimeout"] == 6 * TEMPLATE.functions()["PaymentWorkerFunction"].timeout
+
+
+def test_sam_cli_is_told_to_expand_language_extensions_wherever_it_reads_the_template() -> None:
+    # SAM CLI 1.170 crashes on Fn::ForEach ("'list' object has no attribute 'get'") unless local
+    # expansion is on; samconfig.toml turns it on for build, validate and every deploy environment.
+    import tomllib
+
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())
+    sections = [config["default"]["build"], config["default"]["validate"]]
+    sections += [env["deploy"] for env in config.values() if isinstance(env, dict) and "deploy" in env]
+    assert len(sections) >= 4  # build, validate, dev and prod deploys
+    for section in sections:
+        assert section["parameters"]["language_extensions"] is True
+    for env in (config["dev"], config["prod"]):
+        assert "CAPABILITY_AUTO_EXPAND" in env["deploy"]["parameters"]["capabilities"].split()
+
+
+@pytest.mark.parametrize("api", [api for _, api in _face_apis()])
+def test_each_api_has_a_5xx_rate_alarm_on_its_stage(api: str) -> None:
+    properties = TEMPLATE.api(api)
     rate_alarms = []
     for alarm in TEMPLATE.of_type("AWS::CloudWatch::Alarm").values():
         stats = [m["MetricStat"] for m in alarm["Properties"].get("Metrics", []) if "MetricStat" in m]
         names = {s["Metric"]["MetricName"] for s in stats if s["Metric"]["Namespace"] == "AWS/ApiGateway"}
-        if {"5XXError", "Count"} <= names:
+        dimensions = [{d["Name"]: d["Value"] for d in s["Metric"]["Dimensions"]} for s in stats]
+        if {"5XXError", "Count"} <= names and all(d["ApiName"] == properties["Name"] for d in dimensions):
             rate_alarms.append(alarm["Properties"])
     (alarm,) = rate_alarms
     for stat in (m["MetricStat"] for m in alarm["Metrics"] if "MetricStat" in m):
         dimensions = {d["Name"]: d["Value"] for d in stat["Metric"]["Dimensions"]}
-        assert dimensions == {"ApiName": api["Name"], "Stage": api["StageName"]}
+        assert dimensions == {"ApiName": properties["Name"], "Stage": properties["StageName"]}
     assert 0 < alarm["Threshold"] < 1  # a share of requests, not a count
 
 
-def test_gateway_outage_responses_are_503_with_retry_after() -> None:
+@pytest.mark.parametrize("api", [api for _, api in _face_apis()])
+def test_gateway_outage_responses_are_503_with_retry_after(api: str) -> None:
     # The authorizer fails (not "Unauthorized") only when it cannot read credentials.
-    responses = TEMPLATE.gateway_responses()
+    responses = TEMPLATE.gateway_responses(api)
     for kind in ("AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR"):
         assert responses[kind]["StatusCode"] == 503, kind
         # SAM's form: ResponseParameters.Headers (a raw gatewayresponse.header.* key fails sam build)
         assert set(responses[kind]["ResponseParameters"]) <= {"Headers", "Paths", "QueryStrings"}
         assert responses[kind]["ResponseParameters"]["Headers"]["Retry-After"] == "'1'", kind
+
+
+def test_every_url_output_names_a_face_api() -> None:
+    outputs = TEMPLATE.raw["Outputs"]
+    assert {f"{api}Url" for _, api in _face_apis()} <= set(outputs)
+    for _, api in _face_apis():
+        assert f"${{{api}}}.execute-api." in outputs[f"{api}Url"]["Value"]["Fn::Sub"]
 
 
 def test_webhook_secrets_key_rotates_and_loopback_urls_are_off_by_default() -> None:

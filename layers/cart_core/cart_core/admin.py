@@ -2,9 +2,12 @@
 
     python -m cart_core.admin tenant demo "Demo Dispensary"          # the running local cloud
     python -m cart_core.admin location demo main "Main St" --tax "State Tax:6.25:regional"
+    python -m cart_core.admin region demo ca "Canada" --currency CAD --country CA --tax "GST:5:national"
+    python -m cart_core.admin location demo north "North" --default-region us --other-region ca
+    python -m cart_core.admin regions demo                           # a tenant's regions
     python -m cart_core.admin blaze-keys demo main                   # prints the keys once
     python -m cart_core.admin loke-token demo                        # a POS bearer token, once
-    python -m cart_core.admin product demo demo-flower 12.50 --name "Flower"
+    python -m cart_core.admin product demo demo-flower 12.50 --name "Flower" --price CAD:16.99
     python -m cart_core.admin discount demo TENOFF percentage 10
     python -m cart_core.admin gift-card demo GIFT-25 25.00 --tax-rate 8.25
     python -m cart_core.admin --table NAME [--region R] [--endpoint-url URL] tenant ...   # AWS, or any endpoint
@@ -36,6 +39,7 @@ from cart_core import credentials
 from cart_core.catalog import DiscountAllocation, DiscountCode, DiscountKind, GiftCard, Product
 from cart_core.errors import DomainError, ServiceUnavailable
 from cart_core.money import from_decimal
+from cart_core.regions import Region
 from cart_core.store.dynamodb import DynamoStore
 from cart_core.tenancy import LEGACY_TAX_KINDS, Location, TaxRate, Tenant
 
@@ -50,6 +54,12 @@ def create_location(store: DynamoStore, **fields: Any) -> Location:
     location = Location(**fields)
     store.put_location(location)
     return location
+
+
+def create_region(store: DynamoStore, **fields: Any) -> Region:
+    region = Region(**fields)
+    store.put_region(region)
+    return region
 
 
 def create_blaze_keys(
@@ -82,14 +92,24 @@ def create_loke_token(store: DynamoStore, tenant_id: str, token: str | None = No
 
 
 def create_product(
-    store: DynamoStore, tenant_id: str, product_id: str, price: Decimal, currency: str = "USD", **fields: Any
+    store: DynamoStore,
+    tenant_id: str,
+    product_id: str,
+    price: Decimal,
+    currency: str | None = None,
+    prices: Mapping[str, Decimal] | None = None,
+    **fields: Any,
 ) -> Product:
+    """``currency``: what ``price`` is in; None, the home currency of the locations selling it (as
+    before regions; its minor units are taken as USD's two decimals). ``prices``: further currencies."""
     product = Product(
         tenant_id=tenant_id,
         product_id=product_id,
         sku=fields.pop("sku", None) or product_id,
         name=fields.pop("name", None) or product_id,
-        price_minor=from_decimal(price, currency),
+        price_minor=from_decimal(price, currency or "USD"),
+        currency=currency,
+        prices={code: from_decimal(amount, code) for code, amount in (prices or {}).items()},
         **fields,
     )
     store.put_product(product)
@@ -132,11 +152,18 @@ def _tax(spec: str) -> TaxRate:
     try:
         # The old names (state, city, county, federal) still read, as their neutral categories.
         category = LEGACY_TAX_KINDS.get(category, category) or "regional"
-        return TaxRate(name=name, percent=Decimal(percent), category=category)  # type: ignore[arg-type]
+        return TaxRate(name=name, percent=Decimal(percent), category=category)
     except (InvalidOperation, ValidationError):
         raise argparse.ArgumentTypeError(
             f"{spec!r} is not NAME:PERCENT[:national|regional|district|municipal]"
         ) from None
+
+
+def _currency_price(spec: str) -> tuple[str, Decimal]:
+    code, _, amount = spec.partition(":")
+    if len(code) != 3 or not code.isalpha() or not code.isupper():
+        raise argparse.ArgumentTypeError(f"{spec!r} is not CUR:AMOUNT (e.g. CAD:16.99)")
+    return code, _amount(amount)
 
 
 def _amount(text: str) -> Decimal:
@@ -316,6 +343,26 @@ def _build_parser() -> argparse.ArgumentParser:
     location.add_argument("--tax-inclusive", action="store_true")
     location.add_argument("--idle-ttl-seconds", type=int, default=7 * 86400)
     location.add_argument("--validation-timeout-seconds", type=int, default=600)
+    location.add_argument("--default-region", help="the region its carts start in (else its own terms above)")
+    location.add_argument(
+        "--other-region", dest="other_regions", action="append", default=[],
+        help="a further region its carts may switch to (repeatable)",
+    )  # fmt: skip
+
+    region = commands.add_parser("region", help="create or replace a region: currency, countries, taxes, providers")
+    region.add_argument("tenant_id")
+    region.add_argument("region_id")
+    region.add_argument("name")
+    region.add_argument("--currency", required=True)
+    region.add_argument("--country", action="append", default=[], help="ISO 3166-1 alpha-2, repeatable")
+    region.add_argument(
+        "--tax", action="append", default=[], type=_tax, help="NAME:PERCENT[:national|regional|district|municipal]"
+    )
+    region.add_argument("--tax-inclusive", action="store_true")
+    region.add_argument("--provider", action="append", default=[], help="a payment provider (default: every one)")
+
+    regions = commands.add_parser("regions", help="list a tenant's regions")
+    regions.add_argument("tenant_id")
 
     keys = commands.add_parser("blaze-keys", help="a BLAZE partner + developer key pair, printed once")
     keys.add_argument("tenant_id")
@@ -330,7 +377,10 @@ def _build_parser() -> argparse.ArgumentParser:
     product.add_argument("price", type=_amount)
     product.add_argument("--name")
     product.add_argument("--sku")
-    product.add_argument("--currency", default="USD")
+    product.add_argument("--currency", help="what PRICE is in (default: the selling location's home currency)")
+    product.add_argument(
+        "--price", dest="price_in", action="append", default=[], type=_currency_price, help="CUR:AMOUNT, repeatable"
+    )
     product.add_argument("--inactive", action="store_true")
 
     discount = commands.add_parser("discount", help="a discount code")
@@ -367,7 +417,23 @@ def _run(args: argparse.Namespace, store: DynamoStore) -> Any:
             tax_inclusive=args.tax_inclusive,
             idle_ttl_seconds=args.idle_ttl_seconds,
             validation_timeout_seconds=args.validation_timeout_seconds,
+            default_region_id=args.default_region,
+            region_ids=tuple(args.other_regions),
         ).model_dump(mode="json")
+    if args.command == "region":
+        return create_region(
+            store,
+            tenant_id=args.tenant_id,
+            region_id=args.region_id,
+            name=args.name,
+            currency=args.currency,
+            countries=tuple(args.country),
+            tax_rates=tuple(args.tax),
+            tax_inclusive=args.tax_inclusive,
+            payment_providers=tuple(args.provider),
+        ).model_dump(mode="json")
+    if args.command == "regions":
+        return [region.model_dump(mode="json") for region in store.regions(args.tenant_id)]
     if args.command == "blaze-keys":
         result = create_blaze_keys(store, args.tenant_id, args.location_id)
         print("Store these now; they are not shown again.", file=sys.stderr)
@@ -378,7 +444,7 @@ def _run(args: argparse.Namespace, store: DynamoStore) -> Any:
         return result
     if args.command == "product":
         return create_product(
-            store, args.tenant_id, args.product_id, args.price, args.currency,
+            store, args.tenant_id, args.product_id, args.price, args.currency, dict(args.price_in),
             name=args.name, sku=args.sku, active=not args.inactive,
         ).model_dump(mode="json")  # fmt: skip
     if args.command == "gift-card":

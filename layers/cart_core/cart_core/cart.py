@@ -265,7 +265,10 @@ class Cart(BaseModel):
     cart_id: str = Field(default_factory=new_id)
     tenant_id: str
     location_id: str
-    currency: str
+    # The region the cart is priced in (cart_core.regions); None: its location's default region
+    # (carts stored before regions, and carts at a location that has only its implicit region).
+    region_id: str | None = None
+    currency: str  # the region's currency (kept on the cart: amounts stored on it are in it)
     status: CartStatus = CartStatus.OPEN
 
     # Who the cart is found by: identity kind → value (``actors.IdentityKey``), the owner's under

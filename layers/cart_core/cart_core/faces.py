@@ -19,6 +19,50 @@ from typing import Any
 
 # (status, message) → the face's error body (cart_core.http.install_error_handlers sends it).
 ErrorBody = Callable[[HTTPStatus, str], dict[str, Any]]
+# (store, tenant_id, location_id, headers) → stores the credentials that make ``headers`` call the face
+# as that tenant at that location (local/fixture.py, with demo_headers and acme_headers).
+CredentialIssuer = Callable[[Any, str, str, Mapping[str, str]], None]
+
+# API Gateway's own response header with its request id: every answer through the gateway carries it.
+GATEWAY_REQUEST_ID_HEADER = "x-amzn-RequestId"
+# Where a REST proxy event keeps API Gateway's request id (Powertools' correlation_paths.API_GATEWAY_REST).
+GATEWAY_REQUEST_ID_PATH = "requestContext.requestId"
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """How a face names one request: the id its log lines carry as ``correlation_id`` (a JMESPath
+    into the proxy event) and the response header that gives it back to the caller.
+
+    When ``header`` is API Gateway's own (``x-amzn-RequestId``, BLAZE and LOKE) the gateway adds it
+    and the face adds nothing; any other header (Fluid Pay's ``x-correlation-id``) is added by the
+    face kit to every answer of the face, refusals and errors included (cart_core.http)."""
+
+    header: str = GATEWAY_REQUEST_ID_HEADER
+    id_path: str = GATEWAY_REQUEST_ID_PATH
+
+    @property
+    def added_by_gateway(self) -> bool:
+        return self.header.lower() == GATEWAY_REQUEST_ID_HEADER.lower()
+
+
+@dataclass(frozen=True)
+class ContentPolicy:
+    """Which request bodies a face reads, and how it refuses the others (cart_core.http.guard_request).
+
+    A body is read when every Content-Type it carries is ``application/json`` or, with
+    ``structured_suffix``, any ``application/*+json``, in a charset of ``charsets`` (or none); no
+    Content-Type at all reads as JSON. Anything else is refused with ``unsupported_status`` in the
+    face's error body (415 for BLAZE and LOKE; 400 for a vendor that answers every bad request so).
+    Answers are always ``application/json``."""
+
+    structured_suffix: bool = True
+    charsets: tuple[str, ...] = ("utf-8", "utf8")
+    unsupported_status: HTTPStatus = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    max_body_bytes: int = 64 * 1024  # the largest valid cart (100 lines with notes) is well under it
+    # JSON numbers with a fraction read as exact Decimals (BLAZE's currency amounts), else as floats.
+    exact_decimals: bool = False
+
 
 # The registry: one package under functions/ per face, in the order tools list them.
 PACKAGES: tuple[str, ...] = ("blaze_cart", "loke_cart")
@@ -37,11 +81,15 @@ class Face:
     # local cloud's harness calls this face as tenant demo (owner) and tenant acme (intruder).
     demo_headers: Mapping[str, str] = field(default_factory=dict)
     acme_headers: Mapping[str, str] = field(default_factory=dict)
+    # Creates those credentials in the fixture (imports the admin tools only when called).
+    issue_credentials: CredentialIssuer | None = None
     # Path parameters whose value names the caller's own tenant (LOKE's organizationId), as the
     # demo tenant: fuzzing them would only ever meet 404.
     demo_path_parameters: Mapping[str, str] = field(default_factory=dict)
     # The module that registers this face's webhook renderers (cart_core.renderers), if it has any.
     webhooks_module: str | None = None
+    correlation: Correlation = field(default_factory=Correlation)
+    content: ContentPolicy = field(default_factory=ContentPolicy)
 
     @property
     def codec(self) -> str:

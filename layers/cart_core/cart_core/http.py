@@ -1,7 +1,17 @@
-"""What every API face does with errors, so each face only says what its vendor's error body is.
+"""The face kit: what every API face does the same way, so a face only declares how its vendor differs.
 
-A face calls ``install_error_handlers(app, body)`` with ``body(status, message) -> dict``; domain
-errors, request validation errors and unknown routes then all leave in that vendor's shape.
+A face's ``app.py`` is ``app = face_app(FACE, router)`` and a ``lambda_handler`` that returns
+``serve(app, event, context)`` under ``Observability.handler``; from its registry entry
+(``cart_core.faces.Face``) the kit applies:
+- its base path (stripped before routing) and its error body: domain errors, request validation
+  errors, refused requests and unknown routes all leave in that vendor's shape
+  (``install_error_handlers``, ``guard_request``);
+- its content policy (``ContentPolicy``): which bodies it reads, the status it refuses the others
+  with, its body limit, exact decimals or floats;
+- its correlation (``Correlation``): the request id its log lines carry, and the response header
+  that gives it back when the gateway does not already (``with_correlation_header``);
+- logs, metrics and traces through ``cart_core.observability``, in the face's module (the local
+  runtime reads the face's resolver from the handler's module: the handler must live there).
 """
 
 from __future__ import annotations
@@ -12,16 +22,16 @@ import json
 import math
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from cart_core.errors import Conflict, DomainError, InvalidRequest, NotFound, ServiceUnavailable, Unauthorized
-
-ErrorBody = Callable[[HTTPStatus, str], dict[str, Any]]
+from cart_core.faces import ContentPolicy, ErrorBody, Face
 
 _STATUS_OF_ERROR = (
     (NotFound, HTTPStatus.NOT_FOUND),
@@ -47,16 +57,20 @@ def describe(errors: list[dict[str, Any]]) -> str:
     return "Invalid request: " + "; ".join(parts)
 
 
-def refuse_non_json(event: dict[str, Any], body: ErrorBody) -> dict[str, Any] | None:
-    """415 for a body sent as anything but JSON. The faces speak JSON only, and Powertools would
-    otherwise try to parse forms and multipart (and fail with a 500 on a malformed one)."""
+def refuse_non_json(
+    event: dict[str, Any], body: ErrorBody, policy: ContentPolicy | None = None
+) -> dict[str, Any] | None:
+    """The policy's refusal (415 by default) for a body sent as anything but JSON. The faces speak
+    JSON only, and Powertools would otherwise try to parse forms and multipart (and fail with a 500
+    on a malformed one)."""
     if not event.get("body"):
         return None
-    refused = [t for t in _content_types(event) if not _is_json(t)]
+    policy = policy or ContentPolicy()
+    refused = [t for t in _content_types(event) if not _is_json(t, policy)]
     if not refused:
         return None
     content_type = refused[0].split(";")[0].strip().lower()
-    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    status = policy.unsupported_status
     return {
         "statusCode": status.value,
         "headers": {"Content-Type": "application/json"},
@@ -131,11 +145,13 @@ def guard_request(
     body: ErrorBody,
     max_bytes: int = DEFAULT_MAX_BODY_BYTES,
     loads: Callable[[str], Any] | None = None,
+    policy: ContentPolicy | None = None,
 ) -> dict[str, Any] | None:
     """The face's answer to a request it must refuse before routing, or None to route it.
 
     In order: a body over ``max_bytes`` (413), a path or query parameter over MAX_PARAMETER_BYTES
-    (400), a body that is not JSON by any of its Content-Type headers (415), a body that is not UTF-8,
+    (400), a body that is not JSON by any of its Content-Type headers (the policy's status, 415 by
+    default), a body that is not UTF-8,
     not JSON, hostile JSON, or JSON whose top level is not an object (400). A JSON Content-Type in any spelling is rewritten to
     ``application/json``, the only spelling Powertools parses as JSON."""
     raw = event.get("body")
@@ -162,7 +178,7 @@ def guard_request(
                     return _refusal(body, HTTPStatus.BAD_REQUEST, f"{name} is longer than {MAX_PARAMETER_BYTES} bytes")
     if not raw:
         return None
-    refused = refuse_non_json(event, body)
+    refused = refuse_non_json(event, body, policy)
     if refused:
         return refused
     _normalize_content_type(event)
@@ -198,14 +214,13 @@ def _content_types(event: dict[str, Any]) -> list[str]:
     return [v for v in found if v and v.strip()]  # an empty one is read as absent: JSON
 
 
-def _is_json(content_type: str) -> bool:
+def _is_json(content_type: str, policy: ContentPolicy) -> bool:
     media_type, *parameters = (part.strip().lower() for part in content_type.split(";"))
-    if not (
-        media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
-    ):
+    suffixed = policy.structured_suffix and media_type.startswith("application/") and media_type.endswith("+json")
+    if not (media_type == "application/json" or suffixed):
         return False
     charsets = [p.split("=", 1)[1].strip().strip('"') for p in parameters if p.startswith("charset=")]
-    return all(charset in ("utf-8", "utf8") for charset in charsets)
+    return all(charset in policy.charsets for charset in charsets)
 
 
 def _normalize_content_type(event: dict[str, Any]) -> None:
@@ -271,3 +286,57 @@ def install_error_handlers(app: ApiGatewayResolver, body: ErrorBody) -> None:
     @app.not_found
     def on_unknown_route(error: Exception) -> Response:
         return respond(HTTPStatus.NOT_FOUND, "No such endpoint")
+
+
+# ----- one face, assembled from its registry entry ---------------------------------------------
+
+
+def face_app(face: Face, *routers: Router) -> APIGatewayRestResolver:
+    """The face's resolver: its routers, its base path stripped, bodies read by its content policy,
+    errors in its body."""
+    app = APIGatewayRestResolver(
+        enable_validation=True,
+        strip_prefixes=[face.base_path] if face.base_path else None,
+        json_body_deserializer=_loads_of(face.content),
+    )
+    for router in routers:
+        app.include_router(router)
+    install_error_handlers(app, face.error_body)
+    app.face = face  # type: ignore[attr-defined]  # read by serve
+    return app
+
+
+@cache
+def _loads_of(policy: ContentPolicy) -> Callable[[str | bytes], Any]:
+    return json_loads(parse_float=Decimal) if policy.exact_decimals else json_loads()
+
+
+def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """One request to a face built by ``face_app``: the request guard, then the routes, the answer with
+    the face's correlation header. The face's ``lambda_handler`` (in its own module, wrapped by
+    ``Observability.handler`` with the face's ``correlation.id_path``) is this one call."""
+    face: Face = app.face  # type: ignore[attr-defined]
+    refused = guard_request(event, face.error_body, face.content.max_body_bytes, _loads_of(face.content), face.content)
+    answer = refused or app.resolve(event, context)
+    if face.correlation.added_by_gateway:  # BLAZE, LOKE: API Gateway adds x-amzn-RequestId itself
+        return answer
+    return with_correlation_header(answer, face, _search(face.correlation.id_path, event))
+
+
+def _search(path: str, event: dict[str, Any]) -> str | None:
+    import jmespath  # Powertools' own dependency; the logger reads the correlation id the same way
+
+    found = jmespath.search(path, event)
+    return str(found) if found is not None else None
+
+
+def with_correlation_header(answer: dict[str, Any], face: Face, correlation_id: str | None) -> dict[str, Any]:
+    """``answer`` with the face's correlation header, unless API Gateway adds it itself (BLAZE, LOKE:
+    ``x-amzn-RequestId``, so their answers are untouched)."""
+    if face.correlation.added_by_gateway or not correlation_id:
+        return answer
+    # Powertools answers with multiValueHeaders; a guard refusal with headers. Set it where it answers.
+    where = "multiValueHeaders" if "multiValueHeaders" in answer else "headers"
+    headers = answer.setdefault(where, {})
+    headers[face.correlation.header] = [correlation_id] if where == "multiValueHeaders" else correlation_id
+    return answer

@@ -96,8 +96,12 @@ class InternalId:
 
 
 class IdCodec(Protocol):
-    name: str
-    max_length: int
+    # Read-only members: the codecs are frozen dataclasses.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def max_length(self) -> int: ...
 
     def encode(self, internal: InternalId) -> str: ...
 

@@ -5,10 +5,14 @@ docs/input-limits.md lists each bound with the status and body a client gets pas
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any
+from functools import partial
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from annotated_types import GroupedMetadata, MaxLen, MinLen
+from pydantic import AfterValidator, BaseModel, model_validator
 
 ID_BYTES = 128
 SHORT_TEXT_BYTES = 256
@@ -28,23 +32,32 @@ def utf8_size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def Utf8Bytes(max_bytes: int, min_bytes: int = 0) -> Any:
-    """A string of at most ``max_bytes`` bytes once encoded as UTF-8 (an emoji is 4).
+def _within_utf8_bytes(max_bytes: int, value: str) -> str:
+    try:
+        size = utf8_size(value)
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+    if size > max_bytes:
+        raise ValueError(f"must be at most {max_bytes} bytes of UTF-8 (it is {size})")
+    return value
 
-    The character bound in front is only a cheap first cut (a character is at least one byte), and
-    also what the OpenAPI document shows."""
 
-    def check(value: str) -> str:
-        try:
-            size = utf8_size(value)
-        except UnicodeEncodeError:
-            raise ValueError("must be valid Unicode text (no lone surrogates)") from None
-        if size > max_bytes:
-            raise ValueError(f"must be at most {max_bytes} bytes of UTF-8 (it is {size})")
-        return value
+@dataclass(frozen=True, slots=True)
+class Utf8Limit(GroupedMetadata):
+    """``Annotated[str, Utf8Limit(n)]``: a string of at most ``n`` bytes once encoded as UTF-8 (an
+    emoji is 4). A metadata object rather than a type, so type checkers read the field as ``str``.
 
-    length = Field(min_length=min_bytes, max_length=max_bytes) if min_bytes else Field(max_length=max_bytes)
-    return Annotated[str, length, AfterValidator(check)]
+    The character bounds it also sets are only a cheap first cut (a character is at least one
+    byte), and also what the OpenAPI document shows."""
+
+    max_bytes: int
+    min_bytes: int = 0
+
+    def __iter__(self) -> Iterator[object]:
+        if self.min_bytes:
+            yield MinLen(self.min_bytes)
+        yield MaxLen(self.max_bytes)
+        yield AfterValidator(partial(_within_utf8_bytes, self.max_bytes))
 
 
 class JsonObject(BaseModel):

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, GiftCard, Product
+from cart_core.checkout_configuration import CheckoutConfiguration
+from cart_core.regions import Region, cart_region_id, implicit_region
 from cart_core.tenancy import Location
 
 
@@ -41,7 +43,7 @@ class PointerKey:
 class Key:
     """A storage-neutral item address: what the item is (``kind``) and the values that name it."""
 
-    kind: str  # active | public | order_no | counter | gift_card (store/keys.py maps each to its own key)
+    kind: str  # active | public | order_no | counter | gift_card | checkout_hash (store/keys.py maps each)
     parts: tuple[str, ...]
 
     @staticmethod
@@ -56,6 +58,13 @@ class Key:
     @staticmethod
     def order_no(tenant_id: str, order_no: str) -> Key:
         return Key("order_no", (tenant_id, order_no))
+
+    @staticmethod
+    def checkout_hash(public_hash: str) -> Key:
+        """A checkout configuration's public hash: global, not under a tenant, because the public
+        checkout page that resolves it knows nothing else. Its owner names the tenant
+        (``CheckoutConfiguration.hash_owner``)."""
+        return Key("checkout_hash", (public_hash,))
 
     @staticmethod
     def gift_card(tenant_id: str, code: str) -> Key:
@@ -82,6 +91,10 @@ class ReadSet:
     discount_codes: frozenset[str] = frozenset()
     pointers: tuple[PointerKey, ...] = ()
     gift_card_codes: frozenset[str] = frozenset()
+    # Regions besides the ones the location and cart name (which every read finds by itself): a
+    # region a use case is about to move a cart to, the regions of history carts.
+    region_ids: frozenset[str] = frozenset()
+    checkout_configuration_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -94,6 +107,27 @@ class Snapshot:
     discounts: dict[str, DiscountCode] = field(default_factory=dict)
     pointers: dict[PointerKey, str] = field(default_factory=dict)  # pointer → the cart id it names
     gift_cards: dict[str, GiftCard] = field(default_factory=dict)  # by upper-case code
+    # Every stored region read: the location's default, the cart's, and the read set's region_ids.
+    regions: dict[str, Region] = field(default_factory=dict)
+    checkout_configuration: CheckoutConfiguration | None = None
+
+    @property
+    def default_region(self) -> Region | None:
+        """The location's default region (its implicit one if it was stored before regions); None
+        without a location, or if the region it names is not stored."""
+        if self.location is None:
+            return None
+        if self.location.default_region_id is None:
+            return implicit_region(self.location)
+        return self.regions.get(self.location.default_region_id)
+
+    @property
+    def region(self) -> Region | None:
+        """The cart's region (cart_core.regions), else the location's default region."""
+        if self.location is None:
+            return None
+        region_id = cart_region_id(self.location, self.cart)
+        return implicit_region(self.location) if region_id is None else self.regions.get(region_id)
 
 
 # ----- write intents ---------------------------------------------------------------------
@@ -106,7 +140,7 @@ class Put:
     """Write a versioned record only if its stored version is still ``version`` (the one read), or,
     with ``version`` None, only if it does not exist yet. The record's version becomes one more."""
 
-    record: Any  # a Cart today; the adapter has an item codec per record type
+    record: Any  # a Cart or a CheckoutConfiguration; the adapter has an item codec per record type
     version: int | None
 
 
@@ -152,6 +186,10 @@ Intent = Put | Claim | Release | Add
 class CartStore(Protocol):
     def read_pointer(self, key: PointerKey) -> str | None: ...
 
+    def read_claim(self, key: Key) -> str | None:
+        """The owner a claim names (one consistent GetItem), or None if there is none."""
+        ...
+
     def read_public_pointer(self, tenant_id: str, public_key: str) -> str | None: ...
 
     def read(self, reads: ReadSet) -> Snapshot: ...
@@ -163,3 +201,7 @@ class CartStore(Protocol):
     def consumer_history(
         self, tenant_id: str, location_id: str, consumer_id: str, start: int, limit: int
     ) -> tuple[list[Cart], int]: ...
+
+    def checkout_configurations(self, tenant_id: str) -> list[CheckoutConfiguration]:
+        """A tenant's checkout configurations, deleted ones included (one Query, no Scan)."""
+        ...

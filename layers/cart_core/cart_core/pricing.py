@@ -34,18 +34,23 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from cart_core.cart import AppliedDiscount, AppliedGiftCard, Cart, LineItem, PricingPolicyName, ShippingMethod
 from cart_core.catalog import DiscountKind
 from cart_core.money import allocate, percent_of, round_half_up
 from cart_core.tenancy import TaxRate
 
+if TYPE_CHECKING:
+    from cart_core.regions import Region
+    from cart_core.tenancy import Location
+
 DEFAULT_POLICY: PricingPolicyName = "largest_remainder"
 
 
 class RateSet(Protocol):
-    """What pricing reads from where the cart is sold (today a ``tenancy.Location``)."""
+    """What pricing reads from where the cart is sold: ``PricingTerms`` (the cart's region and
+    location), or a ``tenancy.Location`` stored before regions (its own terms)."""
 
     @property
     def tax_rates(self) -> tuple[TaxRate, ...]: ...
@@ -55,6 +60,21 @@ class RateSet(Protocol):
 
     @property
     def delivery_fee_minor(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PricingTerms:
+    """What pricing needs from where a cart is sold: its region's tax rates, whether prices include
+    them and how gift cards are taxed, and its location's delivery fee (cart_core.regions)."""
+
+    tax_rates: tuple[TaxRate, ...]
+    tax_inclusive: bool
+    delivery_fee_minor: int = 0
+    gift_cards_taxable: bool = True
+
+    @classmethod
+    def of(cls, region: Region, location: Location) -> PricingTerms:
+        return cls(region.tax_rates, region.tax_inclusive, location.delivery_fee_minor, region.gift_cards_taxable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +418,10 @@ def policy_of(cart: Cart) -> PricingPolicy:
 
 
 def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None) -> Totals:
-    """The cart's totals by ``policy`` (default: the one recorded on the cart)."""
+    """The cart's totals by ``policy`` (default: the one recorded on the cart). ``location``: the
+    cart's ``PricingTerms``, or a location stored before regions (its own terms)."""
+    if getattr(location, "default_region_id", None) is not None:
+        raise ValueError("A location with a default region prices through it: PricingTerms.of(region, location)")
     policy = policy or policy_of(cart)
     rates, inclusive = location.tax_rates, location.tax_inclusive
     gross = [line_gross(line) for line in cart.lines]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -45,7 +46,16 @@ class TaxRate(BaseModel):
         return data
 
 
+# Other regions a location lets its carts switch to, at most (cart_core.regions).
+MAX_LOCATION_REGIONS = 20
+
+
 class Location(BaseModel):
+    """A store: its name, timings and delivery fee, and which regions (cart_core.regions) its carts
+    are priced in. ``currency``, ``tax_rates`` and ``tax_inclusive`` are the terms of a location
+    stored before regions: with no ``default_region_id`` they are its implicit region; with one they
+    are not used."""
+
     model_config = ConfigDict(frozen=True)
     tenant_id: str = Field(pattern=ID_PATTERN)
     location_id: str = Field(pattern=ID_PATTERN)
@@ -56,13 +66,26 @@ class Location(BaseModel):
     idle_ttl_seconds: int = Field(default=DEFAULT_IDLE_TTL_SECONDS, gt=0)
     validation_timeout_seconds: int = Field(default=DEFAULT_VALIDATION_TIMEOUT_SECONDS, gt=0)
     delivery_fee_minor: int = Field(default=0, ge=0)
+    # The region new carts here are in; None: the implicit region of the fields above.
+    default_region_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    # Further regions a cart here may switch to (besides the default).
+    region_ids: tuple[str, ...] = Field(default=(), max_length=MAX_LOCATION_REGIONS)
+
     # Medusa's region.gift_cards_taxable: gift cards cover the order before tax and carry tax of
     # their own (True), or cover it with its tax (False). Only the medusa_v1 pricing policy reads it.
+    # Like the terms above, the implicit region's (a Region has its own).
     gift_cards_taxable: bool = True
     # How an order is checked out here (docs/payments.md): ``pos_validated`` (submit; the store's POS,
     # or the service, validates asynchronously; the payment worker captures) or ``synchronous``
     # (Medusa's complete: placed, accepted and paid in the request). Stored locations read as today.
     checkout_policy: CheckoutPolicy = "pos_validated"
+
+    @model_validator(mode="after")
+    def _region_ids(self) -> Location:
+        for region_id in self.region_ids:
+            if not re.match(ID_PATTERN, region_id):
+                raise ValueError(f"region id {region_id!r} does not match {ID_PATTERN}")
+        return self
 
 
 class Tenant(BaseModel):

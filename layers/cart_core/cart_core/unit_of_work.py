@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from cart_core.cart import Cart
+from cart_core.checkout_configuration import CheckoutConfiguration
 from cart_core.clock import Clock, system_clock
 from cart_core.errors import ConcurrentModification
 from cart_core.ports import (
@@ -61,6 +62,13 @@ class Work:
 
     def read_public_pointer(self, tenant_id: str, public_key: str) -> str | None:
         return self.store.read_public_pointer(tenant_id, public_key)
+
+    def checkout_configurations(self, tenant_id: str) -> list[CheckoutConfiguration]:
+        return self.store.checkout_configurations(tenant_id)
+
+    def read_claim(self, key: Key) -> str | None:
+        """The owner a claim names (a global lookup such as a checkout hash: one GetItem)."""
+        return self.store.read_claim(key)
 
     def consumer_history(
         self, tenant_id: str, location_id: str, consumer_id: str, start: int, limit: int

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ from botocore.exceptions import ClientError
 from cart_core.actors import identity_keys
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, GiftCard, Product
+from cart_core.checkout_configuration import CheckoutConfiguration
 from cart_core.clock import Clock, system_clock
 from cart_core.ports import (
     GIFT_CARD_BALANCE,
@@ -30,12 +32,17 @@ from cart_core.ports import (
     Snapshot,
     VersionConflict,
 )
+from cart_core.regions import Region, region_ids_needed
 from cart_core.store import keys
 from cart_core.store.clients import aws_client
 from cart_core.tenancy import Location, Tenant
 from cart_core.webhooks import WebhookSubscription
 
 BATCH_GET_LIMIT = 100
+# Region ids remembered per location, so the next read of that location fetches them in its one
+# batch (``DynamoStore.read``); bounded, oldest forgotten first.
+REGION_HINT_LOCATIONS = 1024
+REGION_HINTS_PER_LOCATION = 4
 HISTORY_INDEX = "ConsumerHistory"
 
 
@@ -63,13 +70,23 @@ def _cart_item(cart: Cart) -> dict[str, Any]:
     return item
 
 
+def _checkout_configuration_item(configuration: CheckoutConfiguration) -> dict[str, Any]:
+    return {
+        **_key(keys.tenant_pk(configuration.tenant_id), keys.checkout_configuration_sk(configuration.configuration_id)),
+        "doc": {"S": configuration.model_dump_json(exclude={"version"})},
+    }
+
+
 def _gift_card(doc: dict[str, Any], item: dict[str, Any]) -> GiftCard:
     """A gift card item: its document, with the balance from the numeric attribute ``Add`` updates."""
     return GiftCard.model_validate({**doc, "balance_minor": int(item[GIFT_CARD_BALANCE]["N"])})
 
 
 # The item codec of each versioned record type a ``Put`` may carry.
-_RECORD_ITEMS: dict[type, Callable[[Any], dict[str, Any]]] = {Cart: _cart_item}
+_RECORD_ITEMS: dict[type, Callable[[Any], dict[str, Any]]] = {
+    Cart: _cart_item,
+    CheckoutConfiguration: _checkout_configuration_item,
+}
 # The single-item call for an operation when a commit has only one.
 _SINGLE = {"Put": "put_item", "Delete": "delete_item", "Update": "update_item"}
 
@@ -90,6 +107,7 @@ class DynamoStore:
         self._clock = clock
         # Throttling and outages leave every call as ServiceUnavailable (store/clients.py).
         self.client = aws_client("dynamodb", client)
+        self._region_hints: OrderedDict[tuple[str, str], tuple[str, ...]] = OrderedDict()
 
     # ----- reads -------------------------------------------------------------------------
 
@@ -101,10 +119,20 @@ class DynamoStore:
         public = Key.public(tenant_id, public_key)
         return self._get_attr(*keys.item_key(public.kind, public.parts), "cart_id")
 
+    def read_claim(self, key: Key) -> str | None:
+        return self._get_attr(*keys.item_key(key.kind, key.parts), "cart_id")
+
     def read(self, reads: ReadSet) -> Snapshot:
-        """A read set in one BatchGetItem (more only past 100 keys or with unprocessed keys)."""
+        """A read set in one BatchGetItem (more only past 100 keys or with unprocessed keys).
+
+        The regions the location and cart name are known only once they are read: the batch also
+        asks for the regions this process last saw needed at this location (``_region_hints``), and
+        only a region that was not among them costs one more BatchGetItem. A location stored before
+        regions needs none."""
         tenant_id, location_id = reads.tenant_id, reads.location_id
-        wanted = [(keys.tenant_pk(tenant_id), keys.location_sk(location_id))]
+        tenant = keys.tenant_pk(tenant_id)
+        requested_regions = set(reads.region_ids) | set(self._region_hints.get((tenant_id, location_id), ()))
+        wanted = [(tenant, keys.location_sk(location_id))]
         pointers: dict[tuple[str, str], PointerKey] = {}
         for pointer in reads.pointers:
             active = Key.active(pointer)
@@ -115,9 +143,42 @@ class DynamoStore:
         wanted += [(keys.tenant_pk(tenant_id), keys.product_sk(p)) for p in sorted(reads.product_ids)]
         wanted += [(keys.tenant_pk(tenant_id), keys.discount_sk(c)) for c in sorted(reads.discount_codes)]
         wanted += [(keys.tenant_pk(tenant_id), keys.gift_card_sk(c)) for c in sorted(reads.gift_card_codes)]
+        wanted += [(tenant, keys.region_sk(r)) for r in sorted(requested_regions)]
+        if reads.checkout_configuration_id:
+            wanted.append((tenant, keys.checkout_configuration_sk(reads.checkout_configuration_id)))
         snapshot = Snapshot()
+        self._decode(self._batch_get(wanted), snapshot, tenant_id, location_id, pointers)
+        if snapshot.location is not None:
+            needed = region_ids_needed(snapshot.location, snapshot.cart)
+            missing = sorted(needed - requested_regions)
+            if missing:
+                regions = self._batch_get((tenant, keys.region_sk(r)) for r in missing)
+                self._decode(regions, snapshot, tenant_id, location_id, {})
+            # The regions a use case named are remembered too: a cart just moved there is read next.
+            self._remember_regions(tenant_id, location_id, needed | (reads.region_ids & snapshot.regions.keys()))
+        return snapshot
+
+    def _remember_regions(self, tenant_id: str, location_id: str, needed: frozenset[str]) -> None:
+        if not needed:
+            return
+        hint_key = (tenant_id, location_id)
+        previous = self._region_hints.pop(hint_key, ())
+        self._region_hints[hint_key] = tuple(dict.fromkeys([*sorted(needed), *previous]))[:REGION_HINTS_PER_LOCATION]
+        while len(self._region_hints) > REGION_HINT_LOCATIONS:
+            self._region_hints.popitem(last=False)
+
+    def _decode(
+        self,
+        items: list[dict[str, Any]],
+        snapshot: Snapshot,
+        tenant_id: str,
+        location_id: str,
+        pointers: dict[tuple[str, str], PointerKey],
+    ) -> None:
+        """Fill ``snapshot`` from what a batch found (records of another tenant or location are
+        left out: keys are built, never trusted)."""
         now = self._now()
-        for item in self._batch_get(wanted):
+        for item in items:
             if _live(item, now) is None:
                 continue
             pk, sk = item["pk"]["S"], item["sk"]["S"]
@@ -139,10 +200,18 @@ class DynamoStore:
             elif sk.startswith("DISCOUNT#"):
                 code = DiscountCode.model_validate(doc)
                 snapshot.discounts[code.code.upper()] = code
+            elif sk.startswith("REGION#"):
+                region = Region.model_validate(doc)
+                if region.tenant_id == tenant_id:
+                    snapshot.regions[region.region_id] = region
+            elif sk.startswith(keys.CHECKOUT_CONFIGURATION_PREFIX):
+                configuration = CheckoutConfiguration.model_validate(doc)
+                if configuration.tenant_id == tenant_id:
+                    configuration.version = int(item["version"]["N"])
+                    snapshot.checkout_configuration = configuration
             elif sk.startswith("GIFTCARD#"):
                 card = _gift_card(doc, item)
                 snapshot.gift_cards[card.code.upper()] = card
-        return snapshot
 
     def load(
         self,
@@ -269,6 +338,27 @@ class DynamoStore:
             keys.tenant_pk(location.tenant_id), keys.location_sk(location.location_id), location.model_dump(mode="json")
         )
 
+    def put_region(self, region: Region) -> None:
+        if region.implicit:
+            raise ValueError("An implicit region stands for a location's own terms and is never stored")
+        self.put_record(
+            keys.tenant_pk(region.tenant_id), keys.region_sk(region.region_id), region.model_dump(mode="json")
+        )
+
+    def regions(self, tenant_id: str) -> list[Region]:
+        """A tenant's regions (admin listing): one Query on its partition."""
+        items = self._query_prefix(keys.tenant_pk(tenant_id), "REGION#")
+        return [Region.model_validate_json(item["doc"]["S"]) for item in items]
+
+    def checkout_configurations(self, tenant_id: str) -> list[CheckoutConfiguration]:
+        """A tenant's checkout configurations, deleted ones included: one Query on its partition."""
+        configurations = []
+        for item in self._query_prefix(keys.tenant_pk(tenant_id), keys.CHECKOUT_CONFIGURATION_PREFIX):
+            configuration = CheckoutConfiguration.model_validate_json(item["doc"]["S"])
+            configuration.version = int(item["version"]["N"])
+            configurations.append(configuration)
+        return configurations
+
     def put_product(self, product: Product) -> None:
         self.put_record(
             keys.tenant_pk(product.tenant_id), keys.product_sk(product.product_id), product.model_dump(mode="json")
@@ -384,6 +474,21 @@ class DynamoStore:
     def _get_doc(self, pk: str, sk: str) -> dict[str, Any] | None:
         item = self._get_item(pk, sk)
         return json.loads(item["doc"]["S"]) if item else None
+
+    def _query_prefix(self, pk: str, prefix: str) -> list[dict[str, Any]]:
+        query: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": prefix}},
+            "ConsistentRead": True,
+        }
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self.client.query(**query)
+            items += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                return items
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def _batch_get(self, wanted: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
         wanted = list(dict.fromkeys(wanted))

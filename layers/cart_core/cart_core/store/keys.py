@@ -1,6 +1,9 @@
-"""The single-table key schema (see docs/storage.md). Every key starts with its tenant."""
+"""The single-table key schema (see docs/storage.md). Every key starts with its tenant, except the
+global lookups (credential digests, checkout public hashes), which name their tenant inside."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 CART_SK = "CART"
 POINTER_SK = "POINTER"
@@ -15,6 +18,24 @@ def tenant_pk(tenant_id: str) -> str:
 
 def location_sk(location_id: str) -> str:
     return f"LOCATION#{location_id}"
+
+
+def region_sk(region_id: str) -> str:
+    return f"REGION#{region_id}"
+
+
+CHECKOUT_CONFIGURATION_PREFIX = "CHECKOUTCONFIG#"
+
+
+def checkout_configuration_sk(configuration_id: str) -> str:
+    """Under the tenant's partition, so a tenant's configurations are one Query (begins_with)."""
+    return f"{CHECKOUT_CONFIGURATION_PREFIX}{configuration_id}"
+
+
+def checkout_hash_pk(public_hash: str) -> str:
+    """A checkout configuration's public hash: global (the public checkout page knows only the hash);
+    the claim's owner names tenant, location and configuration."""
+    return f"CHECKOUTHASH#{public_hash}"
 
 
 def product_sk(product_id: str) -> str:
@@ -70,11 +91,12 @@ def counter_pk(tenant_id: str, name: str) -> str:
 COUNTER_SK = "COUNTER"
 
 # How the core's storage-neutral ``Key`` kinds (ports.Key) map onto this table's keys.
-_ITEM_KEYS = {
+_ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "active": (active_pointer_pk, POINTER_SK),
     "public": (public_pointer_pk, POINTER_SK),
     "order_no": (order_no_claim_pk, CLAIM_SK),
     "counter": (counter_pk, COUNTER_SK),
+    "checkout_hash": (checkout_hash_pk, CLAIM_SK),
 }
 
 

@@ -8,6 +8,8 @@
 - ``pos_validation``: the store's accept / reject, the deadline, the service's own validation
 - ``catalog``: product prices
 - ``subscriptions``: a tenant's webhook subscriptions (their own records, no cart)
+- ``regions``: moving an open cart to another region (currency, taxes, payment providers)
+- ``checkout_configurations``: hosted-checkout configurations and their public hashes (Fluid Pay)
 
 Faces and workers take the area they need from ``compose`` (``cart_core.runtime.use_cases()``).
 """
@@ -25,9 +27,11 @@ from cart_core.unit_of_work import UnitOfWork
 from cart_core.usecases.carts import Carts
 from cart_core.usecases.catalog import Catalog
 from cart_core.usecases.checkout import Checkout
+from cart_core.usecases.checkout_configurations import CheckoutConfigurations
 from cart_core.usecases.identity import Identity
 from cart_core.usecases.payments import Payments
 from cart_core.usecases.pos_validation import PosValidation
+from cart_core.usecases.regions import Regions
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,8 @@ class UseCases:
     checkout: Checkout
     pos_validation: PosValidation
     catalog: Catalog
+    regions: Regions
+    checkout_configurations: CheckoutConfigurations
     payments: Payments
 
 
@@ -57,5 +63,7 @@ def compose(
         checkout=Checkout(uow, order_retention_days, gateway),
         pos_validation=PosValidation(uow, order_retention_days),
         catalog=Catalog(uow, order_retention_days),
+        regions=Regions(uow, order_retention_days),
+        checkout_configurations=CheckoutConfigurations(uow, order_retention_days),
         payments=Payments(uow, order_retention_days),
     )

@@ -4,6 +4,7 @@ editing lines and fields, finalizing lines."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -31,37 +32,47 @@ from cart_core.limits import (
     REQUESTED_TIME_FUTURE_MS,
     REQUESTED_TIME_PAST_MS,
     SHORT_TEXT_BYTES,
-    Utf8Bytes,
+    Utf8Limit,
 )
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
-from cart_core.pricing import price
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
 from cart_core.usecases.identity import primary_key
-from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart, require_location
+from cart_core.usecases.shared import (
+    CartUseCases,
+    PricedCart,
+    home_currency,
+    priced,
+    require_cart,
+    require_location,
+)
 
 
 class LineEdit(BaseModel):
-    product_id: Utf8Bytes(ID_BYTES, min_bytes=1)
+    product_id: Annotated[str, Utf8Limit(ID_BYTES, min_bytes=1)]
     quantity: int = Field(gt=0, le=MAX_QUANTITY)
-    line_id: Utf8Bytes(ID_BYTES) | None = None
-    note: Utf8Bytes(NOTE_BYTES) | None = None
+    line_id: Annotated[str, Utf8Limit(ID_BYTES)] | None = None
+    note: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
 
 
 class CartEdits(BaseModel):
     """Editable fields; only the fields a request actually set are applied."""
 
     lines: list[LineEdit] | None = None
-    discount_codes: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = None
+    discount_codes: list[Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]] | None = None
     # Replaces the applied gift cards (Medusa's ``gift_cards: [{code}]``); each is checked against
     # the catalog: known, enabled, unexpired, in the cart's currency.
-    gift_card_codes: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = Field(default=None, max_length=MAX_GIFT_CARDS)
+    gift_card_codes: list[Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]] | None = Field(
+        default=None, max_length=MAX_GIFT_CARDS
+    )
     fulfillment: FulfillmentKind | None = None
     delivery_address: Address | None = None
     requested_time_ms: int | None = None  # kept within a window around now by apply_edits
-    order_tags: list[Utf8Bytes(SHORT_TEXT_BYTES)] | None = Field(default=None, max_length=MAX_ORDER_TAGS)
-    notes: Utf8Bytes(NOTE_BYTES) | None = None
-    additional_notes: Utf8Bytes(NOTE_BYTES) | None = None
+    order_tags: list[Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]] | None = Field(
+        default=None, max_length=MAX_ORDER_TAGS
+    )
+    notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
+    additional_notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
 
     def product_ids(self) -> frozenset[str]:
         return frozenset(line.product_id for line in self.lines or ())
@@ -109,10 +120,12 @@ class Carts(CartUseCases):
             raise Unauthorized("Order history is a consumer's own: the caller acts for no consumer")
         work = self._uow.once()
         carts, total = work.consumer_history(caller.tenant_id, caller.location_id, consumer_id, start, limit)
-        location = work.read(ReadSet(caller.tenant_id, caller.location_id)).location
-        if location is None:
+        # The regions of the page's carts are known now: one read with the location.
+        region_ids = frozenset(cart.region_id for cart in carts if cart.region_id)
+        snapshot = work.read(ReadSet(caller.tenant_id, caller.location_id, region_ids=region_ids))
+        if snapshot.location is None:
             raise NotFound(f"Unknown location {caller.location_id}")
-        return [PricedCart(cart, price(cart, location), location) for cart in carts], total
+        return [priced(cart, snapshot) for cart in carts], total
 
     # ----- edits -------------------------------------------------------------------------
 
@@ -182,20 +195,26 @@ class Carts(CartUseCases):
                 gift_card_codes=edits.gift_cards(),
             )
         )
-        location = require_location(snapshot, caller)
+        require_location(snapshot, caller)
         found = snapshot.cart
         # A pointer may be stale: the cart moved on, or it was claimed by a consumer, after which a
         # guest key must not reach it even if a pointer was left behind.
         cart = found if found and found.status is CartStatus.OPEN and answers_to(found, primary) else None
         if cart is None:
             now = self._clock()  # the id's time and the stamps, by the injected clock
+            region = snapshot.default_region
+            if region is None:
+                raise NotFound(f"The default region of location {caller.location_id} does not exist")
             cart = Cart(
                 cart_id=InternalId.new(now).key,
                 created_ms=int(now * 1000),
                 modified_ms=int(now * 1000),
                 tenant_id=caller.tenant_id,
                 location_id=caller.location_id,
-                currency=location.currency,
+                # Pinned, so a later change of the location's default does not move an open cart
+                # (None at a location stored before regions: its implicit region).
+                region_id=None if region.implicit else region.region_id,
+                currency=region.currency,
                 pricing_policy=pricing_policy,
             )
             cart.set_identity(primary.kind, primary.value)
@@ -263,6 +282,7 @@ def _gift_cards(cart: Cart, codes: list[str], snapshot: Snapshot, now_ms: int) -
 def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: float) -> list[LineItem]:
     if len(edits) > MAX_LINES:
         raise InvalidRequest(f"A cart holds at most {MAX_LINES} lines")
+    home = home_currency(snapshot, cart.currency)
     lines = []
     kept: set[str] = set()
     for edit in edits:
@@ -271,12 +291,15 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             raise NotFound(f"Product {edit.product_id} not found")
         # A line id names one line: a second edit naming it becomes a new line.
         existing = cart.line(edit.line_id) if edit.line_id and edit.line_id not in kept else None
+        unit_price = product.price_in(cart.currency, home)
+        if unit_price is None:
+            raise InvalidRequest(f"Product {edit.product_id} has no price in {cart.currency}")
         line = LineItem(
             line_id=InternalId.new(now).key,
             product_id=product.product_id,
             title=product.name,
             quantity=edit.quantity,
-            unit_price_minor=product.price_minor,
+            unit_price_minor=unit_price,
             note=edit.note,
         )
         if existing is not None and existing.product_id == product.product_id:

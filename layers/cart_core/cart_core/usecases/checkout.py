@@ -37,7 +37,7 @@ from cart_core.unit_of_work import UnitOfWork, Work
 from cart_core.usecases.carts import CartEdits, apply_edits
 from cart_core.usecases.gift_cards import gift_card_reads, redeem_gift_cards
 from cart_core.usecases.identity import pointer_keys
-from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart
+from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart, terms_for
 
 logger = logging.getLogger(__name__)
 # Orders that ended without a capture: a card hold they still have is released.
@@ -320,9 +320,9 @@ class Checkout(CartUseCases):
                 # The order spends its gift cards in this write (bounded decrements: a card spent
                 # elsewhere meanwhile fails the write, and the retry prices with what is left).
                 self._read_gift_cards(work, cart, snapshot)
-                total = redeem_gift_cards(work, cart, snapshot, snapshot.location, self._now_ms()).total_minor
+                total = redeem_gift_cards(work, cart, snapshot, terms_for(cart, snapshot), self._now_ms()).total_minor
             else:
-                total = price(cart, snapshot.location).total_minor
+                total = price(cart, terms_for(cart, snapshot)).total_minor
             if replacing is None:
                 _payment_from_session(cart, total)
             # The gateway: after the read, before the write.

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from cart_core.actors import OWNER_KIND, IdentityKey, identity_keys
 from cart_core.cart import MAX_LINES, MAX_QUANTITY, Cart, LineItem
-from cart_core.errors import InvalidRequest, NotFound, Unauthorized
+from cart_core.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 from cart_core.lifecycle import CartStatus
 from cart_core.ports import Key, PointerKey, ReadSet
 from cart_core.tenancy import Caller
@@ -60,8 +60,16 @@ class Identity(CartUseCases):
         guest.require_editable()
         guest_version = guest.version
         previous_id = snapshot.pointers.get(pointer)
-        previous = work.read(ReadSet(caller.tenant_id, caller.location_id, previous_id)).cart if previous_id else None
+        # The previous cart's own read: it carries that cart's region, which its stamp prices in.
+        previous_read = work.read(ReadSet(caller.tenant_id, caller.location_id, previous_id)) if previous_id else None
+        previous = previous_read.cart if previous_read else None
         if previous is not None and previous.status is CartStatus.OPEN and previous.cart_id != guest.cart_id:
+            assert previous_read is not None
+            if previous.currency != guest.currency:  # lines carry prices in their cart's currency
+                raise Conflict(
+                    f"The consumer's open cart is in {previous.currency} and this one in {guest.currency}: "
+                    "move one to the other's region first"
+                )
             previous_version = previous.version
             merge_lines(guest, previous.lines)
             if len(guest.lines) > MAX_LINES:
@@ -69,7 +77,7 @@ class Identity(CartUseCases):
             previous.transition(CartStatus.CANCELED, self._now_ms())
             previous.canceled_by = "store"
             previous.reason = f"Merged into cart {guest.cart_id}"
-            self._stage(work, previous, previous_version, snapshot)
+            self._stage(work, previous, previous_version, previous_read)
         # The guest's keys stop reaching the cart once it is the consumer's (in the same transaction).
         for key in pointer_keys(guest):
             work.release(Key.active(key), guest.cart_id)

@@ -20,7 +20,7 @@ from cart_core.ports import Snapshot
 from cart_core.pricing import price
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
-from cart_core.usecases.shared import CartUseCases, PricedCart
+from cart_core.usecases.shared import CartUseCases, PricedCart, terms_for
 
 
 class Payments(CartUseCases):
@@ -69,7 +69,7 @@ class Payments(CartUseCases):
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
             assert snapshot.location is not None
-            total = price(cart, snapshot.location).total_minor
+            total = price(cart, terms_for(cart, snapshot)).total_minor
             existing = {session.provider_id: session for session in cart.payment_sessions}
             sessions = []
             for provider_id in wanted:

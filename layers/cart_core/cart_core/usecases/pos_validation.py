@@ -10,7 +10,7 @@ from cart_core.ports import ReadSet, Snapshot
 from cart_core.pricing import price
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
-from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart
+from cart_core.usecases.shared import CartUseCases, PricedCart, home_currency, priced, require_cart, terms_for
 
 
 class PosValidation(CartUseCases):
@@ -27,7 +27,7 @@ class PosValidation(CartUseCases):
             _require_pending(cart)
             cart.adjustments = list(adjustments)
             assert snapshot.location is not None
-            total = price(cart, snapshot.location).total_minor
+            total = price(cart, terms_for(cart, snapshot)).total_minor
             if total < 0:
                 raise InvalidRequest("The adjustments would make the cart's total negative")
             held = cart.held_minor  # every live hold of the cart's payments (one, for BLAZE)
@@ -80,11 +80,12 @@ class PosValidation(CartUseCases):
                 )
             ).products
             problems = []
+            home = home_currency(first, cart.currency)
             for line in cart.lines:
                 product = products.get(line.product_id)
                 if product is None or not product.active:
                     problems.append(f"{line.title or line.product_id} is no longer available")
-                elif product.price_minor != line.unit_price_minor:
+                elif product.price_in(cart.currency, home) != line.unit_price_minor:  # in the cart's currency
                     problems.append(f"The price of {line.title} has changed")
             version = cart.version
             if problems:

@@ -14,7 +14,8 @@ from cart_core.errors import InvalidRequest, NotFound
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_CART_BYTES
 from cart_core.ports import Key, ReadSet, Snapshot
-from cart_core.pricing import Totals, price
+from cart_core.pricing import PricingTerms, Totals, price
+from cart_core.regions import Region, cart_region_id, implicit_region
 from cart_core.tenancy import Caller, Location
 from cart_core.unit_of_work import UnitOfWork, Work
 
@@ -24,6 +25,13 @@ class PricedCart:
     cart: Cart
     totals: Totals
     location: Location
+    # The region the cart is priced in; left out, the location's implicit one (a location stored
+    # before regions).
+    region: Region = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.region is None:
+            object.__setattr__(self, "region", implicit_region(self.location))
 
 
 # A change to a cart: it may stage more intents on ``work``; returning False means "nothing to
@@ -85,7 +93,7 @@ class CartUseCases:
         assert location is not None
         now = self._clock()
         cart.modified_ms = int(now * 1000)
-        cart.total_minor = price(cart, location).total_minor
+        cart.total_minor = price(cart, terms_for(cart, snapshot)).total_minor
         lifetime = location.idle_ttl_seconds if cart.status is CartStatus.OPEN else self._retention_seconds
         cart.expires_at = int(now) + lifetime
         # Checked before every write, so DynamoDB's 400 KB item limit is never what refuses a change.
@@ -113,5 +121,33 @@ def require_cart(snapshot: Snapshot, cart_id: str, actor: Actor | None, *, readi
 
 
 def priced(cart: Cart, snapshot: Snapshot) -> PricedCart:
+    """``cart`` priced in its region; ``snapshot`` is the read that found its location and region
+    (its own ``cart`` may be another: a cart created in this attempt)."""
     assert snapshot.location is not None
-    return PricedCart(cart, price(cart, snapshot.location), snapshot.location)
+    region = region_of(cart, snapshot)
+    return PricedCart(cart, price(cart, PricingTerms.of(region, snapshot.location)), snapshot.location, region)
+
+
+def region_of(cart: Cart, snapshot: Snapshot) -> Region:
+    """``cart``'s region among what ``snapshot`` read (cart_core.regions). A region a cart or
+    location names that is not stored is a provisioning error: the cart cannot be priced, so it is
+    not served (404) rather than priced on the wrong terms."""
+    assert snapshot.location is not None
+    region_id = cart_region_id(snapshot.location, cart)
+    region = implicit_region(snapshot.location) if region_id is None else snapshot.regions.get(region_id)
+    if region is None:
+        raise NotFound(f"Region {region_id} of cart {cart.cart_id} does not exist")
+    return region
+
+
+def terms_for(cart: Cart, snapshot: Snapshot) -> PricingTerms:
+    """What pricing needs for ``cart``: its region's terms and its location's delivery fee."""
+    assert snapshot.location is not None
+    return PricingTerms.of(region_of(cart, snapshot), snapshot.location)
+
+
+def home_currency(snapshot: Snapshot, fallback: str) -> str:
+    """The currency a product that names none is priced in: its location's default region's (what
+    a location's one currency was before regions). ``fallback`` if the snapshot has no location."""
+    region = snapshot.default_region
+    return region.currency if region is not None else fallback

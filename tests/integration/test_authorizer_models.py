@@ -1,0 +1,55 @@
+"""The one authorizer function serves every face's API: the API's stage variable ``authModel`` picks
+the credential convention (template.yaml), never the request path."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from cart_core.faces import faces
+from local.samples import EVENTS
+from tests.conftest import TEMPLATE
+
+SAMPLE = json.loads((EVENTS / "authorizer" / "blaze_request.json").read_text())
+
+
+def event(model: str | None, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """The sample BLAZE request (path /api/v1/partner/store/cart/active) on an API whose stage says
+    ``model`` (None: a stage without variables)."""
+    built = copy.deepcopy(SAMPLE)
+    built["stageVariables"] = None if model is None else {"authModel": model}
+    if headers is not None:
+        built["headers"] = headers
+        built["multiValueHeaders"] = {name: [value] for name, value in headers.items()}
+    return built
+
+
+def test_the_sample_is_allowed_on_the_api_declaring_the_blaze_model(api) -> None:
+    result = api.runtime.invoke("AuthorizerFunction", event("blaze"))
+    assert result["context"] == {"tenantId": "demo", "locationId": "main", "scheme": "blaze"}
+
+
+@pytest.mark.parametrize("model", [None, "loke", "medusa"])
+def test_blaze_credentials_are_refused_where_the_api_does_not_declare_blaze(api, model: str | None) -> None:
+    # Given valid BLAZE credentials on a BLAZE path / When the API names another model, or none
+    # Then the answer is API Gateway's 401 (the path does not choose the model)
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        api.runtime.invoke("AuthorizerFunction", event(model))
+
+
+def test_the_loke_model_reads_a_bearer_token_whatever_the_path(api) -> None:
+    result = api.runtime.invoke("AuthorizerFunction", event("loke", {"Authorization": "Bearer demo-pos-token"}))
+    assert result["context"] == {"tenantId": "demo", "locationId": "*", "scheme": "loke"}
+
+
+@pytest.mark.parametrize("face", faces(), ids=lambda face: face.name)
+def test_each_face_api_names_a_model_that_lets_the_faces_demo_credentials_in(api, face) -> None:
+    # Given the model the face's API declares (template.yaml) and the face's demo credentials
+    api_id = TEMPLATE.api_of_function(face.function)
+    model = TEMPLATE.api(api_id)["Variables"]["authModel"]
+    # When the authorizer is asked / Then it allows them, as the demo tenant
+    result = api.runtime.invoke("AuthorizerFunction", event(model, dict(face.demo_headers)))
+    assert result["context"]["tenantId"] == "demo" and result["context"]["scheme"] == face.name
