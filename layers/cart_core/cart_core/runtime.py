@@ -1,18 +1,25 @@
-"""Process-wide objects a Lambda builds once per cold start."""
+"""Process-wide objects a Lambda builds once per cold start.
+
+Each builder imports its adapter when first called, not at this module's import: every function
+imports this module, and each uses only some of these objects (the authorizer only the store, a
+face no queue, most nothing of KMS), so a function pays the import of what it uses only
+(docs/architecture.md, Import discipline).
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from cart_core.clock import Clock, system_clock
 from cart_core.config import settings
-from cart_core.events.bus import EventBus
-from cart_core.events.queues import WorkQueue
-from cart_core.outbound import OutboundPolicy
-from cart_core.store.dynamodb import DynamoStore
-from cart_core.store.kms import KmsKeyService
-from cart_core.usecases import UseCases, compose
-from cart_core.usecases.subscriptions import SubscriptionService
+
+if TYPE_CHECKING:
+    from cart_core.events.bus import EventBus
+    from cart_core.events.queues import WorkQueue
+    from cart_core.store.dynamodb import DynamoStore
+    from cart_core.usecases import UseCases
+    from cart_core.usecases.subscriptions import SubscriptionService
 
 
 def clock() -> Clock:
@@ -23,22 +30,30 @@ def clock() -> Clock:
 
 @lru_cache(maxsize=1)
 def store() -> DynamoStore:
+    from cart_core.store.dynamodb import DynamoStore
+
     return DynamoStore(settings().table_name, clock=clock())
 
 
 @lru_cache(maxsize=1)
 def use_cases() -> UseCases:
     """The cart use cases by area (``use_cases().checkout.submit(...)``), over one unit of work."""
+    from cart_core.usecases import compose
+
     return compose(store(), settings().order_retention_days, clock=clock())
 
 
 @lru_cache(maxsize=1)
 def event_bus() -> EventBus:
+    from cart_core.events.bus import EventBus
+
     return EventBus(settings().require("event_bus_name").event_bus_name or "")
 
 
 @lru_cache(maxsize=4)
 def work_queue(queue_url: str) -> WorkQueue:
+    from cart_core.events.queues import WorkQueue
+
     return WorkQueue(queue_url)
 
 
@@ -53,5 +68,9 @@ def subscription_service() -> SubscriptionService:
 def _subscription_service(
     key_id: str | None, allow_loopback: bool, aws_endpoint_url: str | None
 ) -> SubscriptionService:
+    from cart_core.outbound import OutboundPolicy
+    from cart_core.store.kms import KmsKeyService
+    from cart_core.usecases.subscriptions import SubscriptionService
+
     keys = KmsKeyService(key_id) if key_id else None
     return SubscriptionService(store(), keys, OutboundPolicy(allow_loopback, aws_endpoint_url))
