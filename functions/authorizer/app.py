@@ -24,7 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from cart_core import credentials
 from cart_core.errors import ServiceUnavailable
 from cart_core.observability import Observability
-from cart_core.runtime import store
+from cart_core.runtime import credential_table
 
 observed = Observability()  # logs, metrics, traces (cart_core.observability)
 logger = observed.logger
@@ -47,7 +47,7 @@ def _blaze_caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | N
     )
     if not developer_key or not partner_key:
         return None
-    record = store().get_credential(credentials.digest(developer_key))
+    record = credential_table().get_credential(credentials.digest(developer_key))
     if not record or record.get("scheme") != "blaze":
         return None
     if not credentials.matches(partner_key, record["partner_key_digest"]):
@@ -60,7 +60,7 @@ def _loke_caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | No
     scheme, _, token = (_header(event, "Authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    record = store().get_credential(credentials.digest(token.strip()))
+    record = credential_table().get_credential(credentials.digest(token.strip()))
     if not record or record.get("scheme") != "loke":
         return None
     return {"tenantId": record["tenant_id"], "locationId": "*", "scheme": "loke"}

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from cart_core.events.bus import EventBus
     from cart_core.events.queues import WorkQueue
     from cart_core.store.dynamodb import DynamoStore
+    from cart_core.store.table import DynamoTable
     from cart_core.usecases import UseCases
     from cart_core.usecases.subscriptions import SubscriptionService
 
@@ -33,6 +34,22 @@ def store() -> DynamoStore:
     from cart_core.store.dynamodb import DynamoStore
 
     return DynamoStore(settings().table_name, clock=clock())
+
+
+def credential_table() -> DynamoTable:
+    """The authorizer's credential lookup: the process's store when one is built (the local cloud and
+    the tests, where every function shares a process: one client, and its injected faults), else the
+    bare table, which spares the authorizer's cold start the domain models and pydantic."""
+    if store.cache_info().currsize:
+        return store()
+    return _table(settings().table_name)
+
+
+@lru_cache(maxsize=4)
+def _table(table_name: str) -> DynamoTable:
+    from cart_core.store.table import DynamoTable
+
+    return DynamoTable(table_name, clock=clock())
 
 
 @lru_cache(maxsize=1)
