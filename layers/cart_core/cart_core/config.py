@@ -23,11 +23,11 @@ class ConfigurationError(RuntimeError):
 class Settings(BaseModel):
     # Each field reads exactly the variable in its alias (case-sensitive, as Lambda's environment is);
     # an empty value counts as unset, so a template parameter left at "" falls back to the default
-    # (``_environment``). Only the environment is read: no .env file or secrets directory can change
+    # (``_parse``). Only the environment is read: no .env file or secrets directory can change
     # a deployed function.
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    table_name: str = Field(alias="TABLE_NAME", min_length=3)
+    table_name: str = Field(alias="TABLE_NAME", min_length=3)  # runtime.credential_table knows
     # How long a submitted or finished order is kept before DynamoDB TTL removes it.
     order_retention_days: int = Field(default=365, gt=0, alias="ORDER_RETENTION_DAYS")
     event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
