@@ -43,7 +43,7 @@ def test_each_face_entry_is_complete(face: registry.Face) -> None:
     assert isinstance(face.error_body(HTTPStatus.NOT_FOUND, "x"), dict)
     assert face.demo_headers and face.acme_headers and face.demo_headers != face.acme_headers
     assert face.issue_credentials is not None, "the demo fixture (local/fixture.py) makes its credentials with it"
-    assert face.function in fuzz_seed.PLANS
+    assert face.function in fuzz_seed.plans()
     assert face.function in ISOLATION
 
 
