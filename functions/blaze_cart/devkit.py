@@ -8,6 +8,7 @@ inside its functions, so the Lambda zip (all of functions/) carries it at no cos
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from blaze_cart.face import FACE
 
 if TYPE_CHECKING:
     from local.fuzz_seed import Plan, Seeding
+    from tests.harness.faces import FaceIsolation
 
 # ----- fuzzing -------------------------------------------------------------------------------
 
@@ -114,4 +116,126 @@ def fuzz_plan() -> Plan:
             ),
             "POST /items/finalize": (Binding("query.cuid", "items_owner", 0.5), Binding("body.id", "items_cart")),
         },
+    )
+
+
+# ----- isolation (tests/harness/test_isolation.py; the table's shape: tests/harness/faces.py) ----
+
+BASE = FACE.base_path
+DEMO, ACME = dict(FACE.demo_headers), dict(FACE.acme_headers)
+
+
+def call(api: Any, method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
+    """One BLAZE call through the harness's in-process API, which must succeed."""
+    response = api.request(method, BASE + path, headers, body)
+    assert response.status < 300, (method, path, response.status, response.text)
+    return response.json()
+
+
+def consumer_cart(api: Any, headers: dict[str, str], cuid: str, marker: str) -> dict[str, str]:
+    """``cuid``'s open cart with two lines, ``marker`` in a line's remarks and the memo."""
+    items = [
+        {"productId": "demo-flower", "quantity": 2, "remarks": marker},
+        {"productId": "demo-edible", "quantity": 1},
+    ]
+    cart = call(api, "POST", f"/prepare?cuid={cuid}", headers, {"cart": {"items": items}, "memo": marker})
+    return {
+        "cart_id": cart["id"],
+        "line_id": cart["cart"]["items"][0]["id"],
+        "public_key": cart["publicKey"],
+        "cuid": cuid,
+        "marker": marker,
+    }
+
+
+def seed_tenant(api: Any) -> dict[str, str]:
+    """Demo's consumer with an open cart (a line, a public key), and a product only demo sells."""
+    from tests.harness.faces import marker
+
+    records = consumer_cart(api, DEMO, f"y-{uuid.uuid4().hex[:8]}", marker("cart"))
+    return {**records, "product_id": "demo-flower"}
+
+
+def seed_consumers(api: Any) -> dict[str, str]:
+    """Consumer Y: an open cart that was a guest cart (its sessionId claimed by Y's cuid), a line and
+    a public key. Consumer X: a cuid, and a guest cart of its own (for setConsumerUser)."""
+    from tests.harness.faces import marker
+
+    victim, cart_marker, session = f"y-{uuid.uuid4().hex[:8]}", marker("cart"), f"s-{uuid.uuid4().hex[:8]}"
+    guest = call(api, "GET", f"/active?sessionId={session}", DEMO)
+    call(api, "POST", f"/{guest['id']}/setConsumerUser/{victim}?cuid={victim}", DEMO)
+    records = consumer_cart(api, DEMO, victim, cart_marker)
+    assert records["cart_id"] == guest["id"], "Y's open cart is the claimed guest cart"
+    intruder_session = f"x-{uuid.uuid4().hex[:8]}"
+    intruder_guest = call(api, "GET", f"/active?sessionId={intruder_session}", DEMO)
+    return {
+        **records,
+        "claimed_session": session,
+        "product_id": "demo-flower",
+        "intruder_cuid": f"x-{uuid.uuid4().hex[:8]}",
+        "intruder_guest_cart": intruder_guest["id"],
+    }
+
+
+def isolation() -> FaceIsolation:
+    from tests.harness.faces import Body, FaceIsolation, Matrix, Side
+
+    cart_body: Body = lambda r: {"id": r["cart_id"]}  # noqa: E731 - the finalize routes name the cart in the body
+    return FaceIsolation(
+        parameters={
+            "consumerCartId": "cart_id",
+            "orderItemId": "line_id",
+            "publicKey": "public_key",
+            "consumerUserId": "cuid",
+        },
+        bodies={
+            ("POST", f"{BASE}/prepare"): lambda r: {"cart": {"items": [{"productId": "demo-vape", "quantity": 1}]}},
+            ("POST", f"{BASE}/updateCart/{{consumerCartId}}"): lambda r: {"cart": {"items": []}, "memo": "changed"},
+            ("POST", f"{BASE}/product/findCost"): lambda r: {"productId": r["product_id"], "quantity": 1},
+            ("POST", f"{BASE}/item/{{orderItemId}}/finalize"): cart_body,
+            ("POST", f"{BASE}/item/{{orderItemId}}/unfinalize"): cart_body,
+            ("POST", f"{BASE}/items/finalize"): cart_body,
+            ("POST", f"{BASE}/{{consumerCartId}}/payments"): lambda r: {"paymentOption": "Cash", "paymentReceived": 1},
+        },
+        tenant=Matrix(
+            owner=Side(DEMO, lambda r: {"cuid": r["cuid"]}),
+            # Acme's developer key, naming demo's consumer by the same cuid: a cuid never crosses tenants.
+            intruder=Side(ACME, lambda r: {"cuid": r["cuid"]}),
+            seed=seed_tenant,
+            # /active and /history name no record: acme gets acme's own cart for that cuid.
+            exceptions={
+                ("POST", f"{BASE}/prepare"): ("denied", "the body names a product only demo sells"),
+                ("POST", f"{BASE}/product/findCost"): ("denied", "the body names a product only demo sells"),
+                ("POST", f"{BASE}/items/finalize"): ("denied", "the body names demo's cart"),
+            },
+        ),
+        consumer=Matrix(
+            owner=Side(DEMO, lambda r: {"cuid": r["cuid"]}),
+            intruder=Side(DEMO, lambda r: {"cuid": r["intruder_cuid"]}),
+            seed=seed_consumers,
+            queries={
+                # Y's former guest key, without a cuid: once claimed it must no longer reach Y's cart.
+                ("GET", f"{BASE}/active"): lambda r: {"sessionId": r["claimed_session"], "cuid": ""},
+                ("POST", f"{BASE}/prepare"): lambda r: {"cuid": ""},
+            },
+            bodies={
+                ("POST", f"{BASE}/prepare"): lambda r: {
+                    "sessionId": r["claimed_session"],
+                    "cart": {"items": [{"productId": "demo-vape", "quantity": 1}]},
+                },
+            },
+            overrides={
+                # X's own guest cart merged into Y's account, with no proof of being Y.
+                ("POST", f"{BASE}/{{consumerCartId}}/setConsumerUser/{{consumerUserId}}"): lambda r: {
+                    "consumerCartId": r["intruder_guest_cart"],
+                    "consumerUserId": r["cuid"],
+                },
+            },
+            exceptions={
+                # The public key is the shareable handle of a cart (BLAZE's public cart page): whoever
+                # holds it reads the cart, by design; it still changes nothing.
+                ("GET", f"{BASE}/public/{{publicKey}}"): ("allowed", "the public key is a read capability"),
+                ("POST", f"{BASE}/items/finalize"): ("denied", "the body names Y's cart"),
+            },
+        ),
     )

@@ -12,12 +12,14 @@ make those carts through BLAZE (``blaze_cart.devkit``), the face shoppers use he
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import uuid
+from typing import TYPE_CHECKING, Any
 
 from loke_cart.face import FACE
 
 if TYPE_CHECKING:
     from local.fuzz_seed import Plan, Seeding
+    from tests.harness.faces import FaceIsolation
 
 # ----- fuzzing -------------------------------------------------------------------------------
 
@@ -72,4 +74,64 @@ def fuzz_plan() -> Plan:
                 Binding("path.cartId", "reject_cart"),
             ),
         },
+    )
+
+
+# ----- isolation (tests/harness/test_isolation.py; the table's shape: tests/harness/faces.py) ----
+
+DEMO, ACME = dict(FACE.demo_headers), dict(FACE.acme_headers)
+
+
+def seed_tenant(api: Any) -> dict[str, str]:
+    """Demo's submitted cart (what a POS sees) and a webhook subscription of demo's."""
+    from blaze_cart import devkit as blaze
+    from tests.harness.faces import marker
+
+    records = blaze.consumer_cart(api, blaze.DEMO, f"y-{uuid.uuid4().hex[:8]}", marker("cart"))
+    blaze.call(api, "POST", f"/submitCart/{records['cart_id']}?cuid={records['cuid']}", blaze.DEMO)
+    ref, secret = f"hook-{uuid.uuid4().hex[:8]}", marker("secret")
+    body = {"url": f"http://127.0.0.1:9/{marker('host')}/hooks", "secret": secret, "events": ["cart.created"]}
+    response = api.request("PUT", f"/organizations/demo/webhooks/{ref}", DEMO, body)
+    assert response.status == 200, response.text
+    return {**records, "organization": "demo", "location": "main", "webhook_ref": ref, "secret": secret}
+
+
+def isolation() -> FaceIsolation:
+    from tests.harness.faces import FaceIsolation, Matrix, Side
+
+    return FaceIsolation(
+        parameters={
+            "organizationId": "organization",
+            "locationId": "location",
+            "cartId": "cart_id",
+            "webhookRef": "webhook_ref",
+        },
+        bodies={
+            ("PUT", "/organizations/{organizationId}/webhooks/{webhookRef}"): lambda r: {
+                "url": "http://127.0.0.1:9/intruder/hooks",
+                "secret": "intruder",
+                "events": ["cart.created"],
+            },
+            ("PUT", "/organizations/{organizationId}/locations/{locationId}/cart/{cartId}/valid"): lambda r: {
+                "adjustments": [{"id": "A1", "label": "intruder", "amount": -100}]
+            },
+        },
+        tenant=Matrix(
+            owner=Side(DEMO),
+            intruder=Side(ACME),
+            seed=seed_tenant,
+            # Each route is tried twice: naming demo's organization (→ 404), and naming acme's own
+            # organization with demo's cart id or webhook ref (→ 404; acme's own list is "unaffected").
+            own_tenant_parameters={"organizationId": "acme", "locationId": "main"},
+            exceptions={
+                # A webhook ref is a name the organization chooses: acme putting "its" ref of the same
+                # name makes acme's own subscription (demo's stays as it was, which the cell checks).
+                ("PUT", "/organizations/{organizationId}/webhooks/{webhookRef}", "own-tenant"): (
+                    "unaffected",
+                    "acme's own subscription under the same name",
+                ),
+            },
+        ),
+        # LOKE is the store's POS: its token acts for the whole organization, there is no consumer.
+        consumer=None,
     )

@@ -15,7 +15,7 @@ from local import fuzz_seed
 from local.openapi import registered_api_functions
 from local.samples import EVENTS, face_folders
 from tests.conftest import TEMPLATE
-from tests.harness.faces import ISOLATION
+from tests.harness.faces import isolation_tables
 
 FACES = registry.faces()
 
@@ -44,7 +44,7 @@ def test_each_face_entry_is_complete(face: registry.Face) -> None:
     assert face.demo_headers and face.acme_headers and face.demo_headers != face.acme_headers
     assert face.issue_credentials is not None, "the demo fixture (local/fixture.py) makes its credentials with it"
     assert face.function in fuzz_seed.plans()
-    assert face.function in ISOLATION
+    assert face.function in isolation_tables()
 
 
 def test_names_packages_and_functions_are_unique() -> None:
