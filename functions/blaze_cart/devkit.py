@@ -16,6 +16,7 @@ from blaze_cart.face import FACE
 
 if TYPE_CHECKING:
     from local.fuzz_seed import Plan, Seeding
+    from local.samples import Sample
     from tests.harness.faces import FaceIsolation
 
 # ----- fuzzing -------------------------------------------------------------------------------
@@ -239,3 +240,75 @@ def isolation() -> FaceIsolation:
             },
         ),
     )
+
+
+# ----- sample events (events/blaze_cart/; local/make_events.py writes them, local/samples.py runs them) --
+
+# What the authorizer adds to the request context for the demo keys.
+AUTHORIZER_CONTEXT = {"principalId": "demo/main", "tenantId": "demo", "locationId": "main", "scheme": "blaze"}
+# The request events/authorizer/blaze_request.json is made from (the authorizer's own sample).
+AUTHORIZER_SAMPLE = "active"
+
+
+def sample_requests() -> dict[str, tuple[str, str, Any]]:
+    """events/blaze_cart/<name>.json → (method, path after the base path, body)."""
+    from local.samples import PUBLIC_KEY, SAMPLE_CART, SAMPLE_LINE
+
+    items = {"cart": {"items": [{"productId": "demo-flower", "quantity": 2}], "promoCode": "TENOFF"}}
+    return {
+        "history": ("GET", "/history?cuid=alice&start=0&limit=10", None),
+        "active": ("GET", "/active?cuid=alice", None),
+        "prepare": ("POST", "/prepare?cuid=alice", items),
+        "find_cost": ("POST", "/product/findCost", {"productId": "demo-flower", "quantity": 2}),
+        "public_cart": ("GET", f"/public/{PUBLIC_KEY}", None),
+        "update_cart": ("POST", f"/updateCart/{SAMPLE_CART}?cuid=alice", items),
+        "submit_cart": ("POST", f"/submitCart/{SAMPLE_CART}?cuid=alice", {"memo": "Ring the bell"}),
+        "cancel_cart": ("DELETE", f"/cancelCart/{SAMPLE_CART}?cuid=alice", None),
+        "finalize_item": ("POST", f"/item/{SAMPLE_LINE}/finalize?cuid=alice", {"id": SAMPLE_CART}),
+        "unfinalize_item": ("POST", f"/item/{SAMPLE_LINE}/unfinalize?cuid=alice", {"id": SAMPLE_CART}),
+        "finalize_all_items": ("POST", "/items/finalize?cuid=alice", {"id": SAMPLE_CART}),
+        "get_cart": ("GET", f"/{SAMPLE_CART}?cuid=alice", None),
+        "set_consumer_user": ("POST", f"/{SAMPLE_CART}/setConsumerUser/alice?cuid=alice", None),
+        "add_payments": ("POST", f"/{SAMPLE_CART}/payments", {"paymentOption": "Cash", "paymentReceived": 30}),
+    }
+
+
+def samples() -> dict[str, Sample]:
+    """events/blaze_cart/<file> → what it needs seeded and the answer it is named for."""
+    from local.samples import (
+        CONSUMER,
+        FINALIZED,
+        FIXTURE_ONLY,
+        GUEST,
+        ID,
+        OPEN,
+        PRODUCT,
+        SAMPLE_CART,
+        SAMPLE_LINE,
+        SUBMITTED,
+        Expect,
+        Sample,
+    )
+
+    return {
+        "active.json": Sample(OPEN, Expect(200, ID)),
+        "add_payments.json": Sample(OPEN, Expect(200, {**ID, "cart.paymentOption": "Cash", "cart.cashReceived": 30})),
+        "cancel_cart.json": Sample(
+            SUBMITTED, Expect(200, {**ID, "cartStatus": "CanceledByConsumer"}, {"status": "canceled"})
+        ),
+        "finalize_all_items.json": Sample(OPEN, Expect(200, {**ID, "cart.items.0.finalized": True})),
+        "finalize_item.json": Sample(
+            OPEN, Expect(200, {**ID, "cart.items.0.orderItemId": SAMPLE_LINE, "cart.items.0.finalized": True})
+        ),
+        "find_cost.json": Sample(FIXTURE_ONLY, Expect(200, {"productId": PRODUCT, "cost": 25})),
+        "get_cart.json": Sample(OPEN, Expect(200, {**ID, "consumerId": CONSUMER})),
+        "history.json": Sample(SUBMITTED, Expect(200, {"total": 1, "values.0.id": SAMPLE_CART})),
+        "prepare.json": Sample(OPEN, Expect(200, {**ID, "cart.promoCode": "TENOFF"})),
+        "public_cart.json": Sample(OPEN, Expect(200, {**ID, "consumerUser.id": CONSUMER})),
+        "set_consumer_user.json": Sample(GUEST, Expect(200, {**ID, "consumerId": CONSUMER})),
+        "submit_cart.json": Sample(OPEN, Expect(200, ID, {"status": "submitted"})),
+        "unfinalize_item.json": Sample(
+            FINALIZED, Expect(200, {**ID, "cart.items.0.orderItemId": SAMPLE_LINE, "cart.items.0.finalized": False})
+        ),
+        "update_cart.json": Sample(OPEN, Expect(200, {**ID, "cart.promoCode": "TENOFF"})),
+    }

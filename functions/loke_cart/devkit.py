@@ -19,6 +19,7 @@ from loke_cart.face import FACE
 
 if TYPE_CHECKING:
     from local.fuzz_seed import Plan, Seeding
+    from local.samples import Sample
     from tests.harness.faces import FaceIsolation
 
 # ----- fuzzing -------------------------------------------------------------------------------
@@ -135,3 +136,48 @@ def isolation() -> FaceIsolation:
         # LOKE is the store's POS: its token acts for the whole organization, there is no consumer.
         consumer=None,
     )
+
+
+# ----- sample events (events/loke_cart/; local/make_events.py writes them, local/samples.py runs them) --
+
+# What the authorizer adds to the request context for the demo POS token (every location).
+AUTHORIZER_CONTEXT = {"principalId": "demo/*", "tenantId": "demo", "locationId": "*", "scheme": "loke"}
+
+
+def sample_requests() -> dict[str, tuple[str, str, Any]]:
+    """events/loke_cart/<name>.json → (method, path after the base path, body)."""
+    from local.samples import POS_URL, SAMPLE_CART, WEBHOOK_REF, WEBHOOK_SECRET
+
+    organization = f"/organizations/{ORGANIZATION}"
+    return {
+        "get_cart": ("GET", f"{organization}/locations/main/cart/{SAMPLE_CART}", None),
+        "accept_cart": (
+            "PUT",
+            f"{organization}/locations/main/cart/{SAMPLE_CART}/valid",
+            {"adjustments": [{"id": "DISC001", "label": "Loyalty", "amount": -100, "taxIncluded": -8}]},
+        ),
+        "reject_cart": ("PUT", f"{organization}/locations/main/cart/{SAMPLE_CART}/invalid", None),
+        "put_webhook": (
+            "PUT",
+            f"{organization}/webhooks/{WEBHOOK_REF}",
+            {"url": POS_URL, "secret": WEBHOOK_SECRET, "events": ["cart.created"]},
+        ),
+        "list_webhooks": ("GET", f"{organization}/webhooks", None),
+        "delete_webhook": ("DELETE", f"{organization}/webhooks/{WEBHOOK_REF}", None),
+    }
+
+
+def samples() -> dict[str, Sample]:
+    """events/loke_cart/<file> → what it needs seeded and the answer it is named for."""
+    from local.samples import ID, POS_DNS, POS_URL, SUBMITTED, SUBSCRIBED, WEBHOOK_REF, Expect, Sample
+
+    return {
+        "accept_cart.json": Sample(
+            SUBMITTED, Expect(204, cart={"status": "validated", "adjustments.0.adjustment_id": "DISC001"})
+        ),
+        "delete_webhook.json": Sample(SUBSCRIBED, Expect(204)),
+        "get_cart.json": Sample(SUBMITTED, Expect(200, {**ID, "status": "PENDING"})),
+        "list_webhooks.json": Sample(SUBSCRIBED, Expect(200, {"0.ref": WEBHOOK_REF, "0.url": POS_URL})),
+        "put_webhook.json": Sample(POS_DNS, Expect(200, {"ref": WEBHOOK_REF, "url": POS_URL})),
+        "reject_cart.json": Sample(SUBMITTED, Expect(204, cart={"status": "rejected"})),
+    }
