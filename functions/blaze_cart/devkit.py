@@ -8,6 +8,7 @@ inside its functions, so the Lambda zip (all of functions/) carries it at no cos
 
 from __future__ import annotations
 
+import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -312,3 +313,21 @@ def samples() -> dict[str, Sample]:
         ),
         "update_cart.json": Sample(OPEN, Expect(200, {**ID, "cart.promoCode": "TENOFF"})),
     }
+
+
+# ----- the local cloud's banner (local/cloud.py; tests/e2e/test_banner.py runs it as printed) ------
+
+
+def walkthrough(url: str) -> list[str]:
+    """Shell lines: open alice's cart, submit it, list her history. Sets ``$ID`` (the cart) for later faces."""
+    headers = {**FACE.demo_headers, "Content-Type": "application/json"}
+    body = json.dumps({"cart": {"items": [{"productId": "demo-flower", "quantity": 2}], "promoCode": "TENOFF"}})
+    read_id = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id\"])'"
+    return [
+        "H=(" + " ".join(f"-H '{name}: {value}'" for name, value in headers.items()) + ")",
+        f"B={url}{FACE.base_path}",
+        """curl -s -w '\\n' "${H[@]}" "$B/active?cuid=alice\"""",
+        f"""ID=$(curl -s "${{H[@]}}" "$B/prepare?cuid=alice" -d '{body}' | {read_id}); echo "cart $ID\"""",
+        """curl -s -w '\\n' "${H[@]}" -X POST "$B/submitCart/$ID?cuid=alice\"""",
+        """curl -s -w '\\n' "${H[@]}" "$B/history?cuid=alice\"""",
+    ]

@@ -181,3 +181,18 @@ def samples() -> dict[str, Sample]:
         "put_webhook.json": Sample(POS_DNS, Expect(200, {"ref": WEBHOOK_REF, "url": POS_URL})),
         "reject_cart.json": Sample(SUBMITTED, Expect(204, cart={"status": "rejected"})),
     }
+
+
+# ----- the local cloud's banner (local/cloud.py; tests/e2e/test_banner.py runs it as printed) ------
+
+AUTHORIZATION = FACE.demo_headers["Authorization"]
+
+
+def banner_notes(url: str) -> list[str]:
+    return [f"POS (LOKE): Authorization: {AUTHORIZATION}"]
+
+
+def walkthrough(url: str) -> list[str]:
+    """The POS reads the cart an earlier face's lines submitted (``$ID``, BLAZE's)."""
+    cart = f"{url}/organizations/{ORGANIZATION}/locations/main/cart/$ID"
+    return [f"""curl -s -w '\\n' -H 'Authorization: {AUTHORIZATION}' "{cart}\""""]
