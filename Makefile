@@ -57,7 +57,8 @@ lint: install
 invoke: install
 	@$(BIN)/python -m local.invoke $(FN) $(EVENT)
 
-## Print DynamoDB calls, warm latency and cold import time per endpoint.
+## Ratios against bare baselines, same run: warm BLAZE endpoints vs a boto3-only handler, scaling to 100 lines,
+## cold start per function, HTTP through the local cloud, contention (docs/performance.md). About 5 min on 2 cores.
 bench: install
 	$(BIN)/python -m bench.run
 

@@ -291,3 +291,36 @@ def test_a_region_change_removes_shipping_gift_cards_and_payment_sessions_and_fi
     # Then shipping, gift cards and payment sessions are gone, and the address is in the region's one country
     assert moved.shipping_methods == [] and moved.gift_cards == [] and moved.payment_sessions == []
     assert moved.delivery_address.country == "CA" and moved.delivery_address.city == "Austin"
+
+
+def test_payment_sessions_default_to_the_region_s_providers_and_refuse_others(regions) -> None:
+    # Given region us offering only pay at pickup (manual), and alice's cart there
+    admin.create_region(
+        regions, tenant_id="demo", region_id="us", name="US", currency="USD", tax_rates=RATES,
+        payment_providers=("manual",),
+    )  # fmt: skip
+    use_cases = compose(regions)
+    cart_id = _open(use_cases, ("maple", 1)).cart.cart_id
+    # When sessions are opened without naming providers / Then they are the region's, the one selected
+    sessions = use_cases.payments.init_payment_sessions(ALICE, cart_id).cart.payment_sessions
+    assert [(s.provider_id, s.is_selected) for s in sessions] == [("manual", True)]
+    # When a provider the region does not offer is asked for / Then 400, and the sessions stay
+    with pytest.raises(InvalidRequest, match="test-card is not offered in region us"):
+        use_cases.payments.init_payment_sessions(ALICE, cart_id, ["test-card"])
+    assert use_cases.carts.get_cart(ALICE, cart_id).cart.payment_sessions == sessions
+
+
+def test_a_card_the_region_does_not_offer_is_not_authorized_at_submit(regions) -> None:
+    # Given region us offering only pay at pickup, and a cart paying by test card
+    admin.create_region(
+        regions, tenant_id="demo", region_id="us", name="US", currency="USD", tax_rates=RATES,
+        payment_providers=("manual",),
+    )  # fmt: skip
+    use_cases = compose(regions)
+    cart_id = _open(use_cases, ("maple", 1)).cart.cart_id
+    use_cases.checkout.record_payment(ALICE, cart_id, "Credit", Decimal("20"), card_token="tok_visa")
+    # When it is submitted / Then it is refused and the cart stays open, nothing held
+    with pytest.raises(InvalidRequest, match="test-card is not offered in region us"):
+        use_cases.checkout.submit(ALICE, cart_id, CartEdits())
+    cart = use_cases.carts.get_cart(ALICE, cart_id).cart
+    assert cart.status.value == "open" and cart.payments[0].status == "recorded"

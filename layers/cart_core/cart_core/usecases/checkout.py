@@ -32,12 +32,13 @@ from cart_core.payments import (
 )
 from cart_core.ports import Key, ReadSet, Snapshot, VersionConflict
 from cart_core.pricing import price
+from cart_core.regions import Region
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import UnitOfWork, Work
 from cart_core.usecases.carts import CartEdits, apply_edits
 from cart_core.usecases.gift_cards import gift_card_reads, redeem_gift_cards
 from cart_core.usecases.identity import pointer_keys
-from cart_core.usecases.shared import CartUseCases, PricedCart, priced, require_cart, terms_for
+from cart_core.usecases.shared import CartUseCases, PricedCart, priced, region_of, require_cart, terms_for
 
 logger = logging.getLogger(__name__)
 # Orders that ended without a capture: a card hold they still have is released.
@@ -326,7 +327,7 @@ class Checkout(CartUseCases):
             if replacing is None:
                 _payment_from_session(cart, total)
             # The gateway: after the read, before the write.
-            obtained.extend(self._authorize(cart, total, version))
+            obtained.extend(self._authorize(cart, total, version, region_of(cart, snapshot)))
             now = self._now_ms()
             if replacing is None:
                 cart.order_no = str(100_000_000 + secrets.randbelow(900_000_000))
@@ -371,7 +372,7 @@ class Checkout(CartUseCases):
             reads = ReadSet(cart.tenant_id, cart.location_id, gift_card_codes=frozenset(missing))
             snapshot.gift_cards.update(work.read(reads).gift_cards)
 
-    def _authorize(self, cart: Cart, total: int, version: int) -> list[Hold]:
+    def _authorize(self, cart: Cart, total: int, version: int, region: Region) -> list[Hold]:
         """Hold each recorded card on ``cart`` and record the holds on it (not yet written). The last
         card covers what the other payments leave of the total (one card: the whole total); others
         hold their own amounts. A decline releases what this call held and raises ``InvalidRequest``.
@@ -387,6 +388,9 @@ class Checkout(CartUseCases):
             else:
                 amount = payment.amount_minor
             provider = payment.provider or self._gateway.provider_for(payment.reference)
+            if not region.allows_provider(provider):
+                self._void(held)
+                raise InvalidRequest(f"Payment provider {provider} is not offered in region {region.region_id}")
             # One key per agreement: the cart version submitted and its total (and the payment's key
             # when it is not the default one). A retried or concurrent submit of the same cart asks
             # for the same hold; a cart changed meanwhile is a new hold.

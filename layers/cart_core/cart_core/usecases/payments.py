@@ -16,11 +16,12 @@ from cart_core.cart import (
     check_session_data,
 )
 from cart_core.errors import InvalidRequest, NotFound
+from cart_core.payments import PROVIDERS
 from cart_core.ports import Snapshot
 from cart_core.pricing import price
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
-from cart_core.usecases.shared import CartUseCases, PricedCart, terms_for
+from cart_core.usecases.shared import CartUseCases, PricedCart, region_of, terms_for
 
 
 class Payments(CartUseCases):
@@ -54,12 +55,16 @@ class Payments(CartUseCases):
 
     # ----- payment sessions (Medusa) --------------------------------------------------------
 
-    def init_payment_sessions(self, caller: Caller, cart_id: str, provider_ids: Sequence[str]) -> PricedCart:
-        """One session per provider in ``provider_ids`` (the region's, in its order), each opened
-        for the cart's current total: new providers get a pending session, existing sessions keep
-        their data and selection and take the new amount, sessions of providers no longer offered
-        are dropped. With exactly one provider, its session is selected (as Medusa does)."""
-        wanted = list(dict.fromkeys(provider_ids))
+    def init_payment_sessions(
+        self, caller: Caller, cart_id: str, provider_ids: Sequence[str] | None = None
+    ) -> PricedCart:
+        """One session per provider in ``provider_ids`` (default: the cart region's providers, in
+        its order; every provider for a region that lists none), each opened for the cart's current
+        total: new providers get a pending session, existing sessions keep their data and selection
+        and take the new amount, sessions of providers no longer offered are dropped. With exactly
+        one provider, its session is selected (as Medusa does). A provider the region does not offer
+        is refused (400)."""
+        wanted = list(dict.fromkeys(provider_ids or ()))
         if len(wanted) > MAX_PAYMENT_SESSIONS:
             raise InvalidRequest(f"A cart holds at most {MAX_PAYMENT_SESSIONS} payment sessions")
         for provider_id in wanted:
@@ -69,10 +74,16 @@ class Payments(CartUseCases):
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
             assert snapshot.location is not None
+            region = region_of(cart, snapshot)
+            offered = region.payment_providers or tuple(PROVIDERS)
+            providers = wanted if provider_ids is not None else list(offered)
+            for provider_id in providers:
+                if provider_id not in offered:
+                    raise InvalidRequest(f"Payment provider {provider_id} is not offered in region {region.region_id}")
             total = price(cart, terms_for(cart, snapshot)).total_minor
             existing = {session.provider_id: session for session in cart.payment_sessions}
             sessions = []
-            for provider_id in wanted:
+            for provider_id in providers:
                 session = existing.get(provider_id) or PaymentSession(provider_id=provider_id)
                 sessions.append(session.model_copy(update={"amount_minor": total}))
             if len(sessions) == 1:

@@ -1,0 +1,86 @@
+"""make bench cannot rot: each section runs with tiny samples and must still produce its figures.
+
+Only that figures come out is checked (every endpoint and function has a row, no ERROR), never how
+fast anything is: timings belong in `make bench`, not in assertions.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bench.common import Budget, CartSize
+
+SMOKE = Budget(sizes=(CartSize("1-line", 1, 1), CartSize("3-line", 3, 1)), cold_runs=1, http_flows=1,
+               http_flows_per_client=1, http_clients=2, contenders=3)  # fmt: skip
+RATIO = re.compile(r"\d+\.\d\dx")
+
+
+def test_endpoints_print_a_baseline_ratio_and_a_scaling_ratio_for_every_blaze_route() -> None:
+    from bench.endpoints import SCENARIOS, report_baseline, report_scaling, run_endpoints
+
+    # Given every BLAZE route in template.yaml has a scenario
+    # When the endpoint section runs once per route and size
+    rows = run_endpoints(SMOKE)
+    baseline, scaling = report_baseline(rows, SMOKE), report_scaling(rows, SMOKE)
+    # Then every route has a ratio against the bare handler at each size, and one for scaling
+    assert {(m, p) for m, p, _ in rows} == set(SCENARIOS)
+    assert "ERROR" not in baseline + scaling, baseline + scaling
+    for method, path, results in rows:
+        name = f"{method:<6} {path}"
+        assert sum(1 for line in baseline.splitlines() if line.startswith(name + " ") and RATIO.search(line)) == 2
+        assert any(line.startswith(name + " ") and RATIO.search(line) for line in scaling.splitlines())
+        assert all(r.bare_ms and r.latencies_ms for r in results.values())
+
+
+def test_baseline_replays_writes_with_a_condition_that_always_holds() -> None:
+    from bench.baseline import ALWAYS, replayable
+
+    # Given a recorded conditional put and a transaction with a token
+    put = ("PutItem", {"Item": {}, "ConditionExpression": "#v = :v", "ExpressionAttributeNames": {"#v": "v"},
+                       "ExpressionAttributeValues": {":v": {"N": "1"}}})  # fmt: skip
+    tx = ("TransactWriteItems", {"ClientRequestToken": "t", "TransactItems": [{"Put": dict(put[1])}]})
+    # When they are made replayable
+    (_, p), (_, t) = replayable([put, tx])
+    # Then the condition still exists but cannot fail, and the token is gone
+    assert p["ConditionExpression"] == ALWAYS and "ExpressionAttributeValues" not in p
+    assert "ClientRequestToken" not in t and t["TransactItems"][0]["Put"]["ConditionExpression"] == ALWAYS
+    assert put[1]["ConditionExpression"] == "#v = :v"  # the record itself is untouched
+
+
+@pytest.mark.e2e
+def test_cold_start_prints_a_ratio_and_the_heaviest_packages() -> None:
+    from bench.coldstart import report_coldstart, run_coldstart
+
+    # Given the authorizer (the cheapest function to start) and its sample event
+    # When its cold start is measured once, with the bare baseline beside it
+    results = run_coldstart(SMOKE.cold_runs, only=("AuthorizerFunction",))
+    text = report_coldstart(results, SMOKE.cold_runs)
+    # Then it has a ratio against its target and an import breakdown
+    assert [r.function for r in results] == ["AuthorizerFunction"]
+    assert "ERROR" not in text, text
+    assert RATIO.search(text) and "<= 1.2x" in text
+    assert len(results[0].top_modules) == 5
+
+
+@pytest.mark.e2e
+def test_http_through_the_local_cloud_gives_every_hot_call_sequential_and_concurrent() -> None:
+    from bench.local_http import CALLS, report_http, run_http
+
+    # When the BLAZE flow runs once sequentially and once from each of two clients
+    passes = run_http(SMOKE.http_flows, SMOKE.http_flows_per_client, SMOKE.http_clients)
+    # Then each pass has figures for every hot call
+    assert list(passes) == ["sequential", "2 clients"]
+    for result in passes.values():
+        assert all(result.ms[call] for call in CALLS)
+    assert "submitCart" in report_http(passes, SMOKE.http_flows, SMOKE.http_flows_per_client, SMOKE.http_clients)
+
+
+def test_contention_reports_every_scenario() -> None:
+    from bench.contention import CONTENTION_SCENARIOS, report_contention, run_contention
+
+    results = run_contention(SMOKE.contenders)
+    assert len(results) == len(CONTENTION_SCENARIOS)
+    assert all(r.error is None and sum(r.statuses.values()) == SMOKE.contenders for r in results)
+    assert "ERROR" not in report_contention(results)
