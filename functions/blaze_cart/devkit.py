@@ -4,6 +4,10 @@ inside its functions, so the Lambda zip (all of functions/) carries it at no cos
 
 - fuzzing (local/fuzz_seed.py): ``fuzz_seed`` makes the records BLAZE's operations reach and
   ``fuzz_plan`` says which parameters draw them;
+- isolation (tests/harness/test_isolation.py): ``isolation()``, the table of its matrices;
+- sample events (local/make_events.py, local/samples.py): ``sample_requests()``,
+  ``AUTHORIZER_CONTEXT``, ``AUTHORIZER_SAMPLE`` and ``samples()``;
+- the local cloud's banner (local/cloud.py): ``walkthrough``.
 """
 
 from __future__ import annotations

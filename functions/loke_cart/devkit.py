@@ -8,6 +8,10 @@ make those carts through BLAZE (``blaze_cart.devkit``), the face shoppers use he
 - fuzzing (local/fuzz_seed.py): ``fuzz_prepare`` subscribes the POS so submitted carts wait for
   it, ``fuzz_seed`` makes the carts and subscriptions LOKE's operations reach and ``fuzz_plan``
   says which parameters draw them;
+- isolation (tests/harness/test_isolation.py): ``isolation()``, the table of its tenant matrix;
+- sample events (local/make_events.py, local/samples.py): ``sample_requests()``,
+  ``AUTHORIZER_CONTEXT`` and ``samples()``;
+- the local cloud's banner (local/cloud.py): ``banner_notes`` and ``walkthrough``.
 """
 
 from __future__ import annotations
