@@ -100,11 +100,11 @@ def services_of(resource: dict[str, Any]) -> list[str]:
 
 
 def sample_of(function: str) -> str | None:
-    from local.samples import SAMPLES, function_of
+    from local.samples import function_of, samples
 
     if function in PREFERRED_SAMPLES:
         return PREFERRED_SAMPLES[function]
-    return next((key for key in sorted(SAMPLES) if function_of(key) == function), None)
+    return next((key for key in sorted(samples()) if function_of(key) == function), None)
 
 
 def _exception_text(stderr: str) -> str:
@@ -155,7 +155,7 @@ def _seed(template: Any, function: str, sample_key: str, endpoint: str) -> tuple
     from local.invoke import _clear_process_caches, offline_dns
     from local.resources import provision
     from local.runtime import FunctionRuntime
-    from local.samples import SAMPLES, Seeding
+    from local.samples import Seeding, samples
     from local.webhook_receiver import WebhookReceiver
 
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)
@@ -175,7 +175,7 @@ def _seed(template: Any, function: str, sample_key: str, endpoint: str) -> tuple
 
     dns: dict[str, str] = {}
     with offline_dns(dns):
-        SAMPLES[sample_key].scenario.seed(Seeding(store(), use_cases(), subscription_service(), dns, receiver_url))
+        samples()[sample_key].scenario.seed(Seeding(store(), use_cases(), subscription_service(), dns, receiver_url))
     env = {**runtime.environment(runtime.specs[function]), "AWS_LAMBDA_FUNCTION_NAME": names[function]}
     return env, receivers
 

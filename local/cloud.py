@@ -176,6 +176,18 @@ def _python() -> str:
     return _shown(Path(sys.executable))
 
 
+def _face_lines(url: str) -> tuple[str, str]:
+    """Each face's lines of the banner, in registry order, from its devkit (functions/<package>/devkit.py):
+    ``banner_notes(url)`` (how to call it, under the demo fixture's line) and ``walkthrough(url)``
+    (commands; a face's may use the variables an earlier face's set, e.g. LOKE reads BLAZE's ``$ID``)."""
+    from cart_core.faces import devkit, faces
+
+    kits = [devkit(face) for face in faces() if face.devkit_module is not None]
+    notes = [line for kit in kits if hasattr(kit, "banner_notes") for line in kit.banner_notes(url)]
+    walkthrough = [f"  {line}" for kit in kits if hasattr(kit, "walkthrough") for line in kit.walkthrough(url)]
+    return "\n".join(notes), "\n".join(walkthrough)
+
+
 def _examples(
     url: str,
     aws_endpoint: str,
@@ -190,8 +202,7 @@ def _examples(
     admin` finds this cloud through (None: no file, so the admin line names the target itself)."""
     if aws_cli is None:
         aws_cli = shutil.which("aws") is not None
-    base = f"{url}/api/v1/partner/store/cart"
-    body = json.dumps({"cart": {"items": [{"productId": "demo-flower", "quantity": 2}], "promoCode": "TENOFF"}})
+    notes, walkthrough = _face_lines(url)
     docs = "\n".join(f"  {url}/_docs/{face}   ({url}/_openapi/{face}.json)" for face in faces)
     keys = f"AWS_ACCESS_KEY_ID={DUMMY_CREDENTIALS['aws_access_key_id']} AWS_SECRET_ACCESS_KEY={DUMMY_CREDENTIALS['aws_secret_access_key']}"
     if aws_cli:
@@ -202,7 +213,6 @@ def _examples(
             "\"import boto3; print(*boto3.client('sqs').list_queues()['QueueUrls'], sep='\\n')\""
             "   # or the AWS CLI, if you install it"
         )
-    read_id = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id\"])'"
     if discovery is not None:
         found = f"`make admin` finds it through {_shown(discovery)}"
         admin = "make admin ARGS='product demo demo-tea 4.40 --name Tea'"
@@ -216,19 +226,13 @@ def _examples(
 Local cloud ready on {url}  (Ctrl-C stops it; state lives in memory)
 AWS emulator: {aws_endpoint}  (region {REGION}, any credentials; {found})
 Demo tenant 'demo' / shop 'main'; products demo-flower 12.50, demo-edible 8.00, demo-vape 35.00; code TENOFF.
-POS (LOKE): Authorization: Bearer demo-pos-token
+{notes}
 
 API docs (Swagger UI, OpenAPI): {url}/_docs
 {docs}
 
 Try it (bash or zsh, in this order: later lines use the variables earlier ones set):
-  H=(-H 'x-api-key: demo-partner-key' -H 'Authorization: demo-developer-key' -H 'Content-Type: application/json')
-  B={base}
-  curl -s -w '\\n' "${{H[@]}}" "$B/active?cuid=alice"
-  ID=$(curl -s "${{H[@]}}" "$B/prepare?cuid=alice" -d '{body}' | {read_id}); echo "cart $ID"
-  curl -s -w '\\n' "${{H[@]}}" -X POST "$B/submitCart/$ID?cuid=alice"
-  curl -s -w '\\n' "${{H[@]}}" "$B/history?cuid=alice"
-  curl -s -w '\\n' -H 'Authorization: Bearer demo-pos-token' "{url}/organizations/demo/locations/main/cart/$ID"
+{walkthrough}
 
 Provision and inspect (from the project root):
   {admin}

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from cart_core import admin
 from cart_core.catalog import DiscountKind
-from cart_core.faces import by_name, faces
+from cart_core.faces import faces
 from cart_core.store.dynamodb import DynamoStore
 from cart_core.tenancy import TaxRate
 
@@ -17,10 +17,6 @@ RATES = (
 
 # How the harness calls each face as tenant demo or acme: load() creates every registered face's
 # credentials (its demo_headers / acme_headers, through its issue_credentials: functions/<face>/face.py).
-# The names below are the tests' shorthand for the two faces they exercise most.
-_BLAZE, _LOKE = by_name("blaze"), by_name("loke")
-DEMO_BLAZE_HEADERS, ACME_BLAZE_HEADERS = dict(_BLAZE.demo_headers), dict(_BLAZE.acme_headers)
-DEMO_POS_HEADERS, ACME_POS_HEADERS = dict(_LOKE.demo_headers), dict(_LOKE.acme_headers)
 
 
 def load(store: DynamoStore) -> None:

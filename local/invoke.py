@@ -27,7 +27,6 @@ from typing import Any
 from local.samples import (
     LOCATION,
     SAMPLE_CART,
-    SAMPLES,
     TENANT,
     WEBHOOK_SECRET,
     Expect,
@@ -36,6 +35,7 @@ from local.samples import (
     describe,
     function_of,
     key_of,
+    samples,
 )
 from local.template import ROOT, Template
 from local.webhook_receiver import WebhookReceiver
@@ -157,11 +157,11 @@ class LocalEnvironment:
         """Run a sample in events/ with its function, seeded as the sample needs (``seed=False``: the
         demo fixture only, which shows the named answer depends on the seed)."""
         key = key_of(path)
-        if key is None or key not in SAMPLES:
-            raise KeyError(f"{path} is not a sample in events/ (local/samples.py: SAMPLES)")
+        if key is None or key not in samples():
+            raise KeyError(f"{path} is not a sample in events/ (local/samples.py: samples())")
         function = function_of(key)
         assert function is not None
-        return self.run(function, path, SAMPLES[key], seed)
+        return self.run(function, path, samples()[key], seed)
 
     def run(self, function: str, path: Path, sample: Sample | None, seed: bool = True) -> Outcome:
         event = json.loads(path.read_text())
@@ -336,7 +336,7 @@ def _shown(path: Path) -> str:
 def listing(template: Template) -> str:
     lines = ["Functions and their sample events; run one with the command shown:", ""]
     by_function: dict[str, list[str]] = {}
-    for key in sorted(SAMPLES):
+    for key in sorted(samples()):
         by_function.setdefault(function_of(key), []).append(key)
     for function in template.functions():
         lines.append(function)
@@ -375,7 +375,7 @@ def main(argv: list[str]) -> int:
     if not path.is_file():
         return _refuse(f"no such event file: {event_arg}", template)
     key = key_of(path)
-    sample = SAMPLES.get(key) if key else None
+    sample = samples().get(key) if key else None
     owner = function_of(key) if key else None
     if function is None:
         if owner is None:

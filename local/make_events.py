@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from local.gateway import Gateway
 from local.runtime import FunctionRuntime
-from local.samples import PUBLIC_KEY, SAMPLE_CART, SAMPLE_LINE, WEBHOOK_REF, sample_cart
+from local.samples import SAMPLE_CART, WEBHOOK_REF, authorizer_sample, sample_cart
 from local.template import ROOT, Template, physical_names
 
 if TYPE_CHECKING:
@@ -24,43 +24,6 @@ if TYPE_CHECKING:
     from cart_core.events.models import CartEvent
 
 SAMPLE_TIME_MS = 1795000000000
-ITEMS = {"cart": {"items": [{"productId": "demo-flower", "quantity": 2}], "promoCode": "TENOFF"}}
-
-BLAZE_SAMPLES = {
-    "history": ("GET", "/history?cuid=alice&start=0&limit=10", None),
-    "active": ("GET", "/active?cuid=alice", None),
-    "prepare": ("POST", "/prepare?cuid=alice", ITEMS),
-    "find_cost": ("POST", "/product/findCost", {"productId": "demo-flower", "quantity": 2}),
-    "public_cart": ("GET", f"/public/{PUBLIC_KEY}", None),
-    "update_cart": ("POST", f"/updateCart/{SAMPLE_CART}?cuid=alice", ITEMS),
-    "submit_cart": ("POST", f"/submitCart/{SAMPLE_CART}?cuid=alice", {"memo": "Ring the bell"}),
-    "cancel_cart": ("DELETE", f"/cancelCart/{SAMPLE_CART}?cuid=alice", None),
-    "finalize_item": ("POST", f"/item/{SAMPLE_LINE}/finalize?cuid=alice", {"id": SAMPLE_CART}),
-    "unfinalize_item": ("POST", f"/item/{SAMPLE_LINE}/unfinalize?cuid=alice", {"id": SAMPLE_CART}),
-    "finalize_all_items": ("POST", "/items/finalize?cuid=alice", {"id": SAMPLE_CART}),
-    "get_cart": ("GET", f"/{SAMPLE_CART}?cuid=alice", None),
-    "set_consumer_user": ("POST", f"/{SAMPLE_CART}/setConsumerUser/alice?cuid=alice", None),
-    "add_payments": ("POST", f"/{SAMPLE_CART}/payments", {"paymentOption": "Cash", "paymentReceived": 30}),
-}
-
-
-LOKE = "/organizations/demo"
-LOKE_SAMPLES = {
-    "get_cart": ("GET", f"/locations/main/cart/{SAMPLE_CART}", None),
-    "accept_cart": (
-        "PUT",
-        f"/locations/main/cart/{SAMPLE_CART}/valid",
-        {"adjustments": [{"id": "DISC001", "label": "Loyalty", "amount": -100, "taxIncluded": -8}]},
-    ),
-    "reject_cart": ("PUT", f"/locations/main/cart/{SAMPLE_CART}/invalid", None),
-    "put_webhook": (
-        "PUT",
-        f"/webhooks/{WEBHOOK_REF}",
-        {"url": "https://pos.example.com/hooks", "secret": "change-me", "events": ["cart.created"]},
-    ),
-    "list_webhooks": ("GET", "/webhooks", None),
-    "delete_webhook": ("DELETE", f"/webhooks/{WEBHOOK_REF}", None),
-}
 
 
 def _write(path: Path, event: dict[str, Any]) -> None:
@@ -197,24 +160,30 @@ def _worker_samples() -> None:
 def main() -> None:
     template = Template.load()
     gateway = Gateway(template, FunctionRuntime(template, physical_names(template, "cart-local")))
-    from cart_core.faces import by_name  # importable once the runtime has put the layer on sys.path
+    from cart_core.faces import devkit, faces  # importable once the runtime has put the layer on sys.path
 
-    # Each face's base path, demo credentials and events folder, from its registry entry.
-    blaze, loke = by_name("blaze"), by_name("loke")
-    blaze_headers = {"Content-Type": "application/json", **blaze.demo_headers}
-    pos_headers = {"Content-Type": "application/json", **loke.demo_headers}
-    blaze_context = {"principalId": "demo/main", "tenantId": "demo", "locationId": "main", "scheme": "blaze"}
-    loke_context = {"principalId": "demo/*", "tenantId": "demo", "locationId": "*", "scheme": "loke"}
-    _api_samples(gateway, blaze.package, blaze.base_path, BLAZE_SAMPLES, blaze_headers, blaze_context)
-    _api_samples(gateway, loke.package, LOKE, LOKE_SAMPLES, pos_headers, loke_context)
-    _, event = gateway.proxy_event("GET", blaze.base_path + "/active?cuid=alice", blaze_headers)
-    authorizer_event = {
-        "type": "REQUEST",
-        "methodArn": "arn:aws:execute-api:us-east-1:123456789012:localapi/dev/GET/api/v1/partner/store/cart/active",
-        **{k: v for k, v in event.items() if k not in ("body", "isBase64Encoded")},
-    }
-    authorizer_event["requestContext"].update(requestId="sample-blaze-authorizer", requestTimeEpoch=SAMPLE_TIME_MS)
-    _write(ROOT / "events" / "authorizer" / "blaze_request.json", authorizer_event)
+    # Each face's requests (its devkit: functions/<package>/devkit.py) at its base path, with its demo
+    # credentials, into its events folder; and the authorizer's sample from the request it names.
+    for face in faces():
+        kit = devkit(face) if face.devkit_module is not None else None
+        if kit is None or not hasattr(kit, "sample_requests"):
+            continue
+        headers = {"Content-Type": "application/json", **face.demo_headers}
+        requests = kit.sample_requests()
+        _api_samples(gateway, face.package, face.base_path, requests, headers, kit.AUTHORIZER_CONTEXT)
+        if hasattr(kit, "AUTHORIZER_SAMPLE"):
+            method, path, _ = requests[kit.AUTHORIZER_SAMPLE]
+            _, event = gateway.proxy_event(method, face.base_path + path, headers)
+            resource = face.base_path + path.split("?", 1)[0]
+            authorizer_event = {
+                "type": "REQUEST",
+                "methodArn": f"arn:aws:execute-api:us-east-1:123456789012:localapi/dev/{method}{resource}",
+                **{k: v for k, v in event.items() if k not in ("body", "isBase64Encoded")},
+            }
+            authorizer_event["requestContext"].update(
+                requestId=f"sample-{face.name}-authorizer", requestTimeEpoch=SAMPLE_TIME_MS
+            )
+            _write(ROOT / "events" / authorizer_sample(face), authorizer_event)
     _worker_samples()
 
 

@@ -1,6 +1,8 @@
 """The sample events in events/: which function each one is for, what it needs seeded, and the answer
 it is named for. ``make invoke`` (local/invoke.py) and tests/integration/test_sample_events.py both
-read this table, so a sample that stops answering as named fails ``make test``.
+read this table (``samples()``), so a sample that stops answering as named fails ``make test``.
+A face's own samples sit in its folder (``samples()`` in ``functions/<package>/devkit.py``), on the
+scenarios and the ``Sample`` / ``Expect`` shapes here; the workers' are here.
 
 Every sample names the same records: tenant ``demo``, shop ``main``, consumer ``alice``, cart
 ``SAMPLE_CART`` with line ``SAMPLE_LINE`` (2 × demo-flower) and public key ``PUBLIC_KEY``. A scenario
@@ -13,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -204,7 +207,7 @@ class Expect:
     delivered: bool = False  # the local receiver got one signed webhook about the sample cart
 
 
-BATCH_OK = {"batchItemFailures": []}
+BATCH_OK: dict[str, list[Any]] = {"batchItemFailures": []}
 
 
 @dataclass(frozen=True)
@@ -217,40 +220,9 @@ class Sample:
 
 
 ID = {"id": SAMPLE_CART}
-SAMPLES: dict[str, Sample] = {
-    "authorizer/blaze_request.json": Sample(
-        FIXTURE_ONLY, Expect(facts={"context.tenantId": TENANT, "policyDocument.Statement.0.Effect": "Allow"})
-    ),
-    "blaze_cart/active.json": Sample(OPEN, Expect(200, ID)),
-    "blaze_cart/add_payments.json": Sample(
-        OPEN, Expect(200, {**ID, "cart.paymentOption": "Cash", "cart.cashReceived": 30})
-    ),
-    "blaze_cart/cancel_cart.json": Sample(
-        SUBMITTED, Expect(200, {**ID, "cartStatus": "CanceledByConsumer"}, {"status": "canceled"})
-    ),
-    "blaze_cart/finalize_all_items.json": Sample(OPEN, Expect(200, {**ID, "cart.items.0.finalized": True})),
-    "blaze_cart/finalize_item.json": Sample(
-        OPEN, Expect(200, {**ID, "cart.items.0.orderItemId": SAMPLE_LINE, "cart.items.0.finalized": True})
-    ),
-    "blaze_cart/find_cost.json": Sample(FIXTURE_ONLY, Expect(200, {"productId": PRODUCT, "cost": 25})),
-    "blaze_cart/get_cart.json": Sample(OPEN, Expect(200, {**ID, "consumerId": CONSUMER})),
-    "blaze_cart/history.json": Sample(SUBMITTED, Expect(200, {"total": 1, "values.0.id": SAMPLE_CART})),
-    "blaze_cart/prepare.json": Sample(OPEN, Expect(200, {**ID, "cart.promoCode": "TENOFF"})),
-    "blaze_cart/public_cart.json": Sample(OPEN, Expect(200, {**ID, "consumerUser.id": CONSUMER})),
-    "blaze_cart/set_consumer_user.json": Sample(GUEST, Expect(200, {**ID, "consumerId": CONSUMER})),
-    "blaze_cart/submit_cart.json": Sample(OPEN, Expect(200, ID, {"status": "submitted"})),
-    "blaze_cart/unfinalize_item.json": Sample(
-        FINALIZED, Expect(200, {**ID, "cart.items.0.orderItemId": SAMPLE_LINE, "cart.items.0.finalized": False})
-    ),
-    "blaze_cart/update_cart.json": Sample(OPEN, Expect(200, {**ID, "cart.promoCode": "TENOFF"})),
-    "loke_cart/accept_cart.json": Sample(
-        SUBMITTED, Expect(204, cart={"status": "validated", "adjustments.0.adjustment_id": "DISC001"})
-    ),
-    "loke_cart/delete_webhook.json": Sample(SUBSCRIBED, Expect(204)),
-    "loke_cart/get_cart.json": Sample(SUBMITTED, Expect(200, {**ID, "status": "PENDING"})),
-    "loke_cart/list_webhooks.json": Sample(SUBSCRIBED, Expect(200, {"0.ref": WEBHOOK_REF, "0.url": POS_URL})),
-    "loke_cart/put_webhook.json": Sample(POS_DNS, Expect(200, {"ref": WEBHOOK_REF, "url": POS_URL})),
-    "loke_cart/reject_cart.json": Sample(SUBMITTED, Expect(204, cart={"status": "rejected"})),
+# What the authorizer answers for a face's authorizer sample (``AUTHORIZER_SAMPLE`` in its devkit).
+AUTHORIZED = Expect(facts={"context.tenantId": TENANT, "policyDocument.Statement.0.Effect": "Allow"})
+WORKER_SAMPLES: dict[str, Sample] = {
     "stream_outbox/cart_submitted.json": Sample(FIXTURE_ONLY, Expect(facts=BATCH_OK, published="CartSubmitted")),
     "validation_worker/cart_submitted.json": Sample(SUBMITTED, Expect(facts=BATCH_OK, cart={"status": "validated"})),
     "webhook_worker/delivery.json": Sample(SUBMITTED_AND_RECEIVER, Expect(facts=BATCH_OK, delivered=True)),
@@ -259,6 +231,29 @@ SAMPLES: dict[str, Sample] = {
         CARD_VALIDATED, Expect(facts=BATCH_OK, cart={"status": "paid", "payments.0.status": "captured"})
     ),
 }
+
+
+def authorizer_sample(face: Any) -> str:
+    """events/authorizer/ file made from the face's ``AUTHORIZER_SAMPLE`` request."""
+    return f"authorizer/{face.name}_request.json"
+
+
+@cache
+def samples() -> dict[str, Sample]:
+    """Every sample in events/: each face's (its devkit's ``samples()``, by file name in
+    events/<package>/, and its authorizer sample), then the workers'."""
+    from cart_core.faces import devkit, faces
+
+    kits = [(face, devkit(face)) for face in faces() if face.devkit_module is not None]
+    found = {
+        authorizer_sample(face): Sample(FIXTURE_ONLY, AUTHORIZED)
+        for face, kit in kits
+        if hasattr(kit, "AUTHORIZER_SAMPLE")
+    }
+    for face, kit in kits:
+        if hasattr(kit, "samples"):
+            found.update({f"{face.package}/{name}": sample for name, sample in kit.samples().items()})
+    return {**found, **WORKER_SAMPLES}
 
 
 def key_of(path: Path) -> str | None:

@@ -11,10 +11,6 @@ from typing import Any
 import pytest
 
 from cart_core.faces import by_name
-from local.fixture import ACME_BLAZE_HEADERS as ACME
-from local.fixture import ACME_POS_HEADERS as ACME_POS
-from local.fixture import DEMO_BLAZE_HEADERS as DEMO
-from local.fixture import DEMO_POS_HEADERS as DEMO_POS
 from local.resources import provision
 from local.template import Template
 from local.webhook_receiver import WebhookReceiver
@@ -26,6 +22,10 @@ __all__ = ["ACME", "ACME_POS", "BLAZE", "DEMO", "DEMO_POS", "TEMPLATE"]
 TEMPLATE = Template.load()
 
 BLAZE = by_name("blaze").base_path  # the face registry (cart_core.faces)
+# The tests' shorthand for the demo fixture's credentials (local/fixture.py makes every registered
+# face's) of the two faces they exercise most: tenant demo and tenant acme, BLAZE and LOKE (POS).
+DEMO, ACME = dict(by_name("blaze").demo_headers), dict(by_name("blaze").acme_headers)
+DEMO_POS, ACME_POS = dict(by_name("loke").demo_headers), dict(by_name("loke").acme_headers)
 
 
 def _reset_process_caches() -> None:

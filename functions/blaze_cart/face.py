@@ -30,6 +30,7 @@ FACE = Face(
     acme_headers={"x-api-key": "acme-partner-key", "Authorization": "acme-developer-key"},
     issue_credentials=issue_keys,
     # API Gateway's request id, logged as correlation_id and returned by the gateway as x-amzn-RequestId.
+    devkit_module="blaze_cart.devkit",
     correlation=Correlation(),
     # JSON only (application/json or application/*+json, UTF-8), else 415 in BLAZE's body; amounts
     # arrive as decimal currency units, read exactly (0.1 stays 0.1 on its way to minor units).

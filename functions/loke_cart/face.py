@@ -31,6 +31,7 @@ FACE = Face(
     issue_credentials=issue_token,
     demo_path_parameters={"organizationId": "demo", "locationId": "main"},
     webhooks_module="loke_cart.webhooks",
+    devkit_module="loke_cart.devkit",
     correlation=Correlation(),  # as BLAZE: API Gateway's request id and its x-amzn-RequestId header
     content=ContentPolicy(),  # JSON only, else 415 in LOKE's body; amounts are integer minor units
 )

@@ -83,7 +83,7 @@ def test_fuzzed_cases_reach_the_core_of_most_operations(face: str, fuzz_runs: di
     # When the face is fuzzed
     face_run = fuzz_runs[face]
     reached, total = fuzz.coverage([face_run])
-    # Then most of its operations answered some case with a 2xx (a seed plan: local/fuzz_seed.PLANS)
+    # Then most of its operations answered some case with a 2xx (a seed plan: the face devkit's fuzz_plan)
     assert reached >= fuzz.COVERAGE_THRESHOLD * total, (
         f"too few {face} operations reached a 2xx:\n{fuzz.format_report(face_run)}\n{face_run.process.stderr[-3000:]}"
     )

@@ -4,7 +4,7 @@ Every route × method of every face is one cell per matrix: the intruder calls i
 victim's records (tests/harness/faces.py says how each face names them), and the cell checks that
 the victim's data is neither returned (no "victim-" marker in the body) nor changed (the table's
 items of the victim, read directly before and after, are identical). A new route or face gets its
-cells without a new test; a face missing from faces.ISOLATION fails.
+cells without a new test; a face whose devkit has no isolation() fails.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import TEMPLATE
-from tests.harness.faces import ISOLATION, FaceIsolation, Matrix, Records
+from tests.harness.faces import FaceIsolation, Matrix, Records, isolation_tables
 
 VICTIM_TENANT = "demo"  # the owner side of every tenant matrix (the demo fixture's tenant)
 PARAMETER = re.compile(r"\{(\w+)\+?\}")
@@ -27,7 +27,7 @@ def _cells() -> list[Any]:
     cells = []
     for route in TEMPLATE.api_routes():
         key = (route.method, route.path)
-        face = ISOLATION.get(route.function)
+        face = isolation_tables().get(route.function)
         for kind in ("tenant", "consumer"):
             matrix: Matrix | None = getattr(face, kind) if face else None
             if face is not None and matrix is None:
@@ -72,8 +72,10 @@ def _belongs_to_victim(kind: str, records: Records) -> Any:
 def test_an_intruder_neither_reads_nor_changes_the_victims_records(
     api: Any, store: Any, function: str, kind: str, route: tuple[str, str], variant: str
 ):
-    face: FaceIsolation | None = ISOLATION.get(function)
-    assert face is not None, f"{function} has no entry in tests/harness/faces.py ISOLATION: add how to name its records"
+    face: FaceIsolation | None = isolation_tables().get(function)
+    assert face is not None, (
+        f"{function} has no isolation() in its devkit (functions/<package>/devkit.py): add how to name its records"
+    )
     matrix: Matrix = getattr(face, kind)
     method, path = route
 

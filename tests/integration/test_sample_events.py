@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from local.invoke import LocalEnvironment, listing, main
-from local.samples import EVENTS, SAMPLES, SUBMITTED, Seeding, face_folders, function_of, key_of
+from local.samples import EVENTS, SUBMITTED, Seeding, face_folders, function_of, key_of, samples
 from local.template import ROOT
 from tests.conftest import TEMPLATE
 
 FILES = sorted(key_of(path) or str(path) for path in EVENTS.rglob("*.json"))
+SAMPLES = samples()  # every face's (its devkit) and the workers'
 SEEDED = [key for key in SAMPLES if SAMPLES[key].needs_seed()]
 API_FOLDERS = {function: folder for folder, function in face_folders().items()}
 # The suite's stack name (tests/conftest.py): a function module binds some physical names when first

@@ -5,7 +5,11 @@ so it must agree with template.yaml and with the faces' own code."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 
@@ -15,9 +19,10 @@ from local import fuzz_seed
 from local.openapi import registered_api_functions
 from local.samples import EVENTS, face_folders
 from tests.conftest import TEMPLATE
-from tests.harness.faces import ISOLATION
+from tests.harness.faces import isolation_tables
 
 FACES = registry.faces()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_registry_and_template_yaml_name_the_same_faces() -> None:
@@ -43,8 +48,28 @@ def test_each_face_entry_is_complete(face: registry.Face) -> None:
     assert isinstance(face.error_body(HTTPStatus.NOT_FOUND, "x"), dict)
     assert face.demo_headers and face.acme_headers and face.demo_headers != face.acme_headers
     assert face.issue_credentials is not None, "the demo fixture (local/fixture.py) makes its credentials with it"
-    assert face.function in fuzz_seed.PLANS
-    assert face.function in ISOLATION
+    assert face.function in fuzz_seed.plans()
+    assert face.function in isolation_tables()
+
+
+@pytest.mark.parametrize("face", FACES, ids=lambda face: face.name)
+def test_each_face_devkit_has_what_the_harness_reads(face: registry.Face) -> None:
+    # Given a registered face; Then its devkit (functions/<package>/devkit.py) gives the fuzz its
+    # seed and plan, the isolation matrices its table, and events/ its requests and named answers
+    kit = registry.devkit(face)
+    assert face.devkit_module == f"{face.package}.devkit"
+    for name in ("fuzz_seed", "fuzz_plan", "isolation", "sample_requests", "samples", "AUTHORIZER_CONTEXT"):
+        assert hasattr(kit, name), f"{face.devkit_module} has no {name}"
+    assert set(kit.sample_requests()) == {name.removesuffix(".json") for name in kit.samples()}
+
+
+def test_a_devkit_loads_where_the_face_does() -> None:
+    # Given only what a function's Lambda has on its path (functions/ and the layer; no local/, no tests/)
+    code = "; ".join(f"import {face.devkit_module}" for face in FACES)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "functions"), str(ROOT / "layers/cart_core")])}
+    # When every devkit is imported there, Then it loads: the harness is imported only inside its functions
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "functions", env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_names_packages_and_functions_are_unique() -> None:

@@ -60,10 +60,10 @@ def test_the_threshold_holds_per_face_and_overall():
     assert fuzz.meets_threshold([full, face(4, 5)])
 
 
-@pytest.mark.parametrize("face", sorted(fuzz_seed.PLANS))
+@pytest.mark.parametrize("face", sorted(fuzz_seed.plans()))
 def test_the_config_binds_seeded_dictionaries_per_operation(face: str):
     # Given seeds for every dictionary the face's plan draws from
-    every, per_operation = fuzz_seed.PLANS[face]
+    every, per_operation = fuzz_seed.plans()[face]
     names = {b.dictionary for b in every} | {b.dictionary for bs in per_operation.values() for b in bs}
     seeds = fuzz_seed.Seeds({name: [f"{name}-1", 2] for name in names})
     # When the face's schemathesis config is written

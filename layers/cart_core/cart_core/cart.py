@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from cart_core import payments as payment_providers
 from cart_core.actors import LEGACY_IDENTITY_FIELDS, OWNER_KIND, check_identity
-from cart_core.catalog import DiscountAllocation, DiscountKind
+from cart_core.catalog import DiscountAllocation, DiscountKind, GiftCard
 from cart_core.clock import ms, system_clock
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.events.types import EventType, on_entering
@@ -110,6 +110,10 @@ class AppliedGiftCard(BaseModel):
     balance_minor: int  # within [0, MAX_GIFT_CARD_MINOR]: copied from a validated catalog.GiftCard
     ends_ms: int | None = None
     tax_rate: Decimal | None = None
+
+    @classmethod
+    def of(cls, card: GiftCard) -> AppliedGiftCard:
+        return cls(code=card.code, balance_minor=card.balance_minor, ends_ms=card.ends_ms, tax_rate=card.tax_rate)
 
 
 # How the cart is priced (``cart_core.pricing.POLICIES``), fixed when it is created so every face

@@ -88,12 +88,24 @@ class Face:
     demo_path_parameters: Mapping[str, str] = field(default_factory=dict)
     # The module that registers this face's webhook renderers (cart_core.renderers), if it has any.
     webhooks_module: str | None = None
+    # Dev-only: the module (``functions/<package>/devkit.py``) with what the harness needs to exercise
+    # this face: its fuzz seed and plan, its isolation table, its sample events and their named
+    # answers, its lines in the local cloud's banner. The face's app never imports it; it imports
+    # the harness (local/, tests/) only inside its functions, so it loads wherever the face does.
+    devkit_module: str | None = None
     correlation: Correlation = field(default_factory=Correlation)
     content: ContentPolicy = field(default_factory=ContentPolicy)
 
     @property
     def codec(self) -> str:
         return self.name
+
+
+def devkit(face: Face) -> Any:
+    """The face's devkit module (``Face.devkit_module``): dev tools only, never the Lambda."""
+    if face.devkit_module is None:
+        raise LookupError(f"face {face.name} declares no devkit_module (functions/{face.package}/devkit.py)")
+    return importlib.import_module(face.devkit_module)
 
 
 @cache

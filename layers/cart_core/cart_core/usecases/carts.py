@@ -83,6 +83,18 @@ class CartEdits(BaseModel):
     def gift_cards(self) -> frozenset[str]:
         return frozenset(code.upper() for code in self.gift_card_codes or () if code)
 
+    def reads(self, caller: Caller, cart_id: str | None) -> ReadSet:
+        """The one batched read these edits need: the cart and the products, codes and gift cards
+        they name."""
+        return ReadSet(
+            caller.tenant_id,
+            caller.location_id,
+            cart_id,
+            self.product_ids(),
+            self.codes(),
+            gift_card_codes=self.gift_cards(),
+        )
+
 
 class Carts(CartUseCases):
     # ----- reads -------------------------------------------------------------------------
@@ -185,16 +197,7 @@ class Carts(CartUseCases):
             raise InvalidRequest("Identify the cart: an owner or a guest key is required")
         pointer = PointerKey(caller.tenant_id, caller.location_id, primary.kind, primary.value)
         cart_id = work.read_pointer(pointer)
-        snapshot = work.read(
-            ReadSet(
-                caller.tenant_id,
-                caller.location_id,
-                cart_id,
-                edits.product_ids(),
-                edits.codes(),
-                gift_card_codes=edits.gift_cards(),
-            )
-        )
+        snapshot = work.read(edits.reads(caller, cart_id))
         require_location(snapshot, caller)
         found = snapshot.cart
         # A pointer may be stale: the cart moved on, or it was claimed by a consumer, after which a
@@ -271,11 +274,7 @@ def _gift_cards(cart: Cart, codes: list[str], snapshot: Snapshot, now_ms: int) -
             raise NotFound(f"Gift card with code: {code} was not found")
         if problem := card.problem(cart.currency, now_ms):
             raise InvalidRequest(f"The gift card {code} {problem}")
-        applied.append(
-            AppliedGiftCard(
-                code=card.code, balance_minor=card.balance_minor, ends_ms=card.ends_ms, tax_rate=card.tax_rate
-            )
-        )
+        applied.append(AppliedGiftCard.of(card))
     return applied
 
 

@@ -280,14 +280,7 @@ class Checkout(CartUseCases):
         the holds the stored cart does not carry and starts over from the read (a new version, a new
         key); any other failure releases them too. ``synchronous`` None: as the location's checkout
         policy says."""
-        reads = ReadSet(
-            caller.tenant_id,
-            caller.location_id,
-            cart_id,
-            edits.product_ids(),
-            edits.codes(),
-            gift_card_codes=edits.gift_cards(),
-        )
+        reads = edits.reads(caller, cart_id)
         obtained: list[Hold] = []  # every hold this call obtained, over all its attempts
         replaced: list[Payment] = []  # a payment_failed order's payment the retry replaced
 

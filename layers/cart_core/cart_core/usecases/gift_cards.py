@@ -35,11 +35,7 @@ def refresh_gift_cards(cart: Cart, snapshot: Snapshot, now_ms: int) -> None:
             raise Conflict(f"Gift card with code: {applied.code} was not found")
         if problem := card.problem(cart.currency, now_ms):
             raise Conflict(f"The gift card {applied.code} {problem}")
-        refreshed.append(
-            AppliedGiftCard(
-                code=card.code, balance_minor=card.balance_minor, ends_ms=card.ends_ms, tax_rate=card.tax_rate
-            )
-        )
+        refreshed.append(AppliedGiftCard.of(card))
     cart.gift_cards = refreshed
 
 
