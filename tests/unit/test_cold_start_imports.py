@@ -71,3 +71,12 @@ def test_without_a_store_the_credential_table_is_a_bare_table_built_once(cold) -
     table = runtime.credential_table()
     assert type(table).__name__ == "DynamoTable" and table.table_name == "cart-table"
     assert runtime.credential_table() is table
+
+
+@pytest.mark.parametrize("face", ["blaze_cart", "loke_cart"])
+def test_a_face_imports_neither_its_devkit_nor_the_local_cloud_nor_xray(face: str) -> None:
+    # Given a fresh interpreter, When a face's handler module is imported (its clients built at init)
+    loaded = _modules_after(f"import {face}.app")
+    # Then its development data (devkit.py), the local cloud and the X-Ray SDK stayed out
+    unwanted = {name for name in loaded if name.endswith(".devkit") or name.startswith(("local.", "aws_xray_sdk"))}
+    assert not unwanted, unwanted
