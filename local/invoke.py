@@ -86,7 +86,7 @@ def _clear_process_caches() -> None:
     from cart_core import config, runtime
 
     config.settings.cache_clear()
-    for cached in (runtime.store, runtime.use_cases, runtime._subscription_service, runtime.event_bus):
+    for cached in (runtime.store, runtime._table, runtime.use_cases, runtime._subscription_service, runtime.event_bus):
         cached.cache_clear()
     runtime.work_queue.cache_clear()
 

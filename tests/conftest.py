@@ -35,6 +35,7 @@ def _reset_process_caches() -> None:
     runtime.store.cache_clear()
     runtime.use_cases.cache_clear()
     runtime._subscription_service.cache_clear()
+    runtime._table.cache_clear()
 
 
 @pytest.fixture(scope="session")

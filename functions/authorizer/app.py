@@ -6,6 +6,12 @@ here looks at the path. An API without a known model lets nobody in. Unknown or 
 credentials raise ``Unauthorized``, which API Gateway answers with 401. When the credential store
 is throttled or unreachable the caller is not unauthorized, we just cannot tell: any other error
 makes API Gateway answer AUTHORIZER_FAILURE, which template.yaml turns into 503 + Retry-After.
+
+Cold start (issue #9: at most 1.2x a bare boto3 function): the event is read as the dict it is and
+the policy written as a dict, as Powertools' ``dict[str, Any]`` and
+``APIGatewayAuthorizerResponse`` would (authorizer/policy.py),
+because importing Powertools' data classes package costs ~10 ms; and nothing here imports pydantic
+or the cart model (``runtime.credential_table``).
 """
 
 from __future__ import annotations
@@ -14,17 +20,13 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.data_classes import event_source
-from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
-    APIGatewayAuthorizerRequestEvent,
-    APIGatewayAuthorizerResponse,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from authorizer.policy import allow_all_routes
 from cart_core import credentials
 from cart_core.errors import ServiceUnavailable
 from cart_core.observability import Observability
-from cart_core.runtime import store
+from cart_core.runtime import credential_table
 
 observed = Observability()  # logs, metrics, traces (cart_core.observability)
 logger = observed.logger
@@ -33,21 +35,21 @@ logger = observed.logger
 AUTH_MODEL_VARIABLE = "authModel"
 
 
-def _header(event: APIGatewayAuthorizerRequestEvent, name: str) -> str | None:
-    headers = {k.lower(): v for k, v in (event.headers or {}).items()}
+def _header(event: dict[str, Any], name: str) -> str | None:
+    headers = {k.lower(): v for k, v in (event["headers"] or {}).items()}
     return headers.get(name.lower())
 
 
-def _blaze_caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | None:
+def _blaze_caller(event: dict[str, Any]) -> dict[str, str] | None:
     developer_key = _header(event, "Authorization")
     partner_key = (
         _header(event, "x-api-key")
         or _header(event, "partner_key")
-        or (event.query_string_parameters or {}).get("partner_key")
+        or (event["queryStringParameters"] or {}).get("partner_key")
     )
     if not developer_key or not partner_key:
         return None
-    record = store().get_credential(credentials.digest(developer_key))
+    record = credential_table().get_credential(credentials.digest(developer_key))
     if not record or record.get("scheme") != "blaze":
         return None
     if not credentials.matches(partner_key, record["partner_key_digest"]):
@@ -55,50 +57,41 @@ def _blaze_caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | N
     return {"tenantId": record["tenant_id"], "locationId": record["location_id"], "scheme": "blaze"}
 
 
-def _loke_caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | None:
+def _loke_caller(event: dict[str, Any]) -> dict[str, str] | None:
     """LOKE: ``Authorization: Bearer <token>``; a token is valid for its organization's locations."""
     scheme, _, token = (_header(event, "Authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    record = store().get_credential(credentials.digest(token.strip()))
+    record = credential_table().get_credential(credentials.digest(token.strip()))
     if not record or record.get("scheme") != "loke":
         return None
     return {"tenantId": record["tenant_id"], "locationId": "*", "scheme": "loke"}
 
 
-MODELS: dict[str, Callable[[APIGatewayAuthorizerRequestEvent], dict[str, str] | None]] = {
+MODELS: dict[str, Callable[[dict[str, Any]], dict[str, str] | None]] = {
     "blaze": _blaze_caller,
     "loke": _loke_caller,
 }
 
 
-def _caller(event: APIGatewayAuthorizerRequestEvent) -> dict[str, str] | None:
-    model = MODELS.get((event.stage_variables or {}).get(AUTH_MODEL_VARIABLE, ""))
+def _caller(event: dict[str, Any]) -> dict[str, str] | None:
+    model = MODELS.get((event["stageVariables"] or {}).get(AUTH_MODEL_VARIABLE, ""))
     return model(event) if model else None
 
 
 # API Gateway's request id, the same one the face's function logs and the access log shows.
 @observed.handler(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@event_source(data_class=APIGatewayAuthorizerRequestEvent)
-def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
         caller = _caller(event)
     except ServiceUnavailable as error:
-        logger.warning("Credential store unavailable", extra={"path": event.path, "cause": repr(error.__cause__)})
+        logger.warning("Credential store unavailable", extra={"path": event["path"], "cause": repr(error.__cause__)})
         raise RuntimeError("Credential store unavailable") from error  # not "Unauthorized": no 401
     if caller is None:
-        logger.info("Rejected credentials", extra={"path": event.path})
+        logger.info("Rejected credentials", extra={"path": event["path"]})
         raise Exception("Unauthorized")  # the exact message API Gateway maps to 401
-    arn = event.parsed_arn
-    policy = APIGatewayAuthorizerResponse(
-        principal_id=f"{caller['tenantId']}/{caller['locationId']}",
-        context=caller,
-        region=arn.region,
-        aws_account_id=arn.aws_account_id,
-        api_id=arn.api_id,
-        stage=arn.stage,
-    )
     # Allow the whole stage: results may be cached per credential, and the caller's scope is
     # enforced by tenant-keyed storage, not by the route.
-    policy.allow_all_routes()
-    return policy.asdict()
+    return allow_all_routes(
+        event["methodArn"], principal_id=f"{caller['tenantId']}/{caller['locationId']}", context=caller
+    )

@@ -6,6 +6,9 @@ become metrics); these tests read them there."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -132,3 +135,44 @@ def test_the_tracer_is_off_in_tests_and_absent_without_the_xray_sdk(monkeypatch)
     observed = Observability(service="x")
     assert observed.tracer is None
     assert observed.handler()(lambda event, ctx: "ok")({}, context()) == "ok"
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_XRAY_DAEMON_ADDRESS": "169.254.79.129:2000"}, True),
+        ({"AWS_LAMBDA_FUNCTION_NAME": "f"}, False),  # Tracing not Active: no daemon
+        ({"AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000"}, False),  # not on Lambda
+        (
+            {"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_XRAY_DAEMON_ADDRESS": "a:1", "POWERTOOLS_TRACE_DISABLED": "true"},
+            False,
+        ),
+        ({"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_XRAY_DAEMON_ADDRESS": "a:1", "AWS_SAM_LOCAL": "true"}, False),
+    ],
+)
+def test_tracing_is_on_only_on_lambda_with_active_tracing_and_not_disabled(monkeypatch, environment, expected) -> None:
+    # Given an environment (and an importable X-Ray SDK)
+    for name in ("AWS_LAMBDA_FUNCTION_NAME", "AWS_XRAY_DAEMON_ADDRESS", "POWERTOOLS_TRACE_DISABLED", "AWS_SAM_LOCAL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(observability.importlib.util, "find_spec", lambda name: object())
+    # When the function decides whether to trace, Then it traces only there
+    assert observability.tracing_on() is expected
+
+
+def test_without_tracing_no_xray_module_is_imported() -> None:
+    # Given a fresh interpreter outside Lambda, When a function's Observability is built
+    code = (
+        "import sys; from cart_core.observability import Observability; Observability('x'); "
+        "print(sorted(m for m in sys.modules if m.startswith('aws_xray_sdk')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "POWERTOOLS_TRACE_DISABLED": "false"},
+    )
+    # Then the X-Ray SDK was not imported
+    assert done.stdout.strip() == "[]"

@@ -1,4 +1,8 @@
-"""Runtime settings: one pydantic-settings model, parsed once from the environment.
+"""Runtime settings: one pydantic model, parsed once from the environment.
+
+A plain ``BaseModel`` validated from the variables it names, not pydantic-settings: that package
+costs ~40 ms of every cold start (docs/architecture.md, Import discipline) for what is here a dict of
+the set, non-empty variables by their exact names.
 
 A missing or bad value fails the cold start with one ConfigurationError that names every variable
 at fault, by the name template.yaml sets (never by the Python field name).
@@ -9,20 +13,21 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
 class ConfigurationError(RuntimeError):
     """The function's environment is missing a variable it needs, or one has a value it cannot use."""
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     # Each field reads exactly the variable in its alias (case-sensitive, as Lambda's environment is);
-    # an empty value counts as unset, so a template parameter left at "" falls back to the default.
-    model_config = SettingsConfigDict(frozen=True, case_sensitive=True, env_ignore_empty=True, extra="ignore")
+    # an empty value counts as unset, so a template parameter left at "" falls back to the default
+    # (``_parse``). Only the environment is read: no .env file or secrets directory can change
+    # a deployed function.
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
-    table_name: str = Field(alias="TABLE_NAME", min_length=3)
+    table_name: str = Field(alias="TABLE_NAME", min_length=3)  # runtime.credential_table knows
     # How long a submitted or finished order is kept before DynamoDB TTL removes it.
     order_retention_days: int = Field(default=365, gt=0, alias="ORDER_RETENTION_DAYS")
     event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
@@ -39,18 +44,6 @@ class Settings(BaseSettings):
     webhook_secret_key_id: str | None = Field(default=None, alias="WEBHOOK_SECRET_KEY_ID")
     # Set for a non-AWS endpoint (the local cloud); webhooks may never point at it.
     aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # The environment only: no .env file or secrets directory can change a deployed function.
-        return init_settings, env_settings
 
     def require(self, *names: str) -> Settings:
         """Fail unless the named optional settings are set (a worker calls it at import, so a
@@ -78,9 +71,10 @@ def settings() -> Settings:
 
 @lru_cache(maxsize=16)
 def _parse(raw: tuple[str | None, ...]) -> Settings:
-    # raw is only the cache key: Settings() reads the same variables itself, on this same thread.
     try:
-        return Settings()
+        return Settings.model_validate(
+            {name: value for name, value in zip(ENV_NAMES, raw, strict=True) if value not in (None, "")}
+        )
     except ValidationError as invalid:
         raise ConfigurationError(_describe(invalid)) from None
 

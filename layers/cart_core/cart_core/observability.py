@@ -16,12 +16,16 @@ its handler with ``handler``:
   ``DEFAULT_NAMESPACE`` without it), dimension ``service``; a ``ColdStart`` metric on an execution
   environment's first invocation; flushed after every invocation, also when it raises. Business
   metrics are counted where they happen, in the functions (``count``): the core stays pure.
-- **Tracer**: Powertools' X-Ray tracer around the handler, when the X-Ray SDK is importable. The
-  layer does not ship it (aws-xray-sdk pulls botocore into the layer: ~44 MB, and building a
-  Tracer costs 0.3-0.4 s of cold start), so in AWS tracing is Lambda's own ``Tracing: Active``
-  segment per invocation plus API Gateway's; adding ``aws-xray-sdk`` to the layer turns the
-  handler and boto3 subsegments on with no code change. ``POWERTOOLS_TRACE_DISABLED=true``
-  (the tests) or running outside Lambda disables it either way.
+- **Tracer**: Powertools' X-Ray tracer around the handler, only when tracing is actually on
+  (``tracing_on``): ``POWERTOOLS_TRACE_DISABLED`` is not true, the function runs on Lambda
+  (``AWS_LAMBDA_FUNCTION_NAME``) with active tracing (Lambda sets ``AWS_XRAY_DAEMON_ADDRESS`` for
+  ``Tracing: Active``), not under ``sam local`` (``AWS_SAM_LOCAL``), and the X-Ray SDK is
+  importable. Otherwise neither the SDK nor Powertools' Tracer is imported: building a Tracer
+  imports ``aws_xray_sdk`` even when it then disables itself, ~0.1 s of every cold start
+  (docs/architecture.md, Import discipline). The layer does not ship the SDK (it pulls botocore
+  into the layer: ~44 MB), so in AWS tracing is Lambda's own ``Tracing: Active`` segment per
+  invocation plus API Gateway's; adding ``aws-xray-sdk`` to the layer turns the handler and boto3
+  subsegments on with no code change.
 
 Metrics are per ``Observability`` (Powertools' ``EphemeralMetrics``), not the class-wide set of
 ``Metrics``: the local cloud runs every function in one interpreter, and a shared set would flush
@@ -36,7 +40,7 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging.logger import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.metrics.provider import cold_start
 
@@ -46,11 +50,24 @@ DEFAULT_NAMESPACE = "CartService"
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
+TRUE_VALUES = frozenset({"1", "y", "yes", "t", "true", "on"})  # Powertools' own truthy values
+
+
+def tracing_on() -> bool:
+    """Whether this process traces (see the module's docstring): decided from the environment alone,
+    so that deciding costs no import."""
+    if os.getenv("POWERTOOLS_TRACE_DISABLED", "false").strip().lower() in TRUE_VALUES:
+        return False
+    if os.getenv("AWS_SAM_LOCAL") or not os.getenv("AWS_LAMBDA_FUNCTION_NAME"):
+        return False
+    return bool(os.getenv("AWS_XRAY_DAEMON_ADDRESS")) and importlib.util.find_spec("aws_xray_sdk") is not None
+
+
 def _tracer(service: str | None) -> Any:
-    """Powertools' Tracer when the X-Ray SDK is importable, else None (see the module's docstring)."""
-    if importlib.util.find_spec("aws_xray_sdk") is None:
+    """Powertools' Tracer when tracing is on, else None, and then nothing of X-Ray is imported."""
+    if not tracing_on():
         return None
-    from aws_lambda_powertools import Tracer
+    from aws_lambda_powertools.tracing import Tracer
 
     return Tracer(service=service)
 

@@ -1,18 +1,35 @@
-"""Process-wide objects a Lambda builds once per cold start."""
+"""Process-wide objects a Lambda builds once per cold start.
+
+Each builder imports its adapter when first called, not at this module's import: every function
+imports this module, and each uses only some of these objects (the authorizer only the store, a
+face no queue, most nothing of KMS), so a function pays the import of what it uses only
+(docs/architecture.md, Import discipline).
+"""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from cart_core.clock import Clock, system_clock
-from cart_core.config import settings
-from cart_core.events.bus import EventBus
-from cart_core.events.queues import WorkQueue
-from cart_core.outbound import OutboundPolicy
-from cart_core.store.dynamodb import DynamoStore
-from cart_core.store.kms import KmsKeyService
-from cart_core.usecases import UseCases, compose
-from cart_core.usecases.subscriptions import SubscriptionService
+
+if TYPE_CHECKING:
+    from cart_core.config import Settings
+    from cart_core.events.bus import EventBus
+    from cart_core.events.queues import WorkQueue
+    from cart_core.store.dynamodb import DynamoStore
+    from cart_core.store.table import DynamoTable
+    from cart_core.usecases import UseCases
+    from cart_core.usecases.subscriptions import SubscriptionService
+
+
+def settings() -> Settings:
+    """The environment's settings (cart_core.config), imported when first needed: config imports
+    pydantic, which the authorizer does without."""
+    from cart_core.config import settings as parsed
+
+    return parsed()
 
 
 def clock() -> Clock:
@@ -23,22 +40,51 @@ def clock() -> Clock:
 
 @lru_cache(maxsize=1)
 def store() -> DynamoStore:
+    from cart_core.store.dynamodb import DynamoStore
+
     return DynamoStore(settings().table_name, clock=clock())
+
+
+def credential_table() -> DynamoTable:
+    """The authorizer's credential lookup: the process's store when one is built (the local cloud and
+    the tests, where every function shares a process: one client, and its injected faults), else the
+    bare table, which spares the authorizer's cold start the domain models and pydantic."""
+    if store.cache_info().currsize:
+        return store()
+    table_name = os.environ.get("TABLE_NAME", "")
+    # Settings.table_name's rule (config.py): a name it would refuse goes through settings(), whose
+    # ConfigurationError names the variable, as on every other function.
+    if len(table_name) < 3:
+        table_name = settings().table_name
+    return _table(table_name)
+
+
+@lru_cache(maxsize=4)
+def _table(table_name: str) -> DynamoTable:
+    from cart_core.store.table import DynamoTable
+
+    return DynamoTable(table_name, clock=clock())
 
 
 @lru_cache(maxsize=1)
 def use_cases() -> UseCases:
     """The cart use cases by area (``use_cases().checkout.submit(...)``), over one unit of work."""
+    from cart_core.usecases import compose
+
     return compose(store(), settings().order_retention_days, clock=clock())
 
 
 @lru_cache(maxsize=1)
 def event_bus() -> EventBus:
+    from cart_core.events.bus import EventBus
+
     return EventBus(settings().require("event_bus_name").event_bus_name or "")
 
 
 @lru_cache(maxsize=4)
 def work_queue(queue_url: str) -> WorkQueue:
+    from cart_core.events.queues import WorkQueue
+
     return WorkQueue(queue_url)
 
 
@@ -53,5 +99,9 @@ def subscription_service() -> SubscriptionService:
 def _subscription_service(
     key_id: str | None, allow_loopback: bool, aws_endpoint_url: str | None
 ) -> SubscriptionService:
+    from cart_core.outbound import OutboundPolicy
+    from cart_core.store.kms import KmsKeyService
+    from cart_core.usecases.subscriptions import SubscriptionService
+
     keys = KmsKeyService(key_id) if key_id else None
     return SubscriptionService(store(), keys, OutboundPolicy(allow_loopback, aws_endpoint_url))

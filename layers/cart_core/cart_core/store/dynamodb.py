@@ -34,7 +34,7 @@ from cart_core.ports import (
 )
 from cart_core.regions import Region, region_ids_needed
 from cart_core.store import keys
-from cart_core.store.clients import aws_client
+from cart_core.store.table import DynamoTable, _key, _live
 from cart_core.tenancy import Location, Tenant
 from cart_core.webhooks import WebhookSubscription
 
@@ -44,10 +44,6 @@ BATCH_GET_LIMIT = 100
 REGION_HINT_LOCATIONS = 1024
 REGION_HINTS_PER_LOCATION = 4
 HISTORY_INDEX = "ConsumerHistory"
-
-
-def _key(pk: str, sk: str) -> dict[str, Any]:
-    return {"pk": {"S": pk}, "sk": {"S": sk}}
 
 
 def _item_key(key: Key) -> dict[str, Any]:
@@ -91,22 +87,9 @@ _RECORD_ITEMS: dict[type, Callable[[Any], dict[str, Any]]] = {
 _SINGLE = {"Put": "put_item", "Delete": "delete_item", "Update": "update_item"}
 
 
-def _live(item: dict[str, Any] | None, now: int) -> dict[str, Any] | None:
-    if item is None:
-        return None
-    expires_at = item.get("expires_at")
-    if expires_at is not None and int(expires_at["N"]) <= now:
-        return None
-    return item
-
-
-class DynamoStore:
+class DynamoStore(DynamoTable):
     def __init__(self, table_name: str, client: Any = None, clock: Clock = system_clock) -> None:
-        self.table_name = table_name
-        # What "expired" means for reads (an item past its TTL that DynamoDB has not yet deleted).
-        self._clock = clock
-        # Throttling and outages leave every call as ServiceUnavailable (store/clients.py).
-        self.client = aws_client("dynamodb", client)
+        super().__init__(table_name, client, clock)
         self._region_hints: OrderedDict[tuple[str, str], tuple[str, ...]] = OrderedDict()
 
     # ----- reads -------------------------------------------------------------------------
@@ -255,9 +238,6 @@ class DynamoStore:
             cart.version = int(item["version"]["N"])
             carts.append(cart)
         return carts, len(items)
-
-    def get_credential(self, credential_hash: str) -> dict[str, Any] | None:
-        return self._get_doc(keys.credential_pk(credential_hash), keys.CREDENTIAL_SK)
 
     def get_tenant(self, tenant_id: str) -> Tenant | None:
         doc = self._get_doc(keys.tenant_pk(tenant_id), keys.TENANT_SK)
@@ -459,21 +439,6 @@ class DynamoStore:
         return {"Update": update}
 
     # ----- helpers -----------------------------------------------------------------------
-
-    def _now(self) -> int:
-        return int(self._clock())
-
-    def _get_item(self, pk: str, sk: str) -> dict[str, Any] | None:
-        item = self.client.get_item(TableName=self.table_name, Key=_key(pk, sk), ConsistentRead=True).get("Item")
-        return _live(item, self._now())
-
-    def _get_attr(self, pk: str, sk: str, name: str) -> str | None:
-        item = self._get_item(pk, sk)
-        return item[name]["S"] if item and name in item else None
-
-    def _get_doc(self, pk: str, sk: str) -> dict[str, Any] | None:
-        item = self._get_item(pk, sk)
-        return json.loads(item["doc"]["S"]) if item else None
 
     def _query_prefix(self, pk: str, prefix: str) -> list[dict[str, Any]]:
         query: dict[str, Any] = {
