@@ -229,9 +229,9 @@ class Carts(CartUseCases):
             if not edits.model_fields_set:
                 return priced(cart, snapshot)
         apply_edits(cart, edits, snapshot, self._clock())
-        self._stage(work, cart, version, snapshot)
+        staged = self._stage(work, cart, version, snapshot)
         work.commit()
-        return priced(cart, snapshot)
+        return staged
 
 
 def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) -> None:

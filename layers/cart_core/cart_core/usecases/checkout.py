@@ -257,9 +257,9 @@ class Checkout(CartUseCases):
         work = self._uow.once()
         if record(cart, snapshot, work):
             try:
-                self._stage(work, cart, cart.version, snapshot)
+                staged = self._stage(work, cart, cart.version, snapshot)
                 work.commit()
-                return priced(cart, snapshot)
+                return staged
             except VersionConflict:
                 pass
         return self._mutate(caller, cart_id, record)
@@ -336,7 +336,7 @@ class Checkout(CartUseCases):
                 for payment in cart.payments:
                     if payment.status == "authorized":
                         payment.status = "capturing"  # claimed in the same write: no cancel can cut in
-            self._stage(work, cart, version, snapshot)
+            staged = self._stage(work, cart, version, snapshot)
             try:
                 work.commit()
             except VersionConflict:
@@ -344,7 +344,7 @@ class Checkout(CartUseCases):
                 # the same version, asking with the same key, won and the cart carries it), then redo.
                 self._release_unused_holds(caller, cart_id, obtained)
                 raise
-            return priced(cart, snapshot)
+            return staged
 
         try:
             placed = self._uow.run(attempt)

@@ -83,9 +83,9 @@ class Identity(CartUseCases):
             work.release(Key.active(key), guest.cart_id)
         guest.set_identity(OWNER_KIND, consumer_id)
         work.claim(Key.active(pointer), guest.cart_id, replaces=previous_id)
-        self._stage(work, guest, guest_version, snapshot)
+        staged = self._stage(work, guest, guest_version, snapshot)
         work.commit()
-        return priced(guest, snapshot)
+        return staged
 
 
 def pointer_keys(cart: Cart) -> list[PointerKey]:

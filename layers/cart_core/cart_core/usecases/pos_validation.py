@@ -93,9 +93,9 @@ class PosValidation(CartUseCases):
                 cart.transition(CartStatus.REJECTED, self._now_ms())
             else:
                 cart.transition(CartStatus.VALIDATED, self._now_ms())
-            self._stage(work, cart, version, first)
+            staged = self._stage(work, cart, version, first)
             work.commit()
-            return priced(cart, first)
+            return staged
 
         return self._uow.run(attempt)
 

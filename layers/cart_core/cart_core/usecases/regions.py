@@ -54,9 +54,9 @@ class Regions(CartUseCases):
             cart.payment_sessions = []  # opened with the old region's providers and amount
             _fit_address(cart, target)
             cart.region_id = pinned
-            self._stage(work, cart, version, snapshot)
+            staged = self._stage(work, cart, version, snapshot)
             work.commit()
-            return priced(cart, snapshot)
+            return staged
 
         return self._uow.run(attempt)
 

@@ -74,32 +74,36 @@ class CartUseCases:
             version = cart.version
             if change(cart, snapshot, work) is False:
                 return priced(cart, snapshot)
-            self._stage(work, cart, version, snapshot)
+            staged = self._stage(work, cart, version, snapshot)
             work.commit()
-            return priced(cart, snapshot)
+            return staged
 
         return self._uow.run(attempt)
 
-    def _stage(self, work: Work, cart: Cart, version: int | None, snapshot: Snapshot) -> None:
+    def _stage(self, work: Work, cart: Cart, version: int | None, snapshot: Snapshot) -> PricedCart:
         """Stamp ``cart`` and stage its write: conditional on ``version``, or a new cart (then its
-        public key is claimed in the same write, so a public link never names a missing cart)."""
-        self._stamp(cart, snapshot)
+        public key is claimed in the same write, so a public link never names a missing cart).
+        Returns the cart as written, priced once (the caller answers with it after the commit)."""
+        staged = self._stamp(cart, snapshot)
         work.put(cart, version)
         if version is None:
             work.claim(Key.public(cart.tenant_id, cart.public_key), cart.cart_id)
+        return staged
 
-    def _stamp(self, cart: Cart, snapshot: Snapshot) -> None:
+    def _stamp(self, cart: Cart, snapshot: Snapshot) -> PricedCart:
         location = snapshot.location
         assert location is not None
         now = self._clock()
         cart.modified_ms = int(now * 1000)
-        cart.total_minor = price(cart, terms_for(cart, snapshot)).total_minor
+        staged = priced(cart, snapshot)
+        cart.total_minor = staged.totals.total_minor
         lifetime = location.idle_ttl_seconds if cart.status is CartStatus.OPEN else self._retention_seconds
         cart.expires_at = int(now) + lifetime
         # Checked before every write, so DynamoDB's 400 KB item limit is never what refuses a change.
         size = len(cart.model_dump_json(exclude={"version"}).encode("utf-8"))
         if size > MAX_CART_BYTES:
             raise InvalidRequest(f"The cart would take {size} bytes; a cart holds at most {MAX_CART_BYTES}")
+        return staged
 
 
 def require_location(snapshot: Snapshot, caller: Caller) -> Location:
