@@ -130,8 +130,14 @@ def test_the_tracer_is_off_in_tests_and_absent_without_the_xray_sdk(monkeypatch)
     # Given the tests' POWERTOOLS_TRACE_DISABLED (tests/conftest.py): a Tracer, disabled
     tracer = Observability(service="x").tracer
     assert tracer is None or tracer.disabled
-    # Given no X-Ray SDK (the deployed layer does not ship it): no Tracer at all, and the handler still runs
+    # Given Lambda with Tracing Active but no X-Ray SDK (the deployed layer does not ship it): no
+    # Tracer at all, and the handler still runs
+    monkeypatch.delenv("POWERTOOLS_TRACE_DISABLED", raising=False)
+    monkeypatch.delenv("AWS_SAM_LOCAL", raising=False)
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "f")
+    monkeypatch.setenv("AWS_XRAY_DAEMON_ADDRESS", "169.254.79.129:2000")
     monkeypatch.setattr(observability.importlib.util, "find_spec", lambda name: None)
+    assert observability.tracing_on() is False
     observed = Observability(service="x")
     assert observed.tracer is None
     assert observed.handler()(lambda event, ctx: "ok")({}, context()) == "ok"
