@@ -366,7 +366,13 @@ def test_no_caller_captures_more_than_any_card_authorized(price_minor, cash_mino
             [Adjustment(adjustment_id="d", label="d", amount_minor=adjustment)] if adjustment else [],
         )
     except InvalidRequest:
-        return  # a total below zero, or above what is held and collected, is refused: nothing changes
+        # A total below zero, or above what is held and collected, is refused: nothing changes, and
+        # the worker (were it run) finds nothing validated to capture
+        refused = store.stored(cart.cart_id)
+        assert refused.status is CartStatus.SUBMITTED and not refused.adjustments
+        cases.checkout.settle_payment(CALLER, cart.cart_id)
+        assert gateway.card.count("capture") == 0
+        return
     cases.checkout.settle_payment(CALLER, cart.cart_id)
     cases.checkout.settle_payment(CALLER, cart.cart_id)
     # Then each card captured at most its own hold, once each, and together what the cash leaves
