@@ -356,7 +356,13 @@ def test_no_caller_captures_more_than_any_card_authorized(price_minor, cash_mino
     cases.payments.add_payment(
         CALLER, cart.cart_id, Payment(key="b", method="Credit", amount_minor=0, reference="tok_visa")
     )
-    cases.checkout.submit(CALLER, cart.cart_id, CartEdits())
+    try:
+        cases.checkout.submit(CALLER, cart.cart_id, CartEdits())
+    except InvalidRequest:
+        # A first card for more than the order's total is refused before anything is held
+        assert first_minor > store.stored(cart.cart_id).total_minor
+        assert gateway.card.count("authorize") == 0
+        return
     held = {p.key: p.authorized_minor for p in store.stored(cart.cart_id).payments if p.key != "cash"}
     # When the store validates with a discount or a surcharge and the worker settles, twice
     try:
@@ -435,6 +441,46 @@ def test_session_data_is_bounded() -> None:
         cases.payments.update_payment_session(CALLER, cart.cart_id, "test-card", {f"k{n}": "v" for n in range(21)})
     with pytest.raises(InvalidRequest):
         cases.payments.init_payment_sessions(CALLER, cart.cart_id, [f"p{n}" for n in range(11)])
+    # A value that is not text (a hostile JSON number) is refused, not stored to break the cart
+    with pytest.raises(InvalidRequest, match="strings"):
+        cases.payments.update_payment_session(CALLER, cart.cart_id, "test-card", {"k": 5})  # type: ignore[dict-item]
+    assert cases.carts.get_cart(CALLER, cart.cart_id).cart.payment_sessions[0].data == {}
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"amount_minor": -1}, "0 to"),
+        ({"amount_minor": 10**40}, "0 to"),
+        ({"method": ""}, "method is 1 to"),
+        ({"method": "x" * 65}, "method is 1 to"),
+        ({"reference": "t" * 257}, "reference is at most"),
+    ],
+)
+def test_a_payment_a_client_gives_is_bounded(fields, message) -> None:
+    # Given an open cart / When a payment out of bounds is added / Then 400, and the cart keeps none
+    cart = open_cart(token=None)
+    cases, store, *_ = setup(cart)
+    given = {"key": "card", "method": "Credit", "amount_minor": 100, "reference": "tok_visa", **fields}
+    with pytest.raises(InvalidRequest, match=message):
+        cases.payments.add_payment(CALLER, cart.cart_id, Payment(**given))
+    assert store.stored(cart.cart_id).payment("card") is None
+
+
+def test_a_client_cannot_give_what_only_a_provider_answers() -> None:
+    # Given a payment claiming a charge id, a capture and a hold of its own
+    cart = open_cart(token=None)
+    cases, store, *_ = setup(cart)
+    forged = Payment(
+        key="default", method="Credit", amount_minor=100, reference="tok_visa", status="captured",
+        provider_reference="ch_forged", captured_minor=100, authorization_reference="auth_forged",
+        authorized_minor=10**6, decline_reason="x", provider="manual",
+    )  # fmt: skip
+    # When it is added / Then only what a client may say is kept
+    cases.payments.add_payment(CALLER, cart.cart_id, forged)
+    kept = store.stored(cart.cart_id).payment("default")
+    assert (kept.status, kept.provider_reference, kept.captured_minor, kept.provider) == ("recorded", None, None, None)
+    assert (kept.authorization_reference, kept.authorized_minor, kept.decline_reason) == (None, None, None)
 
 
 def test_a_cart_stored_before_keyed_payments_reads_its_payment_under_the_default_key() -> None:

@@ -166,6 +166,11 @@ PaymentStatus = Literal["recorded", "authorized", "capturing", "captured", "void
 DEFAULT_PAYMENT_KEY = "default"
 MAX_PAYMENTS = 10
 PAYMENT_KEY_BYTES = 128
+# What a client may say of a payment it gives (payment_as_given): amounts within DynamoDB's number
+# range and a processor's, text short enough to log and to send on.
+MAX_PAYMENT_MINOR = 10_000_000_000
+PAYMENT_METHOD_BYTES = 64
+PAYMENT_REFERENCE_BYTES = 256
 
 
 class Payment(BaseModel):
@@ -212,6 +217,21 @@ MAX_SESSION_DATA_KEY_BYTES = 64
 MAX_SESSION_DATA_VALUE_BYTES = 1024
 
 
+def payment_as_given(payment: Payment) -> Payment:
+    """``payment`` as a client may give it: its key, method, amount and token only, bounded, and
+    recorded (what a provider answered — holds, captures, charge ids, reasons — is never taken from a
+    client)."""
+    if not 0 <= payment.amount_minor <= MAX_PAYMENT_MINOR:
+        raise InvalidRequest(f"A payment amount is 0 to {MAX_PAYMENT_MINOR} minor units")
+    if not payment.method or len(payment.method.encode()) > PAYMENT_METHOD_BYTES:
+        raise InvalidRequest(f"A payment method is 1 to {PAYMENT_METHOD_BYTES} bytes")
+    if payment.reference is not None and len(payment.reference.encode()) > PAYMENT_REFERENCE_BYTES:
+        raise InvalidRequest(f"A payment reference is at most {PAYMENT_REFERENCE_BYTES} bytes")
+    return Payment(
+        key=payment.key, method=payment.method, amount_minor=payment.amount_minor, reference=payment.reference
+    )
+
+
 class PaymentSession(BaseModel):
     """A provider's payment session on the cart (Medusa): its status, the provider's data (a card
     token under ``token`` for the test card), the amount it was opened for, and whether it is the
@@ -232,6 +252,8 @@ def check_session_data(data: dict[str, str]) -> None:
     if len(data) > MAX_SESSION_DATA_ENTRIES:
         raise InvalidRequest(f"A payment session holds at most {MAX_SESSION_DATA_ENTRIES} data entries")
     for name, value in data.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise InvalidRequest("Payment session data keys and values are strings")
         if not name or len(name.encode()) > MAX_SESSION_DATA_KEY_BYTES:
             raise InvalidRequest(f"A payment session data key is 1 to {MAX_SESSION_DATA_KEY_BYTES} bytes")
         if len(value.encode()) > MAX_SESSION_DATA_VALUE_BYTES:

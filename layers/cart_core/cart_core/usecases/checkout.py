@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from cart_core.cart import DEFAULT_PAYMENT_KEY, Cart, Payment
+from cart_core.cart import DEFAULT_PAYMENT_KEY, Cart, Payment, payment_as_given
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_ORDER_TAGS
@@ -307,7 +307,7 @@ class Checkout(CartUseCases):
                 dropped = [p for p in cart.payments if p.status == "declined" or p.key == replacing.key]
                 for payment in dropped:
                     cart.remove_payment(payment.key)
-                cart.set_payment(replacing.model_copy(update={"status": "recorded"}))
+                cart.set_payment(payment_as_given(replacing))
                 replaced[:] = [payment for payment in dropped if payment.hold_is_live]
             assert snapshot.location is not None
             if replacing is None and cart.gift_cards:
@@ -371,6 +371,9 @@ class Checkout(CartUseCases):
         hold their own amounts. A decline releases what this call held and raises ``InvalidRequest``.
         Nothing to do for cash or no payment."""
         cards = [p for p in cart.payments if p.status == "recorded" and self._holds_funds(p)]
+        # Cards before the last hold their own amounts: together never more than the order's total.
+        if sum(p.amount_minor for p in cards[:-1]) > total:
+            raise InvalidRequest("The cards' amounts add up to more than the order's total")
         held: list[Hold] = []
         for index, payment in enumerate(cards):
             if index == len(cards) - 1:

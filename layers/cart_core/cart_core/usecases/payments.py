@@ -14,6 +14,7 @@ from cart_core.cart import (
     Payment,
     PaymentSession,
     check_session_data,
+    payment_as_given,
 )
 from cart_core.errors import InvalidRequest, NotFound
 from cart_core.payments import PROVIDERS
@@ -30,11 +31,7 @@ class Payments(CartUseCases):
     def add_payment(self, caller: Caller, cart_id: str, payment: Payment) -> PricedCart:
         """Add a payment under its key, or replace the one with that key, on an open cart. Nothing
         is asked of a provider yet: cards are authorized when the order is placed."""
-        recorded = payment.model_copy(
-            update={"status": "recorded", "authorization_reference": None, "authorized_minor": None}
-        )
-        if recorded.amount_minor < 0:
-            raise InvalidRequest("A payment amount cannot be negative")
+        recorded = payment_as_given(payment)
 
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
