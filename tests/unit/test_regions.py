@@ -132,6 +132,8 @@ def test_a_checkout_configuration_is_bounded_and_its_hash_names_tenant_location_
     assert configuration.payments == ["card"]
     assert parse_hash_owner(configuration.hash_owner) == ("t", "l", "0" * 24)
     for bad in ({"name": ""}, {"name": "x" * 101}, {"success_url": "javascript:alert(1)"},
+                {"success_url": "https://?"}, {"cancel_url": "https://user:pw@evil.example/"},
+                {"success_url": "https://shop.example/\u200bok"}, {"success_url": "https://shop.example/\x7f"},
                 {"card_processor_id": "X" * 20}, {"product_ids": ["p"] * 101}, {"type": "other"}):  # fmt: skip
         with pytest.raises(ValidationError):
             CheckoutSettings(**({"name": "n"} | bad))

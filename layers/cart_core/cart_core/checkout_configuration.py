@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -53,11 +54,22 @@ class CheckoutSettings(BaseModel):
     @field_validator("success_url", "cancel_url")
     @classmethod
     def _url(cls, url: str) -> str:
-        """Empty, or an absolute http(s) URL: the page redirects the shopper's browser to it."""
-        if url and not (url.startswith(("https://", "http://")) and len(url.split("://", 1)[1]) > 0):
+        """Empty, or an absolute http(s) URL with a host and no credentials: the page redirects the
+        shopper's browser to it. Printable ASCII only (a non-ASCII host is sent in its punycode
+        form), so no invisible or look-alike character can hide where the shopper is sent."""
+        if not url:
+            return url
+        if any(not 0x21 <= ord(c) <= 0x7E for c in url):
+            raise ValueError("must be printable ASCII: no whitespace, control or non-ASCII characters")
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+        except ValueError:
+            raise ValueError("must be an absolute http or https URL, or empty") from None
+        if parts.scheme not in ("https", "http") or not host:
             raise ValueError("must be an absolute http or https URL, or empty")
-        if any(c.isspace() or ord(c) < 0x20 for c in url):
-            raise ValueError("must not contain whitespace or control characters")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("must not carry credentials")
         return url
 
     @field_validator("payments", "product_ids")
