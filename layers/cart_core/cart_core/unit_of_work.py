@@ -77,9 +77,10 @@ class Work:
 
     # ----- intents -------------------------------------------------------------------------
 
-    def put(self, record: object, version: int | None) -> None:
-        """Write ``record`` if its stored version is still ``version`` (None: create it)."""
-        self.intents.append(Put(record, version))
+    def put(self, record: object, version: int | None, document: str | None = None) -> None:
+        """Write ``record`` if its stored version is still ``version`` (None: create it);
+        ``document``: its serialised form, if the caller has it already."""
+        self.intents.append(Put(record, version, document))
 
     def claim(
         self,

@@ -42,6 +42,11 @@ def product_sk(product_id: str) -> str:
     return f"PRODUCT#{product_id}"
 
 
+# The tenant's price book: a copy of its product documents in one item (store/dynamodb.py), so a
+# cart of many lines reads its products as one key instead of one key each.
+PRICE_BOOK_SK = "PRICEBOOK"
+
+
 def discount_sk(code: str) -> str:
     return f"DISCOUNT#{code.upper()}"
 
