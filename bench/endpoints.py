@@ -341,12 +341,61 @@ def _moto_cart_table() -> Iterator[dict[str, str]]:
     tables = Template(copy.deepcopy(template.raw))
     for properties in tables.table_definitions().values():
         properties.pop("StreamSpecification", None)
-    with mock_aws():
+    with mock_aws(), item_level_transaction_rollback():
         create_tables(tables, boto3.client("dynamodb"), names)
         os.environ["TABLE_NAME"] = names["CartTable"]
         store.cache_clear()  # a client bound to an earlier moto (an earlier section) would miss this table
         fixture.load(store())
         yield names
+
+
+@contextmanager
+def item_level_transaction_rollback() -> Iterator[None]:
+    """moto's TransactWriteItems keeps a deep copy of every table it touches, taken once per item of
+    the transaction, to roll back a failed one: its cost grows with everything in the table (the
+    products, the carts, the price book), not with what the transaction writes, and a 100-line run
+    (100 more products in the table) paid several times a 1-line run's for the same write. DynamoDB
+    pays nothing like it. Here, for our handler and the bare one alike, the rollback keeps a copy of
+    the items the transaction names instead, and puts them back if it fails; moto's own copy is
+    skipped (its ``copy.deepcopy`` of a table, for the call's duration, returns the table itself)."""
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    original = DynamoDBBackend.transact_write_items
+    deepcopy = copy.deepcopy
+
+    def table_kept(value: Any, memo: Any = None) -> Any:
+        return value if isinstance(value, Table) else deepcopy(value, memo)
+
+    def transact_write_items(backend: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved = []
+        for entry in transact_items:
+            op = next(iter(entry.values()))
+            table_ = backend.get_table(op["TableName"])
+            key = op.get("Item") or op["Key"]
+            hash_key = DynamoType(key[table_.hash_key_attr])
+            range_key = DynamoType(key[table_.range_key_attr]) if table_.range_key_attr else None
+            saved.append((table_, hash_key, range_key, deepcopy(table_.get_item(hash_key, range_key))))
+        copy.deepcopy = table_kept
+        try:
+            original(backend, transact_items)
+        except Exception:
+            for table_, hash_key, range_key, item in saved:
+                where, name = (table_.items[hash_key], range_key) if range_key else (table_.items, hash_key)
+                if item is None:
+                    where.pop(name, None)
+                else:
+                    where[name] = item
+            raise
+        finally:
+            copy.deepcopy = deepcopy
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DynamoDBBackend.transact_write_items = original  # type: ignore[method-assign]
 
 
 def blaze_routes(template: Any) -> list[tuple[str, str]]:
