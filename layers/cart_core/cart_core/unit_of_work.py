@@ -36,7 +36,11 @@ from cart_core.ports import (
 
 # A lost version race is retried after a full-jitter back-off (a random sleep up to a doubling cap),
 # so contenders spread out instead of colliding again in lockstep. Attempts stop when the next one
-# could not start within the budget, which keeps a request well inside the 10 s Lambda timeout.
+# could not start within the budget, which keeps a request well inside the 10 s Lambda timeout; but
+# the first lost race is always tried once more. A slow attempt is often a slow store, and then the
+# "race" may be our own write: the SDK retries a write that timed out, and if the first try was
+# applied, the retry's condition fails against it. Only a new read can tell (it finds the work done:
+# a fresh consumer's new cart, already pointed to), and giving up at once made that a 409.
 MAX_ATTEMPTS = 12
 RETRY_BASE_SECONDS = 0.01
 RETRY_CAP_SECONDS = 0.4
@@ -155,7 +159,7 @@ class UnitOfWork:
                 return attempt(Work(self.store))
             except VersionConflict:
                 pause = random.uniform(0, min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**tries))  # noqa: S311 (jitter)
-                if tries == MAX_ATTEMPTS or time.monotonic() + pause >= deadline:
+                if tries == MAX_ATTEMPTS or (tries > 1 and time.monotonic() + pause >= deadline):
                     break
                 self._sleep(pause)
         raise ConcurrentModification()
