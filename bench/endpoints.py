@@ -90,8 +90,8 @@ class Harness:
     def clean(self) -> None:
         """Delete every item requests have written, leaving the fixture and the bench products.
 
-        moto's TransactWriteItems deep-copies the whole table once per item in the transaction, so
-        without this its latency would grow with every cart the benchmark creates. Two more moto
+        moto's reads and scans of a partition, and its transactions' own bookkeeping, grow with the
+        table, so without this its latency would grow with every cart the benchmark creates. Two more moto
         (5.2) leaks are undone through its internals: it keeps every model instance it ever made,
         those copies included, for its dashboard; and it keeps a partition whose last item is
         deleted (its item map is a defaultdict, so reading an absent key makes one too).
@@ -414,8 +414,8 @@ def run_endpoints(budget: Budget) -> Rows:
     results: dict[tuple[str, str], dict[str, Result]] = {route: {} for route in routes}
     with moto_cart_table() as names:
         h = Harness(template, names)
-        # Size by size, with only the products that size uses: moto's transactions copy the whole
-        # table, so 100 idle products would slow every 1-line transactional write several times over.
+        # Size by size, with only the products that size uses, so a smaller size never pays for a
+        # larger one's table (moto's costs grow with it: see item_level_transaction_rollback).
         added = 0
         for size in budget.sizes:  # smallest first
             h.add_products(added, size.lines)
