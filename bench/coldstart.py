@@ -176,7 +176,9 @@ def _seed(template: Any, function: str, sample_key: str, endpoint: str) -> tuple
     dns: dict[str, str] = {}
     with offline_dns(dns):
         samples()[sample_key].scenario.seed(Seeding(store(), use_cases(), subscription_service(), dns, receiver_url))
-    env = {**runtime.environment(runtime.specs[function]), "AWS_LAMBDA_FUNCTION_NAME": names[function]}
+    spec = runtime.specs[function]
+    # As Lambda sets them in the function's process (_HANDLER: the handler it runs).
+    env = {**runtime.environment(spec), "AWS_LAMBDA_FUNCTION_NAME": names[function], "_HANDLER": spec.handler}
     return env, receivers
 
 
