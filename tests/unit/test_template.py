@@ -293,3 +293,14 @@ def test_every_api_function_resumes_from_a_snapstart_snapshot_through_its_alias(
     # The workers keep plain cold starts (SnapStart for Python bills its cache and restores)
     for name in set(TEMPLATE.functions()) - _api_functions():
         assert "SnapStart" not in TEMPLATE.resources[name]["Properties"], name
+
+
+def test_memory_sizes_keep_their_floor_and_the_faces_get_more_cpu() -> None:
+    # docs/performance.md, Memory size: every peak RSS measured (make bench, section 6) is under 90 MB,
+    # so no function needs more than 192 MB for memory; 256 MB keeps init's CPU-bound imports well
+    # inside Lambda's 10 s init limit, and the faces' validation and pricing get twice that CPU.
+    functions = TEMPLATE.functions()
+    assert all(256 <= spec.memory <= 1769 and spec.memory % 64 == 0 for spec in functions.values())
+    faces_ = {face.function for face in faces()}
+    assert all(functions[name].memory >= 512 for name in faces_)
+    assert functions["AuthorizerFunction"].memory == 256
