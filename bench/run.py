@@ -103,7 +103,7 @@ def memory_section(budget: Budget) -> str:
     warm = budget.warm_invocations
     return "\n".join(
         [
-            f"6. Memory per function in template.yaml: peak RSS (VmHWM) of a fresh interpreter after the import, after",
+            "6. Memory per function in template.yaml: peak RSS (VmHWM) of a fresh interpreter after the import, after",
             f"   the first invocation (seeded as in 3.) and after {warm} more of the same event; bare = boto3, the clients,",
             f"   one GetItem. floor = peak x {HEADROOM:g} + {RUNTIME_MB} MB (Lambda's runtime), rounded up to 64 MB, >= 128: the least",
             "   MemorySize; above it CPU decides (Lambda's CPU grows with memory: AWS Lambda Power Tuning in an account,",
