@@ -6,8 +6,8 @@ of the version from the snapshot. Whatever init left in memory is then the same 
 after a restore ``renew`` gives each copy its own:
 
 - ``random``'s state, re-seeded from the OS (the unit of work's retry jitter, botocore's back-off:
-  copies must not back off in step). ``secrets``, ``uuid4`` and ``os.urandom`` read the kernel,
-  which Lambda re-seeds on restore, and keep no state here.
+  copies must not back off in step). ``secrets``, ``uuid4`` and ``os.urandom`` keep no state in
+  the process (each call asks the kernel) and are called in invocations, never at init.
 - the AWS clients and what they hold: credentials fetched at init (they belong to the snapshot's
   moment and may have expired since) and open connections (their sockets did not survive). boto3's
   default session is replaced by a new one, which fetches its own credentials; it keeps the old one's
