@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -46,7 +47,17 @@ class JsonFormatter(logging.Formatter):
     def __init__(self, service: str) -> None:
         super().__init__()
         self.service = service
-        self.context: dict[str, Any] = {}  # the invocation's keys, set by ``Telemetry.handler``
+        # The invocation's keys, set by ``Telemetry.handler``; per thread, as the local cloud runs
+        # concurrent invocations of one function in one process.
+        self._invocation = threading.local()
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return getattr(self._invocation, "keys", {})
+
+    @context.setter
+    def context(self, keys: dict[str, Any]) -> None:
+        self._invocation.keys = keys
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {

@@ -137,3 +137,34 @@ def test_with_pause_gc_the_collector_waits_for_the_first_invocation_to_answer(en
 def test_without_pause_gc_the_collector_is_left_alone(env, collector) -> None:
     Telemetry()
     assert gc.isenabled()
+
+
+def test_concurrent_invocations_in_one_process_log_their_own_correlation_id(env) -> None:
+    import threading
+
+    # Given two invocations at once on two threads (the local cloud runs them so)
+    telemetry = Telemetry()
+    stream = io.StringIO()
+    (handler,) = telemetry.logger.handlers
+    handler.setStream(stream)  # type: ignore[attr-defined]
+    inside, release = threading.Barrier(2), threading.Event()
+
+    def invocation(event: dict, ctx: Any) -> None:
+        inside.wait()  # both have set their keys
+        if event["requestContext"]["requestId"] == "first":
+            release.wait()
+        telemetry.logger.info("done")
+        release.set()
+
+    wrapped = telemetry.handler(invocation)
+    threads = [
+        threading.Thread(target=wrapped, args=({"requestContext": {"requestId": rid}}, context()))
+        for rid in ("first", "second")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    # Then each line carries its own invocation's request id
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["correlation_id"] for line in lines] == ["second", "first"]
