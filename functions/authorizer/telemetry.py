@@ -32,11 +32,12 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 DEFAULT_NAMESPACE = "CartService"  # cart_core.observability's, when the template sets none
+SHARED_HANDLER = "authorizer_telemetry"  # marks the handler Telemetry put on its service's logger
 # LogRecord's own attributes: anything else on a record came from ``extra`` and is logged as a key.
 _RECORD_KEYS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
@@ -104,12 +105,18 @@ class Telemetry:
         self.logger = logging.getLogger(self.service)
         self.logger.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO").upper())
         self.logger.propagate = False  # Lambda's root handler would print each line a second time
-        self.formatter = JsonFormatter(self.service)
-        for handler in self.logger.handlers[:]:  # a second import (the local cloud's) replaces the first's
-            self.logger.removeHandler(handler)
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(self.formatter)
-        self.logger.addHandler(handler)
+        # The local cloud imports a function again for each concurrent execution environment: those
+        # copies share the std logger, so they share its one handler and formatter (whose keys are
+        # per thread), as Powertools' Loggers of one service do.
+        shared = next((h for h in self.logger.handlers if getattr(h, SHARED_HANDLER, False)), None)
+        if shared is not None:
+            self.formatter = cast(JsonFormatter, shared.formatter)
+        else:
+            self.formatter = JsonFormatter(self.service)
+            handler = logging.StreamHandler(sys.stdout)
+            handler.setFormatter(self.formatter)
+            setattr(handler, SHARED_HANDLER, True)
+            self.logger.addHandler(handler)
         self.cold_start = True  # until the first invocation
 
     def renew(self) -> None:

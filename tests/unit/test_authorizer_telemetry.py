@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from authorizer.telemetry import Telemetry
+from authorizer.telemetry import SHARED_HANDLER, Telemetry
 from local.runtime import LambdaContext
 
 EVENT = {"requestContext": {"requestId": "req-abc"}, "path": "/x"}
@@ -38,12 +38,18 @@ def env(monkeypatch) -> Iterator[pytest.MonkeyPatch]:
         logging.getLogger("authorizer-test").removeHandler(handler)
 
 
+def our_handler(telemetry: Telemetry) -> Any:
+    """The handler Telemetry put on its logger (pytest may have put its own capturing ones there)."""
+    (handler,) = [h for h in telemetry.logger.handlers if h.formatter is telemetry.formatter]
+    return handler
+
+
 def ours(log: Any) -> tuple[list[dict[str, Any]], str]:
     """One invocation of a handler wrapped by Telemetry that calls ``log(logger)``: the JSON lines it
     logged, and what it printed (the EMF documents)."""
     telemetry = Telemetry()
     stream = io.StringIO()
-    (handler,) = telemetry.logger.handlers
+    handler = our_handler(telemetry)
     handler.setStream(stream)  # type: ignore[attr-defined]
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
@@ -58,6 +64,8 @@ def powertools(log: Any) -> list[dict[str, Any]]:
     logger = Logger(service="authorizer-test", stream=stream)
     wrapped = logger.inject_lambda_context(correlation_id_path="requestContext.requestId")(lambda e, c: log(logger))
     wrapped(EVENT, context())
+    for handler in logging.getLogger("authorizer-test").handlers[:]:  # Powertools' own, on the same std logger
+        logging.getLogger("authorizer-test").removeHandler(handler)
     return [json.loads(line) for line in stream.getvalue().splitlines()]
 
 
@@ -145,7 +153,7 @@ def test_concurrent_invocations_in_one_process_log_their_own_correlation_id(env)
     # Given two invocations at once on two threads (the local cloud runs them so)
     telemetry = Telemetry()
     stream = io.StringIO()
-    (handler,) = telemetry.logger.handlers
+    handler = our_handler(telemetry)
     handler.setStream(stream)  # type: ignore[attr-defined]
     inside, release = threading.Barrier(2), threading.Event()
 
@@ -168,3 +176,16 @@ def test_concurrent_invocations_in_one_process_log_their_own_correlation_id(env)
     # Then each line carries its own invocation's request id
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert [line["correlation_id"] for line in lines] == ["second", "first"]
+
+
+def test_module_copies_of_one_function_share_the_handler_and_log_their_own_keys(env) -> None:
+    # Given two copies of the function in one process (the local cloud's execution environments)
+    first, second = Telemetry(), Telemetry()
+    # Then the service's logger has one handler, and an invocation of the first copy logs its keys
+    (handler,) = [h for h in logging.getLogger("authorizer-test").handlers if getattr(h, SHARED_HANDLER, False)]
+    stream = io.StringIO()
+    handler.setStream(stream)  # type: ignore[attr-defined]
+    first.handler(lambda event, ctx: first.logger.info("from the first copy"))(EVENT, context())
+    (line,) = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert line["correlation_id"] == "req-abc" and line["function_request_id"] == "req-1"
+    assert second.formatter is first.formatter
