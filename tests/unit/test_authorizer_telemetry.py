@@ -29,6 +29,9 @@ def context() -> LambdaContext:
 
 @pytest.fixture
 def env(monkeypatch) -> Iterator[pytest.MonkeyPatch]:
+    from aws_lambda_powertools.logging import logger as powertools_logger
+
+    monkeypatch.setattr(powertools_logger, "is_cold_start", True)  # a fresh environment on both sides
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "authorizer-test")
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "CartServiceTest")
     monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "INFO")

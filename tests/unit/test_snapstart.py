@@ -35,6 +35,7 @@ def process(monkeypatch) -> Iterator[pytest.MonkeyPatch]:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "init-key")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "init-secret")
     saved_session, saved_random = boto3.DEFAULT_SESSION, random.getstate()
+    boto3.DEFAULT_SESSION = None  # as at init: no session yet (an earlier test's caches credentials)
     runtime.forget()
     yield monkeypatch
     runtime.forget()
