@@ -10,6 +10,7 @@ import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -102,20 +103,32 @@ def test_a_restore_without_boto3_imported_imports_nothing(process) -> None:
     assert boto3.DEFAULT_SESSION is None
 
 
-def test_a_restored_copys_first_invocation_is_a_cold_start(process) -> None:
+@pytest.fixture
+def authorizer_app(process) -> Iterator[Any]:
+    """The authorizer's module, imported for this test only: later tests (the local cloud's) import
+    it again under their own environment."""
+    process.setenv("POWERTOOLS_SERVICE_NAME", "authorizer")
+    before = set(sys.modules)
+    import authorizer.app
+
+    yield authorizer.app
+    for name in set(sys.modules) - before:
+        if name == "authorizer" or name.startswith("authorizer."):
+            del sys.modules[name]
+
+
+def test_a_restored_copys_first_invocation_is_a_cold_start(process, authorizer_app) -> None:
     # Given the Powertools flags and the authorizer's own, spent (a priming invocation, say)
     from aws_lambda_powertools.logging import logger as powertools_logger
     from aws_lambda_powertools.metrics.provider import cold_start
 
-    import authorizer.app
-
     process.setattr(cold_start, "is_cold_start", False)
     process.setattr(powertools_logger, "is_cold_start", False)
-    process.setattr(authorizer.app.observed, "cold_start", False)
+    process.setattr(authorizer_app.observed, "cold_start", False)
     # When the environment is restored
     snapstart.renew()
     # Then each says cold again
-    assert cold_start.is_cold_start and powertools_logger.is_cold_start and authorizer.app.observed.cold_start
+    assert cold_start.is_cold_start and powertools_logger.is_cold_start and authorizer_app.observed.cold_start
 
 
 @pytest.fixture
@@ -139,10 +152,8 @@ def test_priming_runs_every_primer_even_after_one_fails_then_freezes_what_init_b
     assert gc.get_freeze_count() > 0
 
 
-def test_the_authorizer_primes_its_credential_table_without_calling_anything(process, monkeypatch) -> None:
+def test_the_authorizer_primes_its_credential_table_without_calling_anything(process, authorizer_app) -> None:
     # Given the authorizer's primers (its module registered them at import)
-    import authorizer.app  # noqa: F401
-
     assert runtime.credential_table in snapstart._primers
     # When the table is built before the snapshot with no AWS endpoint reachable, Then no call was made
     process.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
