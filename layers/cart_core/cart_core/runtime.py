@@ -4,6 +4,10 @@ Each builder imports its adapter when first called, not at this module's import:
 imports this module, and each uses only some of these objects (the authorizer only the store, a
 face no queue, most nothing of KMS), so a function pays the import of what it uses only
 (docs/architecture.md, Import discipline).
+
+Under Lambda SnapStart what they built before the snapshot (clients, their credentials and
+connections) is forgotten after each restore and built again when first needed (``forget``,
+registered with cart_core.snapstart, which every function gets by importing this module).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from cart_core import snapstart
 from cart_core.clock import Clock, system_clock
 
 if TYPE_CHECKING:
@@ -105,3 +110,10 @@ def _subscription_service(
 
     keys = KmsKeyService(key_id) if key_id else None
     return SubscriptionService(store(), keys, OutboundPolicy(allow_loopback, aws_endpoint_url))
+
+
+@snapstart.on_restore
+def forget() -> None:
+    """Forget every object built here, so the next call builds it anew (with new clients)."""
+    for cached in (store, _table, use_cases, event_bus, work_queue, _subscription_service):
+        cached.cache_clear()
