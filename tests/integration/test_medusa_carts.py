@@ -105,7 +105,10 @@ def test_line_item_errors_have_medusas_types_and_messages(api: InProcessApi) -> 
         "message": "Unable to generate the line items, some variant has not been found: variant_nope",
     }
     extra = medusa(api, "POST", path, {"variant_id": "demo-flower", "quantity": 1, "bogus": 1})
-    assert extra.status == 400 and extra.json() == {"type": "invalid_data", "message": "property bogus should not exist"}
+    assert extra.status == 400 and extra.json() == {
+        "type": "invalid_data",
+        "message": "property bogus should not exist",
+    }
     zero = medusa(api, "POST", path, {"variant_id": "demo-flower", "quantity": 0})
     assert zero.status == 400 and zero.json()["type"] == "invalid_data"
     not_int = medusa(api, "POST", path, {"variant_id": "demo-flower", "quantity": "2"})
