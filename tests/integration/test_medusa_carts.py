@@ -220,3 +220,21 @@ def test_an_idempotency_key_replays_the_answer_and_refuses_another_request(api: 
     assert {k.lower(): v for k, v in first.headers.items()}["idempotency-key"] == "k-1"
     other = medusa(api, "POST", path, {"variant_id": "demo-edible", "quantity": 1}, key)
     assert other.status == 409 and other.json()["type"] == "conflict"
+
+
+def test_a_browser_storefront_on_the_store_origin_may_call_with_credentials(api: InProcessApi) -> None:
+    # Given the storefront's origin (template parameter MedusaStoreCors, Medusa's store_cors)
+    origin = {"Origin": "http://localhost:8000"}
+    # When the browser asks first (preflight), Then API Gateway allows the origin with credentials
+    preflight = api.request("OPTIONS", f"{STORE}/carts", origin)
+    allowed = {k.lower(): v for k, v in preflight.headers.items()}
+    assert allowed["access-control-allow-origin"] == "http://localhost:8000"
+    assert allowed["access-control-allow-credentials"] == "true"
+    # When it then creates a cart, Then the answer carries the same, and exposes the Idempotency-Key
+    response = medusa(api, "POST", "/carts", {}, origin)
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    assert headers["access-control-allow-origin"] == "http://localhost:8000"
+    assert headers["access-control-allow-credentials"] == "true"
+    # And another origin gets no CORS allowance
+    other = medusa(api, "POST", "/carts", {}, {"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in {k.lower() for k in other.headers}
