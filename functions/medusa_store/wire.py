@@ -11,11 +11,13 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
+from cart_core.cart import MAX_QUANTITY
 from cart_core.limits import ID_BYTES, SHORT_TEXT_BYTES, Utf8Limit
 
 Id = Annotated[str, Strict(), Utf8Limit(ID_BYTES)]
 Text = Annotated[str, Strict(), Utf8Limit(SHORT_TEXT_BYTES)]
-Quantity = Annotated[int, Strict()]
+# Medusa's IsInt; bounded as every quantity of the service (0 passes: its own message, below).
+Quantity = Annotated[int, Strict(), Field(ge=0, le=MAX_QUANTITY)]
 # Free-form objects (context, metadata, session data): a few entries of short values.
 SmallObject = Annotated[dict[str, Any], Field(max_length=20)]
 

@@ -238,3 +238,10 @@ def test_a_browser_storefront_on_the_store_origin_may_call_with_credentials(api:
     # And another origin gets no CORS allowance
     other = medusa(api, "POST", "/carts", {}, {"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in {k.lower() for k in other.headers}
+
+
+def test_a_quantity_or_a_context_out_of_bounds_is_refused_with_400(api: InProcessApi) -> None:
+    negative = medusa(api, "POST", "/carts", {"items": [{"variant_id": "demo-flower", "quantity": -9448767915}]})
+    assert negative.status == 400 and negative.json()["type"] == "invalid_data"
+    long_context = medusa(api, "POST", "/carts", {"context": {"note": "x" * 5000}})
+    assert long_context.status == 400 and long_context.json()["type"] == "invalid_data"
