@@ -245,3 +245,14 @@ def test_a_quantity_or_a_context_out_of_bounds_is_refused_with_400(api: InProces
     assert negative.status == 400 and negative.json()["type"] == "invalid_data"
     long_context = medusa(api, "POST", "/carts", {"context": {"note": "x" * 5000}})
     assert long_context.status == 400 and long_context.json()["type"] == "invalid_data"
+
+
+def test_the_publishable_key_names_the_store_and_an_unknown_one_is_ignored(api: InProcessApi) -> None:
+    # Given a cart made in the stage's store (demo) without a key
+    cart = created_cart(api, {"items": [{"variant_id": "demo-flower", "quantity": 1}]})
+    # When it is read with a key no tenant issued, Then the stage's store answers (Medusa ignores it)
+    unknown = medusa(api, "GET", f"/carts/{cart['id']}", headers={"x-publishable-api-key": "pk_nobody"})
+    assert unknown.status == 200
+    # When it is read with acme's key, Then acme's store has no such cart
+    acme = medusa(api, "GET", f"/carts/{cart['id']}", headers={"x-publishable-api-key": "pk_acme_store"})
+    assert acme.status == 404 and acme.json()["type"] == "not_found"
