@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from decimal import Decimal
 from typing import Any, Literal
@@ -57,10 +58,30 @@ class LineItem(BaseModel):
     options: list[LineOption] = Field(default_factory=list)
     note: str | None = None
     finalized: bool = False
+    # A storefront's own data about the line (Medusa's line-item metadata), bounded when set
+    # (``check_line_metadata``); two lines of one product merge only if theirs are equal.
+    metadata: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def unit_total_minor(self) -> int:
         return self.unit_price_minor + sum(c.price_minor for o in self.options for c in o.choices)
+
+
+MAX_LINE_METADATA_ENTRIES = 20
+MAX_LINE_METADATA_BYTES = 2000
+
+
+def check_line_metadata(metadata: dict[str, Any]) -> None:
+    if len(metadata) > MAX_LINE_METADATA_ENTRIES:
+        raise InvalidRequest(f"A line's metadata holds at most {MAX_LINE_METADATA_ENTRIES} entries")
+    if len(json.dumps(metadata, default=str).encode()) > MAX_LINE_METADATA_BYTES:
+        raise InvalidRequest(f"A line's metadata takes at most {MAX_LINE_METADATA_BYTES} bytes")
+
+
+def merged_metadata(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` merged into ``current``: a key given as "" is removed (Medusa's setMetadata)."""
+    merged = {**current, **given}
+    return {key: value for key, value in merged.items() if value != ""}
 
 
 class AppliedDiscount(BaseModel):
@@ -266,6 +287,12 @@ class Address(BaseModel):
     state: str | None = None
     zip_code: str | None = None
     country: str | None = None
+    # Who receives it and a second address line (Medusa's, NewStore's); absent on documents stored before.
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    address_2: str | None = None
+    phone: str | None = None
 
 
 class Transition(BaseModel):
@@ -316,6 +343,11 @@ class Cart(BaseModel):
     payment_sessions: list[PaymentSession] = Field(default_factory=list)
     fulfillment: FulfillmentKind = "delivery"
     delivery_address: Address | None = None
+    billing_address: Address | None = None
+    # The shopper's email (Medusa's cart.email: a guest's way to be reached; a customer's own).
+    email: str | None = None
+    # What a storefront says about where the cart was made (Medusa's context: ip, user agent…).
+    context: dict[str, str] = Field(default_factory=dict)
     requested_time_ms: int | None = None
     order_tags: list[str] = Field(default_factory=list)
     notes: str | None = None

@@ -42,6 +42,9 @@ class Settings(BaseModel):
     allow_loopback_webhook_urls: bool = Field(default=False, alias="ALLOW_LOOPBACK_WEBHOOK_URLS")
     # KMS key that seals webhook secrets (envelope encryption, cart_core.envelope).
     webhook_secret_key_id: str | None = Field(default=None, alias="WEBHOOK_SECRET_KEY_ID")
+    # The Medusa storefront face: the origins its browser storefronts call from (Medusa's store_cors,
+    # comma-separated); answers carry CORS headers with credentials for them (the session cookie).
+    store_cors: str | None = Field(default=None, alias="STORE_CORS")
     # Set for a non-AWS endpoint (the local cloud); webhooks may never point at it.
     aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
 
