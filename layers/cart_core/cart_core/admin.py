@@ -29,6 +29,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
@@ -40,7 +41,9 @@ from cart_core.catalog import DiscountAllocation, DiscountCode, DiscountKind, Gi
 from cart_core.errors import DomainError, ServiceUnavailable
 from cart_core.money import from_decimal
 from cart_core.regions import Region
+from cart_core.shipping import ShippingOption, ShippingRequirement
 from cart_core.store.dynamodb import DynamoStore
+from cart_core.storefront import StoreProduct
 from cart_core.tenancy import LEGACY_TAX_KINDS, Location, TaxRate, Tenant
 
 
@@ -123,10 +126,101 @@ def create_discount(
     kind: DiscountKind,
     value: Decimal,
     allocation: DiscountAllocation = "total",
+    **fields: Any,
 ) -> DiscountCode:
-    discount = DiscountCode(tenant_id=tenant_id, code=code.upper(), kind=kind, value=value, allocation=allocation)
+    """``fields``: Medusa's terms (``discount_id``, ``usage_limit``, ``starts_ms``, ``ends_ms``,
+    ``region_ids``, ``description``); a code with an id has its uses counted at placement."""
+    discount = DiscountCode(
+        tenant_id=tenant_id, code=code.upper(), kind=kind, value=value, allocation=allocation, **fields
+    )
     store.put_discount(discount)
     return discount
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """One variant of ``create_store_product``: prices in currency units by currency."""
+
+    variant_id: str
+    title: str
+    sku: str
+    prices: Mapping[str, Decimal]
+    options: Mapping[str, str] = field(default_factory=dict)
+    manage_inventory: bool = False
+    allow_backorder: bool = False
+    inventory_quantity: int = 0
+
+
+def create_store_product(
+    store: DynamoStore,
+    tenant_id: str,
+    product_id: str,
+    title: str,
+    variants: list[VariantSpec],
+    **fields: Any,
+) -> StoreProduct:
+    """A storefront product and its variants (each a sellable ``Product`` whose ``name`` is the
+    product's title and which copies its discountable / gift-card flags and shipping profile).
+    ``fields``: StoreProduct's other fields (description, handle, thumbnail, is_giftcard, ...)."""
+    product = StoreProduct(
+        tenant_id=tenant_id, product_id=product_id, title=title, variant_ids=tuple(v.variant_id for v in variants),
+        **fields,
+    )  # fmt: skip
+    for spec in variants:
+        first, *_ = spec.prices.items()
+        store.put_product(
+            Product(
+                tenant_id=tenant_id,
+                product_id=spec.variant_id,
+                sku=spec.sku,
+                name=title,
+                price_minor=from_decimal(first[1], first[0]),
+                currency=first[0],
+                prices={code: from_decimal(amount, code) for code, amount in spec.prices.items()},
+                group_id=product_id,
+                variant_title=spec.title,
+                options=dict(spec.options),
+                discountable=product.discountable and not product.is_giftcard,
+                is_giftcard=product.is_giftcard,
+                profile_id=product.profile_id,
+                manage_inventory=spec.manage_inventory,
+                allow_backorder=spec.allow_backorder,
+                inventory_quantity=spec.inventory_quantity,
+            )
+        )
+    store.put_store_product(product)
+    return product
+
+
+def create_shipping_option(
+    store: DynamoStore,
+    tenant_id: str,
+    option_id: str,
+    region_id: str,
+    name: str,
+    amount: Decimal,
+    currency: str,
+    min_subtotal: Decimal | None = None,
+    max_subtotal: Decimal | None = None,
+    **fields: Any,
+) -> ShippingOption:
+    """A flat-rate option of a region; amounts in the region's currency units."""
+    requirements = []
+    for kind, bound in (("min_subtotal", min_subtotal), ("max_subtotal", max_subtotal)):
+        if bound is not None:
+            requirements.append(
+                ShippingRequirement(
+                    requirement_id=f"sor_{option_id.rpartition('_')[2]}{kind[:3].upper()}",
+                    type=kind,
+                    amount_minor=from_decimal(bound, currency),
+                )
+            )
+    option = ShippingOption(
+        tenant_id=tenant_id, option_id=option_id, region_id=region_id, name=name,
+        amount_minor=from_decimal(amount, currency), requirements=tuple(requirements), **fields,
+    )  # fmt: skip
+    store.put_shipping_option(option)
+    return option
 
 
 DISCOVERY_FILE = ".local-cloud.json"

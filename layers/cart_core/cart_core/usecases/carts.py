@@ -4,7 +4,7 @@ editing lines and fields, finalizing lines."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
@@ -14,7 +14,6 @@ from cart_core.cart import (
     MAX_LINES,
     MAX_QUANTITY,
     Address,
-    AppliedDiscount,
     AppliedGiftCard,
     Cart,
     FulfillmentKind,
@@ -22,7 +21,9 @@ from cart_core.cart import (
     PricingPolicyName,
     ShippingMethod,
 )
-from cart_core.errors import InvalidRequest, NotFound, Unauthorized
+from cart_core.catalog import Product
+from cart_core.discounts import apply_codes
+from cart_core.errors import InsufficientInventory, InvalidRequest, NotFound, Unauthorized
 from cart_core.ids import InternalId
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import (
@@ -78,7 +79,9 @@ class CartEdits(BaseModel):
         return frozenset(line.product_id for line in self.lines or ())
 
     def codes(self) -> frozenset[str]:
-        return frozenset(code.upper() for code in self.discount_codes or () if code)
+        # Medusa trims codes, BLAZE does not: both forms are read, each rule looks up its own.
+        given = [code for code in self.discount_codes or () if code]
+        return frozenset(code.upper() for code in given) | frozenset(c.strip().upper() for c in given if c.strip())
 
     def gift_cards(self) -> frozenset[str]:
         return frozenset(code.upper() for code in self.gift_card_codes or () if code)
@@ -240,16 +243,9 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
     if "lines" in fields and edits.lines is not None:
         cart.lines = _replace_lines(cart, edits.lines, snapshot, now)
     if "discount_codes" in fields:
-        cart.discounts = []
-        for code in edits.discount_codes or ():
-            if not code:
-                continue
-            found = snapshot.discounts.get(code.upper())
-            if found is None or not found.active:
-                raise InvalidRequest(f"Promo code {code} is not valid")
-            cart.discounts.append(
-                AppliedDiscount(code=found.code, kind=found.kind, value=found.value, allocation=found.allocation)
-            )
+        # The cart's vendor rule (cart_core.discounts): Medusa's one regular + one free-shipping
+        # code, or every code stacked as BLAZE has it.
+        apply_codes(cart, edits.discount_codes or (), snapshot.discounts, int(now * 1000))
     if "gift_card_codes" in fields:
         cart.gift_cards = _gift_cards(cart, edits.gift_card_codes or [], snapshot, int(now * 1000))
     if "requested_time_ms" in fields and edits.requested_time_ms is not None:
@@ -272,7 +268,7 @@ def _gift_cards(cart: Cart, codes: list[str], snapshot: Snapshot, now_ms: int) -
         card = snapshot.gift_cards.get(code)
         if card is None:
             raise NotFound(f"Gift card with code: {code} was not found")
-        if problem := card.problem(cart.currency, now_ms):
+        if problem := card.problem(cart.currency, now_ms, cart.region_id):
             raise InvalidRequest(f"The gift card {code} {problem}")
         applied.append(AppliedGiftCard.of(card))
     return applied
@@ -300,10 +296,43 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             quantity=edit.quantity,
             unit_price_minor=unit_price,
             note=edit.note,
+            **variant_fields(product),
         )
         if existing is not None and existing.product_id == product.product_id:
             line.line_id = existing.line_id
             line.finalized = existing.finalized
             kept.add(existing.line_id)
         lines.append(line)
+    _check_stock(cart, lines, snapshot)
     return lines
+
+
+def variant_fields(product: Product) -> dict[str, Any]:
+    """What a line keeps of its variant (``LineItem``), only where the variant has it: a product
+    stored before variants makes exactly the line it always made."""
+    fields: dict[str, Any] = {}
+    if not product.discountable:
+        fields["allow_discounts"] = False
+    if product.group_id is not None:
+        fields.update(group_id=product.group_id, variant_title=product.variant_title, sku=product.sku)
+    if product.profile_id is not None:
+        fields["profile_id"] = product.profile_id
+    if product.manage_inventory:
+        fields["stock"] = "backorder" if product.allow_backorder else "managed"
+    return fields
+
+
+def _check_stock(cart: Cart, lines: list[LineItem], snapshot: Snapshot) -> None:
+    """Every variant whose quantity on the cart grows must have that many in stock (Medusa checks
+    on add and update; a line left as it was is not checked again, so a cart whose stock fell keeps
+    being editable elsewhere). Placement reserves the stock for good (checkout)."""
+    before: dict[str, int] = {}
+    for line in cart.lines:
+        before[line.product_id] = before.get(line.product_id, 0) + line.quantity
+    after: dict[str, int] = {}
+    for line in lines:
+        after[line.product_id] = after.get(line.product_id, 0) + line.quantity
+    for product_id, quantity in after.items():
+        product = snapshot.products.get(product_id)
+        if product is not None and quantity > before.get(product_id, 0) and product.stock_problem(quantity):
+            raise InsufficientInventory(product_id)

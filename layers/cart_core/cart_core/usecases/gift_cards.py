@@ -33,7 +33,7 @@ def refresh_gift_cards(cart: Cart, snapshot: Snapshot, now_ms: int) -> None:
         card = snapshot.gift_cards.get(applied.code.upper())
         if card is None:
             raise Conflict(f"Gift card with code: {applied.code} was not found")
-        if problem := card.problem(cart.currency, now_ms):
+        if problem := card.problem(cart.currency, now_ms, cart.region_id):
             raise Conflict(f"The gift card {applied.code} {problem}")
         refreshed.append(AppliedGiftCard.of(card))
     cart.gift_cards = refreshed
