@@ -46,6 +46,40 @@ class ProductView:
         return prices
 
 
+# Filters look at no more than this many products (a tenant's first, by id).
+MAX_FILTERED = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFilter:
+    """Medusa's product list filters a storefront uses: ids, a handle, a title, free text over title
+    and description (case-insensitive), gift cards only or none."""
+
+    ids: frozenset[str] = frozenset()
+    handle: str | None = None
+    title: str | None = None
+    q: str | None = None
+    is_giftcard: bool | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.ids) or any(v is not None for v in (self.handle, self.title, self.q, self.is_giftcard))
+
+    def matches(self, product: StoreProduct) -> bool:
+        if self.ids and product.product_id not in self.ids:
+            return False
+        if self.handle is not None and product.handle != self.handle:
+            return False
+        if self.title is not None and product.title != self.title:
+            return False
+        if self.is_giftcard is not None and product.is_giftcard != self.is_giftcard:
+            return False
+        if self.q is not None:
+            text = f"{product.title} {product.description or ''} {product.subtitle or ''}".lower()
+            return self.q.lower() in text
+        return True
+
+
 @dataclass(frozen=True, slots=True)
 class ProductPage:
     products: tuple[ProductView, ...]
@@ -88,15 +122,22 @@ class Storefront(CartUseCases):
         limit: int = MAX_PAGE,
         region_id: str | None = None,
         currency: str | None = None,
+        filters: ProductFilter | None = None,
     ) -> ProductPage:
         """A page of the tenant's products (by id), each with its sold variants, priced in
-        ``region_id``'s currency, else ``currency``; one Query, one count, one batched read."""
+        ``region_id``'s currency, else ``currency``; one Query, one count, one batched read. With
+        ``filters``, the first ``MAX_FILTERED`` products are read and filtered, then paged."""
         if not 0 <= offset <= MAX_PRODUCTS_OFFSET:
             raise InvalidRequest(f"offset must be 0 to {MAX_PRODUCTS_OFFSET}")
         if not 0 <= limit <= MAX_PAGE:
             raise InvalidRequest(f"limit must be 0 to {MAX_PAGE}")
         work = self._uow.once()
-        page, count = work.store_products(caller.tenant_id, offset, limit)
+        if filters is not None and filters.active:
+            every, _ = work.store_products(caller.tenant_id, 0, MAX_FILTERED)
+            matching = [product for product in every if filters.matches(product)]
+            page, count = matching[offset : offset + limit], len(matching)
+        else:
+            page, count = work.store_products(caller.tenant_id, offset, limit)
         variant_ids = frozenset(v for product in page for v in product.variant_ids)
         snapshot = self._context(work, caller, variant_ids, region_id)
         views = tuple(self._view(product, snapshot, region_id, currency) for product in page)
