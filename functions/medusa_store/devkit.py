@@ -61,7 +61,15 @@ def fuzz_seed(seeding: Seeding) -> None:
 def fuzz_plan() -> Plan:
     from local.fuzz_seed import Binding
 
-    return ((), {"GET /carts/{id}": (Binding("path.id", "medusa_cart"),)})
+    return (
+        (),
+        {
+            "GET /carts/{id}": (Binding("path.id", "medusa_cart"),),
+            # Catalog (routes/catalog.py): a cart's shipping options and method.
+            "GET /shipping-options/{cart_id}": (Binding("path.cart_id", "medusa_cart"),),
+            "POST /carts/{id}/shipping-methods": (Binding("path.id", "medusa_cart"),),
+        },
+    )
 
 
 # ----- isolation (tests/harness/test_isolation.py; the table's shape: tests/harness/faces.py) ----
@@ -114,15 +122,43 @@ def sample_requests() -> dict[str, tuple[str, str, Any]]:
     from local.samples import SAMPLE_CART
 
     cart = _wire_cart_id(SAMPLE_CART)
-    return {"get_cart": ("GET", f"/carts/{cart}", None)}
+    return {"get_cart": ("GET", f"/carts/{cart}", None), **_catalog_requests(cart)}
+
+
+def _catalog_requests(cart: str) -> dict[str, tuple[str, str, Any]]:
+    """The catalog routes' samples (routes/catalog.py), on the demo fixture's storefront."""
+    from local.fixture import PROD_TEE, REG_EU, REG_US, SO_US_STANDARD
+
+    return {
+        "list_regions": ("GET", "/regions", None),
+        "get_region": ("GET", f"/regions/{REG_US}", None),
+        "list_products": ("GET", f"/products?region_id={REG_EU}", None),
+        "get_product": ("GET", f"/products/{PROD_TEE}?region_id={REG_US}", None),
+        "cart_shipping_options": ("GET", f"/shipping-options/{cart}", None),
+        "add_shipping_method": ("POST", f"/carts/{cart}/shipping-methods", {"option_id": SO_US_STANDARD}),
+    }
 
 
 def samples() -> dict[str, Sample]:
     """events/medusa_store/<file> → what it needs seeded and the answer it is named for."""
-    from local.samples import GUEST, SAMPLE_CART, Expect, Sample
+    from local.fixture import PROD_TEE, REG_US, SO_US_STANDARD
+    from local.samples import FIXTURE_ONLY, GUEST, SAMPLE_CART, Expect, Sample
 
     cart = _wire_cart_id(SAMPLE_CART)
-    return {"get_cart.json": Sample(GUEST, Expect(200, {"cart.id": cart, "cart.items.0.quantity": 2}))}
+    return {
+        "get_cart.json": Sample(GUEST, Expect(200, {"cart.id": cart, "cart.items.0.quantity": 2})),
+        # Catalog (routes/catalog.py)
+        "list_regions.json": Sample(FIXTURE_ONLY, Expect(200, {"count": 2})),
+        "get_region.json": Sample(FIXTURE_ONLY, Expect(200, {"region.id": REG_US, "region.currency_code": "usd"})),
+        "list_products.json": Sample(
+            FIXTURE_ONLY, Expect(200, {"count": 3, "products.0.variants.0.prices.1.currency_code": "eur"})
+        ),
+        "get_product.json": Sample(
+            FIXTURE_ONLY, Expect(200, {"product.id": PROD_TEE, "product.variants.0.calculated_price": 2000})
+        ),
+        "cart_shipping_options.json": Sample(GUEST, Expect(200, {"shipping_options.0.id": SO_US_STANDARD})),
+        "add_shipping_method.json": Sample(GUEST, Expect(200, {"cart.shipping_total": 500})),
+    }
 
 
 # ----- the local cloud's banner (local/cloud.py; tests/e2e/test_banner.py runs it as printed) ------

@@ -139,20 +139,20 @@ def test_a_cart_is_offered_its_regions_options_for_its_profiles_whose_requiremen
         _option("so_admin", admin_only=True),
         _option("so_other_profile", profile="heavy"),
     ]  # fmt: skip
-    assert [o.option_id for o in options_for(options, cart, 2000)] == ["so_std"]
-    assert [o.option_id for o in options_for(options, cart, 2001)] == ["so_std", "so_min"]
+    assert [o.option_id for o in options_for(options, cart, "reg_a", 2000)] == ["so_std"]
+    assert [o.option_id for o in options_for(options, cart, "reg_a", 2001)] == ["so_std", "so_min"]
     # An empty cart ships by no profile: nothing is offered
-    assert options_for(options, _cart(region_id="reg_a"), 0) == []
+    assert options_for(options, _cart(region_id="reg_a"), "reg_a", 0) == []
 
 
 def test_choosing_an_option_replaces_the_method_of_its_profile_and_free_shipping_makes_it_cost_nothing() -> None:
     cart = _cart((1000, 2), region_id="reg_a")
-    choose(cart, _option("so_1", amount=1000), "so_1", 2000, {}, 1.0)
-    choose(cart, _option("so_2", amount=500), "so_2", 2000, {"note": "door"}, 2.0)
+    choose(cart, "reg_a", _option("so_1", amount=1000), "so_1", 2000, {}, 1.0)
+    choose(cart, "reg_a", _option("so_2", amount=500), "so_2", 2000, {"note": "door"}, 2.0)
     assert [(m.option_id, m.amount_minor, m.data) for m in cart.shipping_methods] == [("so_2", 500, {"note": "door"})]
     assert cart.shipping_methods[0].method_id.startswith("sm_")
     # A method of another profile is kept beside it
-    choose(cart, _option("so_3", profile="heavy"), "so_3", 2000, {}, 3.0)
+    choose(cart, "reg_a", _option("so_3", profile="heavy"), "so_3", 2000, {}, 3.0)
     assert len(cart.shipping_methods) == 2
     # With a free-shipping code applied, the methods cost 0; without it, their option's price again
     free = {"FREE": DiscountCode(tenant_id="t", code="FREE", kind=DiscountKind.FREE_SHIPPING, value=Decimal(0))}
@@ -165,12 +165,12 @@ def test_choosing_an_option_replaces_the_method_of_its_profile_and_free_shipping
 def test_an_option_refuses_as_medusa_does() -> None:
     cart = _cart((1000, 1), region_id="reg_a")
     with pytest.raises(NotFound, match="Shipping Option with so_x was not found"):
-        choose(cart, None, "so_x", 1000, {}, 1.0)
+        choose(cart, "reg_a", None, "so_x", 1000, {}, 1.0)
     with pytest.raises(InvalidRequest, match="not available in the cart's region"):
-        choose(cart, _option(region="reg_b"), "so_1", 1000, {}, 1.0)
+        choose(cart, "reg_a", _option(region="reg_b"), "so_1", 1000, {}, 1.0)
     needs = (ShippingRequirement(requirement_id="r", type="min_subtotal", amount_minor=5000),)
     with pytest.raises(NotAllowed, match="does not satisfy the shipping option's requirements"):
-        choose(cart, _option(requirements=needs), "so_1", 1000, {}, 1.0)
+        choose(cart, "reg_a", _option(requirements=needs), "so_1", 1000, {}, 1.0)
     assert cart.shipping_methods == []
 
 

@@ -35,7 +35,7 @@ from cart_core.shipping import reprice_for_free_shipping
 from cart_core.unit_of_work import Work
 
 
-def problem(code: DiscountCode, region_id: str | None, now_ms: int) -> NotAllowed | None:
+def problem(code: DiscountCode, region_id: str | None, now_ms: int) -> InvalidRequest | None:
     """Why ``code`` cannot apply to a cart in ``region_id`` at ``now_ms`` (Medusa's order), or None."""
     name = code.code
     if code.usage_limit is not None and code.usage_count >= code.usage_limit:
@@ -48,9 +48,7 @@ def problem(code: DiscountCode, region_id: str | None, now_ms: int) -> NotAllowe
         return NotAllowed(f"The discount code {name} is disabled")
     if code.region_ids and region_id not in code.region_ids:
         # Medusa answers this one as invalid_data, not not_allowed.
-        error = NotAllowed("The discount is not available in current region")
-        error.code = None
-        return error
+        return InvalidRequest("The discount is not available in current region")
     return None
 
 
@@ -60,9 +58,13 @@ def applied(code: DiscountCode) -> AppliedDiscount:
     )
 
 
-def apply_codes(cart: Cart, codes: Iterable[str], found: dict[str, DiscountCode], now_ms: int) -> None:
+def apply_codes(
+    cart: Cart, codes: Iterable[str], found: dict[str, DiscountCode], now_ms: int, region_id: str | None = None
+) -> None:
     """Replace the cart's codes with ``codes`` (``found``: the catalog's, by upper-case code), by
-    the cart's vendor rule (module docstring)."""
+    the cart's vendor rule (module docstring). ``region_id``: the region the cart is priced in
+    (``regions.cart_region_id``: a cart stored before regions names none); default the cart's own."""
+    region_id = region_id or cart.region_id
     wanted = [c.strip().upper() for c in codes if c and c.strip()]
     medusa = cart.pricing_policy == "medusa_v1"
     if medusa:
@@ -75,7 +77,7 @@ def apply_codes(cart: Cart, codes: Iterable[str], found: dict[str, DiscountCode]
         code = found.get(name)
         if code is None or (not medusa and not code.active):
             raise InvalidRequest(f"Promo code {name} is not valid")
-        if error := problem(code, cart.region_id, now_ms):
+        if error := problem(code, region_id, now_ms):
             raise error
         if code.kind is DiscountKind.FREE_SHIPPING:
             free = applied(code)
@@ -114,7 +116,9 @@ def code_reads(cart: Cart) -> frozenset[str]:
     return frozenset(code.code.upper() for code in _counted(cart))
 
 
-def stage_discount_uses(work: Work, cart: Cart, found: dict[str, DiscountCode], now_ms: int) -> None:
+def stage_discount_uses(
+    work: Work, cart: Cart, found: dict[str, DiscountCode], now_ms: int, region_id: str | None = None
+) -> None:
     """Stage one use of each counted code on ``work`` (the order's transaction), within its limit: a
     code used up meanwhile fails the write with Medusa's message, and nothing is placed. A code gone
     or no longer valid since it was applied refuses the order the same way."""
@@ -122,7 +126,7 @@ def stage_discount_uses(work: Work, cart: Cart, found: dict[str, DiscountCode], 
         stored = found.get(code.code.upper())
         if stored is None:
             raise NotFound(f"Discounts with code [{code.code}] was not found")
-        if error := problem(stored, cart.region_id, now_ms):
+        if error := problem(stored, region_id or cart.region_id, now_ms):
             raise error
         name = stored.code
         work.add(

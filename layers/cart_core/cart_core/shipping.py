@@ -75,15 +75,17 @@ def profiles_of(cart: Cart) -> frozenset[str]:
     return frozenset(line.profile_id or DEFAULT_PROFILE for line in cart.lines)
 
 
-def options_for(options: list[ShippingOption], cart: Cart, subtotal_minor: int) -> list[ShippingOption]:
-    """The options ``cart`` (its subtotal ``subtotal_minor``) may choose, in ``options``' order
-    (Medusa's fetchCartOptions: the options of the profiles its lines ship by, for shoppers, of the
-    cart's region, requirements met; an empty cart has none)."""
+def options_for(
+    options: list[ShippingOption], cart: Cart, region_id: str | None, subtotal_minor: int
+) -> list[ShippingOption]:
+    """The options ``cart`` (in ``region_id``, its subtotal ``subtotal_minor``) may choose, in
+    ``options``' order (Medusa's fetchCartOptions: the options of the profiles its lines ship by, for
+    shoppers, of the cart's region, requirements met; an empty cart has none)."""
     profiles = profiles_of(cart)
     return [
         o
         for o in options
-        if o.profile_id in profiles and o.offered_to(cart.region_id) and o.meets_requirements(subtotal_minor)
+        if o.profile_id in profiles and o.offered_to(region_id) and o.meets_requirements(subtotal_minor)
     ]
 
 
@@ -94,14 +96,21 @@ def check_method_data(data: dict[str, Any]) -> None:
 
 
 def choose(
-    cart: Cart, option: ShippingOption | None, option_id: str, subtotal_minor: int, data: dict[str, Any], now: float
+    cart: Cart,
+    region_id: str | None,
+    option: ShippingOption | None,
+    option_id: str,
+    subtotal_minor: int,
+    data: dict[str, Any],
+    now: float,
 ) -> None:
     """Add the shipping method of ``option`` to ``cart`` (Medusa's addShippingMethod): the option must
-    exist, be the cart's region's and have its requirements met by ``subtotal_minor``; it replaces the
-    method of the same profile. Free while the cart has a free-shipping code."""
+    exist, be of the cart's region (``region_id``: the one it is priced in, ``regions.cart_region_id``)
+    and have its requirements met by ``subtotal_minor``; it replaces the method of the same profile.
+    Free while the cart has a free-shipping code."""
     if option is None:
         raise NotFound(f"Shipping Option with {option_id} was not found")
-    if not option.offered_to(cart.region_id):
+    if not option.offered_to(region_id):
         raise InvalidRequest("The shipping option is not available in the cart's region")
     if not option.meets_requirements(subtotal_minor):
         raise NotAllowed("The Cart does not satisfy the shipping option's requirements")

@@ -36,6 +36,7 @@ from cart_core.limits import (
     Utf8Limit,
 )
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
+from cart_core.regions import cart_region_id
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
 from cart_core.usecases.identity import primary_key
@@ -245,7 +246,7 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
     if "discount_codes" in fields:
         # The cart's vendor rule (cart_core.discounts): Medusa's one regular + one free-shipping
         # code, or every code stacked as BLAZE has it.
-        apply_codes(cart, edits.discount_codes or (), snapshot.discounts, int(now * 1000))
+        apply_codes(cart, edits.discount_codes or (), snapshot.discounts, int(now * 1000), _region_id(cart, snapshot))
     if "gift_card_codes" in fields:
         cart.gift_cards = _gift_cards(cart, edits.gift_card_codes or [], snapshot, int(now * 1000))
     if "requested_time_ms" in fields and edits.requested_time_ms is not None:
@@ -261,6 +262,11 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
             setattr(cart, name, getattr(edits, name))
 
 
+def _region_id(cart: Cart, snapshot: Snapshot) -> str | None:
+    """The stored region the cart is priced in (a cart stored before regions names none itself)."""
+    return cart_region_id(snapshot.location, cart) if snapshot.location is not None else cart.region_id
+
+
 def _gift_cards(cart: Cart, codes: list[str], snapshot: Snapshot, now_ms: int) -> list[AppliedGiftCard]:
     """The cards ``codes`` name, as the catalog has them now (each once, in the order given)."""
     applied: list[AppliedGiftCard] = []
@@ -268,7 +274,7 @@ def _gift_cards(cart: Cart, codes: list[str], snapshot: Snapshot, now_ms: int) -
         card = snapshot.gift_cards.get(code)
         if card is None:
             raise NotFound(f"Gift card with code: {code} was not found")
-        if problem := card.problem(cart.currency, now_ms, cart.region_id):
+        if problem := card.problem(cart.currency, now_ms, _region_id(cart, snapshot)):
             raise InvalidRequest(f"The gift card {code} {problem}")
         applied.append(AppliedGiftCard.of(card))
     return applied

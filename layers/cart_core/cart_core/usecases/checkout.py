@@ -316,7 +316,9 @@ class Checkout(CartUseCases):
                 # The order counts its codes' uses and reserves its stock in this write (bounded
                 # adds: a code used up or a variant sold out meanwhile refuses the order).
                 self._read_placement_items(work, cart, snapshot)
-                stage_discount_uses(work, cart, snapshot.discounts, self._now_ms())
+                region = region_of(cart, snapshot)
+                region_id = None if region.implicit else region.region_id
+                stage_discount_uses(work, cart, snapshot.discounts, self._now_ms(), region_id)
                 stage_reservations(work, cart)
             if replacing is None and cart.gift_cards:
                 # The order spends its gift cards in this write (bounded decrements: a card spent

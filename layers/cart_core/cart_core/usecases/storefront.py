@@ -184,7 +184,8 @@ class Storefront(CartUseCases):
         snapshot = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id))
         cart = require_cart(snapshot, cart_id, caller.actor, reading=True)
         current = priced(cart, snapshot)
-        options = options_for(work.shipping_options(caller.tenant_id), cart, current.totals.subtotal_minor)
+        region_id = None if current.region.implicit else current.region.region_id
+        options = options_for(work.shipping_options(caller.tenant_id), cart, region_id, current.totals.subtotal_minor)
         return current, options
 
     def add_shipping_method(self, caller: Caller, cart_id: str, option_id: str, data: dict[str, Any]) -> PricedCart:
@@ -197,8 +198,10 @@ class Storefront(CartUseCases):
             cart = require_cart(snapshot, cart_id, caller.actor)
             cart.require_editable()
             version = cart.version
-            subtotal = priced(cart, snapshot).totals.subtotal_minor
-            choose(cart, snapshot.shipping_options.get(option_id), option_id, subtotal, data, self._clock())
+            current = priced(cart, snapshot)
+            region_id = None if current.region.implicit else current.region.region_id
+            option = snapshot.shipping_options.get(option_id)
+            choose(cart, region_id, option, option_id, current.totals.subtotal_minor, data, self._clock())
             staged = self._stage(work, cart, version, snapshot)
             work.commit()
             return staged
