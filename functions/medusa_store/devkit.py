@@ -95,15 +95,19 @@ def seed_tenant(api: Any) -> dict[str, str]:
         "memo": marker("cart"),
     }
     made = blaze.call(api, "POST", "/prepare", blaze.DEMO, body)
-    return {"cart_id": _wire_cart_id(made["id"])}
+    from local.fixture import PROD_TEE, REG_US
+
+    # The storefront's region and product (demo's fixture) are the victim's records too.
+    return {"cart_id": _wire_cart_id(made["id"]), "region_id": REG_US, "product_id": PROD_TEE}
 
 
 def isolation() -> FaceIsolation:
+    from local.fixture import SO_US_STANDARD
     from tests.harness.faces import FaceIsolation, Matrix, Side
 
     return FaceIsolation(
-        parameters={"id": "cart_id"},
-        bodies={},
+        parameters={"id": "cart_id", "cart_id": "cart_id", "region_id": "region_id", "product_id": "product_id"},
+        bodies={("POST", f"{BASE}/carts/{{id}}/shipping-methods"): lambda records: {"option_id": SO_US_STANDARD}},
         tenant=Matrix(owner=Side(DEMO), intruder=Side(ACME), seed=seed_tenant),
         # Medusa's customers come with medusa_auth's routes (session, JWT); until then every caller
         # is a guest shopper, and guests share guest carts by id, as Medusa's do.

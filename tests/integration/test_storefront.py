@@ -247,3 +247,17 @@ def test_medusa_shipping_options_and_method_on_a_cart(api: InProcessApi) -> None
     assert added.json()["cart"]["shipping_total"] == 500
     missing = medusa(api, "POST", f"/carts/{cart_id}/shipping-methods", {"option_id": "so_nope"})
     assert (missing.status, missing.json()["type"]) == (404, "not_found")
+
+
+def test_moving_a_cart_to_another_region_drops_the_codes_not_valid_there(store) -> None:
+    # Given a US cart with the US-only fixed code (5.00 off)
+    cases, made = _cart(store, (VARIANT_TEE_S, 2), discount_codes=["DEMO5OFF"])
+    assert made.totals.discount_total_minor == 500
+    # When it moves to the EU region / Then the code is gone and nothing is discounted (EUR prices)
+    moved = cases.regions.change_region(_caller(), made.cart.cart_id, REG_EU)
+    assert moved.cart.discounts == [] and moved.totals.discount_total_minor == 0
+    assert moved.totals.subtotal_minor == 3600
+    # And a percentage code valid everywhere carries over (10 % of 36.00)
+    again = cases.carts.update(_caller(), made.cart.cart_id, CartEdits(discount_codes=["DEMO10"]))
+    back = cases.regions.change_region(_caller(), again.cart.cart_id, REG_US)
+    assert back.totals.discount_total_minor == 400 and [d.code for d in back.cart.discounts] == ["DEMO10"]

@@ -81,6 +81,8 @@ class AppliedDiscount(BaseModel):
     value: Decimal
     allocation: DiscountAllocation = "total"
     discount_id: str | None = None  # the catalog code's id (Medusa's disc_…), for faces to show
+    # The regions the code is valid in (empty: every one), so a move to another region drops it.
+    region_ids: tuple[str, ...] = ()
 
 
 # Shipping methods a cart carries (Medusa: one per shipping profile; NewStore: one solution). Their

@@ -54,8 +54,22 @@ def problem(code: DiscountCode, region_id: str | None, now_ms: int) -> InvalidRe
 
 def applied(code: DiscountCode) -> AppliedDiscount:
     return AppliedDiscount(
-        code=code.code, kind=code.kind, value=code.value, allocation=code.allocation, discount_id=code.discount_id
+        code=code.code,
+        kind=code.kind,
+        value=code.value,
+        allocation=code.allocation,
+        discount_id=code.discount_id,
+        region_ids=code.region_ids,
     )
+
+
+def keep_valid_in(cart: Cart, region_id: str | None) -> None:
+    """Drop the codes not valid in ``region_id`` (Medusa, on a region change: the adjustments follow)."""
+    cart.discounts = [d for d in cart.discounts if not d.region_ids or region_id in d.region_ids]
+    free = cart.free_shipping
+    if free is not None and free.region_ids and region_id not in free.region_ids:
+        cart.free_shipping = None
+        reprice_for_free_shipping(cart)
 
 
 def apply_codes(
