@@ -261,3 +261,21 @@ def test_moving_a_cart_to_another_region_drops_the_codes_not_valid_there(store) 
     again = cases.carts.update(_caller(), made.cart.cart_id, CartEdits(discount_codes=["DEMO10"]))
     back = cases.regions.change_region(_caller(), again.cart.cart_id, REG_US)
     assert back.totals.discount_total_minor == 400 and [d.code for d in back.cart.discounts] == ["DEMO10"]
+
+
+def test_changing_a_medusa_carts_lines_removes_its_shipping_methods(store) -> None:
+    # Given a Medusa cart shipping by the standard option (assertion 22)
+    cases, made = _cart(store, (VARIANT_TEE_S, 1))
+    cart_id = made.cart.cart_id
+    shipped = cases.storefront.add_shipping_method(_caller(), cart_id, SO_US_STANDARD, {})
+    assert shipped.totals.shipping_total_minor == 500
+    # When a line changes / Then the method is gone
+    changed = cases.carts.update(_caller(), cart_id, CartEdits(lines=[LineEdit(product_id=VARIANT_TEE_S, quantity=2)]))
+    assert changed.cart.shipping_methods == [] and changed.totals.shipping_total_minor == 0
+    # But an edit that leaves the lines as they are keeps it
+    again = cases.storefront.add_shipping_method(_caller(), cart_id, SO_US_STANDARD, {})
+    line = again.cart.lines[0]
+    same = cases.carts.update(
+        _caller(), cart_id, CartEdits(lines=[LineEdit(product_id=line.product_id, quantity=2, line_id=line.line_id)])
+    )
+    assert same.totals.shipping_total_minor == 500

@@ -242,7 +242,12 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
     """The fields ``edits`` set, checked against the snapshot's catalog (and ``now``, in seconds)."""
     fields = edits.model_fields_set
     if "lines" in fields and edits.lines is not None:
+        before = _line_keys(cart.lines)
         cart.lines = _replace_lines(cart, edits.lines, snapshot, now)
+        if cart.pricing_policy == "medusa_v1" and before != _line_keys(cart.lines):
+            # Medusa deletes a cart's shipping methods whenever its lines change (the options'
+            # requirements and profiles are judged again when the shopper chooses anew).
+            cart.shipping_methods = []
     if "discount_codes" in fields:
         # The cart's vendor rule (cart_core.discounts): Medusa's one regular + one free-shipping
         # code, or every code stacked as BLAZE has it.
@@ -260,6 +265,10 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
     ):  # fmt: skip
         if name in fields and getattr(edits, name) is not None:
             setattr(cart, name, getattr(edits, name))
+
+
+def _line_keys(lines: list[LineItem]) -> list[tuple[str, str, int]]:
+    return [(line.line_id, line.product_id, line.quantity) for line in lines]
 
 
 def _region_id(cart: Cart, snapshot: Snapshot) -> str | None:
