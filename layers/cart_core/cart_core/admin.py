@@ -10,6 +10,8 @@
     python -m cart_core.admin product demo demo-flower 12.50 --name "Flower" --price CAD:16.99
     python -m cart_core.admin discount demo TENOFF percentage 10
     python -m cart_core.admin gift-card demo GIFT-25 25.00 --tax-rate 8.25
+    python -m cart_core.admin discount demo SPRING percentage 15 --id disc_01… --usage-limit 100 --region reg_…
+    python -m cart_core.admin shipping-option demo so_01… reg_… "Express" 15.00 --min-subtotal 30.00
     python -m cart_core.admin --table NAME [--region R] [--endpoint-url URL] tenant ...   # AWS, or any endpoint
 
 Which table, where (first match wins):
@@ -497,6 +499,23 @@ def _build_parser() -> argparse.ArgumentParser:
     discount.add_argument(
         "--allocation", choices=["total", "item"], default="total", help="fixed: once per order, or per unit"
     )
+    discount.add_argument("--id", dest="discount_id", help="Medusa's disc_… id (its uses are then counted)")
+    discount.add_argument("--usage-limit", type=int, help="at most this many orders")
+    discount.add_argument("--starts-ms", type=int, help="epoch ms before which it does not apply")
+    discount.add_argument("--ends-ms", type=int, help="epoch ms after which it no longer applies")
+    discount.add_argument("--region", dest="region_ids", action="append", default=[], help="valid in; repeatable")
+    discount.add_argument("--disabled", action="store_true")
+
+    option = commands.add_parser("shipping-option", help="create or replace a region's flat-rate shipping option")
+    option.add_argument("tenant_id")
+    option.add_argument("option_id", help="so_ + ULID")
+    option.add_argument("region_id")
+    option.add_argument("name")
+    option.add_argument("amount", type=_amount, help="in the region's currency units")
+    option.add_argument("--currency", default="USD", help="the region's currency")
+    option.add_argument("--min-subtotal", type=_amount)
+    option.add_argument("--max-subtotal", type=_amount)
+    option.add_argument("--profile", default="default")
 
     gift_card = commands.add_parser("gift-card", help="issue or reload a gift card (sets its balance)")
     gift_card.add_argument("tenant_id")
@@ -505,6 +524,7 @@ def _build_parser() -> argparse.ArgumentParser:
     gift_card.add_argument("--currency", default="USD")
     gift_card.add_argument("--tax-rate", type=_amount, help="percent of tax the card pays when spent (Medusa)")
     gift_card.add_argument("--ends-ms", type=int, help="epoch ms after which it no longer applies")
+    gift_card.add_argument("--region", help="the only region it may be spent in")
     return parser
 
 
@@ -556,12 +576,22 @@ def _run(args: argparse.Namespace, store: DynamoStore) -> Any:
         card = GiftCard(
             tenant_id=args.tenant_id, code=args.code.upper(), currency=args.currency,
             balance_minor=from_decimal(args.balance, args.currency), tax_rate=args.tax_rate, ends_ms=args.ends_ms,
+            region_id=args.region,
         )  # fmt: skip
         store.put_gift_card(card)
         return card.model_dump(mode="json")
+    if args.command == "shipping-option":
+        return create_shipping_option(
+            store, args.tenant_id, args.option_id, args.region_id, args.name, args.amount, args.currency,
+            args.min_subtotal, args.max_subtotal, profile_id=args.profile,
+        ).model_dump(mode="json")  # fmt: skip
     kind = DiscountKind(args.kind)
     value = args.value if kind is DiscountKind.PERCENTAGE else Decimal(from_decimal(args.value, args.currency))
-    return create_discount(store, args.tenant_id, args.code, kind, value, args.allocation).model_dump(mode="json")
+    return create_discount(
+        store, args.tenant_id, args.code, kind, value, args.allocation, discount_id=args.discount_id,
+        usage_limit=args.usage_limit, starts_ms=args.starts_ms, ends_ms=args.ends_ms,
+        region_ids=tuple(args.region_ids), active=not args.disabled,
+    ).model_dump(mode="json")  # fmt: skip
 
 
 def _validation_line(error: ValidationError) -> str:
