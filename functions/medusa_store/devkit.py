@@ -56,6 +56,13 @@ def fuzz_seed(seeding: Seeding) -> None:
 
     seeds = seeding.seeds
     seeds.add("medusa_cart", *_blaze_guest_carts(seeding, "medusa", REUSABLE))
+    from local.fixture import PROD_GIFT, PROD_MUG, PROD_TEE, REG_EU, REG_US, SO_US_STANDARD
+
+    # The demo storefront's records (local/fixture.py): its products, regions and an option the
+    # seeded carts (demo-flower, 12.50) may choose.
+    seeds.add("medusa_product", PROD_TEE, PROD_MUG, PROD_GIFT)
+    seeds.add("medusa_region", REG_US, REG_EU)
+    seeds.add("medusa_option", SO_US_STANDARD)
 
 
 def fuzz_plan() -> Plan:
@@ -67,7 +74,12 @@ def fuzz_plan() -> Plan:
             "GET /carts/{id}": (Binding("path.id", "medusa_cart"),),
             # Catalog (routes/catalog.py): a cart's shipping options and method.
             "GET /shipping-options/{cart_id}": (Binding("path.cart_id", "medusa_cart"),),
-            "POST /carts/{id}/shipping-methods": (Binding("path.id", "medusa_cart"),),
+            "POST /carts/{id}/shipping-methods": (
+                Binding("path.id", "medusa_cart"),
+                Binding("body.option_id", "medusa_option"),
+            ),
+            "GET /products/{product_id}": (Binding("path.product_id", "medusa_product"),),
+            "GET /regions/{region_id}": (Binding("path.region_id", "medusa_region"),),
         },
     )
 
