@@ -256,3 +256,13 @@ def test_shipping_methods_made_without_options_keep_their_price() -> None:
     cart.shipping_methods = [ShippingMethod(method_id="ns", amount_minor=700)]
     apply_codes(cart, ["F"], {"F": _code("F", DiscountKind.FREE_SHIPPING)}, 0)
     assert cart.shipping_methods[0].amount_minor == 700
+
+
+def test_other_carts_name_a_refused_code_as_it_was_given_and_do_not_trim() -> None:
+    found = {"A": _code("A")}
+    cart = _cart((1000, 1), pricing_policy=None)
+    for as_given in ("nope", " A"):
+        with pytest.raises(InvalidRequest, match=f"^Promo code {as_given} is not valid$"):
+            apply_codes(cart, [as_given], found, 0)
+    apply_codes(cart, ["a", ""], found, 0)
+    assert [d.code for d in cart.discounts] == ["A"]

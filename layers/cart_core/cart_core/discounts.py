@@ -79,8 +79,9 @@ def apply_codes(
     the cart's vendor rule (module docstring). ``region_id``: the region the cart is priced in
     (``regions.cart_region_id``: a cart stored before regions names none); default the cart's own."""
     region_id = region_id or cart.region_id
-    wanted = [c.strip().upper() for c in codes if c and c.strip()]
     medusa = cart.pricing_policy == "medusa_v1"
+    # Medusa trims and upper-cases; other carts look a code up upper-cased and name it as given.
+    wanted = [c.strip().upper() for c in codes if c and c.strip()] if medusa else [c for c in codes if c]
     if medusa:
         missing = [c for c in dict.fromkeys(wanted) if c not in found]
         if missing:
@@ -88,7 +89,7 @@ def apply_codes(
     regular: list[AppliedDiscount] = []
     free: AppliedDiscount | None = None
     for name in wanted:
-        code = found.get(name)
+        code = found.get(name.upper())
         if code is None or (not medusa and not code.active):
             raise InvalidRequest(f"Promo code {name} is not valid")
         if error := problem(code, region_id, now_ms):
