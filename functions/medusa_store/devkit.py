@@ -93,6 +93,13 @@ def fuzz_seed(seeding: Seeding) -> None:
         order = seeding.api(FACE)("POST", f"/carts/{done['id']}/complete", json={})["data"]
         seeds.add("order", order["id"])
         seeds.add("complete_cart", done["id"])
+    from local.fixture import PROD_GIFT, PROD_MUG, PROD_TEE, REG_EU, REG_US, SO_US_STANDARD
+
+    # The demo storefront's records (local/fixture.py): its products, regions and an option the
+    # seeded carts may choose.
+    seeds.add("medusa_product", PROD_TEE, PROD_MUG, PROD_GIFT)
+    seeds.add("medusa_region", REG_US, REG_EU)
+    seeds.add("medusa_option", SO_US_STANDARD)
 
 
 def fuzz_plan() -> Plan:
@@ -138,6 +145,14 @@ def fuzz_plan() -> Plan:
             "POST /carts/{id}/complete": (Binding(cart, "complete_cart"),),
             "POST /carts/{id}/complete-cart": (Binding(cart, "complete_cart"),),
             "GET /orders/{id}": (Binding(cart, "order"),),
+            # Catalog (routes/catalog.py): a cart's shipping options and method.
+            "GET /shipping-options/{cart_id}": (Binding("path.cart_id", "open_cart"),),
+            "POST /carts/{id}/shipping-methods": (
+                Binding(cart, "open_cart"),
+                Binding("body.option_id", "medusa_option"),
+            ),
+            "GET /products/{product_id}": (Binding("path.product_id", "medusa_product"),),
+            "GET /regions/{region_id}": (Binding("path.region_id", "medusa_region"),),
         },
     )
 
@@ -155,6 +170,7 @@ def call(api: Any, method: str, path: str, headers: dict[str, str], body: Any = 
 def seed_tenant(api: Any) -> dict[str, str]:
     """Demo's guest cart with a line, an email and payment sessions (marked, to spot it in an
     intruder's answer), and a completed one (its order)."""
+    from local.fixture import PROD_TEE, REG_US
     from tests.harness.faces import marker
 
     def cart(complete: bool) -> dict[str, Any]:
@@ -174,21 +190,34 @@ def seed_tenant(api: Any) -> dict[str, str]:
         "provider": "manual",
         "code": "TENOFF",
         "order_id": order["id"],
+        # The storefront's region and product (demo's fixture) are the victim's records too.
+        "region_id": REG_US,
+        "product_id": PROD_TEE,
     }
 
 
 def isolation() -> FaceIsolation:
+    from local.fixture import SO_US_STANDARD
     from tests.harness.faces import FaceIsolation, Matrix, Side
 
     carts = f"{BASE}/carts/{{id}}"
     return FaceIsolation(
-        parameters={"id": "cart_id", "line_id": "line_id", "provider_id": "provider", "code": "code"},
+        parameters={
+            "id": "cart_id",
+            "cart_id": "cart_id",
+            "line_id": "line_id",
+            "provider_id": "provider",
+            "code": "code",
+            "region_id": "region_id",
+            "product_id": "product_id",
+        },
         bodies={
             ("POST", f"{carts}/line-items"): lambda r: {"variant_id": "demo-flower", "quantity": 1},
             ("POST", f"{carts}/line-items/{{line_id}}"): lambda r: {"quantity": 3},
             ("POST", f"{carts}/payment-session"): lambda r: {"provider_id": "manual"},
             ("POST", f"{carts}/payment-sessions/{{provider_id}}"): lambda r: {"data": {"token": "tok_visa"}},
             ("POST", carts): lambda r: {"email": "intruder@example.com"},
+            ("POST", f"{carts}/shipping-methods"): lambda r: {"option_id": SO_US_STANDARD},
         },
         tenant=Matrix(
             # The publishable keys name each tenant's store (the stage's default is demo's).
@@ -232,6 +261,21 @@ def sample_requests() -> dict[str, tuple[str, str, Any]]:
         "complete_cart": ("POST", f"{cart}/complete", {}),
         "complete_cart_deprecated": ("POST", f"{cart}/complete-cart", {}),
         "get_order": ("GET", f"/orders/{_wire_order_id(SAMPLE_CART)}", None),
+        **_catalog_requests(_wire_cart_id(SAMPLE_CART)),
+    }
+
+
+def _catalog_requests(cart: str) -> dict[str, tuple[str, str, Any]]:
+    """The catalog routes' samples (routes/catalog.py), on the demo fixture's storefront."""
+    from local.fixture import PROD_TEE, REG_EU, REG_US, SO_US_STANDARD
+
+    return {
+        "list_regions": ("GET", "/regions", None),
+        "get_region": ("GET", f"/regions/{REG_US}", None),
+        "list_products": ("GET", f"/products?region_id={REG_EU}", None),
+        "get_product": ("GET", f"/products/{PROD_TEE}?region_id={REG_US}", None),
+        "cart_shipping_options": ("GET", f"/shipping-options/{cart}", None),
+        "add_shipping_method": ("POST", f"/carts/{cart}/shipping-methods", {"option_id": SO_US_STANDARD}),
     }
 
 
@@ -265,6 +309,7 @@ def _completed(seeding: Any) -> None:
 
 def samples() -> dict[str, Sample]:
     """events/medusa_store/<file> → what it needs seeded and the answer it is named for."""
+    from local.fixture import PROD_TEE, REG_US, SO_US_STANDARD
     from local.samples import FIXTURE_ONLY, GUEST, SAMPLE_CART, SAMPLE_LINE, Expect, Sample, Scenario
 
     cart = _wire_cart_id(SAMPLE_CART)
@@ -304,6 +349,17 @@ def samples() -> dict[str, Sample]:
             selected, Expect(200, {"type": "order", "data.cart_id": cart}, {"status": "submitted"})
         ),
         "get_order.json": Sample(completed, Expect(200, {"order.cart_id": cart, "order.status": "pending"})),
+        # Catalog (routes/catalog.py)
+        "list_regions.json": Sample(FIXTURE_ONLY, Expect(200, {"count": 2})),
+        "get_region.json": Sample(FIXTURE_ONLY, Expect(200, {"region.id": REG_US, "region.currency_code": "usd"})),
+        "list_products.json": Sample(
+            FIXTURE_ONLY, Expect(200, {"count": 3, "products.0.variants.0.prices.1.currency_code": "eur"})
+        ),
+        "get_product.json": Sample(
+            FIXTURE_ONLY, Expect(200, {"product.id": PROD_TEE, "product.variants.0.calculated_price": 2000})
+        ),
+        "cart_shipping_options.json": Sample(GUEST, Expect(200, {"shipping_options.0.id": SO_US_STANDARD})),
+        "add_shipping_method.json": Sample(GUEST, Expect(200, {"cart.shipping_total": 500})),
     }
 
 

@@ -61,6 +61,16 @@ class LineItem(BaseModel):
     # A storefront's own data about the line (Medusa's line-item metadata), bounded when set
     # (``check_line_metadata``); two lines of one product merge only if theirs are equal.
     metadata: dict[str, Any] = Field(default_factory=dict)
+    # From the variant when the line was added (cart_core.catalog.Product), so reads render and price
+    # it without the catalog. ``allow_discounts`` False (Medusa: a product not discountable, a gift
+    # card): no discount code takes from this line. ``stock``: how placing the order takes it from
+    # the variant's inventory ("managed": never below zero; "backorder": past zero; None: not counted).
+    allow_discounts: bool = True
+    group_id: str | None = None
+    variant_title: str | None = None
+    sku: str | None = None
+    profile_id: str | None = None  # the shipping profile it ships by (None: the default)
+    stock: Literal["managed", "backorder"] | None = None
 
     @property
     def unit_total_minor(self) -> int:
@@ -91,6 +101,9 @@ class AppliedDiscount(BaseModel):
     kind: DiscountKind
     value: Decimal
     allocation: DiscountAllocation = "total"
+    discount_id: str | None = None  # the catalog code's id (Medusa's disc_…), for faces to show
+    # The regions the code is valid in (empty: every one), so a move to another region drops it.
+    region_ids: tuple[str, ...] = ()
 
 
 # Shipping methods a cart carries (Medusa: one per shipping profile; NewStore: one solution). Their
@@ -108,6 +121,13 @@ class ShippingMethod(BaseModel):
     name: str = ""
     amount_minor: int
     taxable: bool = False
+    # The store's shipping option it was made from (cart_core.shipping.ShippingOption), its shipping
+    # profile (one method per profile), the option's own price (what ``amount_minor`` returns to when
+    # a free-shipping code leaves the cart) and the data the client gave (Medusa's ``data``).
+    option_id: str | None = None
+    profile_id: str | None = None
+    option_amount_minor: int | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
 
     def problem(self) -> str | None:
         """Why this method is out of bounds, or None."""
@@ -333,6 +353,9 @@ class Cart(BaseModel):
 
     lines: list[LineItem] = Field(default_factory=list)
     discounts: list[AppliedDiscount] = Field(default_factory=list)
+    # A free-shipping code (Medusa: at most one, beside one regular code): shipping methods cost 0
+    # while it is applied (cart_core.discounts). Never in ``discounts``: it takes nothing from lines.
+    free_shipping: AppliedDiscount | None = None
     adjustments: list[Adjustment] = Field(default_factory=list)
     shipping_methods: list[ShippingMethod] = Field(default_factory=list)  # at most MAX_SHIPPING_METHODS
     gift_cards: list[AppliedGiftCard] = Field(default_factory=list)  # at most MAX_GIFT_CARDS (CartEdits)

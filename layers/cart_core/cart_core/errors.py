@@ -66,3 +66,21 @@ class ServiceUnavailable(DomainError):
     def __init__(self, message: str = "The service is briefly unavailable; retry shortly", retry_after: int = 1):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class NotAllowed(InvalidRequest):
+    """The request is valid but the state of what it names forbids it (a used-up or expired code,
+    a sold-out variant). Faces that distinguish it (Medusa's ``not_allowed``) map it; others answer
+    it as any ``InvalidRequest``. ``code``: a machine-readable reason some vendors add."""
+
+    code: str | None = None
+
+
+class InsufficientInventory(NotAllowed):
+    """A variant that manages its inventory has less in stock than asked for."""
+
+    code = "insufficient_inventory"
+
+    def __init__(self, variant_id: str, message: str | None = None) -> None:
+        super().__init__(message or f"Variant with id: {variant_id} does not have the required inventory")
+        self.variant_id = variant_id

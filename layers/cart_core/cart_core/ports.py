@@ -17,6 +17,8 @@ from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.checkout_configuration import CheckoutConfiguration
 from cart_core.regions import Region, cart_region_id, implicit_region
+from cart_core.shipping import ShippingOption
+from cart_core.storefront import StoreProduct
 from cart_core.tenancy import Location
 
 
@@ -43,7 +45,7 @@ class PointerKey:
 class Key:
     """A storage-neutral item address: what the item is (``kind``) and the values that name it."""
 
-    kind: str  # active | public | order_no | counter | gift_card | checkout_hash (store/keys.py maps each)
+    kind: str  # active | public | order_no | counter | gift_card | discount | product | checkout_hash (store/keys.py)
     parts: tuple[str, ...]
 
     @staticmethod
@@ -71,9 +73,23 @@ class Key:
         """A tenant's gift card; its ``GIFT_CARD_BALANCE`` attribute is what an ``Add`` takes from."""
         return Key("gift_card", (tenant_id, code))
 
+    @staticmethod
+    def discount(tenant_id: str, code: str) -> Key:
+        """A tenant's discount code; its ``DISCOUNT_USES`` attribute counts the orders that used it."""
+        return Key("discount", (tenant_id, code))
+
+    @staticmethod
+    def product(tenant_id: str, product_id: str) -> Key:
+        """A tenant's product (a variant); its ``INVENTORY`` attribute is its stock."""
+        return Key("product", (tenant_id, product_id))
+
 
 # The numeric attribute of a gift card's item that holds its balance (``Add`` intents target it).
 GIFT_CARD_BALANCE = "balance"
+# The numeric attribute of a discount code's item counting the orders placed with it.
+DISCOUNT_USES = "uses"
+# The numeric attribute of a product's (variant's) item holding its stock.
+INVENTORY = "inventory"
 
 
 # ----- the read set ----------------------------------------------------------------------
@@ -95,6 +111,8 @@ class ReadSet:
     # region a use case is about to move a cart to, the regions of history carts.
     region_ids: frozenset[str] = frozenset()
     checkout_configuration_id: str | None = None
+    # Shipping options by id (choosing one for a cart: cart_core.shipping).
+    shipping_option_ids: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -110,6 +128,7 @@ class Snapshot:
     # Every stored region read: the location's default, the cart's, and the read set's region_ids.
     regions: dict[str, Region] = field(default_factory=dict)
     checkout_configuration: CheckoutConfiguration | None = None
+    shipping_options: dict[str, ShippingOption] = field(default_factory=dict)
 
     @property
     def default_region(self) -> Region | None:
@@ -205,3 +224,17 @@ class CartStore(Protocol):
     def checkout_configurations(self, tenant_id: str) -> list[CheckoutConfiguration]:
         """A tenant's checkout configurations, deleted ones included (one Query, no Scan)."""
         ...
+
+    def regions(self, tenant_id: str) -> list[Region]:
+        """A tenant's regions (one Query on its partition, bounded by ``MAX_REGIONS``)."""
+        ...
+
+    def shipping_options(self, tenant_id: str) -> list[ShippingOption]:
+        """A tenant's shipping options, every region's (one bounded Query)."""
+        ...
+
+    def store_products(self, tenant_id: str, offset: int, limit: int) -> tuple[list[StoreProduct], int]:
+        """A page of a tenant's storefront products (by id) and how many it has (Query, bounded)."""
+        ...
+
+    def store_product(self, tenant_id: str, product_id: str) -> StoreProduct | None: ...

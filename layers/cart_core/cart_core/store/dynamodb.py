@@ -20,7 +20,9 @@ from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.checkout_configuration import CheckoutConfiguration
 from cart_core.clock import Clock, system_clock
 from cart_core.ports import (
+    DISCOUNT_USES,
     GIFT_CARD_BALANCE,
+    INVENTORY,
     Add,
     Claim,
     Intent,
@@ -33,8 +35,10 @@ from cart_core.ports import (
     VersionConflict,
 )
 from cart_core.regions import Region, region_ids_needed
+from cart_core.shipping import MAX_SHIPPING_OPTIONS, ShippingOption
 from cart_core.store import keys
 from cart_core.store.table import DynamoTable, _key, _live
+from cart_core.storefront import MAX_PRODUCTS_OFFSET, StoreProduct
 from cart_core.tenancy import Location, Tenant
 from cart_core.webhooks import WebhookSubscription
 
@@ -76,6 +80,15 @@ def _checkout_configuration_item(configuration: CheckoutConfiguration) -> dict[s
 def _gift_card(doc: dict[str, Any], item: dict[str, Any]) -> GiftCard:
     """A gift card item: its document, with the balance from the numeric attribute ``Add`` updates."""
     return GiftCard.model_validate({**doc, "balance_minor": int(item[GIFT_CARD_BALANCE]["N"])})
+
+
+def _counted(doc: dict[str, Any], item: dict[str, Any], attribute: str, field: str) -> dict[str, Any]:
+    """A catalog document with the counter an ``Add`` updates (absent on items stored before it)."""
+    return {**doc, field: int(item[attribute]["N"])} if attribute in item else doc
+
+
+# A tenant holds at most this many regions (listing them is one bounded Query).
+MAX_REGIONS = 100
 
 
 # The item codec of each versioned record type a ``Put`` may carry.
@@ -129,6 +142,7 @@ class DynamoStore(DynamoTable):
         wanted += [(tenant, keys.region_sk(r)) for r in sorted(requested_regions)]
         if reads.checkout_configuration_id:
             wanted.append((tenant, keys.checkout_configuration_sk(reads.checkout_configuration_id)))
+        wanted += [(tenant, keys.shipping_option_sk(o)) for o in sorted(reads.shipping_option_ids)]
         snapshot = Snapshot()
         self._decode(self._batch_get(wanted), snapshot, tenant_id, location_id, pointers)
         if snapshot.location is not None:
@@ -178,10 +192,10 @@ class DynamoStore(DynamoTable):
             elif sk.startswith("LOCATION#"):
                 snapshot.location = Location.model_validate(doc)
             elif sk.startswith("PRODUCT#"):
-                product = Product.model_validate(doc)
+                product = Product.model_validate(_counted(doc, item, INVENTORY, "inventory_quantity"))
                 snapshot.products[product.product_id] = product
             elif sk.startswith("DISCOUNT#"):
-                code = DiscountCode.model_validate(doc)
+                code = DiscountCode.model_validate(_counted(doc, item, DISCOUNT_USES, "usage_count"))
                 snapshot.discounts[code.code.upper()] = code
             elif sk.startswith("REGION#"):
                 region = Region.model_validate(doc)
@@ -195,6 +209,10 @@ class DynamoStore(DynamoTable):
             elif sk.startswith("GIFTCARD#"):
                 card = _gift_card(doc, item)
                 snapshot.gift_cards[card.code.upper()] = card
+            elif sk.startswith(keys.SHIPPING_OPTION_PREFIX):
+                option = ShippingOption.model_validate(doc)
+                if option.tenant_id == tenant_id:
+                    snapshot.shipping_options[option.option_id] = option
 
     def load(
         self,
@@ -326,9 +344,40 @@ class DynamoStore(DynamoTable):
         )
 
     def regions(self, tenant_id: str) -> list[Region]:
-        """A tenant's regions (admin listing): one Query on its partition."""
-        items = self._query_prefix(keys.tenant_pk(tenant_id), "REGION#")
+        """A tenant's regions: one Query on its partition, at most ``MAX_REGIONS``."""
+        items = self._query_prefix(keys.tenant_pk(tenant_id), keys.REGION_PREFIX, MAX_REGIONS)
         return [Region.model_validate_json(item["doc"]["S"]) for item in items]
+
+    def shipping_options(self, tenant_id: str) -> list[ShippingOption]:
+        """A tenant's shipping options, every region's: one Query, at most ``MAX_SHIPPING_OPTIONS``."""
+        items = self._query_prefix(keys.tenant_pk(tenant_id), keys.SHIPPING_OPTION_PREFIX, MAX_SHIPPING_OPTIONS)
+        return [ShippingOption.model_validate_json(item["doc"]["S"]) for item in items]
+
+    def store_products(self, tenant_id: str, offset: int, limit: int) -> tuple[list[StoreProduct], int]:
+        """Products ``offset`` to ``offset + limit`` in id order, and how many the tenant has: a Query
+        reading no further than the page (``offset`` at most ``MAX_PRODUCTS_OFFSET``), and a
+        counting Query (keys only, no documents returned)."""
+        offset = min(max(0, offset), MAX_PRODUCTS_OFFSET)
+        pk = keys.tenant_pk(tenant_id)
+        items = self._query_prefix(pk, keys.STORE_PRODUCT_PREFIX, offset + limit) if limit > 0 else []
+        products = [StoreProduct.model_validate_json(item["doc"]["S"]) for item in items[offset:]]
+        return products, self._count_prefix(pk, keys.STORE_PRODUCT_PREFIX)
+
+    def store_product(self, tenant_id: str, product_id: str) -> StoreProduct | None:
+        found = self._batch_get([(keys.tenant_pk(tenant_id), keys.store_product_sk(product_id))])
+        return StoreProduct.model_validate_json(found[0]["doc"]["S"]) if found else None
+
+    def put_shipping_option(self, option: ShippingOption) -> None:
+        self.put_record(
+            keys.tenant_pk(option.tenant_id), keys.shipping_option_sk(option.option_id), option.model_dump(mode="json")
+        )
+
+    def put_store_product(self, product: StoreProduct) -> None:
+        self.put_record(
+            keys.tenant_pk(product.tenant_id),
+            keys.store_product_sk(product.product_id),
+            product.model_dump(mode="json"),
+        )
 
     def checkout_configurations(self, tenant_id: str) -> list[CheckoutConfiguration]:
         """A tenant's checkout configurations, deleted ones included: one Query on its partition."""
@@ -340,12 +389,23 @@ class DynamoStore(DynamoTable):
         return configurations
 
     def put_product(self, product: Product) -> None:
-        self.put_record(
-            keys.tenant_pk(product.tenant_id), keys.product_sk(product.product_id), product.model_dump(mode="json")
-        )
+        """Admin write. A variant that manages inventory gets its stock in the numeric attribute
+        placement decrements (``INVENTORY``); writing it again sets the stock. Last write wins."""
+        doc = product.model_dump(mode="json", exclude={"inventory_quantity"})
+        counters = {INVENTORY: product.inventory_quantity} if product.manage_inventory else {}
+        self._put_counted(keys.tenant_pk(product.tenant_id), keys.product_sk(product.product_id), doc, counters)
 
     def put_discount(self, code: DiscountCode) -> None:
-        self.put_record(keys.tenant_pk(code.tenant_id), keys.discount_sk(code.code), code.model_dump(mode="json"))
+        """Admin write. A code with an id has its uses in the numeric attribute placement counts
+        (``DISCOUNT_USES``), written as ``usage_count``. Last write wins."""
+        doc = code.model_dump(mode="json", exclude={"usage_count"})
+        counters = {DISCOUNT_USES: code.usage_count} if code.discount_id is not None else {}
+        self._put_counted(keys.tenant_pk(code.tenant_id), keys.discount_sk(code.code), doc, counters)
+
+    def _put_counted(self, pk: str, sk: str, doc: dict[str, Any], counters: dict[str, int]) -> None:
+        item = {**_key(pk, sk), "doc": {"S": json.dumps(doc, default=str)}}
+        item.update({name: {"N": str(value)} for name, value in counters.items()})
+        self.client.put_item(TableName=self.table_name, Item=item)
 
     def put_gift_card(self, card: GiftCard) -> None:
         """Admin write (issue or reload a card): the document, with the balance in its own numeric
@@ -440,7 +500,8 @@ class DynamoStore(DynamoTable):
 
     # ----- helpers -----------------------------------------------------------------------
 
-    def _query_prefix(self, pk: str, prefix: str) -> list[dict[str, Any]]:
+    def _query_prefix(self, pk: str, prefix: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """The items of ``pk`` whose sort key starts with ``prefix``, in order; at most ``limit``."""
         query: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
@@ -449,10 +510,27 @@ class DynamoStore(DynamoTable):
         }
         items: list[dict[str, Any]] = []
         while True:
+            if limit is not None:
+                query["Limit"] = limit - len(items)
             page = self.client.query(**query)
             items += page["Items"]
-            if "LastEvaluatedKey" not in page:
+            if "LastEvaluatedKey" not in page or (limit is not None and len(items) >= limit):
                 return items
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _count_prefix(self, pk: str, prefix: str) -> int:
+        query: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": prefix}},
+            "Select": "COUNT",
+        }
+        count = 0
+        while True:
+            page = self.client.query(**query)
+            count += page["Count"]
+            if "LastEvaluatedKey" not in page:
+                return count
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def _batch_get(self, wanted: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:

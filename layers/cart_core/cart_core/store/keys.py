@@ -42,6 +42,21 @@ def product_sk(product_id: str) -> str:
     return f"PRODUCT#{product_id}"
 
 
+SHIPPING_OPTION_PREFIX = "SHIPOPT#"
+STORE_PRODUCT_PREFIX = "STOREPRODUCT#"
+REGION_PREFIX = "REGION#"
+
+
+def shipping_option_sk(option_id: str) -> str:
+    """Under the tenant's partition: a tenant's options (every region's) are one Query."""
+    return f"{SHIPPING_OPTION_PREFIX}{option_id}"
+
+
+def store_product_sk(product_id: str) -> str:
+    """A storefront product (its variants are PRODUCT# items): one Query lists a tenant's."""
+    return f"{STORE_PRODUCT_PREFIX}{product_id}"
+
+
 def discount_sk(code: str) -> str:
     return f"DISCOUNT#{code.upper()}"
 
@@ -100,9 +115,17 @@ _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
 }
 
 
+# Catalog items an ``Add`` may target (a gift card's balance, a code's uses, a variant's stock).
+_CATALOG_KEYS: dict[str, Callable[[str], str]] = {
+    "gift_card": lambda code: gift_card_sk(code),
+    "discount": lambda code: discount_sk(code),
+    "product": lambda product_id: product_sk(product_id),
+}
+
+
 def item_key(kind: str, parts: tuple[str, ...]) -> tuple[str, str]:
-    if kind == "gift_card":  # a catalog item: the tenant's partition, the code in the sort key
-        tenant_id, code = parts
-        return tenant_pk(tenant_id), gift_card_sk(code)
+    if kind in _CATALOG_KEYS:  # a catalog item: the tenant's partition, its name in the sort key
+        tenant_id, name = parts
+        return tenant_pk(tenant_id), _CATALOG_KEYS[kind](name)
     pk, sk = _ITEM_KEYS[kind]
     return pk(*parts), sk

@@ -10,6 +10,7 @@
 - ``subscriptions``: a tenant's webhook subscriptions (their own records, no cart)
 - ``regions``: moving an open cart to another region (currency, taxes, payment providers)
 - ``checkout_configurations``: hosted-checkout configurations and their public hashes (Fluid Pay)
+- ``storefront``: regions, products with variants, a cart's shipping options and method, removing a code
 
 Faces and workers take the area they need from ``compose`` (``cart_core.runtime.use_cases()``).
 """
@@ -32,6 +33,7 @@ from cart_core.usecases.identity import Identity
 from cart_core.usecases.payments import Payments
 from cart_core.usecases.pos_validation import PosValidation
 from cart_core.usecases.regions import Regions
+from cart_core.usecases.storefront import Storefront
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class UseCases:
     regions: Regions
     checkout_configurations: CheckoutConfigurations
     payments: Payments
+    storefront: Storefront
 
 
 def compose(
@@ -66,4 +69,5 @@ def compose(
         regions=Regions(uow, order_retention_days),
         checkout_configurations=CheckoutConfigurations(uow, order_retention_days),
         payments=Payments(uow, order_retention_days),
+        storefront=Storefront(uow, order_retention_days),
     )

@@ -15,7 +15,6 @@ from cart_core.cart import (
     MAX_LINES,
     MAX_QUANTITY,
     Address,
-    AppliedDiscount,
     AppliedGiftCard,
     Cart,
     FulfillmentKind,
@@ -25,7 +24,15 @@ from cart_core.cart import (
     check_line_metadata,
     merged_metadata,
 )
-from cart_core.errors import DiscountNotFound, InvalidRequest, NotFound, ProductNotFound, Unauthorized
+from cart_core.catalog import Product
+from cart_core.discounts import apply_codes
+from cart_core.errors import (
+    InsufficientInventory,
+    InvalidRequest,
+    NotFound,
+    ProductNotFound,
+    Unauthorized,
+)
 from cart_core.ids import InternalId
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import (
@@ -39,6 +46,7 @@ from cart_core.limits import (
 )
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
 from cart_core.pricing import price
+from cart_core.regions import cart_region_id
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
 from cart_core.usecases.identity import primary_key
@@ -97,7 +105,9 @@ class CartEdits(BaseModel):
         return frozenset(line.product_id for line in self.lines or ())
 
     def codes(self) -> frozenset[str]:
-        return frozenset(code.upper() for code in self.discount_codes or () if code)
+        # Medusa trims codes, BLAZE does not: both forms are read, each rule looks up its own.
+        given = [code for code in self.discount_codes or () if code]
+        return frozenset(code.upper() for code in given) | frozenset(c.strip().upper() for c in given if c.strip())
 
     def gift_cards(self) -> frozenset[str]:
         return frozenset(code.upper() for code in self.gift_card_codes or () if code)
@@ -291,6 +301,7 @@ class Carts(CartUseCases):
                 raise InvalidRequest(f"A line holds at most {MAX_QUANTITY}")
             line = _priced_line(cart, LineEdit(product_id=edit.product_id, quantity=total), snapshot, self._clock())
             line.metadata = wanted
+            _check_stock(cart, [line], snapshot)
             if existing is None:
                 cart.lines = [*cart.lines, line]
             else:
@@ -414,18 +425,16 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
     """The fields ``edits`` set, checked against the snapshot's catalog (and ``now``, in seconds)."""
     fields = edits.model_fields_set
     if "lines" in fields and edits.lines is not None:
+        before = _line_keys(cart.lines)
         cart.lines = _replace_lines(cart, edits.lines, snapshot, now)
+        if cart.pricing_policy == "medusa_v1" and before != _line_keys(cart.lines):
+            # Medusa deletes a cart's shipping methods whenever its lines change (the options'
+            # requirements and profiles are judged again when the shopper chooses anew).
+            cart.shipping_methods = []
     if "discount_codes" in fields:
-        cart.discounts = []
-        for code in edits.discount_codes or ():
-            if not code:
-                continue
-            found = snapshot.discounts.get(code.upper())
-            if found is None or not found.active:
-                raise DiscountNotFound(code)
-            cart.discounts.append(
-                AppliedDiscount(code=found.code, kind=found.kind, value=found.value, allocation=found.allocation)
-            )
+        # The cart's vendor rule (cart_core.discounts): Medusa's one regular + one free-shipping
+        # code, or every code stacked as BLAZE has it.
+        apply_codes(cart, edits.discount_codes or (), snapshot.discounts, int(now * 1000), _region_id(cart, snapshot))
     if "gift_card_codes" in fields:
         cart.gift_cards = _gift_cards(cart, edits.gift_card_codes or [], snapshot, int(now * 1000))
     if "requested_time_ms" in fields and edits.requested_time_ms is not None:
@@ -461,6 +470,15 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         cart.context = merged
 
 
+def _line_keys(lines: list[LineItem]) -> list[tuple[str, str, int]]:
+    return [(line.line_id, line.product_id, line.quantity) for line in lines]
+
+
+def _region_id(cart: Cart, snapshot: Snapshot) -> str | None:
+    """The stored region the cart is priced in (a cart stored before regions names none itself)."""
+    return cart_region_id(snapshot.location, cart) if snapshot.location is not None else cart.region_id
+
+
 def _gift_cards(cart: Cart, codes: list[str], snapshot: Snapshot, now_ms: int) -> list[AppliedGiftCard]:
     """The cards ``codes`` name, as the catalog has them now (each once, in the order given)."""
     applied: list[AppliedGiftCard] = []
@@ -468,7 +486,7 @@ def _gift_cards(cart: Cart, codes: list[str], snapshot: Snapshot, now_ms: int) -
         card = snapshot.gift_cards.get(code)
         if card is None:
             raise NotFound(f"Gift card with code: {code} was not found")
-        if problem := card.problem(cart.currency, now_ms):
+        if problem := card.problem(cart.currency, now_ms, _region_id(cart, snapshot)):
             raise InvalidRequest(f"The gift card {code} {problem}")
         applied.append(AppliedGiftCard.of(card))
     return applied
@@ -496,6 +514,7 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             quantity=edit.quantity,
             unit_price_minor=unit_price,
             note=edit.note,
+            **variant_fields(product),
         )
         if existing is not None and existing.product_id == product.product_id:
             line.line_id = existing.line_id
@@ -503,6 +522,7 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             line.metadata = existing.metadata
             kept.add(existing.line_id)
         lines.append(line)
+    _check_stock(cart, lines, snapshot)
     return lines
 
 
@@ -521,6 +541,7 @@ def _priced_line(cart: Cart, edit: LineEdit, snapshot: Snapshot, now: float) -> 
         quantity=edit.quantity,
         unit_price_minor=unit_price,
         note=edit.note,
+        **variant_fields(product),
     )
 
 
@@ -536,3 +557,34 @@ def refresh_session_amounts(cart: Cart, snapshot: Snapshot) -> None:
         return
     total = price(cart, terms_for(cart, snapshot)).total_minor
     cart.payment_sessions = [session.model_copy(update={"amount_minor": total}) for session in cart.payment_sessions]
+
+
+def variant_fields(product: Product) -> dict[str, Any]:
+    """What a line keeps of its variant (``LineItem``), only where the variant has it: a product
+    stored before variants makes exactly the line it always made."""
+    fields: dict[str, Any] = {}
+    if not product.discountable:
+        fields["allow_discounts"] = False
+    if product.group_id is not None:
+        fields.update(group_id=product.group_id, variant_title=product.variant_title, sku=product.sku)
+    if product.profile_id is not None:
+        fields["profile_id"] = product.profile_id
+    if product.manage_inventory:
+        fields["stock"] = "backorder" if product.allow_backorder else "managed"
+    return fields
+
+
+def _check_stock(cart: Cart, lines: list[LineItem], snapshot: Snapshot) -> None:
+    """Every variant whose quantity on the cart grows must have that many in stock (Medusa checks
+    on add and update; a line left as it was is not checked again, so a cart whose stock fell keeps
+    being editable elsewhere). Placement reserves the stock for good (checkout)."""
+    before: dict[str, int] = {}
+    for line in cart.lines:
+        before[line.product_id] = before.get(line.product_id, 0) + line.quantity
+    after: dict[str, int] = {}
+    for line in lines:
+        after[line.product_id] = after.get(line.product_id, 0) + line.quantity
+    for product_id, quantity in after.items():
+        product = snapshot.products.get(product_id)
+        if product is not None and quantity > before.get(product_id, 0) and product.stock_problem(quantity):
+            raise InsufficientInventory(product_id)

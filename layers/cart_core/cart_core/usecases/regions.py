@@ -12,7 +12,7 @@ The rules (docs/architecture.md, "Location and Region"):
   A cart holding payments or adjustments (amounts in the old currency) cannot change currency
   (Conflict): those were agreed in it.
 - The same currency: lines keep their prices; only the tax terms (and providers) change.
-- Either way, as Medusa does on a region change: shipping methods (options of the old region), gift
+- Either way, as Medusa does on a region change: codes not valid in the new region, shipping methods (options of the old region), gift
   cards and payment sessions are removed, and a delivery address whose country the new region does not serve loses
   its country (or gets the region's only one). A region that lists no countries serves any.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountKind
+from cart_core.discounts import keep_valid_in
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.ports import ReadSet, Snapshot
 from cart_core.regions import Region
@@ -57,6 +58,7 @@ class Regions(CartUseCases):
             version = cart.version
             if target.currency != cart.currency:
                 _change_currency(work, cart, snapshot, caller, target)
+            keep_valid_in(cart, pinned)
             cart.shipping_methods = []
             cart.gift_cards = []
             cart.payment_sessions = []  # opened with the old region's providers and amount
