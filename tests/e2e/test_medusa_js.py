@@ -39,15 +39,22 @@ def node_project() -> Path:
     return PROJECT
 
 
+def publishable_key() -> dict[str, str]:
+    """The demo store's publishable key, as a storefront configures it (Medusa does not require one)."""
+    from cart_core.faces import by_name
+
+    return {"MEDUSA_PUBLISHABLE_KEY": by_name("medusa").demo_headers["x-publishable-api-key"]}
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="#10: the Medusa face (functions/medusa_store) is not built yet: the flow fails at step 1 regions.list",
+    reason="#10: the Medusa face lacks GET /store/regions yet: the flow fails at step 1 regions.list (HTTP 404)",
 )
 def test_a_medusa_js_storefront_completes_a_checkout(local_cloud: str) -> None:
     # Given the local cloud with the demo fixture, and medusa-js 6.1.9 installed from the lockfile
     project = node_project()
     # When the storefront flow runs through the real client, step by step
-    env = {**os.environ, **FIXTURE_ENV, "MEDUSA_BACKEND_URL": local_cloud}
+    env = {**os.environ, **FIXTURE_ENV, "MEDUSA_BACKEND_URL": local_cloud, **publishable_key()}
     run = subprocess.run(
         ["node", str(SCRIPT)], cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False
     )  # fmt: skip
