@@ -22,8 +22,8 @@ PROJECT = Path(__file__).resolve().parent / "medusa_js"
 SCRIPT = PROJECT / "checkout.mjs"
 
 # What the flow needs from the demo fixture (local/fixture.py): the demo tenant's store is Medusa's home
-# region (its location's currency), the second region holds Germany, TENOFF is its 10 % discount code.
-FIXTURE_ENV = {"MEDUSA_CURRENCY": "usd", "MEDUSA_OTHER_COUNTRY": "de", "MEDUSA_DISCOUNT_CODE": "TENOFF"}
+# region (reg_… in USD), the second region holds Germany (EUR), DEMO10 is its 10 % storefront code.
+FIXTURE_ENV = {"MEDUSA_CURRENCY": "usd", "MEDUSA_OTHER_COUNTRY": "de", "MEDUSA_DISCOUNT_CODE": "DEMO10"}
 
 
 def node_project() -> Path:
