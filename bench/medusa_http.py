@@ -32,15 +32,34 @@ class Result:
     error: str | None = None
 
 
-def node_ready() -> str | None:
-    """None when Node can run the bench script (``npm ci`` first if the packages are missing), else why not."""
+class NodeMissing(Exception):
+    """Node or npm is not on PATH."""
+
+
+def install_node_packages() -> None:
+    """The medusa-js project ready to run: ``npm ci`` from the lockfile if its packages are missing,
+    under a lock, so the end-to-end test and this bench (pytest -n 2 runs both) never install at once.
+    NodeMissing without node or npm; RuntimeError if npm ci fails."""
+    import fcntl
+
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
     if missing:
-        return f"{' and '.join(missing)} not on PATH"
-    if not (PROJECT / "node_modules" / "@medusajs" / "medusa-js").is_dir():
+        raise NodeMissing(f"{' and '.join(missing)} not on PATH")
+    with open(PROJECT / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (PROJECT / "node_modules" / "@medusajs" / "medusa-js").is_dir():
+            return
         installed = subprocess.run(["npm", "ci"], cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False)
         if installed.returncode:
-            return f"npm ci failed: {installed.stderr.strip()[-160:]}"
+            raise RuntimeError(f"npm ci failed in {PROJECT}:\n{installed.stdout}\n{installed.stderr}")
+
+
+def node_ready() -> str | None:
+    """None when Node can run the bench script, else why not (one line)."""
+    try:
+        install_node_packages()
+    except (NodeMissing, RuntimeError) as error:
+        return str(error).splitlines()[0][:160]
     return None
 
 

@@ -10,7 +10,6 @@ Run it alone: ``.venv/bin/python -m pytest tests/e2e/test_medusa_js.py`` (docs/t
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -27,15 +26,13 @@ FIXTURE_ENV = {"MEDUSA_CURRENCY": "usd", "MEDUSA_OTHER_COUNTRY": "de", "MEDUSA_D
 
 
 def node_project() -> Path:
-    """The installed medusa-js project: ``npm ci`` once if node_modules is missing."""
-    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"{' and '.join(missing)} not on PATH: the medusa-js checkout needs Node >= 18 (CI has it)")
-    if not (PROJECT / "node_modules" / "@medusajs" / "medusa-js").is_dir():
-        installed = subprocess.run(
-            ["npm", "ci"], cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False
-        )  # fmt: skip
-        assert installed.returncode == 0, f"npm ci failed in {PROJECT}:\n{installed.stdout}\n{installed.stderr}"
+    """The installed medusa-js project (``npm ci`` once, under a lock, if node_modules is missing)."""
+    from bench.medusa_http import NodeMissing, install_node_packages
+
+    try:
+        install_node_packages()
+    except NodeMissing as missing:
+        pytest.skip(f"{missing}: the medusa-js checkout needs Node >= 18 and npm (CI has them)")
     return PROJECT
 
 
