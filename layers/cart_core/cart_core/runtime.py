@@ -9,6 +9,7 @@ face no queue, most nothing of KMS), so a function pays the import of what it us
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
     from cart_core.store.table import DynamoTable
     from cart_core.usecases import UseCases
     from cart_core.usecases.subscriptions import SubscriptionService
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSecrets:
+    """The storefront's signing secrets (customer JWTs, session cookies)."""
+
+    jwt_secret: str
+    cookie_secret: str
 
 
 def settings() -> Settings:
@@ -105,3 +114,19 @@ def _subscription_service(
 
     keys = KmsKeyService(key_id) if key_id else None
     return SubscriptionService(store(), keys, OutboundPolicy(allow_loopback, aws_endpoint_url))
+
+
+def auth_secrets() -> AuthSecrets:
+    """The JWT and cookie secrets, read from Secrets Manager once per cold start (a rotated secret
+    reaches new containers; the ARNs are the function's environment, never the values)."""
+    config = settings().require("jwt_secret_id", "cookie_secret_id")
+    return _auth_secrets(config.jwt_secret_id or "", config.cookie_secret_id or "")
+
+
+@lru_cache(maxsize=4)
+def _auth_secrets(jwt_secret_id: str, cookie_secret_id: str) -> AuthSecrets:
+    # Imported here: only a face that signs customers in reads Secrets Manager.
+    from cart_core.store.secrets import SecretReader
+
+    reader = SecretReader()
+    return AuthSecrets(reader.read(jwt_secret_id), reader.read(cookie_secret_id))
