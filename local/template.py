@@ -343,7 +343,11 @@ class Template:
                 binary_media_types=tuple(str(t).replace("~1", "/") for t in props.get("BinaryMediaTypes", ())),
                 cors=_cors(props.get("Cors")),
                 authorize_preflight=bool(auth.get("AddDefaultAuthorizerToCorsPreflight", True)),
-                stage_variables={str(k): str(v) for k, v in (props.get("Variables") or {}).items()},
+                # A stage variable may take a template parameter (``!Ref``): its default, as deployed.
+                stage_variables={
+                    str(k): str(resolve(v, {}, self.parameter_defaults()))
+                    for k, v in (props.get("Variables") or {}).items()
+                },
             )
         return apis
 

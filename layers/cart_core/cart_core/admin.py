@@ -91,6 +91,17 @@ def create_loke_token(store: DynamoStore, tenant_id: str, token: str | None = No
     return {"Authorization": f"Bearer {token}"}
 
 
+def create_medusa_publishable_key(
+    store: DynamoStore, tenant_id: str, location_id: str, key: str | None = None
+) -> dict[str, str]:
+    """A Medusa publishable API key naming one store (tenant and location: Medusa's sales channel).
+    Only its digest is stored. A storefront sends it as ``x-publishable-api-key``; it is optional."""
+    key = key or credentials.new_secret("pk")
+    record = {"scheme": "medusa_publishable", "tenant_id": tenant_id, "location_id": location_id}
+    store.put_credential(credentials.digest(key), record)
+    return {"x-publishable-api-key": key}
+
+
 def create_product(
     store: DynamoStore,
     tenant_id: str,

@@ -1,0 +1,310 @@
+"""Medusa's success bodies as documented response models (cart_core.responses): the served OpenAPI's
+200 schemas, which the schemathesis pass and tests/integration/test_response_models.py hold the
+mapping (medusa_store/mapping.py) to. Keys Medusa leaves out when a relation is unloaded or nothing
+is selected (``payment_session``) have a default, so they are not required."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from cart_core.responses import WireModel
+
+Money = int
+Date = str | None
+
+
+class Country(WireModel):
+    id: int
+    iso_2: str
+    iso_3: str
+    num_code: int
+    name: str
+    display_name: str
+    region_id: str | None
+
+
+class PaymentProvider(WireModel):
+    id: str
+    is_installed: bool
+
+
+class TaxRate(WireModel):
+    id: str
+    rate: float | None
+    code: str | None
+    name: str
+    region_id: str
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+
+
+class Region(WireModel):
+    id: str
+    name: str
+    currency_code: str
+    tax_rate: float
+    tax_code: str | None
+    gift_cards_taxable: bool
+    automatic_taxes: bool
+    tax_provider_id: str | None
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+    countries: list[Country]
+    payment_providers: list[PaymentProvider]
+    tax_rates: list[TaxRate]
+
+
+class Address(WireModel):
+    id: str
+    customer_id: str | None
+    company: str | None
+    first_name: str | None
+    last_name: str | None
+    address_1: str | None
+    address_2: str | None
+    city: str | None
+    country_code: str | None
+    province: str | None
+    postal_code: str | None
+    phone: str | None
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+
+
+class Adjustment(WireModel):
+    id: str
+    item_id: str
+    description: str
+    discount_id: str | None
+    amount: float
+    metadata: dict[str, Any] | None
+
+
+class ItemTaxLine(WireModel):
+    id: str
+    rate: float
+    name: str
+    code: str | None
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+    item_id: str
+
+
+class ShippingTaxLine(WireModel):
+    id: str
+    rate: float
+    name: str
+    code: str | None
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+    shipping_method_id: str
+
+
+class LineItem(WireModel):
+    id: str
+    cart_id: str | None
+    order_id: str | None
+    swap_id: str | None
+    claim_order_id: str | None
+    original_item_id: str | None
+    order_edit_id: str | None
+    title: str
+    description: str | None
+    thumbnail: str | None
+    metadata: dict[str, Any] | None
+    is_return: bool
+    is_giftcard: bool
+    should_merge: bool
+    allow_discounts: bool
+    has_shipping: bool | None
+    unit_price: Money
+    variant_id: str | None
+    quantity: int
+    fulfilled_quantity: int | None
+    returned_quantity: int | None
+    shipped_quantity: int | None
+    created_at: Date
+    updated_at: Date
+    adjustments: list[Adjustment]
+    tax_lines: list[ItemTaxLine]
+    # The variant with its product: the catalog's shape (medusa_catalog), documented as an object.
+    variant: dict[str, Any] | None
+    subtotal: Money
+    discount_total: Money
+    total: Money
+    original_total: Money
+    original_tax_total: Money
+    tax_total: Money
+
+
+class ShippingOption(WireModel):
+    id: str
+    name: str
+    region_id: str
+    profile_id: str | None
+    provider_id: str | None
+    price_type: str
+    amount: Money | None
+    is_return: bool
+    admin_only: bool
+    data: dict[str, Any]
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+
+
+class ShippingMethod(WireModel):
+    id: str
+    shipping_option_id: str
+    order_id: str | None
+    claim_order_id: str | None
+    cart_id: str | None
+    swap_id: str | None
+    return_id: str | None
+    price: Money
+    data: dict[str, Any]
+    shipping_option: ShippingOption
+    tax_lines: list[ShippingTaxLine]
+    subtotal: Money
+    total: Money
+    tax_total: Money
+    original_total: Money
+    original_tax_total: Money
+
+
+class PaymentSession(WireModel):
+    id: str
+    cart_id: str | None
+    provider_id: str
+    is_selected: bool | None
+    is_initiated: bool
+    status: Literal["authorized", "pending", "requires_more", "error", "canceled"]
+    data: dict[str, Any]
+    idempotency_key: str | None
+    amount: Money | None
+    payment_authorized_at: Date
+    created_at: Date
+    updated_at: Date
+
+
+class Payment(WireModel):
+    id: str
+    swap_id: str | None
+    cart_id: str | None
+    order_id: str | None
+    amount: Money
+    currency_code: str
+    amount_refunded: Money
+    provider_id: str
+    data: dict[str, Any]
+    captured_at: Date
+    canceled_at: Date
+    metadata: dict[str, Any] | None
+    idempotency_key: str | None
+    created_at: Date
+    updated_at: Date
+
+
+class DiscountRule(WireModel):
+    id: str
+    type: Literal["percentage", "fixed", "free_shipping"]
+    description: str | None
+    value: float
+    allocation: str | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+    metadata: dict[str, Any] | None
+
+
+class Discount(WireModel):
+    id: str
+    code: str
+    is_dynamic: bool
+    rule_id: str | None
+    is_disabled: bool
+    parent_discount_id: str | None
+    starts_at: Date
+    ends_at: Date
+    valid_duration: str | None
+    usage_limit: int | None
+    usage_count: int
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+    metadata: dict[str, Any] | None
+    rule: DiscountRule
+
+
+class GiftCard(WireModel):
+    id: str
+    code: str
+    value: Money
+    balance: Money
+    region_id: str
+    order_id: str | None
+    is_disabled: bool
+    ends_at: Date
+    tax_rate: float | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+    metadata: dict[str, Any] | None
+
+
+class Totals(WireModel):
+    subtotal: Money
+    discount_total: Money
+    item_tax_total: Money
+    shipping_total: Money
+    shipping_tax_total: Money
+    tax_total: Money
+    gift_card_total: Money
+    gift_card_tax_total: Money
+    total: Money
+
+
+class Cart(Totals):
+    object: Literal["cart"]
+    id: str
+    email: str | None
+    billing_address_id: str | None
+    billing_address: Address | None
+    shipping_address_id: str | None
+    shipping_address: Address | None
+    items: list[LineItem]
+    region_id: str
+    region: Region
+    discounts: list[Discount]
+    gift_cards: list[GiftCard]
+    customer_id: str | None
+    payment_sessions: list[PaymentSession]
+    payment_id: str | None
+    payment: Payment | None
+    shipping_methods: list[ShippingMethod]
+    type: Literal["default", "swap", "draft_order", "payment_link", "claim"]
+    completed_at: Date
+    payment_authorized_at: Date
+    idempotency_key: str | None
+    context: dict[str, Any]
+    metadata: dict[str, Any] | None
+    sales_channel_id: str | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+    # Absent unless a session is selected (Medusa sets it after load from the selected one).
+    payment_session: PaymentSession | None = None
+    # Only the line-items and payment-sessions routes load the customer (medusa_auth's shape).
+    customer: dict[str, Any] | None = None
+
+
+class CartResponse(WireModel):
+    cart: Cart
