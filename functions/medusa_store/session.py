@@ -27,6 +27,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, unquote
 
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+
 from cart_core.auth_tokens import TokenError, sign_value, unsign_value, verify_jwt
 from cart_core.customers import is_customer_id
 from cart_core.runtime import auth_secrets, clock, settings, use_cases
@@ -66,9 +68,8 @@ def session_id_of(cookie_header: str | None, secret: str) -> str | None:
     return None
 
 
-def session_cookie(session_id: str, expires_at: int) -> str:
-    """The ``Set-Cookie`` value that carries ``session_id`` until ``expires_at`` (Unix seconds)."""
-    from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+def session_cookie(session_id: str, expires_at: int) -> Cookie:
+    """The ``Set-Cookie`` that carries ``session_id`` until ``expires_at`` (Unix seconds)."""
 
     signed = SIGNED_PREFIX + sign_value(session_id, auth_secrets().cookie_secret)
     secure = settings().secure_cookies
@@ -81,7 +82,7 @@ def session_cookie(session_id: str, expires_at: int) -> str:
         expires=datetime.datetime.fromtimestamp(expires_at, datetime.UTC),
         same_site=SameSite.NONE_MODE if secure else None,
     )
-    return str(cookie)
+    return cookie
 
 
 def session_id(event: Mapping[str, Any]) -> str | None:
@@ -95,7 +96,7 @@ def session_id(event: Mapping[str, Any]) -> str | None:
 def bearer_customer(event: Mapping[str, Any]) -> str | None:
     """The customer a valid store JWT in ``Authorization: Bearer`` names, or None."""
     authorization = _header(event.get("headers"), "authorization")
-    if not authorization or not authorization[:7].lower() == "bearer ":
+    if not authorization or authorization[:7].lower() != "bearer ":
         return None
     try:
         claims = verify_jwt(authorization[7:].strip(), auth_secrets().jwt_secret, int(clock()()))

@@ -261,7 +261,9 @@ def test_forged_tokens_are_guests(api: InProcessApi) -> None:
 
 
 def test_a_valid_token_of_a_customer_this_store_does_not_have_is_medusas_404(api: InProcessApi) -> None:
-    token = issue_jwt({"customer_id": "cus_01G2SG30J8C85S4A5CHM2S1NS2", "domain": "store"}, JWT_SECRET, 2_000_000_000, 60)
+    token = issue_jwt(
+        {"customer_id": "cus_01G2SG30J8C85S4A5CHM2S1NS2", "domain": "store"}, JWT_SECRET, 2_000_000_000, 60
+    )
     response = medusa(api, "GET", "/auth", headers={"Authorization": f"Bearer {token}"})
     assert response.status == 404
     assert response.json() == {

@@ -17,9 +17,7 @@ from cart_core.passwords import ScryptCost, hash_password, verify_password
 
 # Medusa's own integration fixture (integration-tests/api/__tests__/store/customer.js): the
 # scrypt-kdf hash its tests store for the password "test" (logN 1, r 1, p 1).
-MEDUSA_FIXTURE_HASH = (
-    "c2NyeXB0AAEAAAABAAAAAVMdaddoGjwU1TafDLLlBKnOTQga7P2dbrfgf3fB+rCD/cJOMuGzAvRdKutbYkVpuJWTU39P7OpuWNkUVoEETOVLMJafbI8qs8Qx/7jMQXkN"
-)
+MEDUSA_FIXTURE_HASH = "c2NyeXB0AAEAAAABAAAAAVMdaddoGjwU1TafDLLlBKnOTQga7P2dbrfgf3fB+rCD/cJOMuGzAvRdKutbYkVpuJWTU39P7OpuWNkUVoEETOVLMJafbI8qs8Qx/7jMQXkN"
 CHEAP = ScryptCost(log_n=4, r=8, p=1)  # the format is the point here; the default cost is tested once
 SECRET = "s3cret-for-tests-only-32-bytes-long-at-least"
 NOW = 1_800_000_000

@@ -37,7 +37,7 @@ _EMAIL = re.compile(rf"(?P<local>{_LOCAL})@{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,
 
 def is_email(value: str) -> bool:
     match = _EMAIL.fullmatch(value)
-    return bool(match) and len(match["local"]) <= 64 and len(value.encode("utf-8")) <= MAX_EMAIL_BYTES
+    return match is not None and len(match["local"]) <= 64 and len(value.encode("utf-8")) <= MAX_EMAIL_BYTES
 
 
 def _email(value: str) -> str:

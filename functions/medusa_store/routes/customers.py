@@ -52,7 +52,9 @@ def create_customer(caller: CustomerCaller, body: StorePostCustomersReq) -> Resp
         )
     except DuplicateCustomer as taken:
         raise MedusaError("duplicate_error", taken.message) from None
-    return signed_in(customer, caller, {"customer": medusa_customer(customer, shipping_addresses=[], billing_address=None)})
+    return signed_in(
+        customer, caller, {"customer": medusa_customer(customer, shipping_addresses=[], billing_address=None)}
+    )
 
 
 @router.get("/customers/me")

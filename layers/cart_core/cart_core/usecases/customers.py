@@ -136,9 +136,7 @@ class Customers(CartUseCases):
         except InvalidRequest:
             normalized = None
         work = self._uow.once()
-        owner = (
-            work.read_claim(Key.customer_email(caller.tenant_id, "account", normalized)) if normalized else None
-        )
+        owner = work.read_claim(Key.customer_email(caller.tenant_id, "account", normalized)) if normalized else None
         customer = self._read(work, caller, owner) if owner else None
         if customer is None or not customer.has_account:
             burn_decoy(password)
