@@ -114,7 +114,7 @@ def sample_requests() -> dict[str, tuple[str, str, Any]]:
     from local.samples import SAMPLE_CART
 
     cart = _wire_cart_id(SAMPLE_CART)
-    return {"get_cart": ("GET", f"/carts/{cart}", None)}
+    return {"get_cart": ("GET", f"/carts/{cart}", None), **_auth_sample_requests()}
 
 
 def samples() -> dict[str, Sample]:
@@ -122,7 +122,84 @@ def samples() -> dict[str, Sample]:
     from local.samples import GUEST, SAMPLE_CART, Expect, Sample
 
     cart = _wire_cart_id(SAMPLE_CART)
-    return {"get_cart.json": Sample(GUEST, Expect(200, {"cart.id": cart, "cart.items.0.quantity": 2}))}
+    return {
+        "get_cart.json": Sample(GUEST, Expect(200, {"cart.id": cart, "cart.items.0.quantity": 2})),
+        **_auth_samples(),
+    }
+
+
+# Auth and customers (routes/auth.py, routes/customers.py): a registered customer, and that customer
+# signed in through a session whose id the sample's cookie carries (signed with the local cloud's
+# published cookie secret, local/resources.py dev_secret).
+SAMPLE_EMAIL = "alice@example.com"
+SAMPLE_PASSWORD = "alice's password"
+SAMPLE_SESSION = "sample-session-0000000000000000"
+
+
+def _sample_cookie() -> dict[str, str]:
+    from urllib.parse import quote
+
+    from cart_core.auth_tokens import sign_value
+    from local.resources import dev_secret
+
+    signed = "s:" + sign_value(SAMPLE_SESSION, dev_secret("SessionCookieSecret"))
+    return {"Cookie": f"connect.sid={quote(signed, safe='')}"}
+
+
+def _auth_sample_requests() -> dict[str, tuple[Any, ...]]:
+    login = {"email": SAMPLE_EMAIL, "password": SAMPLE_PASSWORD}
+    return {
+        "post_auth": ("POST", "/auth", login),
+        "get_auth": ("GET", "/auth", None, _sample_cookie()),
+        "delete_auth": ("DELETE", "/auth", None, _sample_cookie()),
+        "get_auth_email": ("GET", f"/auth/{SAMPLE_EMAIL}", None),
+        "post_auth_token": ("POST", "/auth/token", login),
+        "post_customers": ("POST", "/customers", {**login, "first_name": "Alice"}),
+        "get_customers_me": ("GET", "/customers/me", None, _sample_cookie()),
+        "get_customers_me_orders": ("GET", "/customers/me/orders", None, _sample_cookie()),
+    }
+
+
+def _registered(seeding: Any) -> str:
+    from cart_core.usecases.customers import NewCustomer
+
+    new = NewCustomer(email=SAMPLE_EMAIL, password=SAMPLE_PASSWORD, first_name="Alice")
+    return str(seeding.cases.customers.register(seeding.caller, new).customer_id)
+
+
+def _signed_in(seeding: Any) -> None:
+    """The customer, and a session with the sample's fixed id naming it (written as the use case
+    writes one: a claim with a TTL; the id is fixed so the sample file can carry its cookie)."""
+    from cart_core.customers import SessionRecord
+    from cart_core.ports import Claim, Key
+    from cart_core.usecases.customers import SESSION_TTL_SECONDS
+
+    customer_id = _registered(seeding)
+    session = SessionRecord(
+        session_id=SAMPLE_SESSION,
+        customer_id=customer_id,
+        expires_at=int(seeding.cases.customers._clock()) + SESSION_TTL_SECONDS,
+    )
+    seeding.store.write(
+        [Claim(Key.session(seeding.caller.tenant_id, SAMPLE_SESSION), customer_id, expires_with=session)]
+    )
+
+
+def _auth_samples() -> dict[str, Sample]:
+    from local.samples import FIXTURE_ONLY, Expect, Sample, Scenario
+
+    customer = Scenario(f"customer {SAMPLE_EMAIL} registered (password {SAMPLE_PASSWORD!r})", _registered)
+    signed_in = Scenario(f"customer {SAMPLE_EMAIL} signed in with session {SAMPLE_SESSION}", _signed_in)
+    return {
+        "post_auth.json": Sample(customer, Expect(200, {"customer.email": SAMPLE_EMAIL, "customer.orders": []})),
+        "get_auth.json": Sample(signed_in, Expect(200, {"customer.email": SAMPLE_EMAIL})),
+        "delete_auth.json": Sample(FIXTURE_ONLY, Expect(200)),
+        "get_auth_email.json": Sample(customer, Expect(200, {"exists": True})),
+        "post_auth_token.json": Sample(customer, Expect(200)),  # the token differs every time
+        "post_customers.json": Sample(FIXTURE_ONLY, Expect(200, {"customer.email": SAMPLE_EMAIL})),
+        "get_customers_me.json": Sample(signed_in, Expect(200, {"customer.first_name": "Alice"})),
+        "get_customers_me_orders.json": Sample(signed_in, Expect(200, {"count": 0, "orders": []})),
+    }
 
 
 # ----- the local cloud's banner (local/cloud.py; tests/e2e/test_banner.py runs it as printed) ------
