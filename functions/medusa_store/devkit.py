@@ -90,13 +90,76 @@ def seed_tenant(api: Any) -> dict[str, str]:
     return {"cart_id": _wire_cart_id(made["id"])}
 
 
+# The intruder (acme) is signed in as its own customer through a session with this fixed id, so the
+# routes that need a customer answer for the intruder's own (its cookie is static, as Side's headers).
+INTRUDER_SESSION = "isolation-intruder-session-00000"
+INTRUDER_PASSWORD = "intruder's password"  # noqa: S105 (a test customer's)
+
+
+def _session_cookie(session_id: str) -> str:
+    from urllib.parse import quote
+
+    from cart_core.auth_tokens import sign_value
+    from local.resources import dev_secret
+
+    return "connect.sid=" + quote("s:" + sign_value(session_id, dev_secret("SessionCookieSecret")), safe="")
+
+
+def seed_tenant_with_customers(api: Any) -> dict[str, str]:
+    """The guest cart, a customer of the victim (demo) whose e-mail carries the marker, and the
+    intruder's own customer in acme, signed in with ``INTRUDER_SESSION``."""
+    import uuid
+
+    from cart_core.actors import Actor
+    from cart_core.customers import SessionRecord
+    from cart_core.ports import Claim, Key
+    from cart_core.runtime import use_cases
+    from cart_core.tenancy import Caller
+    from cart_core.usecases.customers import SESSION_TTL_SECONDS, NewCustomer
+    from tests.harness.faces import marker
+
+    records = seed_tenant(api)
+    victim_email = f"{marker('customer')}@example.com"
+    call(api, "POST", "/customers", DEMO, {"email": victim_email, "password": "victim's password"})
+    intruder_email = f"intruder-{uuid.uuid4().hex[:8]}@example.com"
+    acme = Caller(tenant_id="acme", location_id="main", actor=Actor.partner())
+    customers = use_cases().customers
+    intruder = customers.register(acme, NewCustomer(email=intruder_email, password=INTRUDER_PASSWORD))
+    session = SessionRecord(
+        session_id=INTRUDER_SESSION,
+        customer_id=intruder.customer_id,
+        expires_at=int(customers._clock()) + SESSION_TTL_SECONDS,
+    )
+    customers._uow.store.write(
+        [Claim(Key.session("acme", INTRUDER_SESSION), intruder.customer_id, expires_with=session)]
+    )
+    return {**records, "email": victim_email, "intruder_email": intruder_email}
+
+
 def isolation() -> FaceIsolation:
     from tests.harness.faces import FaceIsolation, Matrix, Side
 
+    intruder_login = {
+        ("POST", "/store/auth"): lambda r: {"email": r["intruder_email"], "password": INTRUDER_PASSWORD},
+        ("POST", "/store/auth/token"): lambda r: {"email": r["intruder_email"], "password": INTRUDER_PASSWORD},
+    }
     return FaceIsolation(
-        parameters={"id": "cart_id"},
-        bodies={},
-        tenant=Matrix(owner=Side(DEMO), intruder=Side(ACME), seed=seed_tenant),
+        parameters={"id": "cart_id", "email": "email"},
+        bodies={
+            **intruder_login,
+            ("POST", "/store/customers"): lambda r: {"email": f"new-{r['intruder_email']}", "password": "pw"},
+        },
+        tenant=Matrix(
+            owner=Side(DEMO),
+            intruder=Side({**ACME, "Cookie": _session_cookie(INTRUDER_SESSION)}),
+            seed=seed_tenant_with_customers,
+            exceptions={
+                ("GET", "/store/auth/{email}"): (
+                    "unaffected",
+                    "always 200 {exists}: false, the victim's e-mail has no account in the intruder's store",
+                ),
+            },
+        ),
         # Medusa's customers come with medusa_auth's routes (session, JWT); until then every caller
         # is a guest shopper, and guests share guest carts by id, as Medusa's do.
         consumer=None,
