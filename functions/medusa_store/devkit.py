@@ -56,12 +56,40 @@ def fuzz_seed(seeding: Seeding) -> None:
 
     seeds = seeding.seeds
     seeds.add("medusa_cart", *_blaze_guest_carts(seeding, "medusa", REUSABLE))
+    _fuzz_customer(seeding)
+
+
+FUZZ_PASSWORD = "fuzz customer's password"  # noqa: S105 (a fuzz run's own customer)
+
+
+def _fuzz_customer(seeding: Seeding) -> None:
+    """A customer registered through the cloud's API, its credentials for the login routes and a
+    Bearer token for the routes that need a signed-in customer (without them those answer 401 only)."""
+    api = seeding.api(FACE)
+    email = f"fuzz-{seeding.run}@example.com"
+    api("POST", "/customers", json={"email": email, "password": FUZZ_PASSWORD})
+    token = api("POST", "/auth/token", json={"email": email, "password": FUZZ_PASSWORD})["access_token"]
+    seeding.seeds.add("medusa_email", email)
+    seeding.seeds.add("medusa_password", FUZZ_PASSWORD)
+    seeding.seeds.add("medusa_bearer", f"Bearer {token}")
 
 
 def fuzz_plan() -> Plan:
     from local.fuzz_seed import Binding
 
-    return ((), {"GET /carts/{id}": (Binding("path.id", "medusa_cart"),)})
+    login = (Binding("body.email", "medusa_email", 0.8), Binding("body.password", "medusa_password", 0.8))
+    signed_in = (Binding("header.authorization", "medusa_bearer", 0.8),)
+    return (
+        (),
+        {
+            "GET /carts/{id}": (Binding("path.id", "medusa_cart"),),
+            "POST /auth": login,
+            "POST /auth/token": login,
+            "GET /auth": signed_in,
+            "GET /customers/me": signed_in,
+            "GET /customers/me/orders": signed_in,
+        },
+    )
 
 
 # ----- isolation (tests/harness/test_isolation.py; the table's shape: tests/harness/faces.py) ----

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.request import Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -47,14 +48,20 @@ def _email(value: str) -> str:
 
 
 # A string that must be an e-mail; missing or not a string reads as "email must be an email" too.
-Email = Annotated[str, AfterValidator(_email), Field(max_length=1024)]
+Email = Annotated[str, AfterValidator(_email), Field(max_length=1024, json_schema_extra={"format": "email"})]
 Password = Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_BYTES)]
+
+
+def both_required(schema: dict[str, Any]) -> None:
+    """OpenAPI: ``email`` is required (its default "" only makes a missing one say IsEmail's message)."""
+    schema["required"] = sorted({"email", *schema.get("required", [])})
+    schema["properties"]["email"].pop("default", None)
 
 
 class StorePostAuthReq(BaseModel):
     """``StorePostAuthReq``: ``email`` IsEmail, ``password`` IsNotEmpty; no other property."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=both_required)
     # Left out, it is validated as "" so the message is IsEmail's, as class-validator's for undefined.
     email: Email = Field(default="", validate_default=True)
     password: Password
@@ -82,6 +89,9 @@ def signed_in(customer: Customer, caller: Caller, body: dict[str, Any]) -> Respo
 
 
 AuthCaller = Annotated[Caller, Depends(medusa_caller)]
+# Documents the Bearer token on the routes that need a customer (OpenAPI, and so the fuzzer can send
+# one); the value itself is read by session.customer_of with the cookie, on every route.
+BearerHeader = Annotated[str | None, Header(alias="Authorization", description="Bearer <access_token>")]
 
 
 @router.post("/auth")
@@ -93,7 +103,7 @@ def create_session(caller: AuthCaller, body: StorePostAuthReq) -> Response[Any]:
 
 
 @router.get("/auth")
-def get_session(caller: AuthCaller) -> Any:
+def get_session(caller: AuthCaller, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)
     if customer_id is None:
         return unauthorized()

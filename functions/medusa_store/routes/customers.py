@@ -17,7 +17,15 @@ from cart_core.tenancy import Caller
 from cart_core.usecases.customers import DuplicateCustomer, NewCustomer
 from medusa_store.customer_view import MAX_ORDERS_PAGE, medusa_customer, medusa_orders
 from medusa_store.errors import MedusaError
-from medusa_store.routes.auth import Email, Password, require_customer, signed_in, unauthorized
+from medusa_store.routes.auth import (
+    BearerHeader,
+    Email,
+    Password,
+    both_required,
+    require_customer,
+    signed_in,
+    unauthorized,
+)
 from medusa_store.store import medusa_caller
 
 router = Router()
@@ -29,7 +37,7 @@ class StorePostCustomersReq(BaseModel):
     """``StorePostCustomersReq``: ``email`` IsEmail, ``password`` IsString, names and phone optional
     strings; no other property. An empty password is refused (Medusa would make it a guest)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=both_required)
     email: Email = Field(default="", validate_default=True)
     password: Password
     first_name: Annotated[str, Field(max_length=MAX_NAME_BYTES)] | None = None
@@ -58,7 +66,7 @@ def create_customer(caller: CustomerCaller, body: StorePostCustomersReq) -> Resp
 
 
 @router.get("/customers/me")
-def get_customer(caller: CustomerCaller) -> Any:
+def get_customer(caller: CustomerCaller, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)
     if customer_id is None:
         return unauthorized()
@@ -83,7 +91,7 @@ def _number(request: Request, name: str, default: int, maximum: int) -> int:
 
 
 @router.get("/customers/me/orders")
-def list_orders(caller: CustomerCaller, request: Request) -> Any:
+def list_orders(caller: CustomerCaller, request: Request, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)  # Medusa authenticates before it validates the query
     if customer_id is None:
         return unauthorized()
