@@ -127,3 +127,13 @@ def test_a_session_names_its_customer_until_its_ttl_and_a_logout_ends_it(store) 
 @pytest.mark.parametrize("session_id", ["", "a" * 65, "has space", "ünicode", "../x", "a#b"])
 def test_a_malformed_session_id_is_not_looked_up(store, session_id: str) -> None:
     assert _cases(store).customers.session_customer(DEMO, session_id) is None
+
+
+def test_registering_and_signing_in_is_one_transaction(store, dynamo_calls) -> None:
+    # Given a registration that signs the customer in
+    cases = _cases(store)
+    dynamo_calls.reset()
+    customer, session = cases.customers.register_and_sign_in(DEMO, NewCustomer(email="ed@example.com", password="p"))
+    # Then the customer, its e-mail claim and its session were written by one TransactWriteItems
+    assert dict(dynamo_calls.calls) == {"TransactWriteItems": 1}
+    assert session is not None and cases.customers.session_customer(DEMO, session.session_id) == customer.customer_id

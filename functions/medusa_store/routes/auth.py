@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.request import Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from cart_core.customers import MAX_EMAIL_BYTES, Customer
+from cart_core.customers import MAX_EMAIL_BYTES, Customer, SessionRecord
 from cart_core.passwords import MAX_PASSWORD_BYTES
 from cart_core.runtime import auth_secrets, clock, use_cases
 from cart_core.tenancy import Caller
@@ -77,9 +77,12 @@ def require_customer(caller: Caller) -> str | None:
     return caller.actor.owner_id
 
 
-def signed_in(customer: Customer, caller: Caller, body: dict[str, Any]) -> Response[Any]:
-    """``body`` with a new session for ``customer`` in a ``connect.sid`` cookie."""
-    started = use_cases().customers.start_session(caller, customer.customer_id)
+def signed_in(
+    customer: Customer, caller: Caller, body: dict[str, Any], started: SessionRecord | None = None
+) -> Response[Any]:
+    """``body`` with a session for ``customer`` (``started``, else a new one) in a ``connect.sid`` cookie."""
+    if started is None:
+        started = use_cases().customers.start_session(caller, customer.customer_id)
     return Response(
         status_code=200,
         content_type=content_types.APPLICATION_JSON,

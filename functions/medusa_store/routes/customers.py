@@ -48,7 +48,7 @@ class StorePostCustomersReq(BaseModel):
 @router.post("/customers")
 def create_customer(caller: CustomerCaller, body: StorePostCustomersReq) -> Response[Any]:
     try:
-        customer = use_cases().customers.register(
+        customer, started = use_cases().customers.register_and_sign_in(
             caller,
             NewCustomer(
                 email=body.email,
@@ -60,9 +60,8 @@ def create_customer(caller: CustomerCaller, body: StorePostCustomersReq) -> Resp
         )
     except DuplicateCustomer as taken:
         raise MedusaError("duplicate_error", taken.message) from None
-    return signed_in(
-        customer, caller, {"customer": medusa_customer(customer, shipping_addresses=[], billing_address=None)}
-    )
+    answer = {"customer": medusa_customer(customer, shipping_addresses=[], billing_address=None)}
+    return signed_in(customer, caller, answer, started)
 
 
 @router.get("/customers/me")

@@ -63,10 +63,18 @@ class Customers(CartUseCases):
         """A customer with an account: one transaction of the record and its e-mail's account claim.
         An e-mail that only a guest has gets its account beside the guest (Medusa v1's rule: the
         guest and its orders are kept apart, cart_core.customers)."""
+        return self.register_and_sign_in(caller, new, sign_in=False)[0]
+
+    def register_and_sign_in(
+        self, caller: Caller, new: NewCustomer, sign_in: bool = True
+    ) -> tuple[Customer, SessionRecord | None]:
+        """``register``, and (``sign_in``) a session for the new customer in the same transaction:
+        a registration never leaves an account without the session its answer promised, nor a
+        session without its account."""
         if new.password is None:
             raise InvalidRequest("An account needs a password")
         password_hash = hash_password(new.password)  # once, outside the retried attempt (~0.1 s)
-        return self._create(caller, new, "account", password_hash)
+        return self._create(caller, new, "account", password_hash, sign_in)
 
     def guest(self, caller: Caller, email: str) -> Customer:
         """The tenant's guest customer for ``email``, created on first use (a cart's e-mail at
@@ -79,7 +87,7 @@ class Customers(CartUseCases):
             if found is not None:
                 return found
         try:
-            return self._create(caller, NewCustomer(email=normalized), "guest", None)
+            return self._create(caller, NewCustomer(email=normalized), "guest", None)[0]
         except DuplicateCustomer:  # another request created it between our read and write
             owner = self._uow.once().read_claim(Key.customer_email(caller.tenant_id, "guest", normalized))
             found = self._read(self._uow.once(), caller, owner) if owner else None
@@ -87,10 +95,12 @@ class Customers(CartUseCases):
                 raise
             return found
 
-    def _create(self, caller: Caller, new: NewCustomer, kind: EmailKind, password_hash: str | None) -> Customer:
+    def _create(
+        self, caller: Caller, new: NewCustomer, kind: EmailKind, password_hash: str | None, sign_in: bool = False
+    ) -> tuple[Customer, SessionRecord | None]:
         email = _checked_email(new.email)
 
-        def attempt(work: Work) -> Customer:
+        def attempt(work: Work) -> tuple[Customer, SessionRecord | None]:
             now_ms = self._now_ms()
             customer = Customer(
                 tenant_id=caller.tenant_id,
@@ -114,8 +124,9 @@ class Customers(CartUseCases):
                     else "Guest customer with email already exists"
                 ),
             )
+            session = self._stage_session(work, caller, customer.customer_id) if sign_in else None
             work.commit()
-            return customer
+            return customer, session
 
         return self._uow.run(attempt)
 
@@ -171,16 +182,20 @@ class Customers(CartUseCases):
         (a fresh random id; a taken one, odds 2^-192, is a race that draws another)."""
 
         def attempt(work: Work) -> SessionRecord:
-            session = SessionRecord(
-                session_id=secrets.token_urlsafe(SESSION_ID_BYTES),
-                customer_id=customer_id,
-                expires_at=int(self._clock()) + SESSION_TTL_SECONDS,
-            )
-            work.claim(Key.session(caller.tenant_id, session.session_id), customer_id, expires_with=session)
+            session = self._stage_session(work, caller, customer_id)
             work.commit()
             return session
 
         return self._uow.run(attempt)
+
+    def _stage_session(self, work: Work, caller: Caller, customer_id: str) -> SessionRecord:
+        session = SessionRecord(
+            session_id=secrets.token_urlsafe(SESSION_ID_BYTES),
+            customer_id=customer_id,
+            expires_at=int(self._clock()) + SESSION_TTL_SECONDS,
+        )
+        work.claim(Key.session(caller.tenant_id, session.session_id), customer_id, expires_with=session)
+        return session
 
     def session_customer(self, caller: Caller, session_id: str) -> str | None:
         """The customer a live session names (one GetItem; an item past its TTL is gone)."""
