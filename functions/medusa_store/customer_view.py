@@ -49,33 +49,9 @@ def medusa_customer(
     return body
 
 
-def _order_from_cart(priced: PricedCart) -> dict[str, Any]:
-    """An order as the customer's list shows it, from the placed cart: Medusa's order columns the
-    cart knows, its items and totals. Replaced by the face's order mapper when it has one."""
-    cart = mapping.medusa_cart(priced)
-    return {
-        "object": "order",
-        "id": mapping.wire_order_id(priced.cart),
-        "status": "pending",
-        "cart_id": cart["id"],
-        "customer_id": cart["customer_id"],
-        "email": cart["email"],
-        "region_id": cart["region_id"],
-        "currency_code": priced.region.currency.lower(),
-        "items": cart["items"],
-        "shipping_address": cart["shipping_address"],
-        "shipping_methods": cart["shipping_methods"],
-        "created_at": cart["completed_at"] or cart["created_at"],
-        "updated_at": cart["updated_at"],
-        **mapping.medusa_totals(priced.totals),
-    }
-
-
 def medusa_orders(placed: list[PricedCart]) -> list[dict[str, Any]]:
-    # The orders route's mapper (medusa_carts' GET /store/orders/{id}) once it exists, so an order
-    # reads the same in both places; until then the cart's own view of its order.
-    render = getattr(mapping, "medusa_order", _order_from_cart)
-    return [render(priced) for priced in placed]
+    """The orders as GET /store/orders/{id} shows each (one mapper: an order reads alike in both)."""
+    return [mapping.medusa_order(priced) for priced in placed]
 
 
 def orders_of(caller: Caller, customer_id: str) -> list[dict[str, Any]]:

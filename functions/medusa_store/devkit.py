@@ -33,29 +33,66 @@ def _wire_cart_id(key: str) -> str:
     return wire_cart_id(key)
 
 
+def _wire_line_id(key: str) -> str:
+    from medusa_store.mapping import wire_line_id
+
+    return wire_line_id(key)
+
+
+def _wire_order_id(key: str) -> str:
+    from cart_core.ids import InternalId
+    from medusa_store.mapping import ORDER_IDS
+
+    return ORDER_IDS.encode(InternalId.from_key(key))
+
+
 # ----- fuzzing -------------------------------------------------------------------------------
 
 
-def _blaze_guest_carts(seeding: Seeding, pool: str, count: int) -> list[str]:
-    """Guest carts (BLAZE's sessionId: no owner, so any Medusa shopper reaches them), as Medusa ids."""
-    from blaze_cart.face import FACE as BLAZE
+# The carts the fuzz's operations reach, made through Medusa itself (guest carts: any storefront
+# holding the id reaches them). Pools per state, so one operation cannot use up another's records.
+PROVIDERS = ("manual", "test-card")
 
-    blaze = seeding.api(BLAZE)
-    made = []
-    for n in range(count):
-        body = {
-            "sessionId": f"fuzz-medusa-{seeding.run}-{pool}-{n}",
-            "cart": {"items": [{"productId": "demo-flower", "quantity": 1}]},
-        }
-        made.append(_wire_cart_id(blaze("POST", "/prepare", json=body)["id"]))
-    return made
+
+def _cart(seeding: Seeding, lines: int = 1) -> dict[str, Any]:
+    store = seeding.api(FACE)
+    items = [{"variant_id": PRODUCTS[n % len(PRODUCTS)], "quantity": 1} for n in range(lines)]
+    return store("POST", "/carts", json={"items": items} if items else {})["cart"]
+
+
+def _with_sessions(seeding: Seeding, cart: dict[str, Any], select: str | None = None) -> None:
+    store = seeding.api(FACE)
+    store("POST", f"/carts/{cart['id']}", json={"email": f"fuzz-{seeding.run}@example.com"})
+    store("POST", f"/carts/{cart['id']}/payment-sessions", json={})
+    if select:
+        store("POST", f"/carts/{cart['id']}/payment-session", json={"provider_id": select})
 
 
 def fuzz_seed(seeding: Seeding) -> None:
     from local.fuzz_seed import REUSABLE
 
     seeds = seeding.seeds
-    seeds.add("medusa_cart", *_blaze_guest_carts(seeding, "medusa", REUSABLE))
+    seeds.add("variant", *PRODUCTS)
+    seeds.add("quantity", 1, 2, 3)
+    seeds.add("provider", *PROVIDERS)
+    seeds.add("code", "TENOFF")
+    for _ in range(REUSABLE):
+        seeds.add("open_cart", _cart(seeding)["id"])
+        lines = _cart(seeding, lines=2)
+        seeds.add("lines_cart", lines["id"])
+        seeds.add("line", *(item["id"] for item in lines["items"]))
+        sessions = _cart(seeding)
+        _with_sessions(seeding, sessions)
+        seeds.add("session_cart", sessions["id"])
+        complete = _cart(seeding)
+        _with_sessions(seeding, complete, select="manual")
+        seeds.add("complete_cart", complete["id"])
+    for _ in range(REUSABLE):  # orders: carts completed already (a repeat complete answers 200 too)
+        done = _cart(seeding)
+        _with_sessions(seeding, done, select="manual")
+        order = seeding.api(FACE)("POST", f"/carts/{done['id']}/complete", json={})["data"]
+        seeds.add("order", order["id"])
+        seeds.add("complete_cart", done["id"])
     _fuzz_customer(seeding)
 
 
@@ -75,14 +112,50 @@ def _fuzz_customer(seeding: Seeding) -> None:
 
 
 def fuzz_plan() -> Plan:
-    from local.fuzz_seed import Binding
+    from local.fuzz_seed import VALUE_PROBABILITY, Binding
 
+    cart = "path.id"
     login = (Binding("body.email", "medusa_email", 0.8), Binding("body.password", "medusa_password", 0.8))
     signed_in = (Binding("header.authorization", "medusa_bearer", 0.8),)
     return (
-        (),
+        (
+            Binding("body.items[*].variant_id", "variant", VALUE_PROBABILITY),
+            Binding("body.items[*].quantity", "quantity", VALUE_PROBABILITY),
+            Binding("body.variant_id", "variant", VALUE_PROBABILITY),
+            Binding("body.quantity", "quantity", VALUE_PROBABILITY),
+            Binding("body.provider_id", "provider", VALUE_PROBABILITY),
+        ),
         {
-            "GET /carts/{id}": (Binding("path.id", "medusa_cart"),),
+            "GET /carts/{id}": (Binding(cart, "open_cart"),),
+            "POST /carts/{id}": (Binding(cart, "open_cart"),),
+            "POST /carts/{id}/taxes": (Binding(cart, "open_cart"),),
+            "POST /carts/{id}/line-items": (Binding(cart, "open_cart"),),
+            "POST /carts/{id}/payment-sessions": (Binding(cart, "open_cart"),),
+            "DELETE /carts/{id}/discounts/{code}": (Binding(cart, "open_cart"), Binding("path.code", "code")),
+            "POST /carts/{id}/line-items/{line_id}": (
+                Binding(cart, "lines_cart"),
+                Binding("path.line_id", "line"),
+            ),
+            "DELETE /carts/{id}/line-items/{line_id}": (
+                Binding(cart, "lines_cart"),
+                Binding("path.line_id", "line"),
+            ),
+            "POST /carts/{id}/payment-session": (Binding(cart, "session_cart"),),
+            "POST /carts/{id}/payment-sessions/{provider_id}": (
+                Binding(cart, "session_cart"),
+                Binding("path.provider_id", "provider"),
+            ),
+            "DELETE /carts/{id}/payment-sessions/{provider_id}": (
+                Binding(cart, "session_cart"),
+                Binding("path.provider_id", "provider"),
+            ),
+            "POST /carts/{id}/payment-sessions/{provider_id}/refresh": (
+                Binding(cart, "session_cart"),
+                Binding("path.provider_id", "provider"),
+            ),
+            "POST /carts/{id}/complete": (Binding(cart, "complete_cart"),),
+            "POST /carts/{id}/complete-cart": (Binding(cart, "complete_cart"),),
+            "GET /orders/{id}": (Binding(cart, "order"),),
             "POST /auth": login,
             "POST /auth/token": login,
             "GET /auth": signed_in,
@@ -103,19 +176,28 @@ def call(api: Any, method: str, path: str, headers: dict[str, str], body: Any = 
 
 
 def seed_tenant(api: Any) -> dict[str, str]:
-    """Demo's guest cart with a line (made through BLAZE's guest flow: one cart, every face)."""
-    import uuid
-
-    from blaze_cart import devkit as blaze
+    """Demo's guest cart with a line, an email and payment sessions (marked, to spot it in an
+    intruder's answer), and a completed one (its order)."""
     from tests.harness.faces import marker
 
-    body = {
-        "sessionId": f"iso-{uuid.uuid4().hex[:8]}",
-        "cart": {"items": [{"productId": "demo-flower", "quantity": 2}]},
-        "memo": marker("cart"),
+    def cart(complete: bool) -> dict[str, Any]:
+        made = call(api, "POST", "/carts", DEMO, {"items": [{"variant_id": "demo-flower", "quantity": 2}]})["cart"]
+        path = f"/carts/{made['id']}"
+        call(api, "POST", path, DEMO, {"email": f"{marker('email')}@example.com", "context": {"note": marker("cart")}})
+        call(api, "POST", f"{path}/payment-sessions", DEMO)
+        call(api, "POST", f"{path}/payment-session", DEMO, {"provider_id": "manual"})
+        if complete:
+            return call(api, "POST", f"{path}/complete", DEMO)["data"]
+        return call(api, "GET", path, DEMO)["cart"]
+
+    open_cart, order = cart(False), cart(True)
+    return {
+        "cart_id": open_cart["id"],
+        "line_id": open_cart["items"][0]["id"],
+        "provider": "manual",
+        "code": "TENOFF",
+        "order_id": order["id"],
     }
-    made = blaze.call(api, "POST", "/prepare", blaze.DEMO, body)
-    return {"cart_id": _wire_cart_id(made["id"])}
 
 
 # The intruder (acme) is signed in as its own customer through a session with this fixed id, so the
@@ -167,29 +249,35 @@ def seed_tenant_with_customers(api: Any) -> dict[str, str]:
 def isolation() -> FaceIsolation:
     from tests.harness.faces import FaceIsolation, Matrix, Side
 
-    intruder_login = {
-        ("POST", "/store/auth"): lambda r: {"email": r["intruder_email"], "password": INTRUDER_PASSWORD},
-        ("POST", "/store/auth/token"): lambda r: {"email": r["intruder_email"], "password": INTRUDER_PASSWORD},
-    }
+    carts = f"{BASE}/carts/{{id}}"
     return FaceIsolation(
-        parameters={"id": "cart_id", "email": "email"},
+        parameters={"id": "cart_id", "line_id": "line_id", "provider_id": "provider", "code": "code", "email": "email"},
         bodies={
-            **intruder_login,
-            ("POST", "/store/customers"): lambda r: {"email": f"new-{r['intruder_email']}", "password": "pw"},
+            ("POST", f"{BASE}/auth"): lambda r: {"email": r["intruder_email"], "password": INTRUDER_PASSWORD},
+            ("POST", f"{BASE}/auth/token"): lambda r: {"email": r["intruder_email"], "password": INTRUDER_PASSWORD},
+            ("POST", f"{BASE}/customers"): lambda r: {"email": f"new-{r['intruder_email']}", "password": "pw"},
+            ("POST", f"{carts}/line-items"): lambda r: {"variant_id": "demo-flower", "quantity": 1},
+            ("POST", f"{carts}/line-items/{{line_id}}"): lambda r: {"quantity": 3},
+            ("POST", f"{carts}/payment-session"): lambda r: {"provider_id": "manual"},
+            ("POST", f"{carts}/payment-sessions/{{provider_id}}"): lambda r: {"data": {"token": "tok_visa"}},
+            ("POST", carts): lambda r: {"email": "intruder@example.com"},
         },
         tenant=Matrix(
+            # The publishable keys name each tenant's store (the stage's default is demo's).
             owner=Side(DEMO),
+            # The intruder is signed in as its own acme customer (INTRUDER_SESSION).
             intruder=Side({**ACME, "Cookie": _session_cookie(INTRUDER_SESSION)}),
             seed=seed_tenant_with_customers,
+            overrides={("GET", f"{BASE}/orders/{{id}}"): lambda r: {"id": r["order_id"]}},
             exceptions={
-                ("GET", "/store/auth/{email}"): (
+                ("GET", f"{BASE}/auth/{{email}}"): (
                     "unaffected",
                     "always 200 {exists}: false, the victim's e-mail has no account in the intruder's store",
                 ),
             },
         ),
         # Medusa's customers come with medusa_auth's routes (session, JWT); until then every caller
-        # is a guest shopper, and guests share guest carts by id, as Medusa's do.
+        # is a guest shopper, and a guest cart is reached by its id, as in Medusa.
         consumer=None,
     )
 
@@ -200,21 +288,102 @@ def isolation() -> FaceIsolation:
 AUTHORIZER_CONTEXT: dict[str, str] = {}
 
 
-def sample_requests() -> dict[str, tuple[str, str, Any]]:
+def sample_requests() -> dict[str, tuple[Any, ...]]:
     """events/medusa_store/<name>.json → (method, path after the base path, body)."""
+    from local.samples import SAMPLE_CART, SAMPLE_LINE
+
+    cart = f"/carts/{_wire_cart_id(SAMPLE_CART)}"
+    line = _wire_line_id(SAMPLE_LINE)
+    return {
+        "create_cart": ("POST", "/carts", {"items": [{"variant_id": "demo-flower", "quantity": 2}]}),
+        "get_cart": ("GET", cart, None),
+        "update_cart": ("POST", cart, {"email": "alice@example.com", "discounts": [{"code": "TENOFF"}]}),
+        "add_line_item": ("POST", f"{cart}/line-items", {"variant_id": "demo-edible", "quantity": 1}),
+        "update_line_item": ("POST", f"{cart}/line-items/{line}", {"quantity": 3}),
+        "delete_line_item": ("DELETE", f"{cart}/line-items/{line}", {}),
+        "calculate_taxes": ("POST", f"{cart}/taxes", {}),
+        "create_payment_sessions": ("POST", f"{cart}/payment-sessions", {}),
+        "select_payment_session": ("POST", f"{cart}/payment-session", {"provider_id": "manual"}),
+        "update_payment_session": ("POST", f"{cart}/payment-sessions/manual", {"data": {"note": "ring twice"}}),
+        "delete_payment_session": ("DELETE", f"{cart}/payment-sessions/manual", {}),
+        "refresh_payment_session": ("POST", f"{cart}/payment-sessions/manual/refresh", {}),
+        "delete_discount": ("DELETE", f"{cart}/discounts/TENOFF", {}),
+        "complete_cart": ("POST", f"{cart}/complete", {}),
+        "complete_cart_deprecated": ("POST", f"{cart}/complete-cart", {}),
+        "get_order": ("GET", f"/orders/{_wire_order_id(SAMPLE_CART)}", None),
+        **_auth_sample_requests(),
+    }
+
+
+def _shopper() -> Any:
+    from cart_core.actors import Actor, ActorKind
+    from cart_core.tenancy import Caller
+    from local.samples import LOCATION, TENANT
+
+    return Caller(tenant_id=TENANT, location_id=LOCATION, actor=Actor(kind=ActorKind.SHOPPER))
+
+
+def _sessions(seeding: Any, select: bool = False, discount: bool = False) -> None:
+    """The guest sample cart with an email, payment sessions (manual selected) and maybe TENOFF."""
+    from cart_core.usecases.carts import CartEdits
+    from local.samples import SAMPLE_CART, guest_cart
+
+    guest_cart(seeding)
+    edits = CartEdits(email="guest@example.com", discount_codes=["TENOFF"] if discount else None)
+    seeding.cases.carts.update(_shopper(), SAMPLE_CART, edits)
+    seeding.cases.payments.init_payment_sessions(_shopper(), SAMPLE_CART)
+    if select:
+        seeding.cases.payments.select_payment_session(_shopper(), SAMPLE_CART, "manual")
+
+
+def _completed(seeding: Any) -> None:
     from local.samples import SAMPLE_CART
 
-    cart = _wire_cart_id(SAMPLE_CART)
-    return {"get_cart": ("GET", f"/carts/{cart}", None), **_auth_sample_requests()}
+    _sessions(seeding, select=True)
+    seeding.cases.checkout.complete(_shopper(), SAMPLE_CART)
 
 
 def samples() -> dict[str, Sample]:
     """events/medusa_store/<file> → what it needs seeded and the answer it is named for."""
-    from local.samples import GUEST, SAMPLE_CART, Expect, Sample
+    from local.samples import FIXTURE_ONLY, GUEST, SAMPLE_CART, SAMPLE_LINE, Expect, Sample, Scenario
 
     cart = _wire_cart_id(SAMPLE_CART)
+    line = _wire_line_id(SAMPLE_LINE)
+    guest = "a guest's open cart (2 x demo-flower)"
+    sessions = Scenario(f"{guest}, an email, payment sessions", lambda s: _sessions(s))
+    selected = Scenario(f"{guest}, an email, the manual session selected", lambda s: _sessions(s, select=True))
+    discounted = Scenario(f"{guest} with TENOFF", lambda s: _sessions(s, discount=True))
+    completed = Scenario(f"{guest}, completed with the manual session (an order)", _completed)
+    id_ = {"cart.id": cart}
     return {
-        "get_cart.json": Sample(GUEST, Expect(200, {"cart.id": cart, "cart.items.0.quantity": 2})),
+        "create_cart.json": Sample(FIXTURE_ONLY, Expect(200, {"cart.items.0.quantity": 2, "cart.subtotal": 2500})),
+        "get_cart.json": Sample(GUEST, Expect(200, {**id_, "cart.items.0.quantity": 2})),
+        "update_cart.json": Sample(
+            GUEST, Expect(200, {**id_, "cart.email": "alice@example.com", "cart.discounts.0.code": "TENOFF"})
+        ),
+        "add_line_item.json": Sample(GUEST, Expect(200, {**id_, "cart.items.1.variant_id": "demo-edible"})),
+        "update_line_item.json": Sample(GUEST, Expect(200, {"cart.items.0.id": line, "cart.items.0.quantity": 3})),
+        "delete_line_item.json": Sample(GUEST, Expect(200, {**id_, "cart.items": []})),
+        "calculate_taxes.json": Sample(GUEST, Expect(200, {**id_, "cart.subtotal": 2500})),
+        "create_payment_sessions.json": Sample(
+            GUEST, Expect(200, {**id_, "cart.payment_sessions.0.status": "pending"})
+        ),
+        "select_payment_session.json": Sample(sessions, Expect(200, {"cart.payment_session.provider_id": "manual"})),
+        "update_payment_session.json": Sample(selected, Expect(200, {"cart.payment_session.data.note": "ring twice"})),
+        "delete_payment_session.json": Sample(
+            selected, Expect(200, {**id_, "cart.payment_sessions.0.provider_id": "test-card"})
+        ),
+        "refresh_payment_session.json": Sample(
+            selected, Expect(200, {**id_, "cart.payment_sessions.0.is_selected": None})
+        ),
+        "delete_discount.json": Sample(discounted, Expect(200, {**id_, "cart.discounts": []})),
+        "complete_cart.json": Sample(
+            selected, Expect(200, {"type": "order", "data.cart_id": cart}, {"status": "submitted"})
+        ),
+        "complete_cart_deprecated.json": Sample(
+            selected, Expect(200, {"type": "order", "data.cart_id": cart}, {"status": "submitted"})
+        ),
+        "get_order.json": Sample(completed, Expect(200, {"order.cart_id": cart, "order.status": "pending"})),
         **_auth_samples(),
     }
 

@@ -15,6 +15,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from cart_core.errors import ConcurrentModification, Conflict, DomainError, NotFound, Unauthorized
 
@@ -137,6 +138,12 @@ def install_medusa_errors(app: ApiGatewayResolver) -> None:
     @app.exception_handler(RequestValidationError)
     def on_validation_error(error: RequestValidationError) -> Response:
         return respond("invalid_data", class_validator_message(list(error.errors())))
+
+    @app.exception_handler(ValidationError)
+    def on_model_error(error: ValidationError) -> Response:
+        # A value the wire let through but a core model bounds (a context value too long, a
+        # quantity out of range): the client's mistake, in class-validator's words, never a 500.
+        return respond("invalid_data", class_validator_message([dict(e) for e in error.errors()]))
 
     @app.exception_handler(DomainError)
     def on_domain_error(error: DomainError) -> Response:

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from ulid import ULID
+
 from cart_core.cart import Address, AppliedDiscount, AppliedGiftCard, Cart, LineItem, PaymentSession
 from cart_core.catalog import DiscountKind
 from cart_core.errors import NotFound
@@ -31,7 +33,6 @@ from cart_core.usecases.shared import PricedCart
 CART_IDS = codec("medusa")
 ITEM_IDS = MedusaCodec(prefix="item_", max_length=len("item_") + 26)
 ORDER_IDS = MedusaCodec(prefix="order_", max_length=len("order_") + 26)
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 # ----- ids ---------------------------------------------------------------------------------------
@@ -73,15 +74,10 @@ def core_line_id(wire: str, cart: Cart) -> str | None:
 
 
 def derived_id(prefix: str, *names: str, created_ms: int = 0) -> str:
-    """``prefix_`` + a ULID: the time part ``created_ms``, the rest a digest of ``names``: the same
-    record gets the same id on every read."""
-    digest = int.from_bytes(hashlib.sha256("\x1f".join(names).encode()).digest()[:10], "big")
-    value = (created_ms & (2**48 - 1)) << 80 | digest
-    chars = []
-    for _ in range(26):
-        chars.append(_CROCKFORD[value & 31])
-        value >>= 5
-    return f"{prefix}_" + "".join(reversed(chars))
+    """``prefix_`` + a ULID (python-ulid): the time part ``created_ms``, the random part a digest of
+    ``names``, so the same record gets the same id on every read."""
+    digest = hashlib.sha256("\x1f".join(names).encode()).digest()[:10]
+    return f"{prefix}_{ULID.from_bytes((created_ms & (2**48 - 1)).to_bytes(6, 'big') + digest)}"
 
 
 # ----- values --------------------------------------------------------------------------------------
@@ -545,3 +541,107 @@ def medusa_cart(priced: PricedCart) -> dict[str, Any]:
         # Medusa sets it after load from the selected session: the key is absent when none is.
         body["payment_session"] = medusa_payment_session(cart, selected)
     return body
+
+
+# ----- the order ---------------------------------------------------------------------------------
+
+_ORDER_STATUS = {
+    CartStatus.SUBMITTED: "pending",
+    CartStatus.VALIDATED: "pending",
+    CartStatus.PAID: "pending",
+    CartStatus.PAYMENT_FAILED: "requires_action",
+    CartStatus.COMPLETED: "completed",
+    CartStatus.CANCELED: "canceled",
+    CartStatus.REJECTED: "canceled",
+    CartStatus.EXPIRED: "canceled",
+}
+
+
+def _payment_status(cart: Cart) -> str:
+    statuses = {p.status for p in cart.payments}
+    if "captured" in statuses:
+        return "captured"
+    if "declined" in statuses:
+        return "requires_action"
+    if "voided" in statuses:
+        return "canceled"
+    if statuses & {"authorized", "capturing"}:
+        return "awaiting"
+    return "not_paid"
+
+
+def medusa_order(priced: PricedCart) -> dict[str, Any]:
+    """The order a completed cart placed (``order_`` + the cart's ULID), as Medusa's order routes and
+    ``complete`` return it: the cart's lines, addresses, shipping, discounts, gift cards and payment,
+    with the order's totals."""
+    cart, totals, region = priced.cart, priced.totals, priced.region
+    body = medusa_cart(priced)
+    payment = body["payment"]
+    captured = sum(p.captured_minor or 0 for p in cart.payments if p.status == "captured")
+    return {
+        "object": "order",
+        "id": wire_order_id(cart),
+        "status": _ORDER_STATUS.get(cart.status, "pending"),
+        "fulfillment_status": "not_fulfilled",
+        "payment_status": _payment_status(cart),
+        "display_id": int(cart.order_no) if cart.order_no and cart.order_no.isdigit() else 0,
+        "cart_id": body["id"],
+        "customer_id": body["customer_id"],
+        "email": body["email"],
+        "billing_address_id": body["billing_address_id"],
+        "billing_address": body["billing_address"],
+        "shipping_address_id": body["shipping_address_id"],
+        "shipping_address": body["shipping_address"],
+        "region_id": region.region_id,
+        "region": body["region"],
+        "currency_code": region.currency.lower(),
+        "tax_rate": None,
+        "draft_order_id": None,
+        "canceled_at": iso(cart.canceled_ms or cart.rejected_ms),
+        "no_notification": None,
+        "idempotency_key": None,
+        "external_id": None,
+        "sales_channel_id": None,
+        "metadata": None,
+        "created_at": iso(cart.submitted_ms),
+        "updated_at": iso(cart.modified_ms),
+        "items": body["items"],
+        "shipping_methods": body["shipping_methods"],
+        "payments": [payment] if payment else [],
+        "discounts": body["discounts"],
+        "gift_cards": body["gift_cards"],
+        "fulfillments": [],
+        "returns": [],
+        "refunds": [],
+        "claims": [],
+        "swaps": [],
+        **medusa_totals(totals),
+        "refunded_total": 0,
+        "paid_total": captured,
+        "refundable_amount": captured,
+    }
+
+
+# ----- wire → core ---------------------------------------------------------------------------------
+
+
+def core_address(address: Any) -> Address:
+    """A Medusa address payload as the core's address: only the fields it sets (a partial update
+    changes only those: ``CartEdits.merge_addresses``)."""
+    sent = address.model_fields_set
+    names = {
+        "address_1": "address",
+        "address_2": "address_2",
+        "city": "city",
+        "province": "state",
+        "postal_code": "zip_code",
+        "country_code": "country",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "company": "company",
+        "phone": "phone",
+    }
+    fields = {core: getattr(address, wire) for wire, core in names.items() if wire in sent}
+    if fields.get("country"):
+        fields["country"] = str(fields["country"]).upper()
+    return Address(**fields)

@@ -308,3 +308,78 @@ class Cart(Totals):
 
 class CartResponse(WireModel):
     cart: Cart
+
+
+class PaymentSessionsResponse(WireModel):
+    """POST /payment-sessions: Medusa's handler answers the cart twice (``data`` next to ``cart``)."""
+
+    cart: Cart
+    data: Cart
+
+
+class Order(Totals):
+    object: Literal["order"]
+    id: str
+    status: Literal["pending", "completed", "archived", "canceled", "requires_action"]
+    fulfillment_status: str
+    payment_status: Literal[
+        "not_paid", "awaiting", "captured", "partially_refunded", "refunded", "canceled", "requires_action"
+    ]
+    display_id: int
+    cart_id: str | None
+    customer_id: str | None
+    email: str | None
+    billing_address_id: str | None
+    billing_address: Address | None
+    shipping_address_id: str | None
+    shipping_address: Address | None
+    region_id: str
+    region: Region
+    currency_code: str
+    tax_rate: float | None
+    draft_order_id: str | None
+    canceled_at: Date
+    no_notification: bool | None
+    idempotency_key: str | None
+    external_id: str | None
+    sales_channel_id: str | None
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+    items: list[LineItem]
+    shipping_methods: list[ShippingMethod]
+    payments: list[Payment]
+    discounts: list[Discount]
+    gift_cards: list[GiftCard]
+    fulfillments: list[dict[str, Any]]
+    returns: list[dict[str, Any]]
+    refunds: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+    swaps: list[dict[str, Any]]
+    refunded_total: Money
+    paid_total: Money
+    refundable_amount: Money
+
+
+class OrderResponse(WireModel):
+    order: Order
+
+
+class CompletedOrder(WireModel):
+    type: Literal["order"]
+    data: Order
+
+
+class PendingCart(WireModel):
+    type: Literal["cart"]
+    data: Cart
+    payment_status: str
+
+
+class CompleteResponse(WireModel):
+    """``{type: "order", data: order}``, or ``{type: "cart", data: cart, payment_status}`` while the
+    payment needs more (documented as the union's root)."""
+
+    type: Literal["order", "cart"]
+    data: dict[str, Any]
+    payment_status: str | None = None

@@ -266,6 +266,12 @@ class Address(BaseModel):
     state: str | None = None
     zip_code: str | None = None
     country: str | None = None
+    # Who receives it and a second address line (Medusa's, NewStore's); absent on documents stored before.
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    address_2: str | None = None
+    phone: str | None = None
 
 
 class Transition(BaseModel):
@@ -316,6 +322,11 @@ class Cart(BaseModel):
     payment_sessions: list[PaymentSession] = Field(default_factory=list)
     fulfillment: FulfillmentKind = "delivery"
     delivery_address: Address | None = None
+    billing_address: Address | None = None
+    # The shopper's email (Medusa's cart.email: a guest's way to be reached; a customer's own).
+    email: str | None = None
+    # What a storefront says about where the cart was made (Medusa's context: ip, user agent…).
+    context: dict[str, str] = Field(default_factory=dict)
     requested_time_ms: int | None = None
     order_tags: list[str] = Field(default_factory=list)
     notes: str | None = None

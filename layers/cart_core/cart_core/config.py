@@ -49,6 +49,9 @@ class Settings(BaseModel):
     # Whether session cookies are sent only over HTTPS (``Secure``): on in AWS, off in the local
     # cloud, which serves plain http on localhost.
     secure_cookies: bool = Field(default=True, alias="SECURE_COOKIES")
+    # The Medusa storefront face: the origins its browser storefronts call from (Medusa's store_cors,
+    # comma-separated); answers carry CORS headers with credentials for them (the session cookie).
+    store_cors: str | None = Field(default=None, alias="STORE_CORS")
     # Set for a non-AWS endpoint (the local cloud); webhooks may never point at it.
     aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
 

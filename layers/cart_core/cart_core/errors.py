@@ -15,8 +15,26 @@ class InvalidRequest(DomainError):
     """The request is well-formed but asks for something the domain does not allow."""
 
 
+class DiscountNotFound(InvalidRequest):
+    """A discount code that is not (or no longer) valid here: 400 for BLAZE; a face may answer it as
+    the vendor does (Medusa: 404 "Discounts with code [X] was not found")."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Promo code {code} is not valid")
+        self.code = code
+
+
 class NotFound(DomainError):
     """The record does not exist, has expired, or belongs to someone else."""
+
+
+class ProductNotFound(NotFound):
+    """A product a request names is not sold (unknown or inactive): a face may answer it otherwise
+    than a missing cart (Medusa: 400 invalid_data)."""
+
+    def __init__(self, product_id: str) -> None:
+        super().__init__(f"Product {product_id} not found")
+        self.product_id = product_id
 
 
 class Conflict(DomainError):

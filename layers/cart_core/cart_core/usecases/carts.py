@@ -4,11 +4,12 @@ editing lines and fields, finalizing lines."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from cart_core.actors import IdentityKey, answers_to
+from cart_core.actors import OWNER_KIND, IdentityKey, answers_to
 from cart_core.cart import (
     MAX_GIFT_CARDS,
     MAX_LINES,
@@ -22,7 +23,7 @@ from cart_core.cart import (
     PricingPolicyName,
     ShippingMethod,
 )
-from cart_core.errors import InvalidRequest, NotFound, Unauthorized
+from cart_core.errors import DiscountNotFound, InvalidRequest, NotFound, ProductNotFound, Unauthorized
 from cart_core.ids import InternalId
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import (
@@ -35,6 +36,7 @@ from cart_core.limits import (
     Utf8Limit,
 )
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
+from cart_core.pricing import price
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
 from cart_core.usecases.identity import primary_key
@@ -43,9 +45,14 @@ from cart_core.usecases.shared import (
     PricedCart,
     home_currency,
     priced,
+    region_of,
     require_cart,
     require_location,
+    target_region,
+    terms_for,
 )
+
+MAX_CONTEXT_ENTRIES = 20
 
 
 class LineEdit(BaseModel):
@@ -66,7 +73,17 @@ class CartEdits(BaseModel):
         default=None, max_length=MAX_GIFT_CARDS
     )
     fulfillment: FulfillmentKind | None = None
+    # An address given sets it; ``None`` given explicitly clears it (Medusa's ``shipping_address: null``).
     delivery_address: Address | None = None
+    billing_address: Address | None = None
+    # Medusa's addresses: a partial address updates the cart's field by field, and an explicit None
+    # clears it. Without (BLAZE), an address replaces the cart's and None leaves it.
+    merge_addresses: bool = False
+    email: Annotated[str, Utf8Limit(SHORT_TEXT_BYTES, min_bytes=3)] | None = None
+    # Merged into the cart's context (Medusa's shallow merge), bounded.
+    context: dict[Annotated[str, Utf8Limit(64, min_bytes=1)], Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]] | None = (
+        Field(default=None, max_length=MAX_CONTEXT_ENTRIES)
+    )
     requested_time_ms: int | None = None  # kept within a window around now by apply_edits
     order_tags: list[Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]] | None = Field(
         default=None, max_length=MAX_ORDER_TAGS
@@ -155,6 +172,7 @@ class Carts(CartUseCases):
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
             apply_edits(cart, edits, snapshot, self._clock())
+            refresh_session_amounts(cart, snapshot)
 
         return self._mutate(caller, cart_id, change, edits.product_ids(), edits.codes(), edits.gift_cards())
 
@@ -179,6 +197,140 @@ class Carts(CartUseCases):
             for line in lines:
                 assert line is not None
                 line.finalized = finalized
+
+        return self._mutate(caller, cart_id, change)
+
+    # ----- carts made and edited line by line (Medusa's storefront) ---------------------------
+
+    def create(
+        self,
+        caller: Caller,
+        edits: CartEdits,
+        region_id: str | None = None,
+        pricing_policy: PricingPolicyName | None = None,
+    ) -> PricedCart:
+        """A new cart (no active-cart pointer: a storefront keeps its cart's id itself) in
+        ``region_id`` (None: the location's default region), owned by the caller if it is an owner,
+        with ``edits`` applied. A region the location does not offer: 400; one not stored: 404."""
+
+        def attempt(work: Work) -> PricedCart:
+            reads = edits.reads(caller, None)
+            if region_id:
+                reads = replace(reads, region_ids=frozenset({region_id}))
+            snapshot = work.read(reads)
+            location = require_location(snapshot, caller)
+            region = target_region(snapshot, location, region_id)
+            now = self._clock()
+            cart = Cart(
+                cart_id=InternalId.new(now).key,
+                created_ms=int(now * 1000),
+                modified_ms=int(now * 1000),
+                tenant_id=caller.tenant_id,
+                location_id=caller.location_id,
+                region_id=None if region.implicit else region.region_id,
+                currency=region.currency,
+                pricing_policy=pricing_policy,
+            )
+            if caller.actor.owner_id:
+                cart.set_identity(OWNER_KIND, caller.actor.owner_id)
+            if "delivery_address" not in edits.model_fields_set and len(region.countries) == 1:
+                # As Medusa: a region with one country ships there, so the address starts with it.
+                cart.delivery_address = Address(country=region.countries[0])
+            apply_edits(cart, edits, snapshot, now)
+            staged = self._stage(work, cart, None, snapshot)
+            work.commit()
+            return staged
+
+        return self._uow.run(attempt)
+
+    def claim(self, caller: Caller, cart_id: str) -> PricedCart:
+        """A guest cart becomes the calling owner's (a signed-in storefront customer reading or
+        editing it, as Medusa sets the cart's customer then). No merge and no pointer: the cart
+        keeps being found by its id. A cart that is the caller's already is left as it is."""
+        owner = caller.actor.owner_id
+        if owner is None:
+            raise Unauthorized("Only a signed-in customer can claim a cart")
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
+            if cart.owner_id == owner:
+                return False
+            cart.set_identity(OWNER_KIND, owner)
+            return True
+
+        return self._mutate(caller, cart_id, change)
+
+    def add_line(
+        self, caller: Caller, cart_id: str, product_id: str, quantity: int, *, clear_shipping: bool = False
+    ) -> PricedCart:
+        """Add ``quantity`` of a product: to the line that already has it (merged and re-priced, as
+        Medusa merges a variant's lines), else as a new line; the other lines are left as they are.
+        ``clear_shipping``: the shipping methods go (Medusa drops them whenever the lines change).
+        Payment sessions take the new total. One read (the cart with the product), one write."""
+        edit = LineEdit(product_id=product_id, quantity=quantity)
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            existing = next((line for line in cart.lines if line.product_id == edit.product_id), None)
+            if existing is None and len(cart.lines) >= MAX_LINES:
+                raise InvalidRequest(f"A cart holds at most {MAX_LINES} lines")
+            total = edit.quantity + (existing.quantity if existing else 0)
+            if total > MAX_QUANTITY:
+                raise InvalidRequest(f"A line holds at most {MAX_QUANTITY}")
+            line = _priced_line(cart, LineEdit(product_id=edit.product_id, quantity=total), snapshot, self._clock())
+            if existing is None:
+                cart.lines = [*cart.lines, line]
+            else:
+                line.line_id, line.finalized, line.note = existing.line_id, existing.finalized, existing.note
+                cart.lines = [line if old.line_id == existing.line_id else old for old in cart.lines]
+            _after_line_change(cart, snapshot, clear_shipping)
+
+        return self._mutate(caller, cart_id, change, frozenset({edit.product_id}))
+
+    def set_line_quantity(
+        self, caller: Caller, cart_id: str, line_id: str, quantity: int, *, clear_shipping: bool = False
+    ) -> PricedCart:
+        """Set one line's quantity at its price; 0 removes the line. A line the cart does not have:
+        400 (Medusa's "Could not find the line item")."""
+        if not 0 <= quantity <= MAX_QUANTITY:
+            raise InvalidRequest(f"A quantity is 0 to {MAX_QUANTITY}")
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            line = cart.line(line_id)
+            if line is None:
+                raise InvalidRequest("Could not find the line item")
+            if quantity == 0:
+                cart.lines = [other for other in cart.lines if other.line_id != line_id]
+            else:
+                line.quantity = quantity
+            _after_line_change(cart, snapshot, clear_shipping)
+
+        return self._mutate(caller, cart_id, change)
+
+    def remove_line(self, caller: Caller, cart_id: str, line_id: str, *, clear_shipping: bool = False) -> PricedCart:
+        """Remove one line; a line the cart does not have is a no-op (Medusa answers the cart)."""
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
+            cart.require_editable()
+            if cart.line(line_id) is None:
+                return False
+            cart.lines = [line for line in cart.lines if line.line_id != line_id]
+            _after_line_change(cart, snapshot, clear_shipping)
+            return True
+
+        return self._mutate(caller, cart_id, change)
+
+    def remove_discount(self, caller: Caller, cart_id: str, code: str) -> PricedCart:
+        """Remove the code applied as exactly ``code``; another code is a no-op."""
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
+            cart.require_editable()
+            kept = [d for d in cart.discounts if d.code != code]
+            if len(kept) == len(cart.discounts):
+                return False
+            cart.discounts = kept
+            refresh_session_amounts(cart, snapshot)
+            return True
 
         return self._mutate(caller, cart_id, change)
 
@@ -246,7 +398,7 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
                 continue
             found = snapshot.discounts.get(code.upper())
             if found is None or not found.active:
-                raise InvalidRequest(f"Promo code {code} is not valid")
+                raise DiscountNotFound(code)
             cart.discounts.append(
                 AppliedDiscount(code=found.code, kind=found.kind, value=found.value, allocation=found.allocation)
             )
@@ -258,11 +410,31 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
             raise InvalidRequest(
                 "The requested delivery or pickup time must be within 30 days before and 366 days after now"
             )
-    for name in (
-        "fulfillment", "delivery_address", "requested_time_ms", "order_tags", "notes", "additional_notes",
-    ):  # fmt: skip
+    for name in ("fulfillment", "requested_time_ms", "order_tags", "notes", "additional_notes"):
         if name in fields and getattr(edits, name) is not None:
             setattr(cart, name, getattr(edits, name))
+    for name in ("delivery_address", "billing_address"):
+        if name not in fields:
+            continue
+        given: Address | None = getattr(edits, name)
+        current: Address | None = getattr(cart, name)
+        if given is None and not edits.merge_addresses:
+            continue  # BLAZE: an absent address leaves the cart's as it is
+        if given is not None and edits.merge_addresses and current is not None:
+            given = current.model_copy(update=given.model_dump(exclude_unset=True))
+        setattr(cart, name, given)
+    if "email" in fields:
+        cart.email = edits.email
+    if "delivery_address" in fields and cart.delivery_address is not None and snapshot.location is not None:
+        country = (cart.delivery_address.country or "").upper()
+        region = region_of(cart, snapshot)
+        if country and region.countries and country not in region.countries:
+            raise InvalidRequest("Shipping country must be in the cart region")
+    if "context" in fields and edits.context is not None:
+        merged = {**cart.context, **edits.context}
+        if len(merged) > MAX_CONTEXT_ENTRIES:
+            raise InvalidRequest(f"A cart's context holds at most {MAX_CONTEXT_ENTRIES} entries")
+        cart.context = merged
 
 
 def _gift_cards(cart: Cart, codes: list[str], snapshot: Snapshot, now_ms: int) -> list[AppliedGiftCard]:
@@ -287,7 +459,7 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
     for edit in edits:
         product = snapshot.products.get(edit.product_id)
         if product is None or not product.active:
-            raise NotFound(f"Product {edit.product_id} not found")
+            raise ProductNotFound(edit.product_id)
         # A line id names one line: a second edit naming it becomes a new line.
         existing = cart.line(edit.line_id) if edit.line_id and edit.line_id not in kept else None
         unit_price = product.price_in(cart.currency, home)
@@ -307,3 +479,35 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             kept.add(existing.line_id)
         lines.append(line)
     return lines
+
+
+def _priced_line(cart: Cart, edit: LineEdit, snapshot: Snapshot, now: float) -> LineItem:
+    """A new line for ``edit``, priced from the snapshot's catalog in the cart's currency."""
+    product = snapshot.products.get(edit.product_id)
+    if product is None or not product.active:
+        raise ProductNotFound(edit.product_id)
+    unit_price = product.price_in(cart.currency, home_currency(snapshot, cart.currency))
+    if unit_price is None:
+        raise InvalidRequest(f"Product {edit.product_id} has no price in {cart.currency}")
+    return LineItem(
+        line_id=InternalId.new(now).key,
+        product_id=product.product_id,
+        title=product.name,
+        quantity=edit.quantity,
+        unit_price_minor=unit_price,
+        note=edit.note,
+    )
+
+
+def _after_line_change(cart: Cart, snapshot: Snapshot, clear_shipping: bool) -> None:
+    if clear_shipping:
+        cart.shipping_methods = []
+    refresh_session_amounts(cart, snapshot)
+
+
+def refresh_session_amounts(cart: Cart, snapshot: Snapshot) -> None:
+    """Open payment sessions follow the cart's total (Medusa's setPaymentSessions after a change)."""
+    if not cart.payment_sessions:
+        return
+    total = price(cart, terms_for(cart, snapshot)).total_minor
+    cart.payment_sessions = [session.model_copy(update={"amount_minor": total}) for session in cart.payment_sessions]

@@ -114,6 +114,23 @@ class Payments(CartUseCases):
 
         return self._mutate(caller, cart_id, change)
 
+    def refresh_payment_session(self, caller: Caller, cart_id: str, provider_id: str) -> PricedCart:
+        """Open the session again for the cart's current total, as Medusa's refresh does: the selected
+        one is replaced by a new pending one, not selected (its data dropped: it was the provider's
+        for the old session); another only takes the new amount."""
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            session = _session(cart, provider_id)
+            total = price(cart, terms_for(cart, snapshot)).total_minor
+            fresh = PaymentSession(provider_id=provider_id, amount_minor=total) if session.is_selected else None
+            cart.payment_sessions = [
+                (fresh or s.model_copy(update={"amount_minor": total})) if s.provider_id == provider_id else s
+                for s in cart.payment_sessions
+            ]
+
+        return self._mutate(caller, cart_id, change)
+
     def delete_payment_session(self, caller: Caller, cart_id: str, provider_id: str) -> PricedCart:
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
