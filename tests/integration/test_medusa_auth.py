@@ -276,3 +276,42 @@ def test_optional_routes_stay_open_with_a_bad_credential(api: InProcessApi) -> N
     # A forged token on a public route is a guest, not a 401 (Medusa's optional authentication)
     response = medusa(api, "GET", "/auth/ada@example.com", headers={"Authorization": "Bearer garbage"})
     assert response.status == 200 and response.json() == {"exists": False}
+
+
+# ----- a signed-in checkout: the cart is the customer's, its order in the customer's orders ---------
+
+
+@pytest.mark.parametrize("credential", ["cookie", "bearer"])
+def test_a_signed_in_customers_completed_cart_is_in_its_orders(api: InProcessApi, credential: str) -> None:
+    # Given a registered customer, signed in by cookie or by token
+    registered = register(api)
+    if credential == "cookie":
+        auth = {"Cookie": cookie_of(registered)}
+    else:
+        token = medusa(api, "POST", "/auth/token", {"email": "ada@example.com", "password": "s3cret pass"})
+        auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    customer_id = registered.json()["customer"]["id"]
+    # When the customer creates a cart, selects a session and completes it
+    cart = medusa(api, "POST", "/carts", {"items": [{"variant_id": "demo-vape", "quantity": 1}]}, auth).json()["cart"]
+    assert cart["customer_id"] == customer_id
+    path = f"/carts/{cart['id']}"
+    assert medusa(api, "POST", f"{path}/payment-sessions", None, auth).status == 200
+    assert medusa(api, "POST", f"{path}/payment-session", {"provider_id": "manual"}, auth).status == 200
+    placed = medusa(api, "POST", f"{path}/complete", None, auth)
+    assert placed.status == 200 and placed.json()["type"] == "order", placed.text
+    order_id = placed.json()["data"]["id"]
+    # Then the order is the customer's: in /me/orders (count 1) and on the session's customer
+    orders = medusa(api, "GET", "/customers/me/orders", headers=auth).json()
+    assert (orders["count"], [o["id"] for o in orders["orders"]]) == (1, [order_id])
+    assert orders["orders"][0]["items"][0]["variant_id"] == "demo-vape"
+    assert [o["id"] for o in medusa(api, "GET", "/auth", headers=auth).json()["customer"]["orders"]] == [order_id]
+    # And a page past it is empty, with the count still 1
+    assert medusa(api, "GET", "/customers/me/orders?offset=1", headers=auth).json() == {
+        "orders": [],
+        "count": 1,
+        "offset": 1,
+        "limit": 10,
+    }
+    # And another customer sees none of it
+    other = cookie_of(register(api, email="bob@example.com"))
+    assert medusa(api, "GET", "/customers/me/orders", headers={"Cookie": other}).json()["count"] == 0
