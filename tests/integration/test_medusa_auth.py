@@ -315,3 +315,34 @@ def test_a_signed_in_customers_completed_cart_is_in_its_orders(api: InProcessApi
     # And another customer sees none of it
     other = cookie_of(register(api, email="bob@example.com"))
     assert medusa(api, "GET", "/customers/me/orders", headers={"Cookie": other}).json()["count"] == 0
+
+
+def test_every_auth_and_customer_answer_matches_its_documented_schema(api: InProcessApi) -> None:
+    from tests.harness.conformance import violations
+
+    # Given a customer with a placed order, and every auth and customer route called, errors included
+    registered = register(api)
+    auth = {"Cookie": cookie_of(registered)}
+    cart = medusa(api, "POST", "/carts", {"items": [{"variant_id": "demo-vape", "quantity": 1}]}, auth).json()["cart"]
+    medusa(api, "POST", f"/carts/{cart['id']}/payment-sessions", None, auth)
+    medusa(api, "POST", f"/carts/{cart['id']}/payment-session", {"provider_id": "manual"}, auth)
+    assert medusa(api, "POST", f"/carts/{cart['id']}/complete", None, auth).status == 200
+    login = {"email": "ada@example.com", "password": "s3cret pass"}
+    calls = [
+        ("POST", "/customers", {**PEOPLE, "email": "second@example.com"}, {}),
+        ("POST", "/customers", PEOPLE, {}),  # 422
+        ("POST", "/auth", login, {}),
+        ("POST", "/auth", {"email": "x"}, {}),  # 400
+        ("POST", "/auth/token", login, {}),
+        ("GET", "/auth", None, auth),
+        ("GET", "/auth/ada@example.com", None, {}),
+        ("GET", "/customers/me", None, auth),
+        ("GET", "/customers/me/orders", None, auth),
+        ("GET", "/customers/me/orders?bogus=1", None, auth),  # 400
+    ]
+    problems = []
+    for method, path, body, headers in calls:
+        response = medusa(api, method, path, body, headers)
+        problems += violations(method, STORE + path.split("?")[0], response.status, response.text)
+    # Then each matches the OpenAPI document (the 200s their closed response models)
+    assert not problems, "\n".join(problems)

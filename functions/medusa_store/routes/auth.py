@@ -19,10 +19,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from cart_core.customers import MAX_EMAIL_BYTES, Customer, SessionRecord
 from cart_core.passwords import MAX_PASSWORD_BYTES
+from cart_core.responses import documented
 from cart_core.runtime import auth_secrets, clock, use_cases
 from cart_core.tenancy import Caller
 from medusa_store import session
-from medusa_store.customer_view import medusa_customer, orders_of
+from medusa_store.customer_view import AuthResponse, ExistsResponse, TokenResponse, medusa_customer, orders_of
 from medusa_store.store import medusa_caller
 
 router = Router()
@@ -97,7 +98,7 @@ AuthCaller = Annotated[Caller, Depends(medusa_caller)]
 BearerHeader = Annotated[str | None, Header(alias="Authorization", description="Bearer <access_token>")]
 
 
-@router.post("/auth")
+@router.post("/auth", responses=documented(AuthResponse))
 def create_session(caller: AuthCaller, body: StorePostAuthReq) -> Response[Any]:
     customer = use_cases().customers.authenticate(caller, body.email, body.password)
     if customer is None:
@@ -105,7 +106,7 @@ def create_session(caller: AuthCaller, body: StorePostAuthReq) -> Response[Any]:
     return signed_in(customer, caller, {"customer": _with_auth_relations(caller, customer)})
 
 
-@router.get("/auth")
+@router.get("/auth", responses=documented(AuthResponse))
 def get_session(caller: AuthCaller, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)
     if customer_id is None:
@@ -122,12 +123,12 @@ def delete_session(caller: AuthCaller, request: Request) -> Response[str]:
     return Response(status_code=200, content_type="text/plain; charset=utf-8", body="OK")
 
 
-@router.get("/auth/<email>")
+@router.get("/auth/<email>", responses=documented(ExistsResponse))
 def exists(caller: AuthCaller, email: str) -> dict[str, bool]:
     return {"exists": use_cases().customers.exists(caller, email)}
 
 
-@router.post("/auth/token")
+@router.post("/auth/token", responses=documented(TokenResponse))
 def get_token(caller: AuthCaller, body: StorePostAuthReq) -> Any:
     from cart_core.auth_tokens import issue_jwt
 

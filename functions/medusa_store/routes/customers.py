@@ -12,10 +12,11 @@ from aws_lambda_powertools.event_handler.request import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from cart_core.customers import MAX_NAME_BYTES, MAX_PHONE_BYTES
+from cart_core.responses import documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 from cart_core.usecases.customers import DuplicateCustomer, NewCustomer
-from medusa_store.customer_view import MAX_ORDERS_PAGE, medusa_customer, medusa_orders
+from medusa_store.customer_view import MAX_ORDERS_PAGE, CustomerResponse, OrdersPage, medusa_customer, medusa_orders
 from medusa_store.errors import MedusaError
 from medusa_store.routes.auth import (
     BearerHeader,
@@ -45,7 +46,16 @@ class StorePostCustomersReq(BaseModel):
     phone: Annotated[str, Field(max_length=MAX_PHONE_BYTES)] | None = None
 
 
-@router.post("/customers")
+# Medusa's duplicate_error (an e-mail that has an account) is a 422 in its error body.
+DUPLICATE = {
+    422: {
+        "description": "Unprocessable Entity",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+}
+
+
+@router.post("/customers", responses={**documented(CustomerResponse), **DUPLICATE})
 def create_customer(caller: CustomerCaller, body: StorePostCustomersReq) -> Response[Any]:
     try:
         customer, started = use_cases().customers.register_and_sign_in(
@@ -64,7 +74,7 @@ def create_customer(caller: CustomerCaller, body: StorePostCustomersReq) -> Resp
     return signed_in(customer, caller, answer, started)
 
 
-@router.get("/customers/me")
+@router.get("/customers/me", responses=documented(CustomerResponse))
 def get_customer(caller: CustomerCaller, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)
     if customer_id is None:
@@ -89,7 +99,7 @@ def _number(request: Request, name: str, default: int, maximum: int) -> int:
     return value
 
 
-@router.get("/customers/me/orders")
+@router.get("/customers/me/orders", responses=documented(OrdersPage))
 def list_orders(caller: CustomerCaller, request: Request, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)  # Medusa authenticates before it validates the query
     if customer_id is None:
