@@ -47,7 +47,7 @@ class StorePostCustomersReq(BaseModel):
 
 
 # Medusa's duplicate_error (an e-mail that has an account) is a 422 in its error body.
-DUPLICATE = {
+DUPLICATE: dict[int, Any] = {
     422: {
         "description": "Unprocessable Entity",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
