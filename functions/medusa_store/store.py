@@ -42,18 +42,42 @@ def store_of(event: Mapping[str, Any]) -> tuple[str, str]:
     """(tenant, location) this request is for: the publishable key's store, else the stage's."""
     key = _header(event.get("headers") or {}, PUBLISHABLE_KEY_HEADER)
     if key and len(key) <= 256:
-        from cart_core import credentials  # hashlib only; a request without a key never needs it
-        from cart_core.runtime import store
-
-        record = store().get_credential(credentials.digest(key))
-        if record and record.get("scheme") == PUBLISHABLE_KEY_SCHEME:
-            return str(record["tenant_id"]), str(record["location_id"])
+        found = _key_store(key)
+        if found is not None:
+            return found
     variables = event.get("stageVariables") or {}
     tenant, location = variables.get(STAGE_TENANT), variables.get(STAGE_LOCATION)
     if not tenant or not location:
         # A stage deployed without its store: nothing to serve (a deployment error, not the client's).
         raise NotFound("This API stage names no store (stage variables tenantId and locationId)")
     return str(tenant), str(location)
+
+
+# A storefront sends the same key on every call: its store is remembered for a minute per process,
+# sparing a read per request (a revoked key stops working within that minute). Bounded.
+KEY_CACHE_SECONDS = 60.0
+_KEY_CACHE_SIZE = 64
+_keys: dict[str, tuple[float, tuple[str, str] | None]] = {}
+
+
+def _key_store(key: str) -> tuple[str, str] | None:
+    """The store (tenant, location) a publishable key names, or None for a key no tenant issued."""
+    from cart_core import credentials  # hashlib only; a request without a key never needs it
+    from cart_core.runtime import clock, store
+
+    digest = credentials.digest(key)
+    now = clock()()
+    cached = _keys.get(digest)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    record = store().get_credential(digest)
+    found = None
+    if record and record.get("scheme") == PUBLISHABLE_KEY_SCHEME:
+        found = (str(record["tenant_id"]), str(record["location_id"]))
+    if len(_keys) >= _KEY_CACHE_SIZE:
+        _keys.clear()
+    _keys[digest] = (now + KEY_CACHE_SECONDS, found)
+    return found
 
 
 def medusa_caller(request: Request) -> Caller:

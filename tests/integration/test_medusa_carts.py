@@ -245,3 +245,32 @@ def test_a_quantity_or_a_context_out_of_bounds_is_refused_with_400(api: InProces
     assert negative.status == 400 and negative.json()["type"] == "invalid_data"
     long_context = medusa(api, "POST", "/carts", {"context": {"note": "x" * 5000}})
     assert long_context.status == 400 and long_context.json()["type"] == "invalid_data"
+
+
+def test_the_publishable_key_names_the_store_and_an_unknown_one_is_ignored(api: InProcessApi) -> None:
+    # Given a cart made in the stage's store (demo) without a key
+    cart = created_cart(api, {"items": [{"variant_id": "demo-flower", "quantity": 1}]})
+    # When it is read with a key no tenant issued, Then the stage's store answers (Medusa ignores it)
+    unknown = medusa(api, "GET", f"/carts/{cart['id']}", headers={"x-publishable-api-key": "pk_nobody"})
+    assert unknown.status == 200
+    # When it is read with acme's key, Then acme's store has no such cart
+    acme = medusa(api, "GET", f"/carts/{cart['id']}", headers={"x-publishable-api-key": "pk_acme_store"})
+    assert acme.status == 404 and acme.json()["type"] == "not_found"
+
+
+def test_a_card_session_is_authorized_at_complete_and_a_declined_one_leaves_the_cart_open(api: InProcessApi) -> None:
+    # Given a cart paying with the test-card provider's session, its token in the session's data
+    cart = _checkout(api, provider="test-card")
+    path = f"/carts/{cart['id']}"
+    declined = medusa(api, "POST", f"{path}/payment-sessions/test-card", {"data": {"token": "tok_chargeDeclined"}})
+    assert declined.json()["cart"]["payment_session"]["data"] == {"token": "tok_chargeDeclined"}
+    # When it is completed with a card that declines, Then 400 and the cart is still open
+    refused = medusa(api, "POST", f"{path}/complete")
+    assert refused.status == 400 and refused.json()["type"] == "invalid_data"
+    assert medusa(api, "GET", path).json()["cart"]["completed_at"] is None
+    # When the token is one that approves, Then the order is placed with the card authorized for its total
+    medusa(api, "POST", f"{path}/payment-sessions/test-card", {"data": {"token": "tok_visa"}})
+    placed = medusa(api, "POST", f"{path}/complete").json()
+    assert placed["type"] == "order" and placed["data"]["payment_status"] == "awaiting"
+    (payment,) = placed["data"]["payments"]
+    assert payment["provider_id"] == "test-card" and payment["amount"] == placed["data"]["total"]

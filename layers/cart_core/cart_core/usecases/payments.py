@@ -60,7 +60,7 @@ class Payments(CartUseCases):
         total: new providers get a pending session, existing sessions keep their data and selection
         and take the new amount, sessions of providers no longer offered are dropped. With exactly
         one provider, its session is selected (as Medusa does). A provider the region does not offer
-        is refused (400)."""
+        is refused (400). A total of zero or less opens none and drops those there are."""
         wanted = list(dict.fromkeys(provider_ids or ()))
         if len(wanted) > MAX_PAYMENT_SESSIONS:
             raise InvalidRequest(f"A cart holds at most {MAX_PAYMENT_SESSIONS} payment sessions")
@@ -78,6 +78,9 @@ class Payments(CartUseCases):
                 if provider_id not in offered:
                     raise InvalidRequest(f"Payment provider {provider_id} is not offered in region {region.region_id}")
             total = price(cart, terms_for(cart, snapshot)).total_minor
+            if total <= 0:  # nothing to pay: no session (as Medusa; complete then needs none)
+                cart.payment_sessions = []
+                return
             existing = {session.provider_id: session for session in cart.payment_sessions}
             sessions = []
             for provider_id in providers:
