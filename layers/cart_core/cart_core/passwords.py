@@ -27,7 +27,7 @@ BLOB_BYTES = 96
 
 @dataclass(frozen=True, slots=True)
 class ScryptCost:
-    """N = 2**log_n; memory is 128 × r × N bytes (Medusa's 15, 8, 1: 32 MiB, ~0.1 s on one vCPU)."""
+    """N = 2**log_n; memory is 128 × r × N bytes (Medusa's 15, 8, 1: 32 MiB of memory, a tenth of a second or more of CPU)."""
 
     log_n: int = 15
     r: int = 8

@@ -73,7 +73,7 @@ class Customers(CartUseCases):
         session without its account."""
         if new.password is None:
             raise InvalidRequest("An account needs a password")
-        password_hash = hash_password(new.password)  # once, outside the retried attempt (~0.1 s)
+        password_hash = hash_password(new.password)  # once, outside the retried attempt (scrypt is slow on purpose)
         return self._create(caller, new, "account", password_hash, sign_in)
 
     def guest(self, caller: Caller, email: str) -> Customer:
