@@ -252,7 +252,7 @@ def medusa_item(cart: Cart, line: LineItem, priced_line: PricedLine | None, vari
         "title": line.title or line.product_id,
         "description": line.title or line.product_id,
         "thumbnail": None,
-        "metadata": {},
+        "metadata": dict(line.metadata),
         "is_return": False,
         "is_giftcard": False,
         "should_merge": True,

@@ -71,3 +71,24 @@ def test_32_updating_the_region_to_its_own_value_changes_nothing(api: InProcessA
     cart = created_cart(api, {"country_code": "us"})
     same = medusa(api, "POST", f"/carts/{cart['id']}", {"region_id": cart["region_id"]}).json()["cart"]
     assert same["shipping_address"]["country_code"] == "us" and same["updated_at"] == cart["updated_at"]
+
+
+def test_14_15_metadata_is_merged_on_update_and_lines_merge_only_with_equal_metadata(api: InProcessApi) -> None:
+    cart = created_cart(api)
+    path = f"/carts/{cart['id']}/line-items"
+    medusa(api, "POST", path, {"variant_id": "demo-flower", "quantity": 1, "metadata": {"some-existing": "prop"}})
+    # 15: the same variant with the same metadata merges; with other metadata it is a line of its own
+    merged = medusa(
+        api, "POST", path, {"variant_id": "demo-flower", "quantity": 1, "metadata": {"some-existing": "prop"}}
+    )
+    (item,) = merged.json()["cart"]["items"]
+    assert item["quantity"] == 2
+    apart = medusa(api, "POST", path, {"variant_id": "demo-flower", "quantity": 1}).json()["cart"]
+    assert len(apart["items"]) == 2
+    # 14: an update merges its metadata into the line's ("" removes a key)
+    updated = medusa(api, "POST", f"{path}/{item['id']}", {"quantity": 3, "metadata": {"another": "prop"}})
+    line = next(i for i in updated.json()["cart"]["items"] if i["id"] == item["id"])
+    assert line["quantity"] == 3 and line["metadata"] == {"some-existing": "prop", "another": "prop"}
+    removed = medusa(api, "POST", f"{path}/{item['id']}", {"quantity": 3, "metadata": {"another": ""}})
+    line = next(i for i in removed.json()["cart"]["items"] if i["id"] == item["id"])
+    assert line["metadata"] == {"some-existing": "prop"}

@@ -261,7 +261,12 @@ def add_line_item(
     def run() -> dict[str, Any]:
         try:
             priced = use_cases().carts.add_line(
-                caller, cart_id, _variant_product(body.variant_id), body.quantity, clear_shipping=True
+                caller,
+                cart_id,
+                _variant_product(body.variant_id),
+                body.quantity,
+                clear_shipping=True,
+                metadata=body.metadata,
             )
         except ProductNotFound as error:
             raise _unknown_variant(error) from None
@@ -284,7 +289,9 @@ def update_line_item(caller: MedusaCaller, id: str, line_id: str, body: LineItem
     if line is None:
         raise MedusaError("invalid_data", "Could not find the line item")
     carts = use_cases().carts
-    return _cart(carts.set_line_quantity(caller, cart_id, line, body.quantity, clear_shipping=True))
+    return _cart(
+        carts.set_line_quantity(caller, cart_id, line, body.quantity, clear_shipping=True, metadata=body.metadata)
+    )
 
 
 @router.delete(f"{CART}/line-items/<line_id>", responses=documented(out.CartResponse))

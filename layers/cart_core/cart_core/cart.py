@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from decimal import Decimal
 from typing import Any, Literal
@@ -57,10 +58,30 @@ class LineItem(BaseModel):
     options: list[LineOption] = Field(default_factory=list)
     note: str | None = None
     finalized: bool = False
+    # A storefront's own data about the line (Medusa's line-item metadata), bounded when set
+    # (``check_line_metadata``); two lines of one product merge only if theirs are equal.
+    metadata: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def unit_total_minor(self) -> int:
         return self.unit_price_minor + sum(c.price_minor for o in self.options for c in o.choices)
+
+
+MAX_LINE_METADATA_ENTRIES = 20
+MAX_LINE_METADATA_BYTES = 2000
+
+
+def check_line_metadata(metadata: dict[str, Any]) -> None:
+    if len(metadata) > MAX_LINE_METADATA_ENTRIES:
+        raise InvalidRequest(f"A line's metadata holds at most {MAX_LINE_METADATA_ENTRIES} entries")
+    if len(json.dumps(metadata, default=str).encode()) > MAX_LINE_METADATA_BYTES:
+        raise InvalidRequest(f"A line's metadata takes at most {MAX_LINE_METADATA_BYTES} bytes")
+
+
+def merged_metadata(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` merged into ``current``: a key given as "" is removed (Medusa's setMetadata)."""
+    merged = {**current, **given}
+    return {key: value for key, value in merged.items() if value != ""}
 
 
 class AppliedDiscount(BaseModel):

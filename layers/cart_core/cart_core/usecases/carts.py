@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,8 @@ from cart_core.cart import (
     LineItem,
     PricingPolicyName,
     ShippingMethod,
+    check_line_metadata,
+    merged_metadata,
 )
 from cart_core.errors import DiscountNotFound, InvalidRequest, NotFound, ProductNotFound, Unauthorized
 from cart_core.ids import InternalId
@@ -260,23 +262,35 @@ class Carts(CartUseCases):
         return self._mutate(caller, cart_id, change)
 
     def add_line(
-        self, caller: Caller, cart_id: str, product_id: str, quantity: int, *, clear_shipping: bool = False
+        self,
+        caller: Caller,
+        cart_id: str,
+        product_id: str,
+        quantity: int,
+        *,
+        clear_shipping: bool = False,
+        metadata: dict[str, Any] | None = None,
     ) -> PricedCart:
         """Add ``quantity`` of a product: to the line that already has it (merged and re-priced, as
         Medusa merges a variant's lines), else as a new line; the other lines are left as they are.
         ``clear_shipping``: the shipping methods go (Medusa drops them whenever the lines change).
         Payment sessions take the new total. One read (the cart with the product), one write."""
         edit = LineEdit(product_id=product_id, quantity=quantity)
+        wanted = dict(metadata or {})
+        check_line_metadata(wanted)
 
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
-            existing = next((line for line in cart.lines if line.product_id == edit.product_id), None)
+            existing = next(
+                (line for line in cart.lines if line.product_id == edit.product_id and line.metadata == wanted), None
+            )
             if existing is None and len(cart.lines) >= MAX_LINES:
                 raise InvalidRequest(f"A cart holds at most {MAX_LINES} lines")
             total = edit.quantity + (existing.quantity if existing else 0)
             if total > MAX_QUANTITY:
                 raise InvalidRequest(f"A line holds at most {MAX_QUANTITY}")
             line = _priced_line(cart, LineEdit(product_id=edit.product_id, quantity=total), snapshot, self._clock())
+            line.metadata = wanted
             if existing is None:
                 cart.lines = [*cart.lines, line]
             else:
@@ -287,7 +301,14 @@ class Carts(CartUseCases):
         return self._mutate(caller, cart_id, change, frozenset({edit.product_id}))
 
     def set_line_quantity(
-        self, caller: Caller, cart_id: str, line_id: str, quantity: int, *, clear_shipping: bool = False
+        self,
+        caller: Caller,
+        cart_id: str,
+        line_id: str,
+        quantity: int,
+        *,
+        clear_shipping: bool = False,
+        metadata: dict[str, Any] | None = None,
     ) -> PricedCart:
         """Set one line's quantity at its price; 0 removes the line. A line the cart does not have:
         400 (Medusa's "Could not find the line item")."""
@@ -303,6 +324,9 @@ class Carts(CartUseCases):
                 cart.lines = [other for other in cart.lines if other.line_id != line_id]
             else:
                 line.quantity = quantity
+                if metadata:
+                    line.metadata = merged_metadata(line.metadata, metadata)
+                    check_line_metadata(line.metadata)
             _after_line_change(cart, snapshot, clear_shipping)
 
         return self._mutate(caller, cart_id, change)
@@ -476,6 +500,7 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
         if existing is not None and existing.product_id == product.product_id:
             line.line_id = existing.line_id
             line.finalized = existing.finalized
+            line.metadata = existing.metadata
             kept.add(existing.line_id)
         lines.append(line)
     return lines
