@@ -84,11 +84,13 @@ $(VENV)-sam/.installed:
 
 ## sam build needs a python3.13 (the functions' runtime) on PATH: scripts/python313-dir finds the
 ## machine's (PATH, pyenv, uv; PYTHON313=/path overrides) or says in one line what is missing, before
-## anything is installed.
+## anything is installed. Then every module in the artifacts gets its 3.13 bytecode
+## (scripts/compile-bytecode; docs/performance.md, Bytecode): Lambda cannot write it at cold start.
 build:
 	@scripts/python313-dir >/dev/null
 	@$(MAKE) --no-print-directory $(VENV)-sam/.installed
 	PATH="$$(scripts/python313-dir):$$PATH" $(VENV)-sam/bin/sam build
+	scripts/compile-bytecode .aws-sam/build
 
 deploy: build
 	$(VENV)-sam/bin/sam deploy --config-env $(or $(ENV),dev)

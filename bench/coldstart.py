@@ -13,6 +13,7 @@ the same for both and is left out: the clock starts before the first import.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import traceback
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,7 +178,9 @@ def _seed(template: Any, function: str, sample_key: str, endpoint: str) -> tuple
     dns: dict[str, str] = {}
     with offline_dns(dns):
         samples()[sample_key].scenario.seed(Seeding(store(), use_cases(), subscription_service(), dns, receiver_url))
-    env = {**runtime.environment(runtime.specs[function]), "AWS_LAMBDA_FUNCTION_NAME": names[function]}
+    spec = runtime.specs[function]
+    # As Lambda sets them in the function's process (_HANDLER: the handler it runs).
+    env = {**runtime.environment(spec), "AWS_LAMBDA_FUNCTION_NAME": names[function], "_HANDLER": spec.handler}
     return env, receivers
 
 
@@ -234,6 +238,15 @@ def measure(template: Any, function: str, runs: int, endpoint: str) -> Cold:
 
 def run_coldstart(runs: int, only: tuple[str, ...] = ()) -> list[Cold]:
     """Every function in template.yaml (``only``: those named)."""
+    with emulated() as (template, endpoint):
+        functions = [f for f in template.functions() if not only or f in only]
+        return [measure(template, function, runs, endpoint) for function in functions]
+
+
+@contextlib.contextmanager
+def emulated() -> Iterator[tuple[Any, str]]:
+    """template.yaml and the AWS emulator's endpoint, its process running and this process's
+    environment pointed at it for the duration (bench/memory.py uses it too)."""
     from local.aws import AwsEmulatorProcess
     from local.template import Template
 
@@ -247,8 +260,7 @@ def run_coldstart(runs: int, only: tuple[str, ...] = ()) -> list[Cold]:
         )  # fmt: skip
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
             os.environ.pop(name, None)
-        functions = [f for f in template.functions() if not only or f in only]
-        return [measure(template, function, runs, emulator.endpoint) for function in functions]
+        yield template, emulator.endpoint
     finally:
         os.environ.clear()
         os.environ.update(saved)

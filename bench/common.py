@@ -39,6 +39,7 @@ class Budget:
     http_flows_per_client: int  # then by each of http_clients clients at once
     http_clients: int = 8
     contenders: int = 50
+    warm_invocations: int = 50  # per function after its cold start, for its peak memory
 
     def size(self, lines: int) -> CartSize:
         return next(s for s in self.sizes if s.lines == lines)
@@ -57,6 +58,7 @@ TINY = Budget(
     http_flows_per_client=2,
     http_clients=2,
     contenders=4,
+    warm_invocations=2,
 )
 
 

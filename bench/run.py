@@ -5,7 +5,8 @@ Sections (docs/performance.md says how to read each):
 2. the same endpoints at 1, 10 and 100 lines (scaling);
 3. cold start per function in template.yaml against boto3 + the same clients;
 4. the BLAZE flow over HTTP through the local cloud, sequential and concurrent;
-5. contention: commuting mutations racing on one cart.
+5. contention: commuting mutations racing on one cart;
+6. memory: peak RSS per function after its cold start and warm invocations (MemorySize's floor).
 
 Only figures are printed; nothing is asserted about them (tests/unit/test_bench_smoke.py checks that
 every section still produces them). ``python -m bench.run --quick`` runs each with tiny samples.
@@ -96,11 +97,28 @@ def contention_section(budget: Budget) -> str:
     )
 
 
+def memory_section(budget: Budget) -> str:
+    from bench.memory import HEADROOM, RUNTIME_MB, report_memory, run_memory
+
+    warm = budget.warm_invocations
+    return "\n".join(
+        [
+            "6. Memory per function in template.yaml: peak RSS (VmHWM) of a fresh interpreter after the import, after",
+            f"   the first invocation (seeded as in 3.) and after {warm} more of the same event; bare = boto3, the clients,",
+            f"   one GetItem. floor = peak x {HEADROOM:g} + {RUNTIME_MB} MB (Lambda's runtime), rounded up to 64 MB, >= 128: the least",
+            "   MemorySize; above it CPU decides (Lambda's CPU grows with memory: AWS Lambda Power Tuning in an account,",
+            "   docs/performance.md). Python here is not arm64 Python 3.13: read the peaks as estimates.",
+            report_memory(run_memory(warm), warm),
+        ]
+    )
+
+
 SECTIONS: dict[str, Callable[[Budget], str | list[str]]] = {
     "endpoints": endpoints_sections,
     "coldstart": coldstart_section,
     "http": http_section,
     "contention": contention_section,
+    "memory": memory_section,
 }
 
 

@@ -213,11 +213,20 @@ def _cors(value: Any) -> Cors | None:
     )
 
 
+def _function_of(function_arn: Any) -> str:
+    """The logical id of the function an authorizer's ``FunctionArn`` names: ``!GetAtt Fn.Arn``, or
+    SAM's ``!Ref Fn.Alias`` (the alias AutoPublishAlias made, what a SnapStart function is called by)."""
+    if isinstance(function_arn, dict) and "Fn::GetAtt" in function_arn:
+        return str(function_arn["Fn::GetAtt"][0])
+    if isinstance(function_arn, dict) and "Ref" in function_arn:
+        return str(function_arn["Ref"]).removesuffix(".Alias")
+    return str(function_arn)
+
+
 def _authorizer(name: str, spec: dict[str, Any]) -> Authorizer:
     payload_type = str(spec.get("FunctionPayloadType", "TOKEN")).upper()
     identity = spec.get("Identity", {})
-    function_arn = spec["FunctionArn"]
-    function = function_arn["Fn::GetAtt"][0] if isinstance(function_arn, dict) else str(function_arn)
+    function = _function_of(spec["FunctionArn"])
     if payload_type == "TOKEN":
         return Authorizer(
             name,

@@ -7,29 +7,34 @@ credentials raise ``Unauthorized``, which API Gateway answers with 401. When the
 is throttled or unreachable the caller is not unauthorized, we just cannot tell: any other error
 makes API Gateway answer AUTHORIZER_FAILURE, which template.yaml turns into 503 + Retry-After.
 
-Cold start (issue #9: at most 1.2x a bare boto3 function): the event is read as the dict it is and
-the policy written as a dict, as Powertools' ``dict[str, Any]`` and
-``APIGatewayAuthorizerResponse`` would (authorizer/policy.py),
-because importing Powertools' data classes package costs ~10 ms; and nothing here imports pydantic
-or the cart model (``runtime.credential_table``).
+Cold start (issue #9: at most 1.2x a bare boto3 function): nothing here imports Powertools, pydantic
+or the cart model. The event is read as the dict it is and the policy written as a dict, as
+Powertools' ``APIGatewayAuthorizerResponse`` would (authorizer/policy.py, ~10 ms spared); logs and
+the ColdStart metric are written on the standard library in Powertools' shapes
+(authorizer/telemetry.py, ~30 ms spared); the credential lookup is the bare table
+(``runtime.credential_table``). tests/unit/test_cold_start_imports.py keeps it so.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from authorizer.policy import allow_all_routes
-from cart_core import credentials
+from authorizer.telemetry import Telemetry
+from cart_core import credentials, snapstart
 from cart_core.errors import ServiceUnavailable
-from cart_core.observability import Observability
 from cart_core.runtime import credential_table
 
-observed = Observability()  # logs, metrics, traces (cart_core.observability)
+# In Lambda's process for this handler (_HANDLER names it; not the local cloud's shared one) the
+# garbage collector waits for the first invocation to answer (authorizer/telemetry.py).
+observed = Telemetry(pause_gc=os.environ.get("_HANDLER", "").rpartition(".")[0] == __name__)
 logger = observed.logger
+snapstart.on_restore(observed.renew)  # a restored copy's first invocation is its cold start
+# Under SnapStart, boto3's import and the client's models land in the snapshot (building the table
+# calls nothing); cart_core.snapstart drops the client itself after a restore.
+snapstart.before_snapshot(credential_table)
 
 # The stage variable each face's API sets (template.yaml, Variables) to name its credential model.
 AUTH_MODEL_VARIABLE = "authModel"
@@ -79,9 +84,9 @@ def _caller(event: dict[str, Any]) -> dict[str, str] | None:
     return model(event) if model else None
 
 
-# API Gateway's request id, the same one the face's function logs and the access log shows.
-@observed.handler(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+# Its logs' correlation id is API Gateway's request id, the one the face's function logs and the access log shows.
+@observed.handler
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         caller = _caller(event)
     except ServiceUnavailable as error:

@@ -84,3 +84,26 @@ def test_contention_reports_every_scenario() -> None:
     assert len(results) == len(CONTENTION_SCENARIOS)
     assert all(r.error is None and sum(r.statuses.values()) == SMOKE.contenders for r in results)
     assert "ERROR" not in report_contention(results)
+
+
+@pytest.mark.e2e
+def test_memory_prints_every_peak_and_the_floor_beside_memory_size() -> None:
+    from bench.memory import report_memory, run_memory
+
+    # Given the authorizer, When its memory is measured after its cold start and two warm invocations
+    results = run_memory(SMOKE.warm_invocations, only=("AuthorizerFunction",))
+    text = report_memory(results, SMOKE.warm_invocations)
+    # Then the three peaks, the bare baseline's and the floor are printed beside template.yaml's MemorySize
+    assert "ERROR" not in text, text
+    (memory,) = results
+    assert 0 < memory.ours["import"] <= memory.ours["first"] <= memory.ours["warm"] and memory.bare_mb > 0
+    assert f"{memory.floor_mb}  " in text and str(memory.memory_size) in text
+
+
+def test_the_memory_floor_adds_headroom_and_lambdas_runtime_in_64_mb_steps() -> None:
+    from bench.memory import floor_mb
+
+    assert floor_mb(10) == 128  # Lambda's minimum
+    assert floor_mb(64) == 128  # 64 x 1.5 + 32 = 128 exactly
+    assert floor_mb(65) == 192  # a byte more: the next 64 MB step
+    assert floor_mb(200) == 384  # 332, rounded up

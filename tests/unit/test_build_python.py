@@ -1,11 +1,15 @@
 """`make build` finds the machine's python3.13 (scripts/python313-dir) or says in one line what is
-missing, before the SAM CLI is installed."""
+missing, before the SAM CLI is installed; then it compiles the artifacts to 3.13 bytecode
+(scripts/compile-bytecode). `sam build` itself is not run here: it takes ~20 s and downloads the
+layer's arm64 wheels, so the recipe is tested on a small tree of the same shape instead."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "python313-dir"
@@ -100,3 +104,58 @@ def test_what_build_python313_built_is_found_under_its_prefix_or_the_default_cac
     cached = fake_python(tmp_path / ".cache" / "cart-service" / "python3.13" / "bin", "3.13")
     done = run(bare_env(tmp_path))
     assert done.returncode == 0 and done.stdout.strip() == str(cached.parent)
+
+
+COMPILE = ROOT / "scripts" / "compile-bytecode"
+
+
+def test_make_build_compiles_the_artifacts_after_sam_build() -> None:
+    lines = (ROOT / "Makefile").read_text().split("\nbuild:", 1)[1].strip().splitlines()
+    assert "sam build" in lines[2] and lines[3].strip() == "scripts/compile-bytecode .aws-sam/build"
+
+
+def test_compile_bytecode_says_what_is_missing_without_python313(tmp_path) -> None:
+    done = subprocess.run(
+        [str(COMPILE), str(tmp_path)], env=bare_env(tmp_path), capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1 and "no Python 3.13 found" in done.stderr
+
+
+def _python313() -> str | None:
+    found = subprocess.run([str(SCRIPT)], capture_output=True, text=True, timeout=60)
+    return f"{found.stdout.strip()}/python3.13" if found.returncode == 0 else None
+
+
+def test_compile_bytecode_writes_313_bytecode_that_never_checks_the_source(tmp_path) -> None:
+    # Given sam build's artifacts (a function and a layer with a package) and the machine's 3.13
+    python = _python313()
+    if python is None:
+        pytest.skip("no Python 3.13 on this machine (scripts/python313-dir); make test313 says so too")
+    (tmp_path / "Fn" / "face").mkdir(parents=True)
+    (tmp_path / "Fn" / "face" / "__init__.py").write_text("")
+    (tmp_path / "Fn" / "face" / "app.py").write_text("ANSWER = 42\n")
+    (tmp_path / "Layer" / "python").mkdir(parents=True)
+    (tmp_path / "Layer" / "python" / "lib.py").write_text("X = 1\n")
+    # When the build recipe compiles them
+    done = subprocess.run([str(COMPILE), str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "3 modules compiled for Python 3.13" in done.stdout
+    # Then each module has a 3.13 .pyc (the runtime's magic number) that is hash-based and unchecked
+    # (flags 0b01): loaded although `sam deploy` zips every source with the date 1980-01-01
+    magic = subprocess.run(
+        [python, "-c", "import importlib.util, sys; sys.stdout.write(importlib.util.MAGIC_NUMBER.hex())"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    pycs = sorted(tmp_path.rglob("*.cpython-313.pyc"))
+    assert [p.name for p in pycs] == ["__init__.cpython-313.pyc", "app.cpython-313.pyc", "lib.cpython-313.pyc"]
+    for pyc in pycs:
+        header = pyc.read_bytes()[:8]
+        assert header[:4].hex() == magic and int.from_bytes(header[4:8], "little") == 0b01, pyc
+    # And a 3.13 interpreter that may not write bytecode (Lambda's read-only /var/task) loads it as is
+    source = tmp_path / "Fn" / "face" / "app.py"
+    source.write_text("ANSWER = 0\n")  # a source the .pyc no longer matches: unchecked, so not read
+    loaded = subprocess.run(
+        [python, "-B", "-c", "import face.app; print(face.app.ANSWER)"],
+        cwd=tmp_path / "Fn", capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert loaded.strip() == "42"

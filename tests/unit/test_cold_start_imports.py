@@ -22,14 +22,20 @@ def _modules_after(code: str) -> set[str]:
     return set(done.stdout.split())
 
 
-def test_the_authorizer_and_its_credential_table_import_no_pydantic_no_cart_model_no_xray() -> None:
+def test_the_authorizer_and_its_credential_table_import_no_powertools_no_pydantic_no_cart_model_no_xray() -> None:
     # Given a fresh interpreter, When the authorizer is imported and its credential table built
     loaded = _modules_after("import authorizer.app\nfrom cart_core import runtime\nruntime.credential_table()")
-    # Then nothing it does not use was imported
-    unwanted = {"pydantic", "cart_core.cart", "cart_core.store.dynamodb", "cart_core.usecases", "aws_xray_sdk"}
+    # Then nothing it does not use was imported: it logs on the standard library (authorizer/telemetry.py)
+    unwanted = {"pydantic", "cart_core.cart", "cart_core.store.dynamodb", "cart_core.usecases", "cart_core.config"}
     assert not unwanted & loaded, unwanted & loaded
-    heavy = ("aws_lambda_powertools.event_handler", "aws_lambda_powertools.utilities.data_classes")
-    assert not {name for name in loaded if name.startswith(heavy)}
+    heavy = ("aws_lambda_powertools", "aws_xray_sdk", "pydantic", "yaml", "requests")
+    assert not {name for name in loaded if name.startswith(heavy)}, sorted(n for n in loaded if n.startswith(heavy))
+
+
+def test_every_function_gets_the_snapstart_hooks_through_the_runtime() -> None:
+    # Lambda runs only the hooks of modules the handler's module imported (cart_core.snapstart)
+    for handler in ("authorizer.app", "blaze_cart.app", "loke_cart.app"):
+        assert "cart_core.snapstart" in _modules_after(f"import {handler}"), handler
 
 
 def test_importing_the_runtime_builds_and_imports_no_adapter() -> None:

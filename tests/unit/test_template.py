@@ -129,7 +129,8 @@ def test_a_face_api_has_its_access_log_and_one_request_authorizer_naming_its_aut
     ((name, authorizer),) = properties["Auth"]["Authorizers"].items()
     assert properties["Auth"]["DefaultAuthorizer"] == name
     assert authorizer["FunctionPayloadType"] == "REQUEST"
-    assert authorizer["FunctionArn"] == {"Fn::GetAtt": ["AuthorizerFunction", "Arn"]}
+    # The authorizer's SnapStart alias, not $LATEST (which never resumes from a snapshot)
+    assert authorizer["FunctionArn"] == {"Ref": "AuthorizerFunction.Alias"}
     # The shared authorizer function reads which credential convention applies from the stage.
     # (tests/integration/test_authorizer_models.py: the function knows each face's model)
     assert properties["Variables"] == {"authModel": face.name}
@@ -281,3 +282,37 @@ def test_webhook_secrets_key_rotates_and_loopback_urls_are_off_by_default() -> N
         assert variables["WEBHOOK_SECRET_KEY_ID"] == {"Ref": "WebhookSecretKey"}
         (kms,) = [s for s in _statements(function) if any(a.startswith("kms:") for a in s["Action"])]
         assert kms["Action"] == [action] and kms["Resource"] == {"Fn::GetAtt": ["WebhookSecretKey", "Arn"]}
+
+
+def _api_functions() -> set[str]:
+    """The functions API Gateway calls: the faces (Api events) and the authorizer they all share."""
+    functions = TEMPLATE.functions()
+    faces_ = {name for name, spec in functions.items() if any(e["Type"] == "Api" for e in spec.events.values())}
+    return faces_ | {"AuthorizerFunction"}
+
+
+def test_every_api_function_resumes_from_a_snapstart_snapshot_through_its_alias() -> None:
+    # Given the functions a request waits for (docs/snapstart.md)
+    for name in _api_functions():
+        properties = TEMPLATE.resources[name]["Properties"]
+        # Then each publishes versions behind an alias, and SnapStart applies to those versions
+        assert properties["SnapStart"] == {"ApplyOn": "PublishedVersions"}, name
+        assert properties["AutoPublishAlias"] == "live", name
+    # And nothing calls an API function's unqualified ARN ($LATEST, which SnapStart never serves)
+    text = (ROOT / "template.yaml").read_text()
+    for name in _api_functions():
+        assert f"{name}.Arn" not in text, name
+    # The workers keep plain cold starts (SnapStart for Python bills its cache and restores)
+    for name in set(TEMPLATE.functions()) - _api_functions():
+        assert "SnapStart" not in TEMPLATE.resources[name]["Properties"], name
+
+
+def test_memory_sizes_keep_their_floor_and_the_faces_get_more_cpu() -> None:
+    # docs/performance.md, Memory size: every peak RSS measured (make bench, section 6) is under 90 MB,
+    # so no function needs more than 192 MB for memory; 256 MB keeps init's CPU-bound imports well
+    # inside Lambda's 10 s init limit, and the faces' validation and pricing get twice that CPU.
+    functions = TEMPLATE.functions()
+    assert all(256 <= spec.memory <= 1769 and spec.memory % 64 == 0 for spec in functions.values())
+    faces_ = {face.function for face in faces()}
+    assert all(functions[name].memory >= 512 for name in faces_)
+    assert functions["AuthorizerFunction"].memory == 256

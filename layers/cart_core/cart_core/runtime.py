@@ -4,6 +4,10 @@ Each builder imports its adapter when first called, not at this module's import:
 imports this module, and each uses only some of these objects (the authorizer only the store, a
 face no queue, most nothing of KMS), so a function pays the import of what it uses only
 (docs/architecture.md, Import discipline).
+
+Under Lambda SnapStart what they built before the snapshot (clients, their credentials and
+connections) is forgotten after each restore and built again when first needed (``forget``,
+registered with cart_core.snapstart, which every function gets by importing this module).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from cart_core import snapstart
 from cart_core.clock import Clock, system_clock
 
 if TYPE_CHECKING:
@@ -130,3 +135,11 @@ def _auth_secrets(jwt_secret_id: str, cookie_secret_id: str) -> AuthSecrets:
 
     reader = SecretReader()
     return AuthSecrets(reader.read(jwt_secret_id), reader.read(cookie_secret_id))
+
+
+@snapstart.on_restore
+def forget() -> None:
+    """Forget every object built here, so the next call builds it anew (with new clients)."""
+    # The sign-in secrets too: a snapshot must not carry them into every restored copy.
+    for cached in (store, _table, use_cases, event_bus, work_queue, _subscription_service, _auth_secrets):
+        cached.cache_clear()
