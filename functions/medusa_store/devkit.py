@@ -100,12 +100,30 @@ def fuzz_seed(seeding: Seeding) -> None:
     seeds.add("medusa_product", PROD_TEE, PROD_MUG, PROD_GIFT)
     seeds.add("medusa_region", REG_US, REG_EU)
     seeds.add("medusa_option", SO_US_STANDARD)
+    _fuzz_customer(seeding)
+
+
+FUZZ_PASSWORD = "fuzz customer's password"  # noqa: S105 (a fuzz run's own customer)
+
+
+def _fuzz_customer(seeding: Seeding) -> None:
+    """A customer registered through the cloud's API, its credentials for the login routes and a
+    Bearer token for the routes that need a signed-in customer (without them those answer 401 only)."""
+    api = seeding.api(FACE)
+    email = f"fuzz-{seeding.run}@example.com"
+    api("POST", "/customers", json={"email": email, "password": FUZZ_PASSWORD})
+    token = api("POST", "/auth/token", json={"email": email, "password": FUZZ_PASSWORD})["access_token"]
+    seeding.seeds.add("medusa_email", email)
+    seeding.seeds.add("medusa_password", FUZZ_PASSWORD)
+    seeding.seeds.add("medusa_bearer", f"Bearer {token}")
 
 
 def fuzz_plan() -> Plan:
     from local.fuzz_seed import VALUE_PROBABILITY, Binding
 
     cart = "path.id"
+    login = (Binding("body.email", "medusa_email", 0.8), Binding("body.password", "medusa_password", 0.8))
+    signed_in = (Binding("header.authorization", "medusa_bearer", 0.8),)
     return (
         (
             Binding("body.items[*].variant_id", "variant", VALUE_PROBABILITY),
@@ -153,6 +171,11 @@ def fuzz_plan() -> Plan:
             ),
             "GET /products/{product_id}": (Binding("path.product_id", "medusa_product"),),
             "GET /regions/{region_id}": (Binding("path.region_id", "medusa_region"),),
+            "POST /auth": login,
+            "POST /auth/token": login,
+            "GET /auth": signed_in,
+            "GET /customers/me": signed_in,
+            "GET /customers/me/orders": signed_in,
         },
     )
 
@@ -196,6 +219,52 @@ def seed_tenant(api: Any) -> dict[str, str]:
     }
 
 
+# The intruder (acme) is signed in as its own customer through a session with this fixed id, so the
+# routes that need a customer answer for the intruder's own (its cookie is static, as Side's headers).
+INTRUDER_SESSION = "isolation-intruder-session-00000"
+INTRUDER_PASSWORD = "intruder's password"  # noqa: S105 (a test customer's)
+
+
+def _session_cookie(session_id: str) -> str:
+    from urllib.parse import quote
+
+    from cart_core.auth_tokens import sign_value
+    from local.resources import dev_secret
+
+    return "connect.sid=" + quote("s:" + sign_value(session_id, dev_secret("SessionCookieSecret")), safe="")
+
+
+def seed_tenant_with_customers(api: Any) -> dict[str, str]:
+    """The guest cart, a customer of the victim (demo) whose e-mail carries the marker, and the
+    intruder's own customer in acme, signed in with ``INTRUDER_SESSION``."""
+    import uuid
+
+    from cart_core.actors import Actor
+    from cart_core.customers import SessionRecord
+    from cart_core.ports import Claim, Key
+    from cart_core.runtime import use_cases
+    from cart_core.tenancy import Caller
+    from cart_core.usecases.customers import SESSION_TTL_SECONDS, NewCustomer
+    from tests.harness.faces import marker
+
+    records = seed_tenant(api)
+    victim_email = f"{marker('customer')}@example.com"
+    call(api, "POST", "/customers", DEMO, {"email": victim_email, "password": "victim's password"})
+    intruder_email = f"intruder-{uuid.uuid4().hex[:8]}@example.com"
+    acme = Caller(tenant_id="acme", location_id="main", actor=Actor.partner())
+    customers = use_cases().customers
+    intruder = customers.register(acme, NewCustomer(email=intruder_email, password=INTRUDER_PASSWORD))
+    session = SessionRecord(
+        session_id=INTRUDER_SESSION,
+        customer_id=intruder.customer_id,
+        expires_at=int(customers._clock()) + SESSION_TTL_SECONDS,
+    )
+    customers._uow.store.write(
+        [Claim(Key.session("acme", INTRUDER_SESSION), intruder.customer_id, expires_with=session)]
+    )
+    return {**records, "email": victim_email, "intruder_email": intruder_email}
+
+
 def isolation() -> FaceIsolation:
     from local.fixture import SO_US_STANDARD
     from tests.harness.faces import FaceIsolation, Matrix, Side
@@ -210,8 +279,12 @@ def isolation() -> FaceIsolation:
             "code": "code",
             "region_id": "region_id",
             "product_id": "product_id",
+            "email": "email",
         },
         bodies={
+            ("POST", f"{BASE}/auth"): lambda r: {"email": r["intruder_email"], "password": INTRUDER_PASSWORD},
+            ("POST", f"{BASE}/auth/token"): lambda r: {"email": r["intruder_email"], "password": INTRUDER_PASSWORD},
+            ("POST", f"{BASE}/customers"): lambda r: {"email": f"new-{r['intruder_email']}", "password": "pw"},
             ("POST", f"{carts}/line-items"): lambda r: {"variant_id": "demo-flower", "quantity": 1},
             ("POST", f"{carts}/line-items/{{line_id}}"): lambda r: {"quantity": 3},
             ("POST", f"{carts}/payment-session"): lambda r: {"provider_id": "manual"},
@@ -222,9 +295,16 @@ def isolation() -> FaceIsolation:
         tenant=Matrix(
             # The publishable keys name each tenant's store (the stage's default is demo's).
             owner=Side(DEMO),
-            intruder=Side(ACME),
-            seed=seed_tenant,
+            # The intruder is signed in as its own acme customer (INTRUDER_SESSION).
+            intruder=Side({**ACME, "Cookie": _session_cookie(INTRUDER_SESSION)}),
+            seed=seed_tenant_with_customers,
             overrides={("GET", f"{BASE}/orders/{{id}}"): lambda r: {"id": r["order_id"]}},
+            exceptions={
+                ("GET", f"{BASE}/auth/{{email}}"): (
+                    "unaffected",
+                    "always 200 {exists}: false, the victim's e-mail has no account in the intruder's store",
+                ),
+            },
         ),
         # Medusa's customers come with medusa_auth's routes (session, JWT); until then every caller
         # is a guest shopper, and a guest cart is reached by its id, as in Medusa.
@@ -238,7 +318,7 @@ def isolation() -> FaceIsolation:
 AUTHORIZER_CONTEXT: dict[str, str] = {}
 
 
-def sample_requests() -> dict[str, tuple[str, str, Any]]:
+def sample_requests() -> dict[str, tuple[Any, ...]]:
     """events/medusa_store/<name>.json → (method, path after the base path, body)."""
     from local.samples import SAMPLE_CART, SAMPLE_LINE
 
@@ -262,6 +342,7 @@ def sample_requests() -> dict[str, tuple[str, str, Any]]:
         "complete_cart_deprecated": ("POST", f"{cart}/complete-cart", {}),
         "get_order": ("GET", f"/orders/{_wire_order_id(SAMPLE_CART)}", None),
         **_catalog_requests(_wire_cart_id(SAMPLE_CART)),
+        **_auth_sample_requests(),
     }
 
 
@@ -360,6 +441,85 @@ def samples() -> dict[str, Sample]:
         ),
         "cart_shipping_options.json": Sample(GUEST, Expect(200, {"shipping_options.0.id": SO_US_STANDARD})),
         "add_shipping_method.json": Sample(GUEST, Expect(200, {"cart.shipping_total": 500})),
+        **_auth_samples(),
+    }
+
+
+# Auth and customers (routes/auth.py, routes/customers.py): a registered customer, and that customer
+# signed in through a session whose id the sample's cookie carries (signed with the local cloud's
+# published cookie secret, local/resources.py dev_secret).
+SAMPLE_EMAIL = "alice@example.com"
+SAMPLE_PASSWORD = "alice's password"  # noqa: S105 (a published sample's, in the local cloud only)
+SAMPLE_SESSION = "sample-session-0000000000000000"
+
+
+def _sample_cookie() -> dict[str, str]:
+    from urllib.parse import quote
+
+    from cart_core.auth_tokens import sign_value
+    from local.resources import dev_secret
+
+    signed = "s:" + sign_value(SAMPLE_SESSION, dev_secret("SessionCookieSecret"))
+    return {"Cookie": f"connect.sid={quote(signed, safe='')}"}
+
+
+def _auth_sample_requests() -> dict[str, tuple[Any, ...]]:
+    login = {"email": SAMPLE_EMAIL, "password": SAMPLE_PASSWORD}
+    return {
+        "post_auth": ("POST", "/auth", login),
+        "get_auth": ("GET", "/auth", None, _sample_cookie()),
+        "delete_auth": ("DELETE", "/auth", None, _sample_cookie()),
+        "get_auth_email": ("GET", f"/auth/{SAMPLE_EMAIL}", None),
+        "post_auth_token": ("POST", "/auth/token", login),
+        "post_customers": ("POST", "/customers", {**login, "first_name": "Alice"}),
+        "get_customers_me": ("GET", "/customers/me", None, _sample_cookie()),
+        "get_customers_me_orders": ("GET", "/customers/me/orders", None, _sample_cookie()),
+    }
+
+
+def _registered(seeding: Any) -> str:
+    from cart_core.usecases.customers import NewCustomer
+
+    new = NewCustomer(email=SAMPLE_EMAIL, password=SAMPLE_PASSWORD, first_name="Alice")
+    return str(seeding.cases.customers.register(seeding.caller, new).customer_id)
+
+
+def _register(seeding: Any) -> None:
+    _registered(seeding)
+
+
+def _signed_in(seeding: Any) -> None:
+    """The customer, and a session with the sample's fixed id naming it (written as the use case
+    writes one: a claim with a TTL; the id is fixed so the sample file can carry its cookie)."""
+    from cart_core.customers import SessionRecord
+    from cart_core.ports import Claim, Key
+    from cart_core.usecases.customers import SESSION_TTL_SECONDS
+
+    customer_id = _registered(seeding)
+    session = SessionRecord(
+        session_id=SAMPLE_SESSION,
+        customer_id=customer_id,
+        expires_at=int(seeding.cases.customers._clock()) + SESSION_TTL_SECONDS,
+    )
+    seeding.store.write(
+        [Claim(Key.session(seeding.caller.tenant_id, SAMPLE_SESSION), customer_id, expires_with=session)]
+    )
+
+
+def _auth_samples() -> dict[str, Sample]:
+    from local.samples import FIXTURE_ONLY, Expect, Sample, Scenario
+
+    customer = Scenario(f"customer {SAMPLE_EMAIL} registered (password {SAMPLE_PASSWORD!r})", _register)
+    signed_in = Scenario(f"customer {SAMPLE_EMAIL} signed in with session {SAMPLE_SESSION}", _signed_in)
+    return {
+        "post_auth.json": Sample(customer, Expect(200, {"customer.email": SAMPLE_EMAIL, "customer.orders": []})),
+        "get_auth.json": Sample(signed_in, Expect(200, {"customer.email": SAMPLE_EMAIL})),
+        "delete_auth.json": Sample(FIXTURE_ONLY, Expect(200)),
+        "get_auth_email.json": Sample(customer, Expect(200, {"exists": True})),
+        "post_auth_token.json": Sample(customer, Expect(200)),  # the token differs every time
+        "post_customers.json": Sample(FIXTURE_ONLY, Expect(200, {"customer.email": SAMPLE_EMAIL})),
+        "get_customers_me.json": Sample(signed_in, Expect(200, {"customer.first_name": "Alice"})),
+        "get_customers_me_orders.json": Sample(signed_in, Expect(200, {"count": 0, "orders": []})),
     }
 
 

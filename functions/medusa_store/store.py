@@ -84,7 +84,7 @@ def medusa_caller(request: Request) -> Caller:
     """The request's store and its actor: the signed-in customer, else a guest shopper."""
     event = request.resolved_event.raw_event
     tenant_id, location_id = store_of(event)
-    customer_id = session.customer_of(event)
+    customer_id = session.customer_of(event, tenant_id, location_id)
     actor = Actor(kind=ActorKind.CUSTOMER, id=customer_id) if customer_id else Actor(kind=ActorKind.SHOPPER)
     return Caller(tenant_id=tenant_id, location_id=location_id, actor=actor)
 

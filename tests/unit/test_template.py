@@ -71,7 +71,7 @@ ALLOWED_ACTIONS = {
     # Medusa as BLAZE: completing a cart spends its gift cards; customers' orders through the history index.
     "MedusaStoreFunction": {
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-        "dynamodb:Query",
+        "dynamodb:Query", "secretsmanager:GetSecretValue",
     },
     "StreamOutboxFunction": {"events:PutEvents", "dynamodb:DeleteItem", "sqs:SendMessage"},
     "ValidationWorkerFunction": IDEMPOTENCY | {"dynamodb:BatchGetItem", "dynamodb:Query", "sqs:SendMessage"},

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.checkout_configuration import CheckoutConfiguration
+from cart_core.customers import Customer
 from cart_core.regions import Region, cart_region_id, implicit_region
 from cart_core.shipping import ShippingOption
 from cart_core.storefront import StoreProduct
@@ -45,7 +46,9 @@ class PointerKey:
 class Key:
     """A storage-neutral item address: what the item is (``kind``) and the values that name it."""
 
-    kind: str  # active | public | order_no | counter | gift_card | discount | product | checkout_hash (store/keys.py)
+    # active | public | order_no | counter | gift_card | discount | product | checkout_hash |
+    # customer_email | session (store/keys.py maps each)
+    kind: str
     parts: tuple[str, ...]
 
     @staticmethod
@@ -67,6 +70,17 @@ class Key:
         checkout page that resolves it knows nothing else. Its owner names the tenant
         (``CheckoutConfiguration.hash_owner``)."""
         return Key("checkout_hash", (public_hash,))
+
+    @staticmethod
+    def customer_email(tenant_id: str, kind: str, email: str) -> Key:
+        """A tenant's e-mail, taken by one customer of each kind (``account``, ``guest``): the claim
+        that keeps it unique, naming the customer. ``email`` is already lower-cased."""
+        return Key("customer_email", (tenant_id, kind, email))
+
+    @staticmethod
+    def session(tenant_id: str, session_id: str) -> Key:
+        """A sign-in session: a claim naming its customer, living until its ``expires_at``."""
+        return Key("session", (tenant_id, session_id))
 
     @staticmethod
     def gift_card(tenant_id: str, code: str) -> Key:
@@ -113,6 +127,7 @@ class ReadSet:
     checkout_configuration_id: str | None = None
     # Shipping options by id (choosing one for a cart: cart_core.shipping).
     shipping_option_ids: frozenset[str] = frozenset()
+    customer_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -129,6 +144,7 @@ class Snapshot:
     regions: dict[str, Region] = field(default_factory=dict)
     checkout_configuration: CheckoutConfiguration | None = None
     shipping_options: dict[str, ShippingOption] = field(default_factory=dict)
+    customer: Customer | None = None
 
     @property
     def default_region(self) -> Region | None:
@@ -159,7 +175,7 @@ class Put:
     """Write a versioned record only if its stored version is still ``version`` (the one read), or,
     with ``version`` None, only if it does not exist yet. The record's version becomes one more."""
 
-    record: Any  # a Cart or a CheckoutConfiguration; the adapter has an item codec per record type
+    record: Any  # a Cart, CheckoutConfiguration or Customer; the adapter has an item codec per record type
     version: int | None
 
 

@@ -19,6 +19,7 @@ from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.checkout_configuration import CheckoutConfiguration
 from cart_core.clock import Clock, system_clock
+from cart_core.customers import Customer
 from cart_core.ports import (
     DISCOUNT_USES,
     GIFT_CARD_BALANCE,
@@ -77,6 +78,13 @@ def _checkout_configuration_item(configuration: CheckoutConfiguration) -> dict[s
     }
 
 
+def _customer_item(customer: Customer) -> dict[str, Any]:
+    return {
+        **_key(keys.tenant_pk(customer.tenant_id), keys.customer_sk(customer.customer_id)),
+        "doc": {"S": customer.model_dump_json(exclude={"version"})},
+    }
+
+
 def _gift_card(doc: dict[str, Any], item: dict[str, Any]) -> GiftCard:
     """A gift card item: its document, with the balance from the numeric attribute ``Add`` updates."""
     return GiftCard.model_validate({**doc, "balance_minor": int(item[GIFT_CARD_BALANCE]["N"])})
@@ -95,6 +103,7 @@ MAX_REGIONS = 100
 _RECORD_ITEMS: dict[type, Callable[[Any], dict[str, Any]]] = {
     Cart: _cart_item,
     CheckoutConfiguration: _checkout_configuration_item,
+    Customer: _customer_item,
 }
 # The single-item call for an operation when a commit has only one.
 _SINGLE = {"Put": "put_item", "Delete": "delete_item", "Update": "update_item"}
@@ -143,6 +152,8 @@ class DynamoStore(DynamoTable):
         if reads.checkout_configuration_id:
             wanted.append((tenant, keys.checkout_configuration_sk(reads.checkout_configuration_id)))
         wanted += [(tenant, keys.shipping_option_sk(o)) for o in sorted(reads.shipping_option_ids)]
+        if reads.customer_id:
+            wanted.append((tenant, keys.customer_sk(reads.customer_id)))
         snapshot = Snapshot()
         self._decode(self._batch_get(wanted), snapshot, tenant_id, location_id, pointers)
         if snapshot.location is not None:
@@ -206,6 +217,11 @@ class DynamoStore(DynamoTable):
                 if configuration.tenant_id == tenant_id:
                     configuration.version = int(item["version"]["N"])
                     snapshot.checkout_configuration = configuration
+            elif sk.startswith(keys.CUSTOMER_PREFIX):
+                customer = Customer.model_validate(doc)
+                if customer.tenant_id == tenant_id:
+                    customer.version = int(item["version"]["N"])
+                    snapshot.customer = customer
             elif sk.startswith("GIFTCARD#"):
                 card = _gift_card(doc, item)
                 snapshot.gift_cards[card.code.upper()] = card

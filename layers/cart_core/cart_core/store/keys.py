@@ -38,6 +38,27 @@ def checkout_hash_pk(public_hash: str) -> str:
     return f"CHECKOUTHASH#{public_hash}"
 
 
+CUSTOMER_PREFIX = "CUSTOMER#"
+
+
+def customer_sk(customer_id: str) -> str:
+    """Under the tenant's partition, so a customer is read in the same batch as the location."""
+    return f"{CUSTOMER_PREFIX}{customer_id}"
+
+
+def customer_email_pk(tenant_id: str, kind: str, email: str) -> str:
+    """The claim keeping an e-mail unique per tenant and kind (account, guest); owner: the customer."""
+    return f"CUSTOMEREMAIL#{tenant_id}#{kind}#{email}"
+
+
+SESSION_SK = "SESSION"
+
+
+def session_pk(tenant_id: str, session_id: str) -> str:
+    """A sign-in session (a claim naming its customer, with a TTL)."""
+    return f"SESSION#{tenant_id}#{session_id}"
+
+
 def product_sk(product_id: str) -> str:
     return f"PRODUCT#{product_id}"
 
@@ -112,6 +133,8 @@ _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "order_no": (order_no_claim_pk, CLAIM_SK),
     "counter": (counter_pk, COUNTER_SK),
     "checkout_hash": (checkout_hash_pk, CLAIM_SK),
+    "customer_email": (customer_email_pk, CLAIM_SK),
+    "session": (session_pk, SESSION_SK),
 }
 
 

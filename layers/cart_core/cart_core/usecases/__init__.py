@@ -11,6 +11,7 @@
 - ``regions``: moving an open cart to another region (currency, taxes, payment providers)
 - ``checkout_configurations``: hosted-checkout configurations and their public hashes (Fluid Pay)
 - ``storefront``: regions, products with variants, a cart's shipping options and method, removing a code
+- ``customers``: storefront customers (accounts, guests), sign-in sessions, a customer's orders
 
 Faces and workers take the area they need from ``compose`` (``cart_core.runtime.use_cases()``).
 """
@@ -29,6 +30,7 @@ from cart_core.usecases.carts import Carts
 from cart_core.usecases.catalog import Catalog
 from cart_core.usecases.checkout import Checkout
 from cart_core.usecases.checkout_configurations import CheckoutConfigurations
+from cart_core.usecases.customers import Customers
 from cart_core.usecases.identity import Identity
 from cart_core.usecases.payments import Payments
 from cart_core.usecases.pos_validation import PosValidation
@@ -47,6 +49,7 @@ class UseCases:
     checkout_configurations: CheckoutConfigurations
     payments: Payments
     storefront: Storefront
+    customers: Customers
 
 
 def compose(
@@ -60,8 +63,9 @@ def compose(
     deadline and new id of theirs is read from (``cart_core.clock``); ``gateway`` the payment port
     (default: the built-in providers, ``payments.ProviderGateway``)."""
     uow = UnitOfWork(store, clock, sleep)
+    carts = Carts(uow, order_retention_days)
     return UseCases(
-        carts=Carts(uow, order_retention_days),
+        carts=carts,
         identity=Identity(uow, order_retention_days),
         checkout=Checkout(uow, order_retention_days, gateway),
         pos_validation=PosValidation(uow, order_retention_days),
@@ -70,4 +74,5 @@ def compose(
         checkout_configurations=CheckoutConfigurations(uow, order_retention_days),
         payments=Payments(uow, order_retention_days),
         storefront=Storefront(uow, order_retention_days),
+        customers=Customers(uow, carts, order_retention_days),
     )
