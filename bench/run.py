@@ -47,7 +47,7 @@ def endpoints_sections(budget: Budget) -> list[str]:
                 f"2. Scaling: the same endpoints at {', '.join(str(s.lines) for s in budget.sizes)} lines, p99.",
                 f"   Target: the {large.lines}-line p99 <= {SCALING_TARGET:g}x the {small.lines}-line p99. calls = DynamoDB calls",
                 "   per request. Carts for submitCart, cancelCart, setConsumerUser are fresh each request (untimed).",
-                "   moto's TransactWriteItems deep-copies the table, so its writes cost more here than in DynamoDB.",
+                "   moto's transactions roll back item by item here (not by copying the table), for both sides.",
                 report_scaling(rows, budget),
             ]
         ),

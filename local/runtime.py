@@ -14,7 +14,10 @@ modules (``blaze_cart.*`` …). The layer (``cart_core``) stays shared: its clie
 Powertools' event handler goes further and keeps the current request on its ``BaseRouter`` class,
 process-wide, so two resolver-based invocations can never overlap in one interpreter, whichever
 faces they belong to: those are serialised by one lock (a warm call takes milliseconds), while the
-authorizer, the workers and any other handler run concurrently.
+authorizer, the workers and any other handler run concurrently. Waiting for that lock is this
+emulator's cost, not the function's (Lambda would run each request in an environment of its own), so
+a function's ``Timeout`` counts from when its handler starts; the wait is bounded by the same
+``Timeout`` (then "Rate Exceeded", a 502 at the gateway like any invocation error).
 
 All functions share one interpreter, so ``os.environ`` cannot be swapped around an invocation while
 others run. Instead :class:`FunctionEnviron` replaces ``os.environ`` once: on a thread that is
@@ -31,7 +34,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, MutableMapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,27 +261,40 @@ class FunctionRuntime:
         slots = self._slots(logical_id)
         if not slots.acquire(timeout=spec.timeout):
             raise FunctionThrottled(f"Rate Exceeded: {self.concurrency(logical_id)} invocations of {logical_id} busy")
-        serialised = self._resolver_lock if self.uses_resolver(logical_id) else nullcontext()
+        serialised = self._resolver_lock if self.uses_resolver(logical_id) else None
         context = self._context(spec)
-        done = threading.Event()
+        started, done = threading.Event(), threading.Event()
         outcome: dict[str, Any] = {}
 
         def run() -> None:
+            # The faces' lock is this emulator's, not Lambda's (which gives each concurrent request
+            # its own environment): the time spent waiting for it is not the function's, so the
+            # timeout starts once the handler does. The wait itself is bounded the same way.
+            locked = False
             try:
-                with serialised:
-                    handler = self._take_environment(logical_id)
-                    try:
-                        with self._function_environment(spec):
-                            outcome["result"] = handler(event, context)
-                    finally:
-                        self._return_environment(logical_id, handler)
+                if serialised is not None:
+                    locked = serialised.acquire(timeout=spec.timeout)
+                    if not locked:
+                        raise FunctionThrottled(f"Rate Exceeded: the API faces stayed busy for {spec.timeout} s")
+                started.set()
+                handler = self._take_environment(logical_id)
+                try:
+                    with self._function_environment(spec):
+                        outcome["result"] = handler(event, context)
+                finally:
+                    self._return_environment(logical_id, handler)
             except BaseException as error:  # handed to the caller, as Lambda returns a function error
                 outcome["error"] = error
             finally:
+                if locked:
+                    assert serialised is not None
+                    serialised.release()
                 slots.release()
+                started.set()
                 done.set()
 
         threading.Thread(target=run, daemon=True, name=f"fn-{logical_id}-{context.aws_request_id[:8]}").start()
+        started.wait()  # set within the timeout: the lock is waited for at most that long
         if not done.wait(spec.timeout):
             log.error("%s Task timed out after %.2f seconds", context.aws_request_id, spec.timeout)
             raise FunctionTimeout(f"Task timed out after {spec.timeout:.2f} seconds")

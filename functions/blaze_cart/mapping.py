@@ -10,7 +10,7 @@ from cart_core.cart import Address, Cart
 from cart_core.catalog import DiscountKind
 from cart_core.ids import codec, stored_key_or_as_sent, wire_form
 from cart_core.lifecycle import CartStatus
-from cart_core.money import to_decimal
+from cart_core.money import exponent
 from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.shared import PricedCart
 
@@ -40,6 +40,13 @@ def wire_number(value: Decimal) -> int | float:
     """BLAZE amounts are JSON numbers. The float is made here, at the wire, from an exact decimal,
     and its shortest repr is the same decimal for any amount under 15 significant digits."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def wire_units(minor: int, scale: int) -> int | float:
+    """``wire_number(to_decimal(minor, currency))`` for ``scale`` = 10 ** the currency's exponent,
+    without a Decimal per amount (five per line): a whole amount is the same int, and int / int is
+    the correctly rounded double, as float() of the exact decimal is."""
+    return minor // scale if minor % scale == 0 else minor / scale
 
 
 def edits_from(body: ConsumerCartIn | None) -> CartEdits:
@@ -100,9 +107,10 @@ def _cart_status(cart: Cart) -> str:
 
 def consumer_cart(priced: PricedCart) -> dict[str, Any]:
     cart, totals = priced.cart, priced.totals
+    scale = 10 ** exponent(cart.currency)
 
     def units(minor: int) -> int | float:
-        return wire_number(to_decimal(minor, cart.currency))
+        return wire_units(minor, scale)
 
     by_kind = {kind: 0 for kind in ("state", "city", "county", "federal")}
     for tax in totals.taxes_by_rate:

@@ -4,8 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from blaze_cart.mapping import wire_number, wire_units
 from cart_core.errors import InvalidRequest
-from cart_core.money import allocate, from_decimal, percent_of, to_decimal
+from cart_core.money import allocate, exponent, from_decimal, percent_of, to_decimal
 
 currencies = st.sampled_from(["USD", "EUR", "JPY", "KWD"])
 
@@ -55,3 +56,15 @@ def test_allocation_sums_to_the_total_and_follows_the_weights(total: int, weight
     for share, weight in zip(shares, weights, strict=True):
         exact = Decimal(total) * weight / sum(weights)
         assert abs(share - exact) < 1
+
+
+@given(
+    minor=st.integers(min_value=-(10**18), max_value=10**18),
+    currency=st.sampled_from(["USD", "JPY", "KWD"]),
+)
+def test_blaze_wire_units_are_the_exact_decimals_json_number(minor: int, currency: str) -> None:
+    # BLAZE's amounts leave as JSON numbers built without a Decimal per amount; they must be the very
+    # number (type and value) the exact decimal gives
+    expected = wire_number(to_decimal(minor, currency))
+    got = wire_units(minor, 10 ** exponent(currency))
+    assert got == expected and type(got) is type(expected) and repr(got) == repr(expected)

@@ -47,3 +47,26 @@ def test_a_body_past_the_limit_is_413(as_base64: bool, filler: str, extra: int) 
     refused = guard_request(event(json_of(LIMIT + extra, filler), as_base64=as_base64), error_body, max_bytes=LIMIT)
     assert refused is not None and refused["statusCode"] == 413
     assert str(LIMIT) in json.loads(refused["body"])["message"]
+
+
+@pytest.mark.parametrize("as_base64", [False, True])
+def test_the_resolver_gets_the_document_the_guard_parsed_instead_of_parsing_it_again(as_base64) -> None:
+    from cart_core.http import _parsed_once, json_loads
+
+    parsed: list[str] = []
+    strict = json_loads()
+
+    def loads(text):
+        parsed.append(text)
+        return strict(text)
+
+    deserialize = _parsed_once(loads)
+    # Given a body the guard let through, having parsed it with the face's parser
+    assert guard_request(event(b'{"memo": "once"}', as_base64=as_base64), error_body, loads=loads) is None
+    # When the resolver deserializes that text, then another
+    first = deserialize('{"memo": "once"}')
+    second = deserialize('{"memo": "once"}')
+    other = deserialize('{"memo": "other"}')
+    # Then the first is the guard's document, handed over once; the rest are parsed as usual
+    assert first == second == {"memo": "once"} and other == {"memo": "other"}
+    assert parsed == ['{"memo": "once"}', '{"memo": "once"}', '{"memo": "other"}']

@@ -140,3 +140,30 @@ def test_a_race_lost_every_time_ends_as_a_concurrent_modification() -> None:
     with pytest.raises(ConcurrentModification):
         _uow(store).run(attempt)
     assert 1 < len(store.writes) <= MAX_ATTEMPTS
+
+
+def test_a_race_lost_by_an_attempt_slower_than_the_budget_is_still_tried_once_more(monkeypatch) -> None:
+    # Given a store so slow that each attempt takes longer than the whole retry budget, and whose
+    # first write is refused (as the SDK's retry of a write that was applied is)
+    import cart_core.unit_of_work as uow_module
+
+    now = [0.0]
+
+    def slow_clock() -> float:
+        now[0] += uow_module.RETRY_BUDGET_SECONDS + 1
+        return now[0]
+
+    monkeypatch.setattr(uow_module.time, "monotonic", slow_clock)
+    store, cart = RecordingStore((0,), (0,)), _cart()
+
+    def attempt(work: Work) -> str:
+        work.read(ReadSet("t", "l", cart.cart_id))
+        work.put(cart, 3)
+        work.commit()
+        return "written"
+
+    # When it runs / Then the second attempt is made (its read would find a write that landed), and
+    # the third is not: past the budget, a second lost race is a 409
+    with pytest.raises(ConcurrentModification):
+        _uow(store).run(attempt)
+    assert store.reads == 2 and len(store.writes) == 2

@@ -413,6 +413,10 @@ class Cart(BaseModel):
             data["identities"] = identities
         return data
 
+    def document(self) -> str:
+        """The cart as stored: JSON without its version (the store keeps that beside it)."""
+        return self.model_dump_json(exclude={"version"})
+
     @property
     def owner_id(self) -> str | None:
         """The consumer or customer who owns the cart (its ``consumer`` identity), None for a guest's."""

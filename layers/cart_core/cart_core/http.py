@@ -20,6 +20,7 @@ import base64
 import binascii
 import json
 import math
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
@@ -130,6 +131,33 @@ def json_loads(parse_float: Callable[[str], Any] = float) -> Callable[[str | byt
     return loads
 
 
+class _GuardedBody(threading.local):
+    """The body the request guard has just parsed, with the parser it used: the face's resolver
+    takes it (``_parsed_once``) instead of parsing the same text again. Per thread: the local cloud
+    may run requests on several."""
+
+    loads: Callable[[str], Any] | None = None
+    text: str | None = None
+    document: Any = None
+
+
+_guarded = _GuardedBody()
+
+
+def _parsed_once(loads: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``loads`` that hands back the guard's document for the text the guard parsed with it (once),
+    and parses anything else itself."""
+
+    def deserialize(text: str) -> Any:
+        if _guarded.loads is loads and _guarded.text is not None and (text is _guarded.text or text == _guarded.text):
+            document = _guarded.document
+            _guarded.loads = _guarded.text = _guarded.document = None
+            return document
+        return loads(text)
+
+    return deserialize
+
+
 def _depth(value: Any) -> int:
     deepest, pending = 0, [(value, 1)]
     while pending:
@@ -182,8 +210,10 @@ def guard_request(
     if refused:
         return refused
     _normalize_content_type(event)
+    loads = loads or json_loads()
     try:
-        document = (loads or json_loads())(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        document = loads(text)
     except UnicodeDecodeError:
         return _refusal(body, HTTPStatus.BAD_REQUEST, "The body is not UTF-8 JSON")
     except HostileJson as error:
@@ -194,6 +224,8 @@ def guard_request(
         # Every request body these APIs define is an object. Powertools reads a top-level array as
         # its first element (the query-string rule), so `[null]` would pass as "no body".
         return _refusal(body, HTTPStatus.BAD_REQUEST, "The body must be a JSON object")
+    # Powertools will parse the body it routes: it gets this document instead (``_parsed_once``).
+    _guarded.loads, _guarded.text, _guarded.document = loads, text, document
     return None
 
 
@@ -298,7 +330,7 @@ def face_app(face: Face, *routers: Router, cors: CORSConfig | None = None) -> AP
         cors=cors,
         enable_validation=True,
         strip_prefixes=[face.base_path] if face.base_path else None,
-        json_body_deserializer=_loads_of(face.content),
+        json_body_deserializer=_parsed_once(_loads_of(face.content)),
     )
     for router in routers:
         app.include_router(router)
@@ -318,7 +350,10 @@ def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> d
     ``Observability.handler`` with the face's ``correlation.id_path``) is this one call."""
     face: Face = app.face  # type: ignore[attr-defined]
     refused = guard_request(event, face.error_body, face.content.max_body_bytes, _loads_of(face.content), face.content)
-    answer = refused or app.resolve(event, context)
+    try:
+        answer = refused or app.resolve(event, context)
+    finally:
+        _guarded.loads = _guarded.text = _guarded.document = None  # not kept past its request
     if face.correlation.added_by_gateway:  # BLAZE, LOKE: API Gateway adds x-amzn-RequestId itself
         return answer
     return with_correlation_header(answer, face, _search(face.correlation.id_path, event))

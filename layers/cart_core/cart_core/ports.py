@@ -177,6 +177,10 @@ class Put:
 
     record: Any  # a Cart, CheckoutConfiguration or Customer; the adapter has an item codec per record type
     version: int | None
+    # The record's document as the use case already serialised it (a cart's, for its size check):
+    # written as it is, so a write never serialises the same cart twice. It must be the record's
+    # current state (``CartUseCases._stage`` makes it last, right before staging the write).
+    document: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from cart_core.tenancy import Location
 
 DEFAULT_POLICY: PricingPolicyName = "largest_remainder"
+_ZERO = Decimal(0)
 
 
 class RateSet(Protocol):
@@ -287,15 +288,18 @@ def _largest_remainder_lines(
     discount_total = sum(per_code)
     line_discounts = allocate(discount_total, gross)
     priced = []
+    discounts = cart.discounts
     for line, line_gross_minor, line_discount in zip(cart.lines, gross, line_discounts, strict=True):
         # The line's share, split among the codes in proportion to what each took from the order:
-        # the adjustments sum to the line's discount exactly.
-        shares = allocate(line_discount, per_code)
-        adjustments = tuple(
-            LineAdjustment("discount", d.code, Decimal(share))
-            for d, share in zip(cart.discounts, shares, strict=True)
-            if share
-        )
+        # the adjustments sum to the line's discount exactly (none without a discount on the line).
+        adjustments: tuple[LineAdjustment, ...] = ()
+        if line_discount:
+            shares = allocate(line_discount, per_code)
+            adjustments = tuple(
+                LineAdjustment("discount", d.code, Decimal(share))
+                for d, share in zip(discounts, shares, strict=True)
+                if share
+            )
         net = line_gross_minor - line_discount
         priced.append(
             PricedLine(
@@ -305,7 +309,7 @@ def _largest_remainder_lines(
                 net,
                 _half_up_taxes(net, rates, inclusive),
                 adjustments,
-                Decimal(line_discount),
+                Decimal(line_discount) if line_discount else _ZERO,
             )
         )
     return priced, discount_total

@@ -39,7 +39,11 @@ from cart_core.storefront import StoreProduct
 
 # A lost version race is retried after a full-jitter back-off (a random sleep up to a doubling cap),
 # so contenders spread out instead of colliding again in lockstep. Attempts stop when the next one
-# could not start within the budget, which keeps a request well inside the 10 s Lambda timeout.
+# could not start within the budget, which keeps a request well inside the 10 s Lambda timeout; but
+# the first lost race is always tried once more. A slow attempt is often a slow store, and then the
+# "race" may be our own write: the SDK retries a write that timed out, and if the first try was
+# applied, the retry's condition fails against it. Only a new read can tell (it finds the work done:
+# a fresh consumer's new cart, already pointed to), and giving up at once made that a 409.
 MAX_ATTEMPTS = 12
 RETRY_BASE_SECONDS = 0.01
 RETRY_CAP_SECONDS = 0.4
@@ -92,9 +96,10 @@ class Work:
 
     # ----- intents -------------------------------------------------------------------------
 
-    def put(self, record: object, version: int | None) -> None:
-        """Write ``record`` if its stored version is still ``version`` (None: create it)."""
-        self.intents.append(Put(record, version))
+    def put(self, record: object, version: int | None, document: str | None = None) -> None:
+        """Write ``record`` if its stored version is still ``version`` (None: create it);
+        ``document``: its serialised form, if the caller has it already."""
+        self.intents.append(Put(record, version, document))
 
     def claim(
         self,
@@ -169,7 +174,7 @@ class UnitOfWork:
                 return attempt(Work(self.store))
             except VersionConflict:
                 pause = random.uniform(0, min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**tries))  # noqa: S311 (jitter)
-                if tries == MAX_ATTEMPTS or time.monotonic() + pause >= deadline:
+                if tries == MAX_ATTEMPTS or (tries > 1 and time.monotonic() + pause >= deadline):
                     break
                 self._sleep(pause)
         raise ConcurrentModification()

@@ -49,6 +49,19 @@ BATCH_GET_LIMIT = 100
 REGION_HINT_LOCATIONS = 1024
 REGION_HINTS_PER_LOCATION = 4
 HISTORY_INDEX = "ConsumerHistory"
+# The price book (``keys.PRICE_BOOK_SK``): a copy of each of a tenant's product documents in one
+# JSON document of one item (one string attribute: cheap to read and decode, where a map of a
+# hundred attributes is not), written in the same transaction as the product's own item, so the two
+# never differ. A read naming at least PRICE_BOOK_READ_FROM products asks for the book in its one
+# batch instead of one key per product: DynamoDB bills a consistent read per 4 KB, and the book is
+# kept under PRICE_BOOK_MAX_BYTES (12 such units, what 12 product items cost read one by one), so
+# it never costs more than the keys it replaces; smaller reads keep reading products by key. A
+# product the book does not hold (stored before the book, or once it filled up) is read by its own
+# key in a second batch: one call where the data allows, two past it.
+PRICE_BOOK_READ_FROM = 12
+PRICE_BOOK_MAX_PRODUCTS = 250
+PRICE_BOOK_MAX_BYTES = 48 * 1024
+MAX_BOOK_WRITE_ATTEMPTS = 5
 
 
 def _item_key(key: Key) -> dict[str, Any]:
@@ -56,12 +69,13 @@ def _item_key(key: Key) -> dict[str, Any]:
     return _key(*keys.item_key(key.kind, key.parts))
 
 
-def _cart_item(cart: Cart) -> dict[str, Any]:
-    """A cart's item: the document plus what the table indexes or filters on (status for the
-    stream, expires_at for TTL, the consumer-history GSI keys once a consumer's order is placed)."""
+def _cart_item(cart: Cart, document: str | None = None) -> dict[str, Any]:
+    """A cart's item: the document (``document`` if the use case has it already) plus what the
+    table indexes or filters on (status for the stream, expires_at for TTL, the consumer-history GSI
+    keys once a consumer's order is placed)."""
     item = {
         **_key(keys.cart_pk(cart.tenant_id, cart.cart_id), keys.CART_SK),
-        "doc": {"S": cart.model_dump_json(exclude={"version"})},
+        "doc": {"S": document if document is not None else cart.document()},
         "status": {"S": cart.status.value},
         "expires_at": {"N": str(cart.expires_at)},
     }
@@ -71,10 +85,10 @@ def _cart_item(cart: Cart) -> dict[str, Any]:
     return item
 
 
-def _checkout_configuration_item(configuration: CheckoutConfiguration) -> dict[str, Any]:
+def _checkout_configuration_item(configuration: CheckoutConfiguration, document: str | None = None) -> dict[str, Any]:
     return {
         **_key(keys.tenant_pk(configuration.tenant_id), keys.checkout_configuration_sk(configuration.configuration_id)),
-        "doc": {"S": configuration.model_dump_json(exclude={"version"})},
+        "doc": {"S": document if document is not None else configuration.model_dump_json(exclude={"version"})},
     }
 
 
@@ -100,7 +114,7 @@ MAX_REGIONS = 100
 
 
 # The item codec of each versioned record type a ``Put`` may carry.
-_RECORD_ITEMS: dict[type, Callable[[Any], dict[str, Any]]] = {
+_RECORD_ITEMS: dict[type, Callable[[Any, str | None], dict[str, Any]]] = {
     Cart: _cart_item,
     CheckoutConfiguration: _checkout_configuration_item,
     Customer: _customer_item,
@@ -145,7 +159,11 @@ class DynamoStore(DynamoTable):
         wanted += list(pointers)
         if reads.cart_id:
             wanted.append((keys.cart_pk(tenant_id, reads.cart_id), keys.CART_SK))
-        wanted += [(keys.tenant_pk(tenant_id), keys.product_sk(p)) for p in sorted(reads.product_ids)]
+        from_book = len(reads.product_ids) >= PRICE_BOOK_READ_FROM
+        if from_book:
+            wanted.append((tenant, keys.PRICE_BOOK_SK))
+        else:
+            wanted += [(tenant, keys.product_sk(p)) for p in sorted(reads.product_ids)]
         wanted += [(keys.tenant_pk(tenant_id), keys.discount_sk(c)) for c in sorted(reads.discount_codes)]
         wanted += [(keys.tenant_pk(tenant_id), keys.gift_card_sk(c)) for c in sorted(reads.gift_card_codes)]
         wanted += [(tenant, keys.region_sk(r)) for r in sorted(requested_regions)]
@@ -155,7 +173,14 @@ class DynamoStore(DynamoTable):
         if reads.customer_id:
             wanted.append((tenant, keys.customer_sk(reads.customer_id)))
         snapshot = Snapshot()
-        self._decode(self._batch_get(wanted), snapshot, tenant_id, location_id, pointers)
+        book_wants = reads.product_ids if from_book else frozenset()
+        self._decode(self._batch_get(wanted), snapshot, tenant_id, location_id, pointers, book_wants)
+        if from_book:
+            # A product the book does not hold may still exist: read those by their own keys.
+            unbooked = sorted(reads.product_ids - snapshot.products.keys())
+            if unbooked:
+                products = self._batch_get((tenant, keys.product_sk(p)) for p in unbooked)
+                self._decode(products, snapshot, tenant_id, location_id, {})
         if snapshot.location is not None:
             needed = region_ids_needed(snapshot.location, snapshot.cart)
             missing = sorted(needed - requested_regions)
@@ -182,9 +207,11 @@ class DynamoStore(DynamoTable):
         tenant_id: str,
         location_id: str,
         pointers: dict[tuple[str, str], PointerKey],
+        book_wants: frozenset[str] = frozenset(),
     ) -> None:
         """Fill ``snapshot`` from what a batch found (records of another tenant or location are
-        left out: keys are built, never trusted)."""
+        left out: keys are built, never trusted). From a price book, only the ``book_wants``
+        products are decoded."""
         now = self._now()
         for item in items:
             if _live(item, now) is None:
@@ -195,6 +222,12 @@ class DynamoStore(DynamoTable):
                     snapshot.pointers[pointers[(pk, sk)]] = item["cart_id"]["S"]
                 continue
             doc = json.loads(item["doc"]["S"])
+            if sk == keys.PRICE_BOOK_SK:
+                for product_id in book_wants & doc.keys():
+                    product = Product.model_validate(doc[product_id])
+                    if product.tenant_id == tenant_id and product.product_id == product_id:
+                        snapshot.products[product_id] = product
+                continue
             if sk == keys.CART_SK:
                 cart = Cart.model_validate(doc)
                 if cart.tenant_id == tenant_id and cart.location_id == location_id:
@@ -405,11 +438,54 @@ class DynamoStore(DynamoTable):
         return configurations
 
     def put_product(self, product: Product) -> None:
-        """Admin write. A variant that manages inventory gets its stock in the numeric attribute
-        placement decrements (``INVENTORY``); writing it again sets the stock. Last write wins."""
+        """Admin write: the product's item and the price book with it, in one transaction conditional
+        on the book's version (so a read from either finds the same document); retried from the read
+        if another product write came first. Last write wins by design, as for every admin write.
+
+        A variant that manages inventory gets its stock in the numeric attribute placement decrements
+        (``INVENTORY``; writing it again sets the stock) and stays out of the book: a copy would not
+        follow the decrements, so it is always read by its own key (and taken out of the book if an
+        earlier write put it there). A product the book has no room for is written alone too."""
+        tenant = keys.tenant_pk(product.tenant_id)
         doc = product.model_dump(mode="json", exclude={"inventory_quantity"})
-        counters = {INVENTORY: product.inventory_quantity} if product.manage_inventory else {}
-        self._put_counted(keys.tenant_pk(product.tenant_id), keys.product_sk(product.product_id), doc, counters)
+        item = {**_key(tenant, keys.product_sk(product.product_id)), "doc": {"S": json.dumps(doc, default=str)}}
+        if product.manage_inventory:
+            item[INVENTORY] = {"N": str(product.inventory_quantity)}
+        product_put = {"TableName": self.table_name, "Item": item}
+        bookable = not product.manage_inventory
+        for _ in range(MAX_BOOK_WRITE_ATTEMPTS):
+            found = self.client.get_item(
+                TableName=self.table_name, Key=_key(tenant, keys.PRICE_BOOK_SK), ConsistentRead=True
+            ).get("Item")
+            book: dict[str, Any] = json.loads(found["doc"]["S"]) if found else {}
+            held = product.product_id in book
+            if bookable:
+                book[product.product_id] = doc
+            text = json.dumps(book, default=str, separators=(",", ":"))
+            if not bookable or len(book) > PRICE_BOOK_MAX_PRODUCTS or len(text.encode()) > PRICE_BOOK_MAX_BYTES:
+                if not held:
+                    break  # not for the book, and nothing stale in it to take out: the product alone
+                book.pop(product.product_id, None)
+                text = json.dumps(book, default=str, separators=(",", ":"))
+            version = int(found["version"]["N"]) if found else 0
+            book_put: dict[str, Any] = {
+                "TableName": self.table_name,
+                "Item": {**_key(tenant, keys.PRICE_BOOK_SK), "doc": {"S": text}, "version": {"N": str(version + 1)}},
+            }
+            if found:
+                book_put["ConditionExpression"] = "version = :read"
+                book_put["ExpressionAttributeValues"] = {":read": {"N": str(version)}}
+            else:
+                book_put["ConditionExpression"] = "attribute_not_exists(pk)"
+            try:
+                self.client.transact_write_items(TransactItems=[{"Put": product_put}, {"Put": book_put}])
+                return
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "TransactionCanceledException":
+                    raise
+        else:
+            raise VersionConflict()  # the book kept moving: the admin write may be repeated
+        self.client.put_item(**product_put)
 
     def put_discount(self, code: DiscountCode) -> None:
         """Admin write. A code with an id has its uses in the numeric attribute placement counts
@@ -452,7 +528,7 @@ class DynamoStore(DynamoTable):
 
     def _put(self, intent: Put) -> dict[str, Any]:
         encode = _RECORD_ITEMS[type(intent.record)]
-        item = {**encode(intent.record), "version": {"N": str((intent.version or 0) + 1)}}
+        item = {**encode(intent.record, intent.document), "version": {"N": str((intent.version or 0) + 1)}}
         put: dict[str, Any] = {"TableName": self.table_name, "Item": item}
         if intent.version is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"

@@ -78,6 +78,11 @@ def store_product_sk(product_id: str) -> str:
     return f"{STORE_PRODUCT_PREFIX}{product_id}"
 
 
+# The tenant's price book: a copy of its product documents in one item (store/dynamodb.py), so a
+# cart of many lines reads its products as one key instead of one key each.
+PRICE_BOOK_SK = "PRICEBOOK"
+
+
 def discount_sk(code: str) -> str:
     return f"DISCOUNT#{code.upper()}"
 

@@ -498,12 +498,15 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
     home = home_currency(snapshot, cart.currency)
     lines = []
     kept: set[str] = set()
+    by_id: dict[str, LineItem] = {}
+    for line in cart.lines:  # once, not a scan per edit: a partner sends every line back with its id
+        by_id.setdefault(line.line_id, line)
     for edit in edits:
         product = snapshot.products.get(edit.product_id)
         if product is None or not product.active:
             raise ProductNotFound(edit.product_id)
         # A line id names one line: a second edit naming it becomes a new line.
-        existing = cart.line(edit.line_id) if edit.line_id and edit.line_id not in kept else None
+        existing = by_id.get(edit.line_id) if edit.line_id and edit.line_id not in kept else None
         unit_price = product.price_in(cart.currency, home)
         if unit_price is None:
             raise InvalidRequest(f"Product {edit.product_id} has no price in {cart.currency}")

@@ -84,13 +84,15 @@ class CartUseCases:
         """Stamp ``cart`` and stage its write: conditional on ``version``, or a new cart (then its
         public key is claimed in the same write, so a public link never names a missing cart).
         Returns the cart as written, priced once (the caller answers with it after the commit)."""
-        staged = self._stamp(cart, snapshot)
-        work.put(cart, version)
+        staged, document = self._stamp(cart, snapshot)
+        work.put(cart, version, document)
         if version is None:
             work.claim(Key.public(cart.tenant_id, cart.public_key), cart.cart_id)
         return staged
 
-    def _stamp(self, cart: Cart, snapshot: Snapshot) -> PricedCart:
+    def _stamp(self, cart: Cart, snapshot: Snapshot) -> tuple[PricedCart, str]:
+        """Stamp ``cart`` (modified, total, expiry) and check its size; returns it priced, and its
+        document as it will be written (serialised once, for the check and the write)."""
         location = snapshot.location
         assert location is not None
         now = self._clock()
@@ -100,10 +102,11 @@ class CartUseCases:
         lifetime = location.idle_ttl_seconds if cart.status is CartStatus.OPEN else self._retention_seconds
         cart.expires_at = int(now) + lifetime
         # Checked before every write, so DynamoDB's 400 KB item limit is never what refuses a change.
-        size = len(cart.model_dump_json(exclude={"version"}).encode("utf-8"))
+        document = cart.document()
+        size = len(document.encode("utf-8"))
         if size > MAX_CART_BYTES:
             raise InvalidRequest(f"The cart would take {size} bytes; a cart holds at most {MAX_CART_BYTES}")
-        return staged
+        return staged, document
 
 
 def require_location(snapshot: Snapshot, caller: Caller) -> Location:
