@@ -92,10 +92,10 @@ def _checkout_configuration_item(configuration: CheckoutConfiguration, document:
     }
 
 
-def _customer_item(customer: Customer) -> dict[str, Any]:
+def _customer_item(customer: Customer, document: str | None = None) -> dict[str, Any]:
     return {
         **_key(keys.tenant_pk(customer.tenant_id), keys.customer_sk(customer.customer_id)),
-        "doc": {"S": customer.model_dump_json(exclude={"version"})},
+        "doc": {"S": document if document is not None else customer.model_dump_json(exclude={"version"})},
     }
 
 
