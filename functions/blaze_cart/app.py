@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from cart_core.coldstart import init_phase
 
-from blaze_cart.face import FACE
-from blaze_cart.routes import router
-from cart_core.http import face_app, serve
-from cart_core.observability import Observability
-from cart_core.runtime import use_cases
+# Imports and clients without the garbage collector, then frozen (cart_core.coldstart)
+with init_phase():
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-observed = Observability()
-logger = observed.logger
-app = face_app(FACE, router)
-use_cases()  # build clients during init, where Lambda gives full CPU for free
+    from blaze_cart.face import FACE
+    from blaze_cart.routes import router
+    from cart_core.http import face_app, serve
+    from cart_core.observability import Observability
+    from cart_core.runtime import use_cases
+
+    observed = Observability()
+    logger = observed.logger
+    app = face_app(FACE, router)
+    use_cases()  # build clients during init, where Lambda gives full CPU for free
 
 
 @observed.handler(correlation_id_path=FACE.correlation.id_path)

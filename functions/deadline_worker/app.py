@@ -7,23 +7,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from cart_core.coldstart import init_phase
 
-from cart_core.clock import ms
-from cart_core.config import settings
-from cart_core.events.records import DeadlineCheckRecord, sqs_processor
-from cart_core.observability import Observability
-from cart_core.runtime import clock, use_cases, work_queue
-from cart_core.tenancy import Caller
+# Imports and module setup without the garbage collector, then frozen (cart_core.coldstart)
+with init_phase():
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-settings().require("deadline_queue_url")  # fail the cold start, not the first message
-observed = Observability()  # logs, metrics, traces (cart_core.observability)
-logger = observed.logger
-# Each record is parsed into DeadlineCheckRecord before record_handler runs: one that does not parse is that
-# record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
-processor = sqs_processor(DeadlineCheckRecord, logger)
+    from cart_core.clock import ms
+    from cart_core.config import settings
+    from cart_core.events.records import DeadlineCheckRecord, sqs_processor
+    from cart_core.observability import Observability
+    from cart_core.runtime import clock, use_cases, work_queue
+    from cart_core.tenancy import Caller
+
+    settings().require("deadline_queue_url")  # fail the cold start, not the first message
+    observed = Observability()  # logs, metrics, traces (cart_core.observability)
+    logger = observed.logger
+    # Each record is parsed into DeadlineCheckRecord before record_handler runs: one that does not parse is that
+    # record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
+    processor = sqs_processor(DeadlineCheckRecord, logger)
 
 
 def record_handler(record: DeadlineCheckRecord) -> None:

@@ -6,28 +6,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.idempotency import idempotent_function
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from cart_core.coldstart import init_phase
 
-from cart_core import idempotency
-from cart_core.events.models import CartEvent
-from cart_core.events.models import EventType as CartEventType
-from cart_core.events.records import CartEventRecord, sqs_processor
-from cart_core.lifecycle import CartStatus
-from cart_core.observability import Observability
-from cart_core.runtime import use_cases
-from cart_core.tenancy import Caller
+# Imports and module setup without the garbage collector, then frozen (cart_core.coldstart)
+with init_phase():
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-observed = Observability()  # logs, metrics, traces (cart_core.observability)
-logger = observed.logger
-# Each record is parsed into CartEventRecord before record_handler runs: one that does not parse is that
-# record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
-processor = sqs_processor(CartEventRecord, logger)
-idempotency_config = idempotency.config("event_id")
-# Events after which the order will never be captured: its hold is released.
-VOIDING_EVENTS = frozenset({CartEventType.CART_REJECTED, CartEventType.CART_EXPIRED, CartEventType.CART_CANCELED})
+    from cart_core import idempotency
+    from cart_core.events.models import CartEvent
+    from cart_core.events.models import EventType as CartEventType
+    from cart_core.events.records import CartEventRecord, sqs_processor
+    from cart_core.lifecycle import CartStatus
+    from cart_core.observability import Observability
+    from cart_core.runtime import use_cases
+    from cart_core.tenancy import Caller
+
+    observed = Observability()  # logs, metrics, traces (cart_core.observability)
+    logger = observed.logger
+    # Each record is parsed into CartEventRecord before record_handler runs: one that does not parse is that
+    # record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
+    processor = sqs_processor(CartEventRecord, logger)
+    idempotency_config = idempotency.config("event_id")
+    # Events after which the order will never be captured: its hold is released.
+    VOIDING_EVENTS = frozenset({CartEventType.CART_REJECTED, CartEventType.CART_EXPIRED, CartEventType.CART_CANCELED})
 
 
 @idempotent_function(

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from cart_core.coldstart import init_phase
 
-from cart_core.cart import Cart
-from cart_core.events.models import events_for_change
-from cart_core.observability import Observability
-from cart_core.runtime import event_bus, store
-from cart_core.store import keys
+# Imports and module setup without the garbage collector, then frozen (cart_core.coldstart)
+with init_phase():
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-observed = Observability()  # logs, metrics, traces (cart_core.observability)
-logger = observed.logger
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-TTL_PRINCIPAL = "dynamodb.amazonaws.com"
+    from cart_core.cart import Cart
+    from cart_core.events.models import events_for_change
+    from cart_core.observability import Observability
+    from cart_core.runtime import event_bus, store
+    from cart_core.store import keys
+
+    observed = Observability()  # logs, metrics, traces (cart_core.observability)
+    logger = observed.logger
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+    TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 
 
 def _cart(image: dict[str, Any] | None) -> Cart | None:

@@ -15,29 +15,34 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from aws_lambda_powertools.utilities.batch import process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.idempotency import idempotent_function
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from cart_core.coldstart import init_phase
 
-from cart_core import idempotency, outbound, renderers, webhooks
-from cart_core.config import settings
-from cart_core.errors import NotFound
-from cart_core.events.queues import WebhookDelivery
-from cart_core.events.records import WebhookDeliveryRecord, sqs_processor
-from cart_core.lifecycle import CartStatus
-from cart_core.observability import Observability
-from cart_core.outbound import Outcome, RefusedUrl
-from cart_core.runtime import clock, store, subscription_service, use_cases, work_queue
-from cart_core.tenancy import Caller
+# Imports and module setup without the garbage collector, then frozen (cart_core.coldstart)
+with init_phase():
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-settings().require("webhook_queue_url", "webhook_dead_letter_queue_url")  # fail the cold start, not the first message
-observed = Observability()  # logs, metrics, traces (cart_core.observability)
-logger = observed.logger
-# Each record is parsed into WebhookDeliveryRecord before record_handler runs: one that does not parse is that
-# record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
-processor = sqs_processor(WebhookDeliveryRecord, logger)
-idempotency_config = idempotency.config("[event_id, subscription_ref, round, attempt]")
+    from cart_core import idempotency, outbound, renderers, webhooks
+    from cart_core.config import settings
+    from cart_core.errors import NotFound
+    from cart_core.events.queues import WebhookDelivery
+    from cart_core.events.records import WebhookDeliveryRecord, sqs_processor
+    from cart_core.lifecycle import CartStatus
+    from cart_core.observability import Observability
+    from cart_core.outbound import Outcome, RefusedUrl
+    from cart_core.runtime import clock, store, subscription_service, use_cases, work_queue
+    from cart_core.tenancy import Caller
+
+    # Fail the cold start, not the first message.
+    settings().require("webhook_queue_url", "webhook_dead_letter_queue_url")
+    observed = Observability()  # logs, metrics, traces (cart_core.observability)
+    logger = observed.logger
+    # Each record is parsed into WebhookDeliveryRecord before record_handler runs: one that does not parse is that
+    # record's failure (logged; SQS redelivers it, then dead-letters it), never the whole batch's.
+    processor = sqs_processor(WebhookDeliveryRecord, logger)
+    idempotency_config = idempotency.config("[event_id, subscription_ref, round, attempt]")
 
 
 def _send(attempt: WebhookDelivery, url: str, secret: str, body: bytes) -> Outcome:

@@ -86,3 +86,161 @@ def test_a_face_imports_neither_its_devkit_nor_the_local_cloud_nor_xray(face: st
     # Then its development data (devkit.py), the local cloud and the X-Ray SDK stayed out
     unwanted = {name for name in loaded if name.endswith(".devkit") or name.startswith(("local.", "aws_xray_sdk"))}
     assert not unwanted, unwanted
+
+
+# ----- what a face's cold start leaves for later (docs/architecture.md, Import discipline) ----------
+
+# The use case areas a face's first request does not need: each is imported when first used
+# (cart_core.usecases.UseCases), so re-adding an eager import of one fails here; likewise the providers.
+AREAS_LEFT_FOR_LATER = {
+    "cart_core.usecases.checkout",
+    "cart_core.usecases.payments",
+    "cart_core.usecases.pos_validation",
+    "cart_core.usecases.regions",
+    "cart_core.usecases.checkout_configurations",
+    "cart_core.usecases.gift_cards",
+    "cart_core.usecases.subscriptions",
+    "cart_core.payments",  # the payment providers: checkout's (cart.py and regions.py import them when used)
+}
+
+
+@pytest.mark.parametrize("face", ["blaze_cart", "loke_cart"])
+def test_a_face_cold_start_imports_no_use_case_area_it_does_not_serve_first(face: str) -> None:
+    # Given a fresh interpreter, When a face's handler module is imported (its clients built at init)
+    loaded = _modules_after(f"import {face}.app")
+    # Then checkout, payments, validation, regions, hosted checkout and subscriptions stayed out
+    assert not AREAS_LEFT_FOR_LATER & loaded, AREAS_LEFT_FOR_LATER & loaded
+
+
+def test_an_area_is_imported_when_first_used_and_built_once() -> None:
+    # Given use cases composed in a fresh interpreter
+    code = (
+        "import sys\n"
+        "from cart_core.usecases import compose\n"
+        "from tests.unit.test_cold_start_imports import _NoStore\n"
+        "cases = compose(_NoStore())\n"
+        "before = 'cart_core.usecases.checkout' in sys.modules\n"
+        "same = cases.checkout is cases.checkout\n"
+        "print('RESULT', before, same, 'cart_core.usecases.checkout' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=_env())
+    # Then checkout was not imported by compose, and its first use imported and built it once
+    assert "RESULT False True True" in out.stdout
+
+
+class _NoStore:
+    """compose() only keeps its store: nothing here is called."""
+
+
+# Models every function imports (the store imports their modules) but few ever use: their validators
+# are built on first use (defer_build), not at import.
+DEFERRED_MODELS = {
+    "cart_core.checkout_configuration": ("CheckoutSettings", "CheckoutConfiguration"),
+    "cart_core.webhooks": ("WebhookSubscription",),
+    "cart_core.envelope": ("SealedSecret",),
+}
+
+
+def test_rarely_used_models_are_not_built_by_a_face_cold_start() -> None:
+    # Given a fresh interpreter that imported a face
+    checks = "; ".join(
+        f"import {module}; print('{module}.{name}', {module}.{name}.__pydantic_complete__)"
+        for module, names in DEFERRED_MODELS.items()
+        for name in names
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", f"import blaze_cart.app; {checks}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_env(),
+    )
+    # Then none of these models was built
+    built = [line for line in out.stdout.splitlines() if line.endswith("True")]
+    assert not built, built
+
+
+def test_a_deferred_model_still_validates_as_before() -> None:
+    # Given a deferred model, When it is first used, Then it validates (and refuses) as a built one does
+    from pydantic import ValidationError
+
+    from cart_core.envelope import SealedSecret
+
+    sealed = SealedSecret.model_validate({"encrypted_key": "a", "nonce": "b", "ciphertext": "c"})
+    assert sealed.scheme == "kms-aes256gcm-v1"
+    with pytest.raises(ValidationError):
+        SealedSecret.model_validate({"nonce": "b"})
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "TABLE_NAME": "cart-table", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+# ----- init without the cyclic garbage collector (cart_core.coldstart) ----------------------------
+
+FUNCTIONS = [
+    "blaze_cart",
+    "loke_cart",
+    "stream_outbox",
+    "validation_worker",
+    "webhook_worker",
+    "deadline_worker",
+    "payment_worker",
+]
+WORKER_ENV = {
+    "WEBHOOK_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/webhooks",
+    "DEADLINE_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/deadlines",
+    "WEBHOOK_DLQ_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/webhooks-dlq",
+    "EVENT_BUS_NAME": "cart-bus",
+}
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_a_function_inits_in_the_init_phase_and_leaves_the_collector_on(function: str) -> None:
+    # Given a fresh interpreter, When a function's handler module is imported
+    code = f"import gc, {function}.app; print('RESULT', gc.isenabled(), gc.get_freeze_count() > 0)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**_env(), **WORKER_ENV})
+    assert out.returncode == 0, out.stderr[-2000:]
+    # Then what its init built was frozen (it ran in init_phase) and the collector is on for invocations
+    assert "RESULT True True" in out.stdout
+
+
+def test_the_init_phase_switches_the_collector_off_and_back_on_and_freezes() -> None:
+    import gc
+
+    from cart_core.coldstart import init_phase
+
+    # Given the collector on, When init runs in the init phase
+    assert gc.isenabled()
+    with init_phase():
+        during = gc.isenabled()
+    # Then it ran without the collector, which is on again after it
+    assert during is False and gc.isenabled()
+    gc.unfreeze()  # this test process goes on collecting what it froze
+
+
+def test_a_failed_init_leaves_the_collector_on() -> None:
+    import gc
+
+    from cart_core.coldstart import init_phase
+
+    # Given an init that fails (a missing setting)
+    with pytest.raises(RuntimeError), init_phase():
+        raise RuntimeError("TABLE_NAME is not set")
+    # Then the process (the tests, the local cloud) still collects
+    assert gc.isenabled()
+
+
+def test_an_init_inside_another_leaves_the_collector_as_the_outer_one_set_it() -> None:
+    import gc
+
+    from cart_core.coldstart import init_phase
+
+    # Given an init phase in progress (the local cloud importing a function inside another's init)
+    with init_phase():
+        with init_phase():
+            pass
+        # Then the inner one did not switch the collector back on under the outer one
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.unfreeze()

@@ -9,7 +9,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from cart_core import payments as payment_providers
 from cart_core.actors import LEGACY_IDENTITY_FIELDS, OWNER_KIND, check_identity
 from cart_core.catalog import DiscountAllocation, DiscountKind, GiftCard
 from cart_core.clock import ms, system_clock
@@ -246,6 +245,9 @@ class Payment(BaseModel):
     @property
     def holds_funds(self) -> bool:
         """The service's to collect (a card), rather than the store's in person (cash, pickup)."""
+        # Imported here: the providers are checkout's, and every function imports this module.
+        from cart_core import payments as payment_providers
+
         return payment_providers.holds_funds(self.provider, self.reference)
 
 

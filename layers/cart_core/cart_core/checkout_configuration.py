@@ -14,7 +14,7 @@ import uuid
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cart_core.limits import ID_BYTES, SHORT_TEXT_BYTES, Utf8Limit
 from cart_core.tenancy import ID_PATTERN
@@ -32,6 +32,10 @@ CheckoutPayment = Literal["card", "ach"]
 class CheckoutSettings(BaseModel):
     """The fields a tenant sets (create and update); an update applies only the fields it sets."""
 
+    # Built when first used, not at import: every function imports this module (ports, the store),
+    # few ever read a configuration (docs/architecture.md, Import discipline). Inherited by
+    # CheckoutConfiguration.
+    model_config = ConfigDict(defer_build=True)
     name: Annotated[str, Utf8Limit(100, min_bytes=1)]
     description: Annotated[str, Utf8Limit(DESCRIPTION_BYTES)] = ""
     type: CheckoutType = "normal"

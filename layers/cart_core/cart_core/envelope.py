@@ -30,7 +30,8 @@ class KeyService(Protocol):
 class SealedSecret(BaseModel):
     """What is stored instead of the secret (base64 fields)."""
 
-    model_config = ConfigDict(frozen=True)
+    # Built when first used (with its subscription), not at import (docs/architecture.md, Import discipline).
+    model_config = ConfigDict(frozen=True, defer_build=True)
     scheme: str = "kms-aes256gcm-v1"
     encrypted_key: str
     nonce: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
 from cart_core.config import settings
-from cart_core.store.clients import CLIENT_CONFIG
+from cart_core.store.clients import bare_client
 
 RECORD_LIFETIME_SECONDS = 7 * 86400  # longer than any redelivery window (SQS retention 4 days)
 
@@ -18,8 +18,9 @@ def persistence(function: str) -> DynamoDBPersistenceLayer:
         static_pk_value=f"IDEMPOTENCY#{function}",
         expiry_attr="expires_at",
         # The same bounded timeouts and retries as every other client: an outage fails the record
-        # (SQS redelivers it) within the function timeout instead of hanging it.
-        boto_config=CLIENT_CONFIG,
+        # (SQS redelivers it) within the function timeout instead of hanging it. On the process's
+        # boto3 session: Powertools would otherwise open a second one (store/clients.py, bare_client).
+        boto3_client=bare_client("dynamodb"),
     )
 
 

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cart_core.limits import Utf8Limit
-from cart_core.payments import PROVIDERS
 from cart_core.tenancy import ID_PATTERN, Location, TaxRate
 
 if TYPE_CHECKING:
@@ -63,6 +62,9 @@ class Region(BaseModel):
     @field_validator("payment_providers")
     @classmethod
     def _providers(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        # Imported here: the providers are checkout's, and every function reads regions.
+        from cart_core.payments import PROVIDERS
+
         unknown = sorted(set(names) - set(PROVIDERS))
         if unknown:
             raise ValueError(f"unknown payment providers {unknown}; known: {sorted(PROVIDERS)}")

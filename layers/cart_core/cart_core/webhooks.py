@@ -18,7 +18,7 @@ import hmac
 import re
 from collections.abc import Mapping
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from cart_core.clock import system_clock
 from cart_core.envelope import SealedSecret
@@ -38,6 +38,10 @@ REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 class WebhookSubscription(BaseModel):
+    # Built when first used, not at import: the store imports this module for every function, only
+    # the webhook routes and workers read subscriptions (docs/architecture.md, Import discipline).
+    model_config = ConfigDict(defer_build=True)
+
     tenant_id: str
     ref: str = Field(min_length=1, max_length=128)
     url: str = Field(min_length=1, max_length=MAX_URL_BYTES)

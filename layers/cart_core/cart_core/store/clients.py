@@ -98,6 +98,14 @@ def _translating(call: Callable[..., Any]) -> Callable[..., Any]:
     return translated
 
 
+def bare_client(service_name: str) -> Any:
+    """A client with the bounded config, without the outage translation, for a library that handles
+    botocore's errors itself (Powertools' idempotency layer). Made on boto3's default session, as
+    ``aws_client``'s are: a library left to build its own makes a second session, which loads the
+    service model and endpoint rules again (~45 ms of a worker's cold start)."""
+    return boto3.client(service_name, config=CLIENT_CONFIG)
+
+
 def aws_client(service_name: str, client: Any = None) -> Any:
     """``client`` (or a new one for ``service_name`` with the bounded config), translating outages."""
     if isinstance(client, OutageTranslatingClient):

@@ -20,36 +20,97 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from cart_core.clock import Clock, system_clock
-from cart_core.payments import PaymentGateway
-from cart_core.ports import CartStore
 from cart_core.unit_of_work import UnitOfWork
-from cart_core.usecases.carts import Carts
-from cart_core.usecases.catalog import Catalog
-from cart_core.usecases.checkout import Checkout
-from cart_core.usecases.checkout_configurations import CheckoutConfigurations
-from cart_core.usecases.customers import Customers
-from cart_core.usecases.identity import Identity
-from cart_core.usecases.payments import Payments
-from cart_core.usecases.pos_validation import PosValidation
-from cart_core.usecases.regions import Regions
-from cart_core.usecases.storefront import Storefront
+
+if TYPE_CHECKING:
+    from cart_core.payments import PaymentGateway
+    from cart_core.ports import CartStore
+    from cart_core.usecases.carts import Carts
+    from cart_core.usecases.catalog import Catalog
+    from cart_core.usecases.checkout import Checkout
+    from cart_core.usecases.checkout_configurations import CheckoutConfigurations
+    from cart_core.usecases.customers import Customers
+    from cart_core.usecases.identity import Identity
+    from cart_core.usecases.payments import Payments
+    from cart_core.usecases.pos_validation import PosValidation
+    from cart_core.usecases.regions import Regions
+    from cart_core.usecases.storefront import Storefront
 
 
-@dataclass(frozen=True, slots=True)
 class UseCases:
-    carts: Carts
-    identity: Identity
-    checkout: Checkout
-    pos_validation: PosValidation
-    catalog: Catalog
-    regions: Regions
-    checkout_configurations: CheckoutConfigurations
-    payments: Payments
-    storefront: Storefront
-    customers: Customers
+    """The cart areas over one unit of work. Each area is imported and built when first used, then
+    kept (docs/architecture.md, Import discipline): a face's cold start pays for the areas its first
+    request uses (a BLAZE prepare: carts and identity), not for checkout, payments, regions and
+    hosted checkout as well."""
+
+    def __init__(self, uow: UnitOfWork, order_retention_days: int, gateway: PaymentGateway | None = None) -> None:
+        self._uow = uow
+        self._order_retention_days = order_retention_days
+        self._gateway = gateway
+
+    @cached_property
+    def carts(self) -> Carts:
+        from cart_core.usecases.carts import Carts
+
+        return Carts(self._uow, self._order_retention_days)
+
+    @cached_property
+    def identity(self) -> Identity:
+        from cart_core.usecases.identity import Identity
+
+        return Identity(self._uow, self._order_retention_days)
+
+    @cached_property
+    def checkout(self) -> Checkout:
+        from cart_core.usecases.checkout import Checkout
+
+        return Checkout(self._uow, self._order_retention_days, self._gateway)
+
+    @cached_property
+    def pos_validation(self) -> PosValidation:
+        from cart_core.usecases.pos_validation import PosValidation
+
+        return PosValidation(self._uow, self._order_retention_days)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        from cart_core.usecases.catalog import Catalog
+
+        return Catalog(self._uow, self._order_retention_days)
+
+    @cached_property
+    def regions(self) -> Regions:
+        from cart_core.usecases.regions import Regions
+
+        return Regions(self._uow, self._order_retention_days)
+
+    @cached_property
+    def checkout_configurations(self) -> CheckoutConfigurations:
+        from cart_core.usecases.checkout_configurations import CheckoutConfigurations
+
+        return CheckoutConfigurations(self._uow, self._order_retention_days)
+
+    @cached_property
+    def payments(self) -> Payments:
+        from cart_core.usecases.payments import Payments
+
+        return Payments(self._uow, self._order_retention_days)
+
+    @cached_property
+    def storefront(self) -> Storefront:
+        from cart_core.usecases.storefront import Storefront
+
+        return Storefront(self._uow, self._order_retention_days)
+
+    @cached_property
+    def customers(self) -> Customers:
+        from cart_core.usecases.customers import Customers
+
+        return Customers(self._uow, self.carts, self._order_retention_days)
 
 
 def compose(
@@ -62,17 +123,4 @@ def compose(
     """Every cart area over one unit of work on ``store``; ``clock`` is the one every timestamp,
     deadline and new id of theirs is read from (``cart_core.clock``); ``gateway`` the payment port
     (default: the built-in providers, ``payments.ProviderGateway``)."""
-    uow = UnitOfWork(store, clock, sleep)
-    carts = Carts(uow, order_retention_days)
-    return UseCases(
-        carts=carts,
-        identity=Identity(uow, order_retention_days),
-        checkout=Checkout(uow, order_retention_days, gateway),
-        pos_validation=PosValidation(uow, order_retention_days),
-        catalog=Catalog(uow, order_retention_days),
-        regions=Regions(uow, order_retention_days),
-        checkout_configurations=CheckoutConfigurations(uow, order_retention_days),
-        payments=Payments(uow, order_retention_days),
-        storefront=Storefront(uow, order_retention_days),
-        customers=Customers(uow, carts, order_retention_days),
-    )
+    return UseCases(UnitOfWork(store, clock, sleep), order_retention_days, gateway)
