@@ -383,3 +383,187 @@ class CompleteResponse(WireModel):
     type: Literal["order", "cart"]
     data: dict[str, Any]
     payment_status: str | None = None
+
+
+# ----- catalog (routes/catalog.py): regions, products with variants, a cart's shipping options ------
+
+
+class RegionResponse(WireModel):
+    region: Region
+
+
+class RegionsResponse(WireModel):
+    regions: list[Region]
+    count: int
+    offset: int
+    limit: int
+
+
+class RateOfPrice(WireModel):
+    rate: float
+    name: str
+    code: str | None
+
+
+class MoneyAmount(WireModel):
+    id: str
+    currency_code: str
+    amount: Money
+    min_quantity: int | None
+    max_quantity: int | None
+    price_list_id: str | None
+    region_id: str | None
+    variant_id: str
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+
+
+class ProductOptionValue(WireModel):
+    id: str
+    value: str
+    option_id: str
+    variant_id: str
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+
+
+class ProductOption(WireModel):
+    id: str
+    title: str
+    product_id: str
+    values: list[ProductOptionValue]
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+
+
+class ShippingProfile(WireModel):
+    id: str
+    name: str
+    type: str
+
+
+class PricedVariant(WireModel):
+    """A variant with its prices and, for a region or currency, Medusa's calculated price and tax
+    (None where the variant has no price in it, or no region was given for the tax)."""
+
+    id: str
+    title: str
+    product_id: str
+    sku: str | None
+    barcode: str | None
+    ean: str | None
+    upc: str | None
+    variant_rank: int
+    inventory_quantity: int
+    allow_backorder: bool
+    manage_inventory: bool
+    purchasable: bool
+    hs_code: str | None
+    origin_country: str | None
+    mid_code: str | None
+    material: str | None
+    weight: float | None
+    length: float | None
+    height: float | None
+    width: float | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+    metadata: dict[str, Any] | None
+    prices: list[MoneyAmount]
+    options: list[ProductOptionValue]
+    original_price: Money | None
+    calculated_price: Money | None
+    calculated_price_type: str | None
+    original_price_includes_tax: bool | None
+    calculated_price_includes_tax: bool | None
+    original_price_incl_tax: Money | None
+    calculated_price_incl_tax: Money | None
+    original_tax: Money | None
+    calculated_tax: Money | None
+    tax_rates: list[RateOfPrice] | None
+
+
+class StoreProduct(WireModel):
+    id: str
+    title: str
+    subtitle: str | None
+    status: str
+    external_id: str | None
+    description: str | None
+    handle: str | None
+    is_giftcard: bool
+    discountable: bool
+    thumbnail: str | None
+    profile_id: str | None
+    collection_id: str | None
+    type_id: str | None
+    weight: float | None
+    length: float | None
+    height: float | None
+    width: float | None
+    hs_code: str | None
+    origin_country: str | None
+    mid_code: str | None
+    material: str | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+    metadata: dict[str, Any] | None
+    variants: list[PricedVariant]
+    options: list[ProductOption]
+    images: list[dict[str, Any]]
+    tags: list[dict[str, Any]]
+    collection: dict[str, Any] | None
+    type: dict[str, Any] | None
+    profiles: list[ShippingProfile]
+
+
+class ProductResponse(WireModel):
+    product: StoreProduct
+
+
+class ProductsResponse(WireModel):
+    products: list[StoreProduct]
+    count: int
+    offset: int
+    limit: int
+
+
+class ShippingOptionRequirement(WireModel):
+    id: str
+    shipping_option_id: str
+    type: str
+    amount: Money
+    deleted_at: Date
+
+
+class PricedShippingOption(WireModel):
+    id: str
+    name: str
+    region_id: str
+    profile_id: str
+    provider_id: str
+    price_type: str
+    amount: Money | None
+    is_return: bool
+    admin_only: bool
+    data: dict[str, Any]
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+    requirements: list[ShippingOptionRequirement]
+    profile: ShippingProfile
+    price_incl_tax: Money | None
+    tax_rates: list[RateOfPrice]
+    tax_amount: Money
+
+
+class ShippingOptionsResponse(WireModel):
+    shipping_options: list[PricedShippingOption]
