@@ -460,7 +460,6 @@ def test_adding_a_variant_already_in_the_cart_merges_into_its_line(shop: Storefr
     assert [(i["variant_id"], i["quantity"]) for i in cart["items"]] == [(variant, 5)]
 
 
-@todo("inventory (manage_inventory) on variants (medusa_catalog)")
 def test_adding_more_than_the_stock_is_insufficient_inventory(shop: Storefront, store: Any) -> None:
     # Given a variant managing inventory with 1 in stock (§5.16)
     variant = seed_variant(store, 1000, manage_inventory=True, inventory_quantity=1)
@@ -489,7 +488,6 @@ def test_changing_the_region_of_a_cart_without_a_shipping_address(shop: Storefro
     assert answer.status == 200 and answer.json()["cart"]["region_id"] == shop.other()["id"]
 
 
-@todo("discount terms: usage limit, starts/ends (medusa_catalog)")
 @pytest.mark.parametrize(
     ("code", "terms", "message"),
     [
@@ -635,7 +633,6 @@ def test_a_partial_address_update_keeps_the_other_fields(shop: Storefront, which
     assert (address["last_name"], address["first_name"], address["country_code"]) == ("Byron", "Ada", country)
 
 
-@todo("free-shipping codes (medusa_catalog)")
 def test_free_shipping_zeroes_shipping_until_it_leaves(shop: Storefront, store: Any) -> None:
     # Given a cart with a line and a shipping method, a free-shipping code and a regular one (§5.29)
     seed_discount(store, "FREE_SHIPPING", "free_shipping", 0)
@@ -657,7 +654,6 @@ def test_free_shipping_zeroes_shipping_until_it_leaves(shop: Storefront, store: 
     assert cart["shipping_total"] == option["amount"]
 
 
-@todo("a logged-in GET claims a guest cart (medusa_auth)")
 def test_reading_a_guest_cart_while_logged_in_makes_it_the_customer_s(shop: Storefront) -> None:
     # Given a guest's cart (§5.31; the override of another customer's cart is not asserted: a cart
     # of another customer is missing for this one, as on every face)
@@ -681,7 +677,6 @@ def test_updating_to_the_same_region_keeps_the_shipping_country(shop: Storefront
 # ===== Shipping methods (§5.33, 35, 36) ===========================================================
 
 
-@todo("shipping options and methods (medusa_catalog)")
 def test_a_shipping_option_becomes_the_cart_s_method(shop: Storefront) -> None:
     # Given a cart with a line (§5.33)
     home = shop.home()
@@ -696,7 +691,6 @@ def test_a_shipping_option_becomes_the_cart_s_method(shop: Storefront) -> None:
     assert cart["shipping_methods"][0]["price"] == option["amount"]
 
 
-@todo("one shipping method per profile (medusa_catalog)")
 def test_a_second_option_of_the_same_profile_replaces_the_first(shop: Storefront, store: Any) -> None:
     # Given two options of one profile in the home region (§5.35)
     home = shop.home()
@@ -793,7 +787,6 @@ def test_completing_a_completed_cart_answers_its_order(shop: Storefront) -> None
     assert again["data"]["id"] == first["data"]["id"] and again["data"]["cart_id"] == cart["id"]
 
 
-@todo("stock checked again at completion, payment canceled (medusa_carts, medusa_catalog)")
 def test_stock_gone_at_completion_is_a_409_and_the_payment_is_canceled(shop: Storefront, store: Any) -> None:
     # Given two carts each holding the only unit of a variant (§5.40)
     variant = seed_variant(store, 1000, manage_inventory=True, inventory_quantity=1)
