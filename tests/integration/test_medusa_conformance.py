@@ -607,7 +607,6 @@ def test_a_null_shipping_address_clears_it(shop: Storefront) -> None:
     assert shop.update(cart["id"], {"shipping_address": None})["shipping_address"] is None
 
 
-@todo("addresses by id (medusa_carts)")
 def test_an_address_id_names_both_addresses(shop: Storefront) -> None:
     # Given an address the cart already has (§5.27)
     cart = shop.cart()

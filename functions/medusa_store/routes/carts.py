@@ -163,13 +163,14 @@ def get_cart(caller: MedusaCaller, id: str) -> dict[str, Any]:
     return _cart(_read(caller, core_cart_id(id)))
 
 
-def _address(given: AddressIn | str | None, cart: Cart, current: Address | None, which: str) -> Address | None:
-    """An address payload, or the id of an address the cart already has (the customer's saved
-    addresses come with medusa_auth)."""
+def _address(given: AddressIn | str | None, cart: Cart) -> Address | None:
+    """An address payload, or the id of an address the cart already has, in either slot (Medusa:
+    both may name one address record, so the copy keeps the id it was given by)."""
     if given is None or isinstance(given, AddressIn):
         return core_address(given) if given is not None else None
-    if current is not None and address_id(cart, current, which) == given:
-        return current
+    for slot, address in (("shipping", cart.delivery_address), ("billing", cart.billing_address)):
+        if address is not None and address_id(cart, address, slot) == given:
+            return address.model_copy(update={"address_id": given})
     raise NotFound(f"Address with id {given[:64]} was not found")
 
 
@@ -199,9 +200,9 @@ def update_cart(caller: MedusaCaller, id: str, body: Annotated[UpdateCartIn | No
     elif "email" in sent and body.email is not None:
         edits["email"] = body.email.strip().lower()
     if "shipping_address" in sent:
-        edits["delivery_address"] = _address(body.shipping_address, cart, cart.delivery_address, "shipping")
+        edits["delivery_address"] = _address(body.shipping_address, cart)
     if "billing_address" in sent:
-        edits["billing_address"] = _address(body.billing_address, cart, cart.billing_address, "billing")
+        edits["billing_address"] = _address(body.billing_address, cart)
     if body.country_code:
         shipping = edits.get("delivery_address") or Address()
         edits["delivery_address"] = shipping.model_copy(update={"country": body.country_code.upper()})

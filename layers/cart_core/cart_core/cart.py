@@ -313,6 +313,9 @@ class Address(BaseModel):
     company: str | None = None
     address_2: str | None = None
     phone: str | None = None
+    # The id a face showed for it when one of the cart's addresses was given by id for the other
+    # (Medusa: both point at one address record); None: the face derives one.
+    address_id: str | None = Field(default=None, max_length=64)
 
 
 class Transition(BaseModel):
