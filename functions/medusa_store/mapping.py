@@ -537,7 +537,7 @@ def medusa_cart(priced: PricedCart) -> dict[str, Any]:
             for d in (*cart.discounts, *((cart.free_shipping,) if cart.free_shipping else ()))
         ],
         "gift_cards": [medusa_gift_card(cart, g, region.region_id) for g in cart.gift_cards],
-        "customer_id": cart.owner_id,
+        "customer_id": cart.owner_id or cart.guest_customer_id,
         "payment_sessions": [medusa_payment_session(cart, s) for s in cart.payment_sessions],
         "payment_id": payment["id"] if payment else None,
         "payment": payment,

@@ -281,10 +281,6 @@ def test_the_login_cookie_opens_the_session(shop: Storefront) -> None:
     assert (anonymous.status, anonymous.text) == (401, "Unauthorized")
 
 
-@todo(
-    "a cart email makes no has_account=false customer: the cart's customer_id stays null for a guest "
-    "(Customers.guest exists; the cart has no place for a guest customer's id that keeps the guest's access)"
-)
 def test_a_guest_customer_without_an_account_cannot_log_in(shop: Storefront) -> None:
     # Given a guest customer, made by giving a cart an email (§5.3, §3.2 update step 1)
     email = f"guest-{uuid.uuid4().hex[:8]}@example.com"

@@ -198,7 +198,11 @@ def update_cart(caller: MedusaCaller, id: str, body: Annotated[UpdateCartIn | No
         if email and cart.email != email:
             edits["email"] = email
     elif "email" in sent and body.email is not None:
-        edits["email"] = body.email.strip().lower()
+        # A guest becomes a has_account=false customer by its email (one per email, reused): the
+        # cart's customer, which completing requires (medusa-v1.md §3.2 update step 1).
+        guest = use_cases().customers.guest(caller, body.email.strip())
+        edits["email"] = guest.email
+        edits["guest_customer_id"] = guest.customer_id
     if "shipping_address" in sent:
         edits["delivery_address"] = _address(body.shipping_address, cart)
     if "billing_address" in sent:

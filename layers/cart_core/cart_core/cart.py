@@ -372,6 +372,9 @@ class Cart(BaseModel):
     billing_address: Address | None = None
     # The shopper's email (Medusa's cart.email: a guest's way to be reached; a customer's own).
     email: str | None = None
+    # The has_account=false customer a guest's email stands for (Medusa's guest customer: the cart's
+    # customer_id until someone signs in). Not an identity: it gives no access to the cart.
+    guest_customer_id: str | None = None
     # What a storefront says about where the cart was made (Medusa's context: ip, user agent…).
     context: dict[str, str] = Field(default_factory=dict)
     requested_time_ms: int | None = None
