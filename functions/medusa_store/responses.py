@@ -383,3 +383,62 @@ class CompleteResponse(WireModel):
     type: Literal["order", "cart"]
     data: dict[str, Any]
     payment_status: str | None = None
+
+
+# ----- the catalog (routes/catalog.py) ---------------------------------------------------------------
+
+
+class RegionsResponse(WireModel):
+    regions: list[Region]
+    count: int
+    offset: int
+    limit: int
+
+
+class RegionResponse(WireModel):
+    region: Region
+
+
+class ProductsResponse(WireModel):
+    # A product with its variants, options and prices in the asked region (PricedProduct): documented
+    # as an object here; the catalog tests pin its keys.
+    products: list[dict[str, Any]]
+    count: int
+    offset: int
+    limit: int
+
+
+class ProductResponse(WireModel):
+    product: dict[str, Any]
+
+
+class ShippingRequirement(WireModel):
+    id: str
+    shipping_option_id: str
+    type: str
+    amount: Money
+    deleted_at: Date
+
+
+class ShippingProfile(WireModel):
+    id: str | None
+    name: str | None
+    type: str
+
+
+class ShippingOptionTaxRate(WireModel):
+    rate: float | int
+    name: str
+    code: str | None
+
+
+class PricedShippingOption(ShippingOption):
+    requirements: list[ShippingRequirement]
+    profile: ShippingProfile
+    price_incl_tax: Money
+    tax_rates: list[ShippingOptionTaxRate]
+    tax_amount: Money
+
+
+class ShippingOptionsResponse(WireModel):
+    shipping_options: list[PricedShippingOption]

@@ -21,11 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from cart_core.catalog import Product
 from cart_core.errors import NotAllowed
 from cart_core.regions import Region
+from cart_core.responses import documented
 from cart_core.runtime import use_cases
 from cart_core.shipping import ShippingOption
 from cart_core.storefront import MAX_PAGE
 from cart_core.tenancy import Caller
 from cart_core.usecases.storefront import ProductFilter, ProductView
+from medusa_store import responses as out
 from medusa_store.errors import MedusaError
 from medusa_store.mapping import _js_round, core_cart_id, derived_id, iso, medusa_cart, medusa_region
 from medusa_store.store import FIND_PARAMS, medusa_caller, only_query
@@ -93,7 +95,7 @@ def _query(request: Request, name: str) -> str | None:
 # ----- regions ---------------------------------------------------------------------------------
 
 
-@router.get("/regions")
+@router.get("/regions", responses=documented(out.RegionsResponse))
 def list_regions(request: Request, caller: Annotated[Caller, Depends(region_list_caller)]) -> dict[str, Any]:
     offset = _number(request, "offset", 0, 10_000)
     limit = _number(request, "limit", 100, MAX_REGION_PAGE)
@@ -102,7 +104,7 @@ def list_regions(request: Request, caller: Annotated[Caller, Depends(region_list
     return {"regions": [medusa_region(r) for r in page], "count": len(regions), "offset": offset, "limit": limit}
 
 
-@router.get("/regions/<region_id>")
+@router.get("/regions/<region_id>", responses=documented(out.RegionResponse))
 def get_region(region_id: str, caller: Annotated[Caller, Depends(plain_caller)]) -> dict[str, Any]:
     return {"region": medusa_region(use_cases().storefront.region(caller, region_id))}
 
@@ -135,7 +137,7 @@ def _filters(request: Request) -> ProductFilter:
     )
 
 
-@router.get("/products")
+@router.get("/products", responses=documented(out.ProductsResponse))
 def list_products(request: Request, caller: Annotated[Caller, Depends(product_list_caller)]) -> dict[str, Any]:
     offset = _number(request, "offset", 0, 10_000)
     limit = _number(request, "limit", 100, MAX_PAGE)
@@ -149,7 +151,7 @@ def list_products(request: Request, caller: Annotated[Caller, Depends(product_li
     }
 
 
-@router.get("/products/<product_id>")
+@router.get("/products/<product_id>", responses=documented(out.ProductResponse))
 def get_product(
     request: Request, product_id: str, caller: Annotated[Caller, Depends(product_caller)]
 ) -> dict[str, Any]:
@@ -308,7 +310,7 @@ def _rate(percent: Any) -> float | int:
 # ----- shipping --------------------------------------------------------------------------------
 
 
-@router.get("/shipping-options/<cart_id>")
+@router.get("/shipping-options/<cart_id>", responses=documented(out.ShippingOptionsResponse))
 def cart_shipping_options(cart_id: str, caller: Annotated[Caller, Depends(plain_caller)]) -> dict[str, Any]:
     priced, options = use_cases().storefront.shipping_options(caller, core_cart_id(cart_id))
     region = None if priced.region.implicit else priced.region
@@ -361,7 +363,7 @@ class ShippingMethodIn(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
-@router.post("/carts/<id>/shipping-methods")
+@router.post("/carts/<id>/shipping-methods", responses=documented(out.CartResponse))
 def add_shipping_method(
     id: str, body: Annotated[ShippingMethodIn, Body()], caller: Annotated[Caller, Depends(plain_caller)]
 ) -> dict[str, Any]:
