@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from cart_core.errors import ConcurrentModification, Conflict, DomainError, NotFound, Unauthorized
+from cart_core.errors import ConcurrentModification, Conflict, DomainError, NotAllowed, NotFound, Unauthorized
 
 # Medusa's status per error type (error-handler.ts).
 STATUS_OF_TYPE: dict[str, int] = {
@@ -42,14 +42,19 @@ class MedusaError(DomainError):
     """An error of Medusa's own type (and code): raised by the face where the core's kind of error
     does not say which of Medusa's it is."""
 
-    def __init__(self, type_: str, message: str, code: str | None = None) -> None:
+    def __init__(self, type_: str, message: str, code: str | None = None, status: int | None = None) -> None:
         super().__init__(message)
         self.type = type_
         self.code = code
+        self._status = status
 
     @property
     def status(self) -> int:
-        return STATUS_OF_TYPE.get(self.type, 500)
+        return self._status or STATUS_OF_TYPE.get(self.type, 500)
+
+
+class MedusaErrorList(MedusaError):
+    """Medusa's non-standard ``{errors: [{code, message, type}]}`` (complete's stock shortfall, 409)."""
 
 
 def body_of(type_: str, message: str, code: str | None = None) -> dict[str, Any]:
@@ -72,7 +77,15 @@ def medusa_type_of(error: DomainError) -> str:
         return "not_allowed"  # the state forbids it: Medusa answers such refusals 400 not_allowed
     if isinstance(error, Unauthorized):
         return "unauthorized"
+    if isinstance(error, NotAllowed):
+        return "not_allowed"  # a valid request the state forbids (a spent code, a sold-out variant)
     return "invalid_data"
+
+
+def medusa_code_of(error: DomainError) -> str | None:
+    if isinstance(error, MedusaError | NotAllowed):
+        return error.code
+    return None
 
 
 def respond(type_: str, message: str, code: str | None = None, status: int | None = None) -> Response:
@@ -148,6 +161,9 @@ def install_medusa_errors(app: ApiGatewayResolver) -> None:
     @app.exception_handler(DomainError)
     def on_domain_error(error: DomainError) -> Response:
         type_ = medusa_type_of(error)
-        code = error.code if isinstance(error, MedusaError) else None
+        code = medusa_code_of(error)
         status = error.status if isinstance(error, MedusaError) else None
+        if isinstance(error, MedusaErrorList):
+            listed = {"errors": [{"code": code, "message": error.message, "type": type_}]}
+            return Response(status_code=error.status, content_type=content_types.APPLICATION_JSON, body=listed)
         return respond(type_, error.message, code, status)

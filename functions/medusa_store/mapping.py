@@ -21,7 +21,15 @@ from typing import Any
 
 from ulid import ULID
 
-from cart_core.cart import Address, AppliedDiscount, AppliedGiftCard, Cart, LineItem, PaymentSession
+from cart_core.cart import (
+    Address,
+    AppliedDiscount,
+    AppliedGiftCard,
+    Cart,
+    LineItem,
+    PaymentSession,
+    ShippingMethod,
+)
 from cart_core.catalog import DiscountKind
 from cart_core.errors import NotFound
 from cart_core.ids import IdError, InternalId, MedusaCodec, codec
@@ -229,6 +237,11 @@ def _tax_lines(
 
 
 def _discount_id(cart: Cart, code: str) -> str:
+    """The catalog code's own id (``disc_…``) as the cart recorded it; a code applied before ids were
+    recorded gets one derived from its name."""
+    for applied in (*cart.discounts, *((cart.free_shipping,) if cart.free_shipping else ())):
+        if applied.code == code and applied.discount_id:
+            return applied.discount_id
     return derived_id("disc", cart.tenant_id, code)
 
 
@@ -256,7 +269,7 @@ def medusa_item(cart: Cart, line: LineItem, priced_line: PricedLine | None, vari
         "is_return": False,
         "is_giftcard": False,
         "should_merge": True,
-        "allow_discounts": True,
+        "allow_discounts": line.allow_discounts,
         "has_shipping": bool(cart.shipping_methods),
         "unit_price": line.unit_total_minor,
         "variant_id": variant["id"],
@@ -296,19 +309,21 @@ def _js_round(value: float) -> int:
 
 
 def medusa_variant(cart: Cart, line: LineItem) -> dict[str, Any]:
-    """The line's variant with its product, as far as the core knows them (a product here is one
-    sellable variant; medusa_catalog's variants replace this with the stored variant)."""
+    """The line's variant with its product, from what the line recorded when it was added (the core
+    product is the variant; ``group_id`` the Medusa product it belongs to): no catalog read, and no
+    stock figure (stock is read by key where it matters, never carried on a line)."""
     at = iso(cart.created_ms)
+    product_id = line.group_id or line.product_id
     product: dict[str, Any] = {
-        "id": line.product_id,
-        "title": line.title or line.product_id,
+        "id": product_id,
+        "title": line.title or product_id,
         "subtitle": None,
         "description": None,
-        "handle": line.product_id,
+        "handle": product_id,
         "is_giftcard": False,
         "status": "published",
         "thumbnail": None,
-        "discountable": True,
+        "discountable": line.allow_discounts,
         "profiles": [],
         "created_at": at,
         "updated_at": at,
@@ -317,12 +332,12 @@ def medusa_variant(cart: Cart, line: LineItem) -> dict[str, Any]:
     }
     return {
         "id": line.product_id,
-        "title": line.title or line.product_id,
-        "product_id": line.product_id,
-        "sku": line.product_id,
+        "title": line.variant_title or line.title or line.product_id,
+        "product_id": product_id,
+        "sku": line.sku,
         "inventory_quantity": 0,
-        "allow_backorder": False,
-        "manage_inventory": False,
+        "allow_backorder": line.stock == "backorder",
+        "manage_inventory": line.stock is not None,
         "created_at": at,
         "updated_at": at,
         "deleted_at": None,
@@ -331,29 +346,32 @@ def medusa_variant(cart: Cart, line: LineItem) -> dict[str, Any]:
     }
 
 
-def medusa_shipping_method(cart: Cart, priced: PricedShipping, region_id: str) -> dict[str, Any]:
+def medusa_shipping_method(
+    cart: Cart, method: ShippingMethod, priced: PricedShipping, region_id: str
+) -> dict[str, Any]:
     method_id = derived_id("sm", cart.cart_id, priced.method_id, created_ms=cart.created_ms)
+    option_id = method.option_id or method.method_id
     at = iso(cart.created_ms)
     taxes = priced.taxes
     tax = priced.tax_minor
     return {
         "id": method_id,
-        "shipping_option_id": priced.method_id,
+        "shipping_option_id": option_id,
         "order_id": wire_order_id(cart) if cart.submitted_ms else None,
         "claim_order_id": None,
         "cart_id": wire_cart_id(cart.cart_id),
         "swap_id": None,
         "return_id": None,
         "price": priced.amount_minor,
-        "data": {},
+        "data": dict(method.data),
         "shipping_option": {
-            "id": priced.method_id,
+            "id": option_id,
             "name": priced.name,
             "region_id": region_id,
-            "profile_id": None,
+            "profile_id": method.profile_id,
             "provider_id": "manual",
             "price_type": "flat_rate",
-            "amount": priced.amount_minor,
+            "amount": method.option_amount_minor if method.option_amount_minor is not None else priced.amount_minor,
             "is_return": False,
             "admin_only": False,
             "data": {},
@@ -392,7 +410,7 @@ def medusa_payment_session(cart: Cart, session: PaymentSession) -> dict[str, Any
 def medusa_discount(cart: Cart, discount: AppliedDiscount, region_id: str) -> dict[str, Any]:
     at = iso(cart.created_ms)
     discount_id = _discount_id(cart, discount.code)
-    kind = "percentage" if discount.kind is DiscountKind.PERCENTAGE else "fixed"
+    kind = DiscountKind(discount.kind).value  # percentage, fixed or free_shipping: Medusa's rule types
     rule_value = discount.value
     return {
         "id": discount_id,
@@ -514,14 +532,17 @@ def medusa_cart(priced: PricedCart) -> dict[str, Any]:
         ],
         "region_id": region.region_id,
         "region": medusa_region(region, cart.created_ms),
-        "discounts": [medusa_discount(cart, d, region.region_id) for d in cart.discounts],
+        "discounts": [
+            medusa_discount(cart, d, region.region_id)
+            for d in (*cart.discounts, *((cart.free_shipping,) if cart.free_shipping else ()))
+        ],
         "gift_cards": [medusa_gift_card(cart, g, region.region_id) for g in cart.gift_cards],
-        "customer_id": cart.owner_id,
+        "customer_id": cart.owner_id or cart.guest_customer_id,
         "payment_sessions": [medusa_payment_session(cart, s) for s in cart.payment_sessions],
         "payment_id": payment["id"] if payment else None,
         "payment": payment,
         "shipping_methods": [
-            medusa_shipping_method(cart, shipping[m.method_id], region.region_id)
+            medusa_shipping_method(cart, m, shipping[m.method_id], region.region_id)
             for m in cart.shipping_methods
             if m.method_id in shipping
         ],

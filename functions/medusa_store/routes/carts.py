@@ -18,7 +18,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.event_handler.request import Request
 
 from cart_core.cart import Address, Cart, PricingPolicyName
-from cart_core.errors import Conflict, DiscountNotFound, InvalidRequest, NotFound, ProductNotFound
+from cart_core.errors import (
+    Conflict,
+    DiscountNotFound,
+    InsufficientInventory,
+    InvalidRequest,
+    NotFound,
+    ProductNotFound,
+)
 from cart_core.lifecycle import CartStatus
 from cart_core.responses import documented
 from cart_core.runtime import use_cases
@@ -27,7 +34,7 @@ from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.checkout import NO_SESSION_SELECTED
 from cart_core.usecases.shared import PricedCart
 from medusa_store import responses as out
-from medusa_store.errors import MedusaError
+from medusa_store.errors import MedusaError, MedusaErrorList
 from medusa_store.mapping import (
     address_id,
     core_address,
@@ -97,12 +104,24 @@ def _unknown_variant(error: ProductNotFound) -> MedusaError:
     )
 
 
+def _customer_email(caller: Caller) -> str | None:
+    """The signed-in customer's e-mail (None for a guest): a customer's cart carries it, whatever a
+    body says (medusa-v1.md §3.2 update step 1, §6 "Signed-in cart email")."""
+    owner = caller.actor.owner_id
+    customer = use_cases().customers.find(caller, owner) if owner else None
+    return customer.email if customer else None
+
+
 def _read(caller: Caller, cart_id: str) -> PricedCart:
-    """The cart, made the signed-in customer's if it was a guest's (Medusa sets the cart's customer
-    whenever a signed-in customer reads or edits it)."""
-    priced = use_cases().carts.get_cart(caller, cart_id)
+    """The cart, made the signed-in customer's if it was a guest's (Medusa sets the cart's customer,
+    and with it the e-mail, whenever a signed-in customer reads or edits it)."""
+    carts = use_cases().carts
+    priced = carts.get_cart(caller, cart_id)
     if caller.actor.owner_id and priced.cart.owner_id is None and priced.cart.status is CartStatus.OPEN:
-        return use_cases().carts.claim(caller, cart_id)
+        priced = carts.claim(caller, cart_id)
+        email = _customer_email(caller)
+        if email and priced.cart.email != email:
+            priced = carts.update(caller, cart_id, CartEdits(email=email))
     return priced
 
 
@@ -120,6 +139,8 @@ def create_cart(
     context = {"ip": str(identity.get("sourceIp") or ""), "user_agent": str(headers.get("user-agent") or "")}
     context.update({k: str(v) for k, v in (body.context or {}).items()})
     edits: dict[str, Any] = {"context": context}
+    if email := _customer_email(caller):
+        edits["email"] = email
     if body.items:
         edits["lines"] = [
             LineEdit(product_id=_variant_product(item.variant_id), quantity=item.quantity or 1) for item in body.items
@@ -142,20 +163,21 @@ def get_cart(caller: MedusaCaller, id: str) -> dict[str, Any]:
     return _cart(_read(caller, core_cart_id(id)))
 
 
-def _address(given: AddressIn | str | None, cart: Cart, current: Address | None, which: str) -> Address | None:
-    """An address payload, or the id of an address the cart already has (the customer's saved
-    addresses come with medusa_auth)."""
+def _address(given: AddressIn | str | None, cart: Cart) -> Address | None:
+    """An address payload, or the id of an address the cart already has, in either slot (Medusa:
+    both may name one address record, so the copy keeps the id it was given by)."""
     if given is None or isinstance(given, AddressIn):
         return core_address(given) if given is not None else None
-    if current is not None and address_id(cart, current, which) == given:
-        return current
+    for slot, address in (("shipping", cart.delivery_address), ("billing", cart.billing_address)):
+        if address is not None and address_id(cart, address, slot) == given:
+            return address.model_copy(update={"address_id": given})
     raise NotFound(f"Address with id {given[:64]} was not found")
 
 
-def _last_code(codes: list[Any] | None) -> list[str]:
-    """Medusa keeps one (non-free-shipping) discount: a new one replaces the old; [] removes all."""
-    cleaned = [c.code.strip().upper() for c in codes or () if c.code.strip()]
-    return cleaned[-1:]
+def _codes(codes: list[Any] | None) -> list[str]:
+    """Every code sent, in order: the core applies Medusa's rule (one regular code, the last, beside
+    one free-shipping code; [] removes all)."""
+    return [c.code.strip().upper() for c in codes or () if c.code.strip()]
 
 
 @router.post(CART, responses=documented(out.CartResponse))
@@ -171,17 +193,25 @@ def update_cart(caller: MedusaCaller, id: str, body: Annotated[UpdateCartIn | No
         priced = use_cases().regions.change_region(caller, cart_id, body.region_id)
         cart = priced.cart
     edits: dict[str, Any] = {"merge_addresses": True}
-    if "email" in sent and body.email is not None:
-        edits["email"] = body.email.strip().lower()
+    if caller.actor.owner_id:  # a customer's cart keeps the customer's e-mail: a body's is ignored
+        email = _customer_email(caller)
+        if email and cart.email != email:
+            edits["email"] = email
+    elif "email" in sent and body.email is not None:
+        # A guest becomes a has_account=false customer by its email (one per email, reused): the
+        # cart's customer, which completing requires (medusa-v1.md §3.2 update step 1).
+        guest = use_cases().customers.guest(caller, body.email.strip())
+        edits["email"] = guest.email
+        edits["guest_customer_id"] = guest.customer_id
     if "shipping_address" in sent:
-        edits["delivery_address"] = _address(body.shipping_address, cart, cart.delivery_address, "shipping")
+        edits["delivery_address"] = _address(body.shipping_address, cart)
     if "billing_address" in sent:
-        edits["billing_address"] = _address(body.billing_address, cart, cart.billing_address, "billing")
+        edits["billing_address"] = _address(body.billing_address, cart)
     if body.country_code:
         shipping = edits.get("delivery_address") or Address()
         edits["delivery_address"] = shipping.model_copy(update={"country": body.country_code.upper()})
     if "discounts" in sent:
-        edits["discount_codes"] = _last_code(body.discounts)
+        edits["discount_codes"] = _codes(body.discounts)
     if "gift_cards" in sent:
         edits["gift_card_codes"] = [g.code.strip() for g in body.gift_cards or ()]
     if body.context:
@@ -217,6 +247,10 @@ def _complete(caller: Caller, cart_id: str) -> dict[str, Any]:
         raise MedusaError("invalid_data", "Cannot create an order from the cart without a customer")
     try:
         placed = use_cases().checkout.complete(caller, cart_id)
+    except InsufficientInventory as error:
+        # Sold out since the line was added: nothing was written (the order's write failed whole, the
+        # payment's hold released), answered in Medusa's non-standard list shape (medusa-v1.md §3.2).
+        raise MedusaErrorList("not_allowed", error.message, error.code, status=409) from None
     except InvalidRequest as error:
         if error.message == NO_SESSION_SELECTED:
             raise MedusaError("not_allowed", NO_SESSION_SELECTED) from None
@@ -289,9 +323,12 @@ def update_line_item(caller: MedusaCaller, id: str, line_id: str, body: LineItem
     if line is None:
         raise MedusaError("invalid_data", "Could not find the line item")
     carts = use_cases().carts
-    return _cart(
-        carts.set_line_quantity(caller, cart_id, line, body.quantity, clear_shipping=True, metadata=body.metadata)
-    )
+    try:
+        return _cart(
+            carts.set_line_quantity(caller, cart_id, line, body.quantity, clear_shipping=True, metadata=body.metadata)
+        )
+    except InsufficientInventory as error:  # Medusa's update words it otherwise than its add
+        raise MedusaError("not_allowed", "Inventory doesn't cover the desired quantity", error.code) from None
 
 
 @router.delete(f"{CART}/line-items/<line_id>", responses=documented(out.CartResponse))
@@ -308,7 +345,8 @@ def delete_line_item(caller: MedusaCaller, id: str, line_id: str, body: Optional
 
 @router.delete(f"{CART}/discounts/<code>", responses=documented(out.CartResponse))
 def delete_discount(caller: MedusaCaller, id: str, code: str, body: OptionalEmpty = None) -> dict[str, Any]:
-    return _cart(use_cases().carts.remove_discount(caller, core_cart_id(id), code))
+    # The storefront's removal: it knows the free-shipping code too (and prices shipping back).
+    return _cart(use_cases().storefront.remove_discount(caller, core_cart_id(id), code))
 
 
 # ----- payment sessions ---------------------------------------------------------------------------------

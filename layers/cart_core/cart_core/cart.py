@@ -315,6 +315,9 @@ class Address(BaseModel):
     company: str | None = None
     address_2: str | None = None
     phone: str | None = None
+    # The id a face showed for it when one of the cart's addresses was given by id for the other
+    # (Medusa: both point at one address record); None: the face derives one.
+    address_id: str | None = Field(default=None, max_length=64)
 
 
 class Transition(BaseModel):
@@ -371,6 +374,9 @@ class Cart(BaseModel):
     billing_address: Address | None = None
     # The shopper's email (Medusa's cart.email: a guest's way to be reached; a customer's own).
     email: str | None = None
+    # The has_account=false customer a guest's email stands for (Medusa's guest customer: the cart's
+    # customer_id until someone signs in). Not an identity: it gives no access to the cart.
+    guest_customer_id: str | None = None
     # What a storefront says about where the cart was made (Medusa's context: ip, user agent…).
     context: dict[str, str] = Field(default_factory=dict)
     requested_time_ms: int | None = None

@@ -90,6 +90,8 @@ class CartEdits(BaseModel):
     # clears it. Without (BLAZE), an address replaces the cart's and None leaves it.
     merge_addresses: bool = False
     email: Annotated[str, Utf8Limit(SHORT_TEXT_BYTES, min_bytes=3)] | None = None
+    # Set with ``email`` by a face whose guests become customers by their email (Medusa).
+    guest_customer_id: Annotated[str, Utf8Limit(ID_BYTES, min_bytes=1)] | None = None
     # Merged into the cart's context (Medusa's shallow merge), bounded.
     context: dict[Annotated[str, Utf8Limit(64, min_bytes=1)], Annotated[str, Utf8Limit(SHORT_TEXT_BYTES)]] | None = (
         Field(default=None, max_length=MAX_CONTEXT_ENTRIES)
@@ -458,6 +460,8 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         setattr(cart, name, given)
     if "email" in fields:
         cart.email = edits.email
+    if "guest_customer_id" in fields:
+        cart.guest_customer_id = edits.guest_customer_id
     if "delivery_address" in fields and cart.delivery_address is not None and snapshot.location is not None:
         country = (cart.delivery_address.country or "").upper()
         region = region_of(cart, snapshot)
