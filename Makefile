@@ -58,7 +58,8 @@ invoke: install
 	@$(BIN)/python -m local.invoke $(FN) $(EVENT)
 
 ## Ratios against bare baselines, same run: warm BLAZE endpoints vs a boto3-only handler, scaling to 100 lines,
-## cold start per function, HTTP through the local cloud, contention (docs/performance.md). About 5 min on 2 cores.
+## cold start per function, HTTP through the local cloud, contention, the Medusa hot calls beside Medusa 1.20.10
+## through medusa-js (Node; docs/performance.md). About 5 min on 2 cores.
 bench: install
 	$(BIN)/python -m bench.run
 

@@ -40,6 +40,7 @@ class Budget:
     http_clients: int = 8
     contenders: int = 50
     warm_invocations: int = 50  # per function after its cold start, for its peak memory
+    medusa_calls: int = 30  # sequential calls per Medusa hot call (medusa-v1.md §6 took 30)
 
     def size(self, lines: int) -> CartSize:
         return next(s for s in self.sizes if s.lines == lines)
@@ -59,6 +60,7 @@ TINY = Budget(
     http_clients=2,
     contenders=4,
     warm_invocations=2,
+    medusa_calls=3,
 )
 
 

@@ -7,6 +7,7 @@ Sections (docs/performance.md says how to read each):
 4. the BLAZE flow over HTTP through the local cloud, sequential and concurrent;
 5. contention: commuting mutations racing on one cart;
 6. memory: peak RSS per function after its cold start and warm invocations (MemorySize's floor).
+7. the Medusa face's hot calls through medusa-js and the local cloud, beside the real Medusa 1.20.10.
 
 Only figures are printed; nothing is asserted about them (tests/unit/test_bench_smoke.py checks that
 every section still produces them). ``python -m bench.run --quick`` runs each with tiny samples.
@@ -113,12 +114,26 @@ def memory_section(budget: Budget) -> str:
     )
 
 
+def medusa_section(budget: Budget) -> str:
+    from bench.medusa_http import GOAL, report_medusa, run_medusa
+
+    return "\n".join(
+        [
+            "7. The Medusa face's hot calls through the real @medusajs/medusa-js client and the local cloud, beside",
+            "   the real Medusa 1.20.10 measured the same way on a 2-core host (medusa-v1.md §6: medians only).",
+            f"   Goal (issue #10): our p50 <= {GOAL:g}x Medusa's. A call the face cannot answer yet: not available.",
+            report_medusa(run_medusa(budget.medusa_calls), budget.medusa_calls),
+        ]
+    )
+
+
 SECTIONS: dict[str, Callable[[Budget], str | list[str]]] = {
     "endpoints": endpoints_sections,
     "coldstart": coldstart_section,
     "http": http_section,
     "contention": contention_section,
     "memory": memory_section,
+    "medusa": medusa_section,
 }
 
 

@@ -65,6 +65,8 @@ class LocalCloud:
         os.environ.pop("AWS_PROFILE", None)
         # Webhook receivers on the developer's machine (http, loopback); production refuses both.
         os.environ.setdefault("ALLOW_LOOPBACK_WEBHOOK_URLS", "true")
+        # The local cloud serves plain http on localhost: a Secure cookie would never come back.
+        os.environ.setdefault("SECURE_COOKIES", "false")
         self.names = provision(self.template, STACK)
         self.aws_endpoint = endpoint
         return endpoint

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cart_core import admin
-from cart_core.catalog import DiscountKind
+from cart_core.catalog import DiscountKind, GiftCard
 from cart_core.faces import faces
 from cart_core.store.dynamodb import DynamoStore
 from cart_core.tenancy import TaxRate
@@ -19,11 +19,48 @@ RATES = (
 # credentials (its demo_headers / acme_headers, through its issue_credentials: functions/<face>/face.py).
 
 
+# The demo tenant's storefront (Medusa's regions, products with variants, shipping options, codes
+# and a gift card). Fixed ids, so tests, samples and the README can name them.
+REG_US = "reg_01KBBKB100HBJYP866C4EYBP84"
+REG_EU = "reg_01KBBKB1Z8NS8TP2KTS8XX4FMH"
+PROD_TEE = "prod_01KBBKB2YGPZTFRDTS3ZR4CQ67"
+PROD_MUG = "prod_01KBBKB3XRFSB3RHVH56BQJ5V2"
+PROD_GIFT = "prod_01KBBKB4X0KHNN5KAVZX4G4PFN"
+VARIANT_TEE_S = "variant_01KBBKB5W8XPK7SFT223S1MGD0"
+VARIANT_TEE_M = "variant_01KBBKB6VG5TG2C4PDAK20VSDZ"
+VARIANT_TEE_L = "variant_01KBBKB7TRVTT6YF7SVMV2F6CN"
+VARIANT_MUG = "variant_01KBBKB8T05ZS82ZT5241DMGD7"
+VARIANT_GIFT = "variant_01KBBKB9S83AG47XJ2Q20V3WG5"
+SO_US_STANDARD = "so_01KBBKBARGDM6SKGYBWR0AG7EJ"
+SO_US_EXPRESS = "so_01KBBKBBQREG8491C35G5VN3XS"
+SO_EU_STANDARD = "so_01KBBKBCQ0BMWKY9Z4GBTKH41N"
+SO_EU_EXPRESS = "so_01KBBKBDP8GR6R9HCCDKAG412D"
+DISC_10 = "disc_01KBBKBENGJRJ355M9P9TTEB4X"
+DISC_FIXED = "disc_01KBBKBFMRG2CMHKHAMK5KCFTT"
+DISC_FREE = "disc_01KBBKBGM0MRH3DC5XCKC6PW9R"
+GIFT_DEMO = "gift_01KBBKBHK8JK4VWF1570Z75Z1K"
+# The tee's large size is nearly sold out (stock 3), so inventory errors can be exercised.
+TEE_L_STOCK = 3
+EU_RATES = (TaxRate(name="VAT", percent=Decimal("19"), category="national"),)
+
+
 def load(store: DynamoStore) -> None:
     admin.create_tenant(store, "demo", "Demo Dispensary")
+    # The demo location's terms are its region REG_US's (the same currency and rates it always had,
+    # so BLAZE and LOKE answer as before); carts there may move to REG_EU.
+    admin.create_region(
+        store, tenant_id="demo", region_id=REG_US, name="United States", currency="USD", countries=("US",),
+        tax_rates=RATES,
+    )  # fmt: skip
+    admin.create_region(
+        store, tenant_id="demo", region_id=REG_EU, name="Europe", currency="EUR", countries=("DE",),
+        tax_rates=EU_RATES,
+    )  # fmt: skip
     admin.create_location(
-        store, tenant_id="demo", location_id="main", name="Demo Main Street", currency="USD", tax_rates=RATES
-    )
+        store, tenant_id="demo", location_id="main", name="Demo Main Street", currency="USD", tax_rates=RATES,
+        default_region_id=REG_US, region_ids=(REG_EU,),
+    )  # fmt: skip
+    _storefront(store)
     _issue_credentials(store, "demo", "main", "demo_headers")
     for product_id, price, name in (
         ("demo-flower", "12.50", "Demo Flower 3.5g"),
@@ -46,3 +83,56 @@ def _issue_credentials(store: DynamoStore, tenant_id: str, location_id: str, whi
         if face.issue_credentials is None:
             raise LookupError(f"face {face.name} declares no issue_credentials: the fixture cannot make its {which}")
         face.issue_credentials(store, tenant_id, location_id, getattr(face, which))
+
+
+def _storefront(store: DynamoStore) -> None:
+    """Demo's storefront: products with variants priced in both regions' currencies, two shipping
+    options per region (express needs a minimum subtotal in the US), three Medusa codes and a card."""
+    usd_eur = lambda usd, eur: {"USD": Decimal(usd), "EUR": Decimal(eur)}  # noqa: E731
+    tee = admin.VariantSpec
+    admin.create_store_product(
+        store, "demo", PROD_TEE, "Demo Tee",
+        [
+            tee(VARIANT_TEE_S, "S", "DEMO-TEE-S", usd_eur("20.00", "18.00"), {"Size": "S"}, True, False, 100),
+            tee(VARIANT_TEE_M, "M", "DEMO-TEE-M", usd_eur("20.00", "18.00"), {"Size": "M"}, True, True, 0),
+            tee(VARIANT_TEE_L, "L", "DEMO-TEE-L", usd_eur("22.00", "20.00"), {"Size": "L"}, True, False, TEE_L_STOCK),
+        ],
+        handle="demo-tee", description="A soft cotton tee.", options=("Size",),
+    )  # fmt: skip
+    admin.create_store_product(
+        store, "demo", PROD_MUG, "Demo Mug",
+        [tee(VARIANT_MUG, "Default", "DEMO-MUG", usd_eur("10.00", "9.00"))],
+        handle="demo-mug", description="A mug that holds coffee.",
+    )  # fmt: skip
+    admin.create_store_product(
+        store, "demo", PROD_GIFT, "Demo Gift Card",
+        [tee(VARIANT_GIFT, "25", "DEMO-GIFT-25", usd_eur("25.00", "25.00"))],
+        handle="demo-gift-card", is_giftcard=True, discountable=False,
+    )  # fmt: skip
+    for option_id, region, name, amount, currency, minimum in (
+        (SO_US_STANDARD, REG_US, "Standard Shipping", "5.00", "USD", None),
+        (SO_US_EXPRESS, REG_US, "Express Shipping", "15.00", "USD", Decimal("30.00")),
+        (SO_EU_STANDARD, REG_EU, "Standard Shipping", "4.50", "EUR", None),
+        (SO_EU_EXPRESS, REG_EU, "Express Shipping", "12.00", "EUR", None),
+    ):
+        admin.create_shipping_option(
+            store, "demo", option_id, region, name, Decimal(amount), currency, min_subtotal=minimum
+        )
+    admin.create_discount(
+        store, "demo", "DEMO10", DiscountKind.PERCENTAGE, Decimal(10), discount_id=DISC_10,
+        description="10 % off the order",
+    )  # fmt: skip
+    admin.create_discount(
+        store, "demo", "DEMO5OFF", DiscountKind.FIXED, Decimal(500), discount_id=DISC_FIXED,
+        description="5.00 off the order (US)", region_ids=(REG_US,),
+    )  # fmt: skip
+    admin.create_discount(
+        store, "demo", "FREESHIP", DiscountKind.FREE_SHIPPING, Decimal(0), discount_id=DISC_FREE,
+        description="Free shipping",
+    )  # fmt: skip
+    store.put_gift_card(
+        GiftCard(
+            tenant_id="demo", code="DEMO-GIFT-50", currency="USD", balance_minor=5000, region_id=REG_US,
+            gift_card_id=GIFT_DEMO,
+        )
+    )  # fmt: skip

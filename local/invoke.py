@@ -261,7 +261,7 @@ class LocalEnvironment:
             status = answer.get("statusCode") if isinstance(answer, dict) else None
             if status != expect.status:
                 problems.append(f"status {status}, body {answer.get('body') if isinstance(answer, dict) else answer}")
-            subject = json.loads(answer["body"]) if isinstance(answer, dict) and answer.get("body") else None
+            subject = _body_of(answer)
         for fact_path, want in expect.facts.items():
             got = _at(subject, fact_path)
             if got is _MISSING or got != want:
@@ -318,6 +318,17 @@ def _delivery_problems(receivers: list[WebhookReceiver]) -> list[str]:
     if json.loads(body).get("cart", {}).get("id") != SAMPLE_CART:
         problems.append("the webhook is not about the sample cart")
     return problems
+
+
+def _body_of(answer: Any) -> Any:
+    """An API answer's body: its JSON, or its text when it is not JSON (Medusa's plain-text "OK")."""
+    body = answer.get("body") if isinstance(answer, dict) else None
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body
 
 
 def _first_line(error: BaseException) -> str:

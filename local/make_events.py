@@ -32,8 +32,10 @@ def _write(path: Path, event: dict[str, Any]) -> None:
 
 
 def _api_samples(gateway: Gateway, folder: str, base: str, samples: dict, headers: dict, authorizer: dict) -> None:
-    for name, (method, path, body) in samples.items():
-        _, event = gateway.proxy_event(method, base + path, headers, json.dumps(body) if body else None)
+    for name, (method, path, body, *more) in samples.items():
+        # A fourth element: headers of this sample only (a session cookie, a bearer token).
+        sent = {**headers, **(more[0] if more else {})}
+        _, event = gateway.proxy_event(method, base + path, sent, json.dumps(body) if body else None)
         event["requestContext"]["requestId"] = f"sample-{name}"
         event["requestContext"]["requestTimeEpoch"] = SAMPLE_TIME_MS
         event["requestContext"]["authorizer"] = authorizer  # what the authorizer adds for these keys

@@ -95,7 +95,9 @@ def document_errors(document: dict[str, Any], app: Any, logical_id: str) -> dict
     }
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
-            operation["responses"].pop("422", None)
+            # Powertools' own 422 goes; a 422 the route documents itself (Medusa's duplicate_error) stays.
+            if "HTTPValidationError" in json.dumps(operation["responses"].get("422", {})):
+                operation["responses"].pop("422")
             operation["responses"].update(errors)
             if "204" in operation["responses"]:  # Powertools gives even a 204 a JSON (null) body
                 operation["responses"]["204"].pop("content", None)

@@ -103,6 +103,7 @@ def _open(seeding: Seeding, guest: bool = False) -> None:
     its active pointer and its public pointer, priced from the catalog."""
     from cart_core.ports import Claim, Key, PointerKey, Put
     from cart_core.pricing import price
+    from cart_core.usecases.shared import terms_for
 
     snapshot = seeding.store.load(TENANT, LOCATION, product_ids=frozenset({PRODUCT}))
     location, product = snapshot.location, snapshot.products[PRODUCT]
@@ -110,7 +111,7 @@ def _open(seeding: Seeding, guest: bool = False) -> None:
     identity = {"consumer_id": None, "session_id": GUEST_SESSION} if guest else {}
     cart = sample_cart(product.name, product.price_minor, location.currency, **identity)
     cart.expires_at = int(time.time()) + location.idle_ttl_seconds
-    cart.total_minor = price(cart, location).total_minor
+    cart.total_minor = price(cart, terms_for(cart, snapshot)).total_minor
     kind, value = ("session", GUEST_SESSION) if guest else ("consumer", CONSUMER)
     pointer = PointerKey(TENANT, LOCATION, kind, value)
     seeding.store.write(

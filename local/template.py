@@ -190,6 +190,15 @@ def _quoted(value: Any) -> str:
     return str(value).strip().strip("'")
 
 
+def _parameters_in(value: Any, parameters: dict[str, Any]) -> Any:
+    """``value`` with the template parameters it names (``!Ref``, ``!Sub``) at their defaults."""
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("Ref", "Fn::Sub"):
+        return resolve(value, {}, parameters)
+    if isinstance(value, dict):
+        return {key: _parameters_in(item, parameters) for key, item in value.items()}
+    return value
+
+
 def _cors(value: Any) -> Cors | None:
     if not value:
         return None
@@ -350,9 +359,13 @@ class Template:
                 gateway_responses=props.get("GatewayResponses", {}),
                 # SAM writes "/" in a media type as "~1" (JSON Pointer escaping, as OpenAPI needs it).
                 binary_media_types=tuple(str(t).replace("~1", "/") for t in props.get("BinaryMediaTypes", ())),
-                cors=_cors(props.get("Cors")),
+                cors=_cors(_parameters_in(props.get("Cors"), self.parameter_defaults())),
                 authorize_preflight=bool(auth.get("AddDefaultAuthorizerToCorsPreflight", True)),
-                stage_variables={str(k): str(v) for k, v in (props.get("Variables") or {}).items()},
+                # A stage variable may take a template parameter (``!Ref``): its default, as deployed.
+                stage_variables={
+                    str(k): str(resolve(v, {}, self.parameter_defaults()))
+                    for k, v in (props.get("Variables") or {}).items()
+                },
             )
         return apis
 

@@ -36,6 +36,7 @@ def _reset_process_caches() -> None:
     runtime.use_cases.cache_clear()
     runtime._subscription_service.cache_clear()
     runtime._table.cache_clear()
+    runtime._auth_secrets.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -84,7 +84,11 @@ def test_every_operation_documents_the_face_error_body(face: str):
             for status in ERROR_STATUSES:
                 schema = responses[str(status)]["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/Error"}, (method, path, status)
-            assert "422" not in responses, (method, path)
+            # (a 422 a route documents itself, such as Medusa's duplicate_error, is in the face's error body)
+            assert responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema") in (
+                None,
+                {"$ref": "#/components/schemas/Error"},
+            ), (method, path)
             # And a success is declared, without a body when it is 204
             assert any(code.startswith("2") for code in responses), (method, path)
             assert "content" not in responses.get("204", {}), (method, path)

@@ -295,3 +295,29 @@ def test_a_gift_card_is_issued_with_its_balance_in_minor_units(aws, capsys) -> N
     assert (card["code"], card["balance_minor"]) == ("GIFT-25", 2500)
     stored = store().read(ReadSet("shop9", "any", gift_card_codes=frozenset({"GIFT-25"}))).gift_cards["GIFT-25"]
     assert (stored.balance_minor, str(stored.tax_rate)) == (2500, "8.25")
+
+
+def test_a_limited_regional_code_and_a_shipping_option_are_provisioned(aws, capsys) -> None:
+    # Given a table / When the admin creates a code with Medusa's terms and a region's option
+    table = aws["CartTable"]
+    code = run(
+        capsys, table, "discount", "shop9", "spring", "percentage", "15", "--id", "disc_1", "--usage-limit", "2",
+        "--region", "reg_a", "--ends-ms", "4102444800000",
+    )  # fmt: skip
+    option = run(
+        capsys, table, "shipping-option", "shop9", "so_1", "reg_a", "Express", "15.00", "--min-subtotal", "30.00"
+    )
+    # Then both are stored as the store reads them: the code's uses start at 0, the amounts in minor units
+    from cart_core.ports import ReadSet
+    from cart_core.runtime import store
+
+    assert (code["usage_limit"], code["region_ids"]) == (2, ["reg_a"])
+    read = store().read(
+        ReadSet("shop9", "any", discount_codes=frozenset({"SPRING"}), shipping_option_ids=frozenset({"so_1"}))
+    )
+    assert (read.discounts["SPRING"].usage_count, read.discounts["SPRING"].discount_id) == (0, "disc_1")
+    stored = read.shipping_options["so_1"]
+    assert (stored.amount_minor, stored.requirements[0].type, stored.requirements[0].amount_minor) == (
+        1500, "min_subtotal", 3000,
+    )  # fmt: skip
+    assert option["region_id"] == "reg_a"

@@ -4,6 +4,7 @@ from the tenant's price book in the same one batch (store/dynamodb.py)."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -86,8 +87,10 @@ def test_every_blaze_endpoint_makes_the_same_floor_calls_at_1_and_100_lines(api,
 
 
 def _read(store, dynamo_calls, product_ids):
+    reads = ReadSet("demo", "main", product_ids=frozenset(product_ids))
+    store.read(reads)  # a warm function: it knows which regions the location's carts are priced in
     dynamo_calls.reset()
-    snapshot = store.read(ReadSet("demo", "main", product_ids=frozenset(product_ids)))
+    snapshot = store.read(reads)
     return snapshot, dict(dynamo_calls.calls)
 
 
@@ -151,3 +154,17 @@ def test_the_price_book_is_the_tenants_own(store, dynamo_calls, products) -> Non
     # When demo reads many products / Then it finds its own price, not the other tenant's
     snapshot, _ = _read(store, dynamo_calls, [f"floor-{i}" for i in range(20)])
     assert snapshot.products["floor-1"].price_minor == 100 and snapshot.products["floor-1"].tenant_id == "demo"
+
+
+def test_a_variant_that_manages_stock_stays_out_of_the_book_and_reads_its_stock(store, dynamo_calls, products) -> None:
+    # Given a variant with 7 in stock, written through the admin path after the book held it unstocked
+    base = Product(tenant_id="demo", product_id="floor-7", sku="floor-7", name="Seven", price_minor=100)
+    store.put_product(base.model_copy(update={"manage_inventory": True, "inventory_quantity": 7}))
+    # When a many-product read names it
+    snapshot, calls = _read(store, dynamo_calls, [f"floor-{i}" for i in range(20)])
+    # Then the book no longer holds it: it is read by its own key, stock included
+    key = {"pk": {"S": keys.tenant_pk("demo")}, "sk": {"S": keys.PRICE_BOOK_SK}}
+    book = json.loads(store.client.get_item(TableName=store.table_name, Key=key)["Item"]["doc"]["S"])
+    assert "floor-7" not in book and "floor-8" in book
+    assert calls == {"BatchGetItem": 2}
+    assert snapshot.products["floor-7"].manage_inventory and snapshot.products["floor-7"].inventory_quantity == 7

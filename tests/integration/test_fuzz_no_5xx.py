@@ -1,5 +1,5 @@
-"""Random JSON-ish bodies (huge integers, deep nesting, wrong types, lone surrogates) sent to BLAZE
-and LOKE endpoints never get a 5xx: every refusal is a 4xx in the face's own body."""
+"""Random JSON-ish bodies (huge integers, deep nesting, wrong types, lone surrogates) sent to BLAZE,
+LOKE and Medusa endpoints never get a 5xx: every refusal is a 4xx in the face's own body."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ FIELDS = [
     "cart", "items", "productId", "quantity", "remarks", "promoCode", "deliveryAddress", "deliveryDate",
     "pickUpDate", "memo", "orderTags", "sessionId", "paymentReceived", "paymentOption", "chargeId",
     "adjustments", "id", "label", "amount", "taxIncluded", "zipCode",
+    "variant_id", "region_id", "email", "shipping_address", "country_code", "discounts", "code", "context",
+    "provider_id", "data", "metadata",
 ]  # fmt: skip
 
 scalars = (
@@ -92,3 +94,34 @@ def test_loke_never_answers_5xx(api, body: str) -> None:
     cart_id = _once(api, "loke", lambda: submitted_cart(api, cuid="fuzz"))
     _never_5xx(api.loke("PUT", f"/organizations/demo/locations/main/cart/{cart_id}/valid", raw=body), "loke", 204)
     _never_5xx(api.loke("PUT", "/organizations/demo/webhooks/fuzz", raw=body), "loke")
+
+
+MEDUSA_TYPES = {"invalid_data", "not_found", "not_allowed", "conflict", "unauthorized", "duplicate_error"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=bodies,
+    path=st.sampled_from(["create", "update", "line", "set_line", "select", "session", "complete"]),
+)
+def test_medusa_never_answers_5xx(api, body: str, path: str) -> None:
+    from tests.integration.test_medusa_carts import created_cart
+
+    cart = _once(api, "medusa", lambda: created_cart(api, {"items": [{"variant_id": "demo-flower", "quantity": 1}]}))
+    base = f"/store/carts/{cart['id']}"
+    target = {
+        "create": "/store/carts",
+        "update": base,
+        "line": f"{base}/line-items",
+        "set_line": f"{base}/line-items/{cart['items'][0]['id']}",
+        "select": f"{base}/payment-session",
+        "session": f"{base}/payment-sessions/manual",
+        "complete": f"{base}/complete",
+    }[path]
+    response = api.request("POST", target, {}, raw=body)
+    if response.status == 200:
+        return
+    # Refused with a 4xx in Medusa's body: {type, message} (and a code where Medusa sets one)
+    assert 400 <= response.status < 500, (response.status, response.text)
+    error = json.loads(response.text)
+    assert set(error) <= {"type", "message", "code"} and error["type"] in MEDUSA_TYPES, response.text

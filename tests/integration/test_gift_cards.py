@@ -19,6 +19,7 @@ from cart_core.unit_of_work import UnitOfWork, Work
 from cart_core.usecases import compose
 from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.gift_cards import gift_card_reads, redeem_gift_cards
+from cart_core.usecases.shared import terms_for
 
 ALICE = Caller(tenant_id="demo", location_id="main", actor=Actor.consumer("alice"))
 
@@ -52,7 +53,7 @@ def _place(store, cart_id: str, sleep=lambda _: None, between=None):
         snapshot = work.read(ReadSet("demo", "main", cart_id, gift_card_codes=gift_card_reads(cart)))
         cart = snapshot.cart
         version = cart.version
-        totals = redeem_gift_cards(work, cart, snapshot, snapshot.location, 0)
+        totals = redeem_gift_cards(work, cart, snapshot, terms_for(cart, snapshot), 0)
         attempts.append(totals)
         if between and len(attempts) == 1:
             between()

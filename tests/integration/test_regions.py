@@ -127,10 +127,10 @@ def test_a_submitted_cart_or_one_holding_a_payment_cannot_change_currency(region
 
 
 def test_a_location_stored_before_regions_keeps_its_implicit_region(store) -> None:
-    # Given demo's main location (no regions) and a cart there
+    # Given acme's main location (no regions; demo's has its storefront regions) and a cart there
     use_cases = compose(store)
-    main = Caller(tenant_id="demo", location_id="main", actor=Actor.consumer("alice"))
-    cart = use_cases.carts.prepare(main, (), CartEdits(lines=[LineEdit(product_id="demo-flower", quantity=2)])).cart
+    main = Caller(tenant_id="acme", location_id="main", actor=Actor.consumer("alice"))
+    cart = use_cases.carts.prepare(main, (), CartEdits(lines=[LineEdit(product_id="acme-widget", quantity=2)])).cart
     # Then the cart names no region, and moving it to its default changes nothing; no other is offered
     assert cart.region_id is None
     same = use_cases.regions.change_region(main, cart.cart_id, None)

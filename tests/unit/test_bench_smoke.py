@@ -107,3 +107,37 @@ def test_the_memory_floor_adds_headroom_and_lambdas_runtime_in_64_mb_steps() -> 
     assert floor_mb(64) == 128  # 64 x 1.5 + 32 = 128 exactly
     assert floor_mb(65) == 192  # a byte more: the next 64 MB step
     assert floor_mb(200) == 384  # 332, rounded up
+
+
+def test_medusa_rows_show_a_ratio_to_medusa_or_say_not_available() -> None:
+    from bench.medusa_http import CALLS, MEDUSA_MS, Result, report_medusa
+
+    # Given figures for lineItems.create only, the other calls failing as a missing route does
+    results = [
+        Result("carts.retrieve", [], "HTTP 404 No such endpoint"),
+        Result("lineItems.create", [10.0, 20.0, 30.0]),
+        Result("lineItems.update", [], "setup: HTTP 404"),
+    ]
+    # When the section is reported
+    text = report_medusa(results, 3)
+    rows = {line.split()[0]: line for line in text.splitlines() if line.split() and line.split()[0] in CALLS}
+    # Then every call has a row beside Medusa's figure and the goal: a ratio, or "not available" and why
+    assert set(rows) == set(CALLS)
+    assert all(f" {MEDUSA_MS[call]:.0f} " in row and "<= 0.5x" in row for call, row in rows.items())
+    assert RATIO.search(rows["lineItems.create"]) and "MISSED" not in rows["lineItems.create"]  # 20 ms <= 26
+    assert "not available" in rows["carts.retrieve"] and "not available" in rows["lineItems.update"]
+    assert "not available: carts.retrieve: HTTP 404 No such endpoint" in text
+
+
+@pytest.mark.e2e
+def test_medusa_hot_calls_through_medusa_js_give_a_row_each() -> None:
+    from bench.medusa_http import CALLS, report_medusa, run_medusa
+
+    # When the Medusa section runs (Node and medusa-js from the lockfile, the local cloud) with 2 calls each
+    results = run_medusa(2)
+    text = report_medusa(results, 2)
+    # Then each hot call has its row: figures, or "not available" with the reason (the face may lack it)
+    assert [r.call for r in results] == list(CALLS)
+    for result in results:
+        assert (len(result.ms) == 2 and result.error is None) or (not result.ms and result.error), result
+    assert "ERROR" not in text and all(call in text for call in CALLS)

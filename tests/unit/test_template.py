@@ -68,6 +68,11 @@ ALLOWED_ACTIONS = {
     "LokeCartFunction": {
         "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "kms:GenerateDataKey",
     },
+    # Medusa as BLAZE: completing a cart spends its gift cards; customers' orders through the history index.
+    "MedusaStoreFunction": {
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+        "dynamodb:Query", "secretsmanager:GetSecretValue",
+    },
     "StreamOutboxFunction": {"events:PutEvents", "dynamodb:DeleteItem", "sqs:SendMessage"},
     "ValidationWorkerFunction": IDEMPOTENCY | {"dynamodb:BatchGetItem", "dynamodb:Query", "sqs:SendMessage"},
     "WebhookWorkerFunction": IDEMPOTENCY | {"dynamodb:BatchGetItem", "dynamodb:Query", "sqs:SendMessage", "kms:Decrypt"},
@@ -110,10 +115,17 @@ def test_every_api_is_throttled_and_traced() -> None:
 
 
 @pytest.mark.parametrize(("face", "api"), _face_apis(), ids=lambda v: getattr(v, "name", v))
-def test_a_face_api_has_its_access_log_and_one_request_authorizer_naming_its_auth_model(face: Face, api: str) -> None:
+def test_a_face_api_has_its_access_log_and_one_request_authorizer_naming_its_auth_model_unless_public(
+    face: Face, api: str
+) -> None:
     properties = TEMPLATE.api(api)
     assert properties["AccessLogSetting"]["DestinationArn"] == {"Fn::GetAtt": [f"{api}AccessLogGroup", "Arn"]}
     assert TEMPLATE.resources[f"{api}AccessLogGroup"]["Type"] == "AWS::Logs::LogGroup"
+    if face.public:
+        # Public routes (Medusa): no authorizer; the stage's variables name the store it serves.
+        assert "Auth" not in properties
+        assert set(properties["Variables"]) == {"tenantId", "locationId"}
+        return
     ((name, authorizer),) = properties["Auth"]["Authorizers"].items()
     assert properties["Auth"]["DefaultAuthorizer"] == name
     assert authorizer["FunctionPayloadType"] == "REQUEST"

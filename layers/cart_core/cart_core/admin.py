@@ -10,6 +10,8 @@
     python -m cart_core.admin product demo demo-flower 12.50 --name "Flower" --price CAD:16.99
     python -m cart_core.admin discount demo TENOFF percentage 10
     python -m cart_core.admin gift-card demo GIFT-25 25.00 --tax-rate 8.25
+    python -m cart_core.admin discount demo SPRING percentage 15 --id disc_01… --usage-limit 100 --region reg_…
+    python -m cart_core.admin shipping-option demo so_01… reg_… "Express" 15.00 --min-subtotal 30.00
     python -m cart_core.admin --table NAME [--region R] [--endpoint-url URL] tenant ...   # AWS, or any endpoint
 
 Which table, where (first match wins):
@@ -29,6 +31,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
@@ -40,7 +43,9 @@ from cart_core.catalog import DiscountAllocation, DiscountCode, DiscountKind, Gi
 from cart_core.errors import DomainError, ServiceUnavailable
 from cart_core.money import from_decimal
 from cart_core.regions import Region
+from cart_core.shipping import ShippingOption, ShippingRequirement
 from cart_core.store.dynamodb import DynamoStore
+from cart_core.storefront import StoreProduct
 from cart_core.tenancy import LEGACY_TAX_KINDS, Location, TaxRate, Tenant
 
 
@@ -91,6 +96,17 @@ def create_loke_token(store: DynamoStore, tenant_id: str, token: str | None = No
     return {"Authorization": f"Bearer {token}"}
 
 
+def create_medusa_publishable_key(
+    store: DynamoStore, tenant_id: str, location_id: str, key: str | None = None
+) -> dict[str, str]:
+    """A Medusa publishable API key naming one store (tenant and location: Medusa's sales channel).
+    Only its digest is stored. A storefront sends it as ``x-publishable-api-key``; it is optional."""
+    key = key or credentials.new_secret("pk")
+    record = {"scheme": "medusa_publishable", "tenant_id": tenant_id, "location_id": location_id}
+    store.put_credential(credentials.digest(key), record)
+    return {"x-publishable-api-key": key}
+
+
 def create_product(
     store: DynamoStore,
     tenant_id: str,
@@ -123,10 +139,101 @@ def create_discount(
     kind: DiscountKind,
     value: Decimal,
     allocation: DiscountAllocation = "total",
+    **fields: Any,
 ) -> DiscountCode:
-    discount = DiscountCode(tenant_id=tenant_id, code=code.upper(), kind=kind, value=value, allocation=allocation)
+    """``fields``: Medusa's terms (``discount_id``, ``usage_limit``, ``starts_ms``, ``ends_ms``,
+    ``region_ids``, ``description``); a code with an id has its uses counted at placement."""
+    discount = DiscountCode(
+        tenant_id=tenant_id, code=code.upper(), kind=kind, value=value, allocation=allocation, **fields
+    )
     store.put_discount(discount)
     return discount
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """One variant of ``create_store_product``: prices in currency units by currency."""
+
+    variant_id: str
+    title: str
+    sku: str
+    prices: Mapping[str, Decimal]
+    options: Mapping[str, str] = field(default_factory=dict)
+    manage_inventory: bool = False
+    allow_backorder: bool = False
+    inventory_quantity: int = 0
+
+
+def create_store_product(
+    store: DynamoStore,
+    tenant_id: str,
+    product_id: str,
+    title: str,
+    variants: list[VariantSpec],
+    **fields: Any,
+) -> StoreProduct:
+    """A storefront product and its variants (each a sellable ``Product`` whose ``name`` is the
+    product's title and which copies its discountable / gift-card flags and shipping profile).
+    ``fields``: StoreProduct's other fields (description, handle, thumbnail, is_giftcard, ...)."""
+    product = StoreProduct(
+        tenant_id=tenant_id, product_id=product_id, title=title, variant_ids=tuple(v.variant_id for v in variants),
+        **fields,
+    )  # fmt: skip
+    for spec in variants:
+        first, *_ = spec.prices.items()
+        store.put_product(
+            Product(
+                tenant_id=tenant_id,
+                product_id=spec.variant_id,
+                sku=spec.sku,
+                name=title,
+                price_minor=from_decimal(first[1], first[0]),
+                currency=first[0],
+                prices={code: from_decimal(amount, code) for code, amount in spec.prices.items()},
+                group_id=product_id,
+                variant_title=spec.title,
+                options=dict(spec.options),
+                discountable=product.discountable and not product.is_giftcard,
+                is_giftcard=product.is_giftcard,
+                profile_id=product.profile_id,
+                manage_inventory=spec.manage_inventory,
+                allow_backorder=spec.allow_backorder,
+                inventory_quantity=spec.inventory_quantity,
+            )
+        )
+    store.put_store_product(product)
+    return product
+
+
+def create_shipping_option(
+    store: DynamoStore,
+    tenant_id: str,
+    option_id: str,
+    region_id: str,
+    name: str,
+    amount: Decimal,
+    currency: str,
+    min_subtotal: Decimal | None = None,
+    max_subtotal: Decimal | None = None,
+    **fields: Any,
+) -> ShippingOption:
+    """A flat-rate option of a region; amounts in the region's currency units."""
+    requirements = []
+    for kind, bound in (("min_subtotal", min_subtotal), ("max_subtotal", max_subtotal)):
+        if bound is not None:
+            requirements.append(
+                ShippingRequirement(
+                    requirement_id=f"sor_{option_id.rpartition('_')[2]}{kind[:3].upper()}",
+                    type=kind,
+                    amount_minor=from_decimal(bound, currency),
+                )
+            )
+    option = ShippingOption(
+        tenant_id=tenant_id, option_id=option_id, region_id=region_id, name=name,
+        amount_minor=from_decimal(amount, currency), requirements=tuple(requirements), **fields,
+    )  # fmt: skip
+    store.put_shipping_option(option)
+    return option
 
 
 DISCOVERY_FILE = ".local-cloud.json"
@@ -392,6 +499,23 @@ def _build_parser() -> argparse.ArgumentParser:
     discount.add_argument(
         "--allocation", choices=["total", "item"], default="total", help="fixed: once per order, or per unit"
     )
+    discount.add_argument("--id", dest="discount_id", help="Medusa's disc_… id (its uses are then counted)")
+    discount.add_argument("--usage-limit", type=int, help="at most this many orders")
+    discount.add_argument("--starts-ms", type=int, help="epoch ms before which it does not apply")
+    discount.add_argument("--ends-ms", type=int, help="epoch ms after which it no longer applies")
+    discount.add_argument("--region", dest="region_ids", action="append", default=[], help="valid in; repeatable")
+    discount.add_argument("--disabled", action="store_true")
+
+    option = commands.add_parser("shipping-option", help="create or replace a region's flat-rate shipping option")
+    option.add_argument("tenant_id")
+    option.add_argument("option_id", help="so_ + ULID")
+    option.add_argument("region_id")
+    option.add_argument("name")
+    option.add_argument("amount", type=_amount, help="in the region's currency units")
+    option.add_argument("--currency", default="USD", help="the region's currency")
+    option.add_argument("--min-subtotal", type=_amount)
+    option.add_argument("--max-subtotal", type=_amount)
+    option.add_argument("--profile", default="default")
 
     gift_card = commands.add_parser("gift-card", help="issue or reload a gift card (sets its balance)")
     gift_card.add_argument("tenant_id")
@@ -400,6 +524,7 @@ def _build_parser() -> argparse.ArgumentParser:
     gift_card.add_argument("--currency", default="USD")
     gift_card.add_argument("--tax-rate", type=_amount, help="percent of tax the card pays when spent (Medusa)")
     gift_card.add_argument("--ends-ms", type=int, help="epoch ms after which it no longer applies")
+    gift_card.add_argument("--region", help="the only region it may be spent in")
     return parser
 
 
@@ -451,12 +576,22 @@ def _run(args: argparse.Namespace, store: DynamoStore) -> Any:
         card = GiftCard(
             tenant_id=args.tenant_id, code=args.code.upper(), currency=args.currency,
             balance_minor=from_decimal(args.balance, args.currency), tax_rate=args.tax_rate, ends_ms=args.ends_ms,
+            region_id=args.region,
         )  # fmt: skip
         store.put_gift_card(card)
         return card.model_dump(mode="json")
+    if args.command == "shipping-option":
+        return create_shipping_option(
+            store, args.tenant_id, args.option_id, args.region_id, args.name, args.amount, args.currency,
+            args.min_subtotal, args.max_subtotal, profile_id=args.profile,
+        ).model_dump(mode="json")  # fmt: skip
     kind = DiscountKind(args.kind)
     value = args.value if kind is DiscountKind.PERCENTAGE else Decimal(from_decimal(args.value, args.currency))
-    return create_discount(store, args.tenant_id, args.code, kind, value, args.allocation).model_dump(mode="json")
+    return create_discount(
+        store, args.tenant_id, args.code, kind, value, args.allocation, discount_id=args.discount_id,
+        usage_limit=args.usage_limit, starts_ms=args.starts_ms, ends_ms=args.ends_ms,
+        region_ids=tuple(args.region_ids), active=not args.disabled,
+    ).model_dump(mode="json")  # fmt: skip
 
 
 def _validation_line(error: ValidationError) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from decimal import Decimal
 from typing import Any, Literal
@@ -56,10 +57,40 @@ class LineItem(BaseModel):
     options: list[LineOption] = Field(default_factory=list)
     note: str | None = None
     finalized: bool = False
+    # A storefront's own data about the line (Medusa's line-item metadata), bounded when set
+    # (``check_line_metadata``); two lines of one product merge only if theirs are equal.
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    # From the variant when the line was added (cart_core.catalog.Product), so reads render and price
+    # it without the catalog. ``allow_discounts`` False (Medusa: a product not discountable, a gift
+    # card): no discount code takes from this line. ``stock``: how placing the order takes it from
+    # the variant's inventory ("managed": never below zero; "backorder": past zero; None: not counted).
+    allow_discounts: bool = True
+    group_id: str | None = None
+    variant_title: str | None = None
+    sku: str | None = None
+    profile_id: str | None = None  # the shipping profile it ships by (None: the default)
+    stock: Literal["managed", "backorder"] | None = None
 
     @property
     def unit_total_minor(self) -> int:
         return self.unit_price_minor + sum(c.price_minor for o in self.options for c in o.choices)
+
+
+MAX_LINE_METADATA_ENTRIES = 20
+MAX_LINE_METADATA_BYTES = 2000
+
+
+def check_line_metadata(metadata: dict[str, Any]) -> None:
+    if len(metadata) > MAX_LINE_METADATA_ENTRIES:
+        raise InvalidRequest(f"A line's metadata holds at most {MAX_LINE_METADATA_ENTRIES} entries")
+    if len(json.dumps(metadata, default=str).encode()) > MAX_LINE_METADATA_BYTES:
+        raise InvalidRequest(f"A line's metadata takes at most {MAX_LINE_METADATA_BYTES} bytes")
+
+
+def merged_metadata(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` merged into ``current``: a key given as "" is removed (Medusa's setMetadata)."""
+    merged = {**current, **given}
+    return {key: value for key, value in merged.items() if value != ""}
 
 
 class AppliedDiscount(BaseModel):
@@ -69,6 +100,9 @@ class AppliedDiscount(BaseModel):
     kind: DiscountKind
     value: Decimal
     allocation: DiscountAllocation = "total"
+    discount_id: str | None = None  # the catalog code's id (Medusa's disc_…), for faces to show
+    # The regions the code is valid in (empty: every one), so a move to another region drops it.
+    region_ids: tuple[str, ...] = ()
 
 
 # Shipping methods a cart carries (Medusa: one per shipping profile; NewStore: one solution). Their
@@ -86,6 +120,13 @@ class ShippingMethod(BaseModel):
     name: str = ""
     amount_minor: int
     taxable: bool = False
+    # The store's shipping option it was made from (cart_core.shipping.ShippingOption), its shipping
+    # profile (one method per profile), the option's own price (what ``amount_minor`` returns to when
+    # a free-shipping code leaves the cart) and the data the client gave (Medusa's ``data``).
+    option_id: str | None = None
+    profile_id: str | None = None
+    option_amount_minor: int | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
 
     def problem(self) -> str | None:
         """Why this method is out of bounds, or None."""
@@ -268,6 +309,15 @@ class Address(BaseModel):
     state: str | None = None
     zip_code: str | None = None
     country: str | None = None
+    # Who receives it and a second address line (Medusa's, NewStore's); absent on documents stored before.
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    address_2: str | None = None
+    phone: str | None = None
+    # The id a face showed for it when one of the cart's addresses was given by id for the other
+    # (Medusa: both point at one address record); None: the face derives one.
+    address_id: str | None = Field(default=None, max_length=64)
 
 
 class Transition(BaseModel):
@@ -308,6 +358,9 @@ class Cart(BaseModel):
 
     lines: list[LineItem] = Field(default_factory=list)
     discounts: list[AppliedDiscount] = Field(default_factory=list)
+    # A free-shipping code (Medusa: at most one, beside one regular code): shipping methods cost 0
+    # while it is applied (cart_core.discounts). Never in ``discounts``: it takes nothing from lines.
+    free_shipping: AppliedDiscount | None = None
     adjustments: list[Adjustment] = Field(default_factory=list)
     shipping_methods: list[ShippingMethod] = Field(default_factory=list)  # at most MAX_SHIPPING_METHODS
     gift_cards: list[AppliedGiftCard] = Field(default_factory=list)  # at most MAX_GIFT_CARDS (CartEdits)
@@ -318,6 +371,14 @@ class Cart(BaseModel):
     payment_sessions: list[PaymentSession] = Field(default_factory=list)
     fulfillment: FulfillmentKind = "delivery"
     delivery_address: Address | None = None
+    billing_address: Address | None = None
+    # The shopper's email (Medusa's cart.email: a guest's way to be reached; a customer's own).
+    email: str | None = None
+    # The has_account=false customer a guest's email stands for (Medusa's guest customer: the cart's
+    # customer_id until someone signs in). Not an identity: it gives no access to the cart.
+    guest_customer_id: str | None = None
+    # What a storefront says about where the cart was made (Medusa's context: ip, user agent…).
+    context: dict[str, str] = Field(default_factory=dict)
     requested_time_ms: int | None = None
     order_tags: list[str] = Field(default_factory=list)
     notes: str | None = None

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_PRODUCT_PRICES = 20
+MAX_VARIANT_OPTIONS = 10
+MAX_DISCOUNT_REGIONS = 50
 
 
 class Product(BaseModel):
@@ -27,6 +29,31 @@ class Product(BaseModel):
     prices: dict[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict, max_length=MAX_PRODUCT_PRICES
     )
+    # ----- a variant of a storefront product (cart_core.storefront.StoreProduct) ---------------
+    # A sellable item is a variant: lines name it by ``product_id`` (Medusa's variant id). One with
+    # no ``group_id`` (every product stored before variants: BLAZE's) is a single-variant product of
+    # its own. ``options``: option title → value (Medusa's variant options, e.g. Size → M).
+    group_id: str | None = Field(default=None, max_length=64)
+    variant_title: str | None = Field(default=None, max_length=256)
+    options: dict[Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=128)]] = Field(
+        default_factory=dict, max_length=MAX_VARIANT_OPTIONS
+    )
+    # Stock: only a variant that manages inventory is ever out of stock; one that allows backorders
+    # sells past zero (its count goes negative). The count lives in its own numeric attribute of the
+    # item (like a gift card's balance), which placing an order decrements with a bounded ``Add``.
+    # Copied from the storefront product when the variant is written (admin.create_store_product),
+    # so a line is made from the variant alone: its product's discountable / gift-card flags and
+    # shipping profile, and ``name`` is the product's title (``variant_title`` the variant's).
+    discountable: bool = True
+    is_giftcard: bool = False
+    profile_id: str | None = Field(default=None, max_length=64)
+    manage_inventory: bool = False
+    allow_backorder: bool = False
+    inventory_quantity: int = 0
+
+    def stock_problem(self, quantity: int) -> bool:
+        """Whether selling ``quantity`` would take more than this variant has in stock."""
+        return self.manage_inventory and not self.allow_backorder and quantity > self.inventory_quantity
 
     def price_in(self, currency: str, home_currency: str) -> int | None:
         """The unit price in ``currency`` (minor units), or None if the product has none there.
@@ -39,6 +66,8 @@ class Product(BaseModel):
 class DiscountKind(StrEnum):
     PERCENTAGE = "percentage"
     FIXED = "fixed"
+    # Makes the cart's shipping free (Medusa's "free_shipping"); never a line adjustment.
+    FREE_SHIPPING = "free_shipping"
 
 
 # How a FIXED code's value applies (Medusa's ``allocation``): once to the order ("total"), or to each
@@ -55,6 +84,19 @@ class DiscountCode(BaseModel):
     value: Decimal = Field(ge=0)
     active: bool = True
     allocation: DiscountAllocation = "total"
+    # Medusa's discount terms; codes stored before them have none and apply as they always did.
+    # ``discount_id``: the id faces show (Medusa's ``disc_…``); None: the code itself.
+    discount_id: str | None = Field(default=None, max_length=64)
+    description: str | None = Field(default=None, max_length=256)
+    # At most this many orders may use the code (counted when an order is placed, by a bounded
+    # ``Add`` on the item's ``uses`` attribute); None: no limit. ``usage_count``: the uses so far,
+    # read from that attribute.
+    usage_limit: int | None = Field(default=None, ge=0)
+    usage_count: int = Field(default=0, ge=0)
+    starts_ms: int | None = None
+    ends_ms: int | None = None
+    # The regions the code is valid in; empty: every region.
+    region_ids: tuple[str, ...] = Field(default=(), max_length=MAX_DISCOUNT_REGIONS)
 
 
 # A gift card's balance is at most this many minor units (100,000.00 in a two-decimal currency):
@@ -79,13 +121,20 @@ class GiftCard(BaseModel):
     # a card bought with tax included pays for that much tax again when spent. None: not taxable.
     tax_rate: Decimal | None = Field(default=None, ge=0, le=100)
     active: bool = True
+    # The region the card may be spent in (Medusa's gift_card.region_id); None: any region in its
+    # currency. ``gift_card_id``: the id faces show (Medusa's ``gift_…``); None: the code.
+    region_id: str | None = Field(default=None, max_length=64)
+    gift_card_id: str | None = Field(default=None, max_length=64)
 
-    def problem(self, currency: str, now_ms: int) -> str | None:
-        """Why this card cannot be applied to a cart in ``currency`` at ``now_ms``, or None."""
+    def problem(self, currency: str, now_ms: int, region_id: str | None = None) -> str | None:
+        """Why this card cannot be applied to a cart in ``currency`` (and ``region_id``, when the
+        card names a region) at ``now_ms``, or None."""
         if not self.active or self.balance_minor == 0:
             return "is disabled"
         if self.ends_ms is not None and self.ends_ms <= now_ms:
             return "has expired"
+        if self.region_id is not None and region_id is not None and self.region_id != region_id:
+            return "cannot be used in the current region"
         if self.currency != currency:
             return f"is in {self.currency}, the cart in {currency}"
         return None

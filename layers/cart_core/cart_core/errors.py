@@ -15,8 +15,26 @@ class InvalidRequest(DomainError):
     """The request is well-formed but asks for something the domain does not allow."""
 
 
+class DiscountNotFound(InvalidRequest):
+    """A discount code that is not (or no longer) valid here: 400 for BLAZE; a face may answer it as
+    the vendor does (Medusa: 404 "Discounts with code [X] was not found")."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Promo code {code} is not valid")
+        self.code = code
+
+
 class NotFound(DomainError):
     """The record does not exist, has expired, or belongs to someone else."""
+
+
+class ProductNotFound(NotFound):
+    """A product a request names is not sold (unknown or inactive): a face may answer it otherwise
+    than a missing cart (Medusa: 400 invalid_data)."""
+
+    def __init__(self, product_id: str) -> None:
+        super().__init__(f"Product {product_id} not found")
+        self.product_id = product_id
 
 
 class Conflict(DomainError):
@@ -48,3 +66,21 @@ class ServiceUnavailable(DomainError):
     def __init__(self, message: str = "The service is briefly unavailable; retry shortly", retry_after: int = 1):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class NotAllowed(InvalidRequest):
+    """The request is valid but the state of what it names forbids it (a used-up or expired code,
+    a sold-out variant). Faces that distinguish it (Medusa's ``not_allowed``) map it; others answer
+    it as any ``InvalidRequest``. ``code``: a machine-readable reason some vendors add."""
+
+    code: str | None = None
+
+
+class InsufficientInventory(NotAllowed):
+    """A variant that manages its inventory has less in stock than asked for."""
+
+    code = "insufficient_inventory"
+
+    def __init__(self, variant_id: str, message: str | None = None) -> None:
+        super().__init__(message or f"Variant with id: {variant_id} does not have the required inventory")
+        self.variant_id = variant_id

@@ -65,7 +65,7 @@ class ContentPolicy:
 
 
 # The registry: one package under functions/ per face, in the order tools list them.
-PACKAGES: tuple[str, ...] = ("blaze_cart", "loke_cart")
+PACKAGES: tuple[str, ...] = ("blaze_cart", "loke_cart", "medusa_store")
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,9 @@ class Face:
     devkit_module: str | None = None
     correlation: Correlation = field(default_factory=Correlation)
     content: ContentPolicy = field(default_factory=ContentPolicy)
+    # Public routes (Medusa's storefront): its API has no authorizer, and the face itself resolves
+    # the store from the stage's variables and who calls from the request (template.yaml checks).
+    public: bool = False
 
     @property
     def codec(self) -> str:

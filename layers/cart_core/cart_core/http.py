@@ -27,7 +27,7 @@ from functools import cache
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
@@ -323,10 +323,11 @@ def install_error_handlers(app: ApiGatewayResolver, body: ErrorBody) -> None:
 # ----- one face, assembled from its registry entry ---------------------------------------------
 
 
-def face_app(face: Face, *routers: Router) -> APIGatewayRestResolver:
+def face_app(face: Face, *routers: Router, cors: CORSConfig | None = None) -> APIGatewayRestResolver:
     """The face's resolver: its routers, its base path stripped, bodies read by its content policy,
-    errors in its body."""
+    errors in its body; ``cors``: CORS headers on its answers (a face browsers call: Medusa's)."""
     app = APIGatewayRestResolver(
+        cors=cors,
         enable_validation=True,
         strip_prefixes=[face.base_path] if face.base_path else None,
         json_body_deserializer=_parsed_once(_loads_of(face.content)),

@@ -256,3 +256,12 @@ def stored_key_or_as_sent(codec: IdCodec, wire: str) -> str:
 
 def new_id(now: float | None = None) -> InternalId:
     return InternalId.new(now)
+
+
+def prefixed_id(prefix: str, now: float | None = None) -> str:
+    """A new id of a record that is only ever named by its id (a shipping method, an option, a
+    region, a variant): ``prefix_`` + a ULID at ``now`` (Unix seconds; the system clock if None),
+    as Medusa's ``generateEntityId`` makes them (python-ulid: upper-case Crockford base32)."""
+    from ulid import ULID  # only the paths that make such ids pay for the import
+
+    return f"{prefix}_{ULID() if now is None else ULID.from_timestamp(float(now))}"  # an int would read as ms

@@ -16,7 +16,10 @@ from typing import Any, Protocol
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.checkout_configuration import CheckoutConfiguration
+from cart_core.customers import Customer
 from cart_core.regions import Region, cart_region_id, implicit_region
+from cart_core.shipping import ShippingOption
+from cart_core.storefront import StoreProduct
 from cart_core.tenancy import Location
 
 
@@ -43,7 +46,9 @@ class PointerKey:
 class Key:
     """A storage-neutral item address: what the item is (``kind``) and the values that name it."""
 
-    kind: str  # active | public | order_no | counter | gift_card | checkout_hash (store/keys.py maps each)
+    # active | public | order_no | counter | gift_card | discount | product | checkout_hash |
+    # customer_email | session (store/keys.py maps each)
+    kind: str
     parts: tuple[str, ...]
 
     @staticmethod
@@ -67,13 +72,38 @@ class Key:
         return Key("checkout_hash", (public_hash,))
 
     @staticmethod
+    def customer_email(tenant_id: str, kind: str, email: str) -> Key:
+        """A tenant's e-mail, taken by one customer of each kind (``account``, ``guest``): the claim
+        that keeps it unique, naming the customer. ``email`` is already lower-cased."""
+        return Key("customer_email", (tenant_id, kind, email))
+
+    @staticmethod
+    def session(tenant_id: str, session_id: str) -> Key:
+        """A sign-in session: a claim naming its customer, living until its ``expires_at``."""
+        return Key("session", (tenant_id, session_id))
+
+    @staticmethod
     def gift_card(tenant_id: str, code: str) -> Key:
         """A tenant's gift card; its ``GIFT_CARD_BALANCE`` attribute is what an ``Add`` takes from."""
         return Key("gift_card", (tenant_id, code))
 
+    @staticmethod
+    def discount(tenant_id: str, code: str) -> Key:
+        """A tenant's discount code; its ``DISCOUNT_USES`` attribute counts the orders that used it."""
+        return Key("discount", (tenant_id, code))
+
+    @staticmethod
+    def product(tenant_id: str, product_id: str) -> Key:
+        """A tenant's product (a variant); its ``INVENTORY`` attribute is its stock."""
+        return Key("product", (tenant_id, product_id))
+
 
 # The numeric attribute of a gift card's item that holds its balance (``Add`` intents target it).
 GIFT_CARD_BALANCE = "balance"
+# The numeric attribute of a discount code's item counting the orders placed with it.
+DISCOUNT_USES = "uses"
+# The numeric attribute of a product's (variant's) item holding its stock.
+INVENTORY = "inventory"
 
 
 # ----- the read set ----------------------------------------------------------------------
@@ -95,6 +125,9 @@ class ReadSet:
     # region a use case is about to move a cart to, the regions of history carts.
     region_ids: frozenset[str] = frozenset()
     checkout_configuration_id: str | None = None
+    # Shipping options by id (choosing one for a cart: cart_core.shipping).
+    shipping_option_ids: frozenset[str] = frozenset()
+    customer_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -110,6 +143,8 @@ class Snapshot:
     # Every stored region read: the location's default, the cart's, and the read set's region_ids.
     regions: dict[str, Region] = field(default_factory=dict)
     checkout_configuration: CheckoutConfiguration | None = None
+    shipping_options: dict[str, ShippingOption] = field(default_factory=dict)
+    customer: Customer | None = None
 
     @property
     def default_region(self) -> Region | None:
@@ -140,7 +175,7 @@ class Put:
     """Write a versioned record only if its stored version is still ``version`` (the one read), or,
     with ``version`` None, only if it does not exist yet. The record's version becomes one more."""
 
-    record: Any  # a Cart or a CheckoutConfiguration; the adapter has an item codec per record type
+    record: Any  # a Cart, CheckoutConfiguration or Customer; the adapter has an item codec per record type
     version: int | None
     # The record's document as the use case already serialised it (a cart's, for its size check):
     # written as it is, so a write never serialises the same cart twice. It must be the record's
@@ -209,3 +244,17 @@ class CartStore(Protocol):
     def checkout_configurations(self, tenant_id: str) -> list[CheckoutConfiguration]:
         """A tenant's checkout configurations, deleted ones included (one Query, no Scan)."""
         ...
+
+    def regions(self, tenant_id: str) -> list[Region]:
+        """A tenant's regions (one Query on its partition, bounded by ``MAX_REGIONS``)."""
+        ...
+
+    def shipping_options(self, tenant_id: str) -> list[ShippingOption]:
+        """A tenant's shipping options, every region's (one bounded Query)."""
+        ...
+
+    def store_products(self, tenant_id: str, offset: int, limit: int) -> tuple[list[StoreProduct], int]:
+        """A page of a tenant's storefront products (by id) and how many it has (Query, bounded)."""
+        ...
+
+    def store_product(self, tenant_id: str, product_id: str) -> StoreProduct | None: ...

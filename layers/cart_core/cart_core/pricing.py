@@ -328,13 +328,17 @@ def _tender_gift_cards(cards: list[AppliedGiftCard], base: GiftCardBase) -> tupl
 def _medusa_lines(
     cart: Cart, gross: list[int], rates: tuple[TaxRate, ...], inclusive: bool
 ) -> tuple[list[PricedLine], int]:
-    subtotal = sum(gross)
+    # Codes take only from lines that allow discounts, and a fixed "total" code is spread over those
+    # lines' subtotals alone (Medusa's calculateDiscountForLineItem: a gift card takes no share).
+    subtotal = sum(g for line, g in zip(cart.lines, gross, strict=True) if line.allow_discounts)
     left = [float(g) for g in gross]  # what later codes may still take from each line
     per_line: list[list[LineAdjustment]] = [[] for _ in cart.lines]
     raw: list[float] = [0.0 for _ in cart.lines]
     for discount in cart.discounts:
         value = float(discount.value)
         for i, (line, line_gross_minor) in enumerate(zip(cart.lines, gross, strict=True)):
+            if not line.allow_discounts:
+                continue
             if discount.kind is DiscountKind.PERCENTAGE:
                 amount = float(_js_round((line_gross_minor / 100) * value))
             elif discount.allocation == "total":

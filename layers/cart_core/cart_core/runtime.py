@@ -13,6 +13,7 @@ registered with cart_core.snapstart, which every function gets by importing this
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,14 @@ if TYPE_CHECKING:
     from cart_core.store.table import DynamoTable
     from cart_core.usecases import UseCases
     from cart_core.usecases.subscriptions import SubscriptionService
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSecrets:
+    """The storefront's signing secrets (customer JWTs, session cookies)."""
+
+    jwt_secret: str
+    cookie_secret: str
 
 
 def settings() -> Settings:
@@ -112,8 +121,25 @@ def _subscription_service(
     return SubscriptionService(store(), keys, OutboundPolicy(allow_loopback, aws_endpoint_url))
 
 
+def auth_secrets() -> AuthSecrets:
+    """The JWT and cookie secrets, read from Secrets Manager once per cold start (a rotated secret
+    reaches new containers; the ARNs are the function's environment, never the values)."""
+    config = settings().require("jwt_secret_id", "cookie_secret_id")
+    return _auth_secrets(config.jwt_secret_id or "", config.cookie_secret_id or "")
+
+
+@lru_cache(maxsize=4)
+def _auth_secrets(jwt_secret_id: str, cookie_secret_id: str) -> AuthSecrets:
+    # Imported here: only a face that signs customers in reads Secrets Manager.
+    from cart_core.store.secrets import SecretReader
+
+    reader = SecretReader()
+    return AuthSecrets(reader.read(jwt_secret_id), reader.read(cookie_secret_id))
+
+
 @snapstart.on_restore
 def forget() -> None:
     """Forget every object built here, so the next call builds it anew (with new clients)."""
-    for cached in (store, _table, use_cases, event_bus, work_queue, _subscription_service):
+    # The sign-in secrets too: a snapshot must not carry them into every restored copy.
+    for cached in (store, _table, use_cases, event_bus, work_queue, _subscription_service, _auth_secrets):
         cached.cache_clear()

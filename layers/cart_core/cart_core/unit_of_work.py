@@ -33,6 +33,9 @@ from cart_core.ports import (
     Snapshot,
     VersionConflict,
 )
+from cart_core.regions import Region
+from cart_core.shipping import ShippingOption
+from cart_core.storefront import StoreProduct
 
 # A lost version race is retried after a full-jitter back-off (a random sleep up to a doubling cap),
 # so contenders spread out instead of colliding again in lockstep. Attempts stop when the next one
@@ -69,6 +72,18 @@ class Work:
 
     def checkout_configurations(self, tenant_id: str) -> list[CheckoutConfiguration]:
         return self.store.checkout_configurations(tenant_id)
+
+    def regions(self, tenant_id: str) -> list[Region]:
+        return self.store.regions(tenant_id)
+
+    def shipping_options(self, tenant_id: str) -> list[ShippingOption]:
+        return self.store.shipping_options(tenant_id)
+
+    def store_products(self, tenant_id: str, offset: int, limit: int) -> tuple[list[StoreProduct], int]:
+        return self.store.store_products(tenant_id, offset, limit)
+
+    def store_product(self, tenant_id: str, product_id: str) -> StoreProduct | None:
+        return self.store.store_product(tenant_id, product_id)
 
     def read_claim(self, key: Key) -> str | None:
         """The owner a claim names (a global lookup such as a checkout hash: one GetItem)."""

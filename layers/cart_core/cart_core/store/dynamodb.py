@@ -19,8 +19,11 @@ from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, GiftCard, Product
 from cart_core.checkout_configuration import CheckoutConfiguration
 from cart_core.clock import Clock, system_clock
+from cart_core.customers import Customer
 from cart_core.ports import (
+    DISCOUNT_USES,
     GIFT_CARD_BALANCE,
+    INVENTORY,
     Add,
     Claim,
     Intent,
@@ -33,8 +36,10 @@ from cart_core.ports import (
     VersionConflict,
 )
 from cart_core.regions import Region, region_ids_needed
+from cart_core.shipping import MAX_SHIPPING_OPTIONS, ShippingOption
 from cart_core.store import keys
 from cart_core.store.table import DynamoTable, _key, _live
+from cart_core.storefront import MAX_PRODUCTS_OFFSET, StoreProduct
 from cart_core.tenancy import Location, Tenant
 from cart_core.webhooks import WebhookSubscription
 
@@ -87,15 +92,32 @@ def _checkout_configuration_item(configuration: CheckoutConfiguration, document:
     }
 
 
+def _customer_item(customer: Customer, document: str | None = None) -> dict[str, Any]:
+    return {
+        **_key(keys.tenant_pk(customer.tenant_id), keys.customer_sk(customer.customer_id)),
+        "doc": {"S": document if document is not None else customer.model_dump_json(exclude={"version"})},
+    }
+
+
 def _gift_card(doc: dict[str, Any], item: dict[str, Any]) -> GiftCard:
     """A gift card item: its document, with the balance from the numeric attribute ``Add`` updates."""
     return GiftCard.model_validate({**doc, "balance_minor": int(item[GIFT_CARD_BALANCE]["N"])})
+
+
+def _counted(doc: dict[str, Any], item: dict[str, Any], attribute: str, field: str) -> dict[str, Any]:
+    """A catalog document with the counter an ``Add`` updates (absent on items stored before it)."""
+    return {**doc, field: int(item[attribute]["N"])} if attribute in item else doc
+
+
+# A tenant holds at most this many regions (listing them is one bounded Query).
+MAX_REGIONS = 100
 
 
 # The item codec of each versioned record type a ``Put`` may carry.
 _RECORD_ITEMS: dict[type, Callable[[Any, str | None], dict[str, Any]]] = {
     Cart: _cart_item,
     CheckoutConfiguration: _checkout_configuration_item,
+    Customer: _customer_item,
 }
 # The single-item call for an operation when a commit has only one.
 _SINGLE = {"Put": "put_item", "Delete": "delete_item", "Update": "update_item"}
@@ -147,6 +169,9 @@ class DynamoStore(DynamoTable):
         wanted += [(tenant, keys.region_sk(r)) for r in sorted(requested_regions)]
         if reads.checkout_configuration_id:
             wanted.append((tenant, keys.checkout_configuration_sk(reads.checkout_configuration_id)))
+        wanted += [(tenant, keys.shipping_option_sk(o)) for o in sorted(reads.shipping_option_ids)]
+        if reads.customer_id:
+            wanted.append((tenant, keys.customer_sk(reads.customer_id)))
         snapshot = Snapshot()
         book_wants = reads.product_ids if from_book else frozenset()
         self._decode(self._batch_get(wanted), snapshot, tenant_id, location_id, pointers, book_wants)
@@ -211,10 +236,10 @@ class DynamoStore(DynamoTable):
             elif sk.startswith("LOCATION#"):
                 snapshot.location = Location.model_validate(doc)
             elif sk.startswith("PRODUCT#"):
-                product = Product.model_validate(doc)
+                product = Product.model_validate(_counted(doc, item, INVENTORY, "inventory_quantity"))
                 snapshot.products[product.product_id] = product
             elif sk.startswith("DISCOUNT#"):
-                code = DiscountCode.model_validate(doc)
+                code = DiscountCode.model_validate(_counted(doc, item, DISCOUNT_USES, "usage_count"))
                 snapshot.discounts[code.code.upper()] = code
             elif sk.startswith("REGION#"):
                 region = Region.model_validate(doc)
@@ -225,9 +250,18 @@ class DynamoStore(DynamoTable):
                 if configuration.tenant_id == tenant_id:
                     configuration.version = int(item["version"]["N"])
                     snapshot.checkout_configuration = configuration
+            elif sk.startswith(keys.CUSTOMER_PREFIX):
+                customer = Customer.model_validate(doc)
+                if customer.tenant_id == tenant_id:
+                    customer.version = int(item["version"]["N"])
+                    snapshot.customer = customer
             elif sk.startswith("GIFTCARD#"):
                 card = _gift_card(doc, item)
                 snapshot.gift_cards[card.code.upper()] = card
+            elif sk.startswith(keys.SHIPPING_OPTION_PREFIX):
+                option = ShippingOption.model_validate(doc)
+                if option.tenant_id == tenant_id:
+                    snapshot.shipping_options[option.option_id] = option
 
     def load(
         self,
@@ -359,9 +393,40 @@ class DynamoStore(DynamoTable):
         )
 
     def regions(self, tenant_id: str) -> list[Region]:
-        """A tenant's regions (admin listing): one Query on its partition."""
-        items = self._query_prefix(keys.tenant_pk(tenant_id), "REGION#")
+        """A tenant's regions: one Query on its partition, at most ``MAX_REGIONS``."""
+        items = self._query_prefix(keys.tenant_pk(tenant_id), keys.REGION_PREFIX, MAX_REGIONS)
         return [Region.model_validate_json(item["doc"]["S"]) for item in items]
+
+    def shipping_options(self, tenant_id: str) -> list[ShippingOption]:
+        """A tenant's shipping options, every region's: one Query, at most ``MAX_SHIPPING_OPTIONS``."""
+        items = self._query_prefix(keys.tenant_pk(tenant_id), keys.SHIPPING_OPTION_PREFIX, MAX_SHIPPING_OPTIONS)
+        return [ShippingOption.model_validate_json(item["doc"]["S"]) for item in items]
+
+    def store_products(self, tenant_id: str, offset: int, limit: int) -> tuple[list[StoreProduct], int]:
+        """Products ``offset`` to ``offset + limit`` in id order, and how many the tenant has: a Query
+        reading no further than the page (``offset`` at most ``MAX_PRODUCTS_OFFSET``), and a
+        counting Query (keys only, no documents returned)."""
+        offset = min(max(0, offset), MAX_PRODUCTS_OFFSET)
+        pk = keys.tenant_pk(tenant_id)
+        items = self._query_prefix(pk, keys.STORE_PRODUCT_PREFIX, offset + limit) if limit > 0 else []
+        products = [StoreProduct.model_validate_json(item["doc"]["S"]) for item in items[offset:]]
+        return products, self._count_prefix(pk, keys.STORE_PRODUCT_PREFIX)
+
+    def store_product(self, tenant_id: str, product_id: str) -> StoreProduct | None:
+        found = self._batch_get([(keys.tenant_pk(tenant_id), keys.store_product_sk(product_id))])
+        return StoreProduct.model_validate_json(found[0]["doc"]["S"]) if found else None
+
+    def put_shipping_option(self, option: ShippingOption) -> None:
+        self.put_record(
+            keys.tenant_pk(option.tenant_id), keys.shipping_option_sk(option.option_id), option.model_dump(mode="json")
+        )
+
+    def put_store_product(self, product: StoreProduct) -> None:
+        self.put_record(
+            keys.tenant_pk(product.tenant_id),
+            keys.store_product_sk(product.product_id),
+            product.model_dump(mode="json"),
+        )
 
     def checkout_configurations(self, tenant_id: str) -> list[CheckoutConfiguration]:
         """A tenant's checkout configurations, deleted ones included: one Query on its partition."""
@@ -373,28 +438,34 @@ class DynamoStore(DynamoTable):
         return configurations
 
     def put_product(self, product: Product) -> None:
-        """The product's item and the price book with it, in one transaction conditional on the book's
-        version (so a read from either finds the same document); retried from the read if another
-        product write came first. A product the book has no room for is written alone (and taken out
-        of the book if it was in it). Last write wins by design, as for every admin write."""
+        """Admin write: the product's item and the price book with it, in one transaction conditional
+        on the book's version (so a read from either finds the same document); retried from the read
+        if another product write came first. Last write wins by design, as for every admin write.
+
+        A variant that manages inventory gets its stock in the numeric attribute placement decrements
+        (``INVENTORY``; writing it again sets the stock) and stays out of the book: a copy would not
+        follow the decrements, so it is always read by its own key (and taken out of the book if an
+        earlier write put it there). A product the book has no room for is written alone too."""
         tenant = keys.tenant_pk(product.tenant_id)
-        doc = product.model_dump(mode="json")
-        product_put = {
-            "TableName": self.table_name,
-            "Item": {**_key(tenant, keys.product_sk(product.product_id)), "doc": {"S": json.dumps(doc, default=str)}},
-        }
+        doc = product.model_dump(mode="json", exclude={"inventory_quantity"})
+        item = {**_key(tenant, keys.product_sk(product.product_id)), "doc": {"S": json.dumps(doc, default=str)}}
+        if product.manage_inventory:
+            item[INVENTORY] = {"N": str(product.inventory_quantity)}
+        product_put = {"TableName": self.table_name, "Item": item}
+        bookable = not product.manage_inventory
         for _ in range(MAX_BOOK_WRITE_ATTEMPTS):
             found = self.client.get_item(
                 TableName=self.table_name, Key=_key(tenant, keys.PRICE_BOOK_SK), ConsistentRead=True
             ).get("Item")
             book: dict[str, Any] = json.loads(found["doc"]["S"]) if found else {}
             held = product.product_id in book
-            book[product.product_id] = doc
+            if bookable:
+                book[product.product_id] = doc
             text = json.dumps(book, default=str, separators=(",", ":"))
-            if len(book) > PRICE_BOOK_MAX_PRODUCTS or len(text.encode()) > PRICE_BOOK_MAX_BYTES:
+            if not bookable or len(book) > PRICE_BOOK_MAX_PRODUCTS or len(text.encode()) > PRICE_BOOK_MAX_BYTES:
                 if not held:
-                    break  # no room, and nothing stale to take out: the product alone
-                del book[product.product_id]
+                    break  # not for the book, and nothing stale in it to take out: the product alone
+                book.pop(product.product_id, None)
                 text = json.dumps(book, default=str, separators=(",", ":"))
             version = int(found["version"]["N"]) if found else 0
             book_put: dict[str, Any] = {
@@ -417,7 +488,16 @@ class DynamoStore(DynamoTable):
         self.client.put_item(**product_put)
 
     def put_discount(self, code: DiscountCode) -> None:
-        self.put_record(keys.tenant_pk(code.tenant_id), keys.discount_sk(code.code), code.model_dump(mode="json"))
+        """Admin write. A code with an id has its uses in the numeric attribute placement counts
+        (``DISCOUNT_USES``), written as ``usage_count``. Last write wins."""
+        doc = code.model_dump(mode="json", exclude={"usage_count"})
+        counters = {DISCOUNT_USES: code.usage_count} if code.discount_id is not None else {}
+        self._put_counted(keys.tenant_pk(code.tenant_id), keys.discount_sk(code.code), doc, counters)
+
+    def _put_counted(self, pk: str, sk: str, doc: dict[str, Any], counters: dict[str, int]) -> None:
+        item = {**_key(pk, sk), "doc": {"S": json.dumps(doc, default=str)}}
+        item.update({name: {"N": str(value)} for name, value in counters.items()})
+        self.client.put_item(TableName=self.table_name, Item=item)
 
     def put_gift_card(self, card: GiftCard) -> None:
         """Admin write (issue or reload a card): the document, with the balance in its own numeric
@@ -512,7 +592,8 @@ class DynamoStore(DynamoTable):
 
     # ----- helpers -----------------------------------------------------------------------
 
-    def _query_prefix(self, pk: str, prefix: str) -> list[dict[str, Any]]:
+    def _query_prefix(self, pk: str, prefix: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """The items of ``pk`` whose sort key starts with ``prefix``, in order; at most ``limit``."""
         query: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
@@ -521,10 +602,27 @@ class DynamoStore(DynamoTable):
         }
         items: list[dict[str, Any]] = []
         while True:
+            if limit is not None:
+                query["Limit"] = limit - len(items)
             page = self.client.query(**query)
             items += page["Items"]
-            if "LastEvaluatedKey" not in page:
+            if "LastEvaluatedKey" not in page or (limit is not None and len(items) >= limit):
                 return items
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _count_prefix(self, pk: str, prefix: str) -> int:
+        query: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": prefix}},
+            "Select": "COUNT",
+        }
+        count = 0
+        while True:
+            page = self.client.query(**query)
+            count += page["Count"]
+            if "LastEvaluatedKey" not in page:
+                return count
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def _batch_get(self, wanted: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -38,8 +38,44 @@ def checkout_hash_pk(public_hash: str) -> str:
     return f"CHECKOUTHASH#{public_hash}"
 
 
+CUSTOMER_PREFIX = "CUSTOMER#"
+
+
+def customer_sk(customer_id: str) -> str:
+    """Under the tenant's partition, so a customer is read in the same batch as the location."""
+    return f"{CUSTOMER_PREFIX}{customer_id}"
+
+
+def customer_email_pk(tenant_id: str, kind: str, email: str) -> str:
+    """The claim keeping an e-mail unique per tenant and kind (account, guest); owner: the customer."""
+    return f"CUSTOMEREMAIL#{tenant_id}#{kind}#{email}"
+
+
+SESSION_SK = "SESSION"
+
+
+def session_pk(tenant_id: str, session_id: str) -> str:
+    """A sign-in session (a claim naming its customer, with a TTL)."""
+    return f"SESSION#{tenant_id}#{session_id}"
+
+
 def product_sk(product_id: str) -> str:
     return f"PRODUCT#{product_id}"
+
+
+SHIPPING_OPTION_PREFIX = "SHIPOPT#"
+STORE_PRODUCT_PREFIX = "STOREPRODUCT#"
+REGION_PREFIX = "REGION#"
+
+
+def shipping_option_sk(option_id: str) -> str:
+    """Under the tenant's partition: a tenant's options (every region's) are one Query."""
+    return f"{SHIPPING_OPTION_PREFIX}{option_id}"
+
+
+def store_product_sk(product_id: str) -> str:
+    """A storefront product (its variants are PRODUCT# items): one Query lists a tenant's."""
+    return f"{STORE_PRODUCT_PREFIX}{product_id}"
 
 
 # The tenant's price book: a copy of its product documents in one item (store/dynamodb.py), so a
@@ -102,12 +138,22 @@ _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "order_no": (order_no_claim_pk, CLAIM_SK),
     "counter": (counter_pk, COUNTER_SK),
     "checkout_hash": (checkout_hash_pk, CLAIM_SK),
+    "customer_email": (customer_email_pk, CLAIM_SK),
+    "session": (session_pk, SESSION_SK),
+}
+
+
+# Catalog items an ``Add`` may target (a gift card's balance, a code's uses, a variant's stock).
+_CATALOG_KEYS: dict[str, Callable[[str], str]] = {
+    "gift_card": lambda code: gift_card_sk(code),
+    "discount": lambda code: discount_sk(code),
+    "product": lambda product_id: product_sk(product_id),
 }
 
 
 def item_key(kind: str, parts: tuple[str, ...]) -> tuple[str, str]:
-    if kind == "gift_card":  # a catalog item: the tenant's partition, the code in the sort key
-        tenant_id, code = parts
-        return tenant_pk(tenant_id), gift_card_sk(code)
+    if kind in _CATALOG_KEYS:  # a catalog item: the tenant's partition, its name in the sort key
+        tenant_id, name = parts
+        return tenant_pk(tenant_id), _CATALOG_KEYS[kind](name)
     pk, sk = _ITEM_KEYS[kind]
     return pk(*parts), sk

@@ -10,6 +10,8 @@
 - ``subscriptions``: a tenant's webhook subscriptions (their own records, no cart)
 - ``regions``: moving an open cart to another region (currency, taxes, payment providers)
 - ``checkout_configurations``: hosted-checkout configurations and their public hashes (Fluid Pay)
+- ``storefront``: regions, products with variants, a cart's shipping options and method, removing a code
+- ``customers``: storefront customers (accounts, guests), sign-in sessions, a customer's orders
 
 Faces and workers take the area they need from ``compose`` (``cart_core.runtime.use_cases()``).
 """
@@ -31,10 +33,12 @@ if TYPE_CHECKING:
     from cart_core.usecases.catalog import Catalog
     from cart_core.usecases.checkout import Checkout
     from cart_core.usecases.checkout_configurations import CheckoutConfigurations
+    from cart_core.usecases.customers import Customers
     from cart_core.usecases.identity import Identity
     from cart_core.usecases.payments import Payments
     from cart_core.usecases.pos_validation import PosValidation
     from cart_core.usecases.regions import Regions
+    from cart_core.usecases.storefront import Storefront
 
 
 class UseCases:
@@ -95,6 +99,18 @@ class UseCases:
         from cart_core.usecases.payments import Payments
 
         return Payments(self._uow, self._order_retention_days)
+
+    @cached_property
+    def storefront(self) -> Storefront:
+        from cart_core.usecases.storefront import Storefront
+
+        return Storefront(self._uow, self._order_retention_days)
+
+    @cached_property
+    def customers(self) -> Customers:
+        from cart_core.usecases.customers import Customers
+
+        return Customers(self._uow, self.carts, self._order_retention_days)
 
 
 def compose(

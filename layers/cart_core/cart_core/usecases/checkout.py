@@ -18,7 +18,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from cart_core.cart import DEFAULT_PAYMENT_KEY, Cart, Payment, payment_as_given
+from cart_core.discounts import code_reads, stage_discount_uses
 from cart_core.errors import Conflict, InvalidRequest
+from cart_core.inventory import stage_reservations
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_ORDER_TAGS
 from cart_core.money import from_decimal
@@ -310,10 +312,17 @@ class Checkout(CartUseCases):
                 cart.set_payment(payment_as_given(replacing))
                 replaced[:] = [payment for payment in dropped if payment.hold_is_live]
             assert snapshot.location is not None
+            if replacing is None:
+                # The order counts its codes' uses and reserves its stock in this write (bounded
+                # adds: a code used up or a variant sold out meanwhile refuses the order).
+                self._read_placement_items(work, cart, snapshot)
+                region = region_of(cart, snapshot)
+                region_id = None if region.implicit else region.region_id
+                stage_discount_uses(work, cart, snapshot.discounts, self._now_ms(), region_id)
+                stage_reservations(work, cart)
             if replacing is None and cart.gift_cards:
                 # The order spends its gift cards in this write (bounded decrements: a card spent
                 # elsewhere meanwhile fails the write, and the retry prices with what is left).
-                self._read_gift_cards(work, cart, snapshot)
                 total = redeem_gift_cards(work, cart, snapshot, terms_for(cart, snapshot), self._now_ms()).total_minor
             else:
                 total = price(cart, terms_for(cart, snapshot)).total_minor
@@ -357,13 +366,19 @@ class Checkout(CartUseCases):
         return placed
 
     @staticmethod
-    def _read_gift_cards(work: Work, cart: Cart, snapshot: Snapshot) -> None:
-        """The cart's applied cards not in the first read (applied before this request): one more
-        read, made only for a cart that has gift cards, so other carts keep the one-read budget."""
-        missing = gift_card_reads(cart) - snapshot.gift_cards.keys()
-        if missing:
-            reads = ReadSet(cart.tenant_id, cart.location_id, gift_card_codes=frozenset(missing))
-            snapshot.gift_cards.update(work.read(reads).gift_cards)
+    def _read_placement_items(work: Work, cart: Cart, snapshot: Snapshot) -> None:
+        """The cart's applied cards and counted codes not in the first read (applied before this
+        request): one more read, made only for a cart that has some, so other carts keep the
+        one-read budget."""
+        cards = gift_card_reads(cart) - snapshot.gift_cards.keys()
+        codes = code_reads(cart) - snapshot.discounts.keys()
+        if cards or codes:
+            reads = ReadSet(
+                cart.tenant_id, cart.location_id, discount_codes=frozenset(codes), gift_card_codes=frozenset(cards)
+            )
+            found = work.read(reads)
+            snapshot.gift_cards.update(found.gift_cards)
+            snapshot.discounts.update(found.discounts)
 
     def _authorize(self, cart: Cart, total: int, version: int, region: Region) -> list[Hold]:
         """Hold each recorded card on ``cart`` and record the holds on it (not yet written). The last

@@ -18,6 +18,7 @@ from cart_core.cart import AppliedGiftCard, Cart
 from cart_core.errors import Conflict
 from cart_core.ports import GIFT_CARD_BALANCE, Key, Snapshot
 from cart_core.pricing import GiftCardUse, RateSet, Totals, gift_card_uses, price
+from cart_core.regions import cart_region_id
 from cart_core.unit_of_work import Work
 
 
@@ -33,7 +34,9 @@ def refresh_gift_cards(cart: Cart, snapshot: Snapshot, now_ms: int) -> None:
         card = snapshot.gift_cards.get(applied.code.upper())
         if card is None:
             raise Conflict(f"Gift card with code: {applied.code} was not found")
-        if problem := card.problem(cart.currency, now_ms):
+        if problem := card.problem(
+            cart.currency, now_ms, cart_region_id(snapshot.location, cart) if snapshot.location else None
+        ):
             raise Conflict(f"The gift card {applied.code} {problem}")
         refreshed.append(AppliedGiftCard.of(card))
     cart.gift_cards = refreshed

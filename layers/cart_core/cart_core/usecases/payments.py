@@ -60,7 +60,7 @@ class Payments(CartUseCases):
         total: new providers get a pending session, existing sessions keep their data and selection
         and take the new amount, sessions of providers no longer offered are dropped. With exactly
         one provider, its session is selected (as Medusa does). A provider the region does not offer
-        is refused (400)."""
+        is refused (400). A total of zero or less opens none and drops those there are."""
         wanted = list(dict.fromkeys(provider_ids or ()))
         if len(wanted) > MAX_PAYMENT_SESSIONS:
             raise InvalidRequest(f"A cart holds at most {MAX_PAYMENT_SESSIONS} payment sessions")
@@ -78,6 +78,9 @@ class Payments(CartUseCases):
                 if provider_id not in offered:
                     raise InvalidRequest(f"Payment provider {provider_id} is not offered in region {region.region_id}")
             total = price(cart, terms_for(cart, snapshot)).total_minor
+            if total <= 0:  # nothing to pay: no session (as Medusa; complete then needs none)
+                cart.payment_sessions = []
+                return
             existing = {session.provider_id: session for session in cart.payment_sessions}
             sessions = []
             for provider_id in providers:
@@ -111,6 +114,23 @@ class Payments(CartUseCases):
             merged = {**session.data, **data}
             check_session_data(merged)
             session.data = merged
+
+        return self._mutate(caller, cart_id, change)
+
+    def refresh_payment_session(self, caller: Caller, cart_id: str, provider_id: str) -> PricedCart:
+        """Open the session again for the cart's current total, as Medusa's refresh does: the selected
+        one is replaced by a new pending one, not selected (its data dropped: it was the provider's
+        for the old session); another only takes the new amount."""
+
+        def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
+            cart.require_editable()
+            session = _session(cart, provider_id)
+            total = price(cart, terms_for(cart, snapshot)).total_minor
+            fresh = PaymentSession(provider_id=provider_id, amount_minor=total) if session.is_selected else None
+            cart.payment_sessions = [
+                (fresh or s.model_copy(update={"amount_minor": total})) if s.provider_id == provider_id else s
+                for s in cart.payment_sessions
+            ]
 
         return self._mutate(caller, cart_id, change)
 

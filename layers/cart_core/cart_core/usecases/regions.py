@@ -12,7 +12,7 @@ The rules (docs/architecture.md, "Location and Region"):
   A cart holding payments or adjustments (amounts in the old currency) cannot change currency
   (Conflict): those were agreed in it.
 - The same currency: lines keep their prices; only the tax terms (and providers) change.
-- Either way, as Medusa does on a region change: shipping methods (options of the old region), gift
+- Either way, as Medusa does on a region change: codes not valid in the new region, shipping methods (options of the old region), gift
   cards and payment sessions are removed, and a delivery address whose country the new region does not serve loses
   its country (or gets the region's only one). A region that lists no countries serves any.
 """
@@ -21,12 +21,21 @@ from __future__ import annotations
 
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountKind
-from cart_core.errors import Conflict, InvalidRequest, NotFound
+from cart_core.discounts import keep_valid_in
+from cart_core.errors import Conflict, InvalidRequest
 from cart_core.ports import ReadSet, Snapshot
-from cart_core.regions import Region, allowed_at, implicit_region
+from cart_core.regions import Region
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
-from cart_core.usecases.shared import CartUseCases, PricedCart, home_currency, priced, region_of, require_cart
+from cart_core.usecases.shared import (
+    CartUseCases,
+    PricedCart,
+    home_currency,
+    priced,
+    region_of,
+    require_cart,
+    target_region,
+)
 
 
 class Regions(CartUseCases):
@@ -49,6 +58,7 @@ class Regions(CartUseCases):
             version = cart.version
             if target.currency != cart.currency:
                 _change_currency(work, cart, snapshot, caller, target)
+            keep_valid_in(cart, pinned)
             cart.shipping_methods = []
             cart.gift_cards = []
             cart.payment_sessions = []  # opened with the old region's providers and amount
@@ -64,15 +74,7 @@ class Regions(CartUseCases):
 def _target_region(snapshot: Snapshot, caller: Caller, region_id: str | None) -> Region:
     location = snapshot.location
     assert location is not None
-    if not allowed_at(location, region_id):
-        raise InvalidRequest(f"Region {region_id} is not offered at location {location.location_id}")
-    wanted = region_id or location.default_region_id
-    if wanted is None:
-        return implicit_region(location)
-    region = snapshot.regions.get(wanted)
-    if region is None:  # another tenant's region is not under this tenant's keys: absent too
-        raise NotFound(f"Region {wanted} not found")
-    return region
+    return target_region(snapshot, location, region_id)
 
 
 def _fit_address(cart: Cart, region: Region) -> None:

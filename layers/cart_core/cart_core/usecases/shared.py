@@ -15,7 +15,7 @@ from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_CART_BYTES
 from cart_core.ports import Key, ReadSet, Snapshot
 from cart_core.pricing import PricingTerms, Totals, price
-from cart_core.regions import Region, cart_region_id, implicit_region
+from cart_core.regions import Region, allowed_at, cart_region_id, implicit_region
 from cart_core.tenancy import Caller, Location
 from cart_core.unit_of_work import UnitOfWork, Work
 
@@ -158,3 +158,17 @@ def home_currency(snapshot: Snapshot, fallback: str) -> str:
     a location's one currency was before regions). ``fallback`` if the snapshot has no location."""
     region = snapshot.default_region
     return region.currency if region is not None else fallback
+
+
+def target_region(snapshot: Snapshot, location: Location, region_id: str | None) -> Region:
+    """The region ``region_id`` names for a cart at ``location`` (None: the location's default): one
+    the location offers (else 400) and that is stored under the tenant (else 404)."""
+    if not allowed_at(location, region_id):
+        raise InvalidRequest(f"Region {region_id} is not offered at location {location.location_id}")
+    wanted = region_id or location.default_region_id
+    if wanted is None:
+        return implicit_region(location)
+    region = snapshot.regions.get(wanted)
+    if region is None:  # another tenant's region is not under this tenant's keys: absent too
+        raise NotFound(f"Region {wanted} not found")
+    return region

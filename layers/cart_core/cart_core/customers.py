@@ -1,0 +1,85 @@
+"""Customers of a tenant's storefront: accounts (an e-mail and a password) and guests (an e-mail).
+
+Vendor-neutral: Medusa's customers today, NewStore's and Fluid Pay's shoppers later.
+
+- **Id**: ``cus_`` + a ULID (python-ulid), the form Medusa shows; stored as is.
+- **E-mail**: lower-cased and unique per tenant *per kind*: at most one account and one guest per
+  e-mail, as Medusa v1's unique index on ``(email, has_account)``. Registering an e-mail a guest
+  already has creates the account beside the guest (a new id), as Medusa does; the guest's orders stay
+  the guest's, so whoever registers an e-mail does not see orders placed by someone who typed it at
+  checkout (nothing here proves the e-mail is theirs). Uniqueness is a claim item written in the same
+  transaction as the customer (``ports.Key.customer_email``).
+- **Password**: only its scrypt hash (``cart_core.passwords``), never returned by any face.
+- **Session**: an opaque random id naming a customer until its ``expires_at`` (a claim item with a
+  TTL, ``ports.Key.session``); the face decides how the id travels (Medusa: a signed cookie).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from cart_core.tenancy import ID_PATTERN
+
+CUSTOMER_PREFIX = "cus_"
+MAX_EMAIL_BYTES = 254  # RFC 5321's path limit; validator.js' isEmail (Medusa's IsEmail) refuses longer
+MAX_NAME_BYTES = 255
+MAX_PHONE_BYTES = 64
+CUSTOMER_ID_PATTERN = r"^cus_[0-9A-HJKMNP-TV-Z]{26}$"
+EmailKind = Literal["account", "guest"]
+
+
+def new_customer_id(now: float) -> str:
+    """``cus_`` + a ULID stamped with ``now`` (the injected clock's), random in its other 80 bits."""
+    from ulid import ULID
+
+    return CUSTOMER_PREFIX + str(ULID.from_timestamp(now))
+
+
+def is_customer_id(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(CUSTOMER_ID_PATTERN, value) is not None
+
+
+def normalize_email(email: str) -> str:
+    """The stored and compared form: trimmed of nothing, lower-cased (Medusa's ``toLowerCase``)."""
+    return email.lower()
+
+
+class Customer(BaseModel):
+    """One customer record. ``version`` is the stored version (writes are conditional on it)."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    tenant_id: str = Field(pattern=ID_PATTERN)
+    customer_id: str = Field(pattern=CUSTOMER_ID_PATTERN)
+    email: str = Field(min_length=3, max_length=MAX_EMAIL_BYTES)
+    first_name: str | None = Field(default=None, max_length=MAX_NAME_BYTES)
+    last_name: str | None = Field(default=None, max_length=MAX_NAME_BYTES)
+    phone: str | None = Field(default=None, max_length=MAX_PHONE_BYTES)
+    has_account: bool = False
+    password_hash: str | None = Field(default=None, max_length=512)
+    metadata: dict[str, Any] | None = None
+    created_ms: int
+    updated_ms: int
+    version: int | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, email: str) -> str:
+        if email != normalize_email(email):
+            raise ValueError("a customer's e-mail is stored lower-cased")
+        return email
+
+    @property
+    def email_kind(self) -> EmailKind:
+        return "account" if self.has_account else "guest"
+
+
+class SessionRecord(BaseModel):
+    """A sign-in session: what a claim item stores with its TTL (``expires_at``, Unix seconds)."""
+
+    session_id: str
+    customer_id: str
+    expires_at: int
