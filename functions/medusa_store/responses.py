@@ -543,21 +543,9 @@ class ShippingOptionRequirement(WireModel):
     deleted_at: Date
 
 
-class PricedShippingOption(WireModel):
-    id: str
-    name: str
-    region_id: str
-    profile_id: str
-    provider_id: str
-    price_type: str
-    amount: Money | None
-    is_return: bool
-    admin_only: bool
-    data: dict[str, Any]
-    metadata: dict[str, Any] | None
-    created_at: Date
-    updated_at: Date
-    deleted_at: Date
+class PricedShippingOption(ShippingOption):
+    """An option as GET /store/shipping-options/{cart_id} answers it: priced with the region's tax."""
+
     requirements: list[ShippingOptionRequirement]
     profile: ShippingProfile
     price_incl_tax: Money | None

@@ -46,7 +46,7 @@ from cart_core.limits import (
 )
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
 from cart_core.pricing import price
-from cart_core.regions import cart_region_id
+from cart_core.regions import Region, cart_region_id
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
 from cart_core.usecases.identity import primary_key
@@ -235,16 +235,7 @@ class Carts(CartUseCases):
             location = require_location(snapshot, caller)
             region = target_region(snapshot, location, region_id)
             now = self._clock()
-            cart = Cart(
-                cart_id=InternalId.new(now).key,
-                created_ms=int(now * 1000),
-                modified_ms=int(now * 1000),
-                tenant_id=caller.tenant_id,
-                location_id=caller.location_id,
-                region_id=None if region.implicit else region.region_id,
-                currency=region.currency,
-                pricing_policy=pricing_policy,
-            )
+            cart = _new_cart(caller, region, pricing_policy, now)
             if caller.actor.owner_id:
                 cart.set_identity(OWNER_KIND, caller.actor.owner_id)
             if "delivery_address" not in edits.model_fields_set and len(region.countries) == 1:
@@ -393,22 +384,10 @@ class Carts(CartUseCases):
         # guest key must not reach it even if a pointer was left behind.
         cart = found if found and found.status is CartStatus.OPEN and answers_to(found, primary) else None
         if cart is None:
-            now = self._clock()  # the id's time and the stamps, by the injected clock
             region = snapshot.default_region
             if region is None:
                 raise NotFound(f"The default region of location {caller.location_id} does not exist")
-            cart = Cart(
-                cart_id=InternalId.new(now).key,
-                created_ms=int(now * 1000),
-                modified_ms=int(now * 1000),
-                tenant_id=caller.tenant_id,
-                location_id=caller.location_id,
-                # Pinned, so a later change of the location's default does not move an open cart
-                # (None at a location stored before regions: its implicit region).
-                region_id=None if region.implicit else region.region_id,
-                currency=region.currency,
-                pricing_policy=pricing_policy,
-            )
+            cart = _new_cart(caller, region, pricing_policy, self._clock())
             cart.set_identity(primary.kind, primary.value)
             version = None
             # A pointer to a cart that expired or moved on is stale: take it over, conditionally.
@@ -421,6 +400,22 @@ class Carts(CartUseCases):
         staged = self._stage(work, cart, version, snapshot)
         work.commit()
         return staged
+
+
+def _new_cart(caller: Caller, region: Region, pricing_policy: PricingPolicyName | None, now: float) -> Cart:
+    """An empty open cart of the caller's location in ``region``, stamped by the injected clock."""
+    return Cart(
+        cart_id=InternalId.new(now).key,
+        created_ms=int(now * 1000),
+        modified_ms=int(now * 1000),
+        tenant_id=caller.tenant_id,
+        location_id=caller.location_id,
+        # Pinned, so a later change of the location's default does not move an open cart
+        # (None at a location stored before regions: its implicit region).
+        region_id=None if region.implicit else region.region_id,
+        currency=region.currency,
+        pricing_policy=pricing_policy,
+    )
 
 
 def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) -> None:
