@@ -54,7 +54,10 @@ def recorded(
     if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
         _config().register_lambda_context(lambda_context)
     request = hashlib.sha256(json.dumps([method, path, body], sort_keys=True, default=str).encode()).hexdigest()
-    call = {"key": f"{caller.tenant_id}#{key}", "request": request}
+    # Scoped to the caller as well as the tenant: a replay answers without running the route's access
+    # check, so another caller sending the same key must get a record of its own (and the check).
+    who = caller.actor.owner_id or "guest"
+    call = {"key": f"{caller.tenant_id}#{who}#{key}", "request": request}
 
     @idempotent_function(data_keyword_argument="call", persistence_store=_persistence(), config=_config())
     def answer(call: dict[str, Any]) -> Any:

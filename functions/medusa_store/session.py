@@ -93,8 +93,9 @@ def session_id(event: Mapping[str, Any]) -> str | None:
     return session_id_of(cookie_header, auth_secrets().cookie_secret)
 
 
-def bearer_customer(event: Mapping[str, Any]) -> str | None:
-    """The customer a valid store JWT in ``Authorization: Bearer`` names, or None."""
+def bearer_customer(event: Mapping[str, Any], tenant_id: str) -> str | None:
+    """The customer a valid store JWT in ``Authorization: Bearer`` names for ``tenant_id``, or None
+    (a token issued in another tenant's store names no one here)."""
     authorization = _header(event.get("headers"), "authorization")
     if not authorization or authorization[:7].lower() != "bearer ":
         return None
@@ -103,7 +104,7 @@ def bearer_customer(event: Mapping[str, Any]) -> str | None:
     except TokenError:
         return None
     customer_id = claims.get("customer_id")
-    if claims.get("domain") != JWT_DOMAIN or not is_customer_id(customer_id):
+    if claims.get("domain") != JWT_DOMAIN or claims.get("tenant_id") != tenant_id or not is_customer_id(customer_id):
         return None
     return str(customer_id)
 
@@ -119,4 +120,4 @@ def customer_of(event: Mapping[str, Any], tenant_id: str, location_id: str) -> s
         customer_id = use_cases().customers.session_customer(caller, sid)
         if customer_id is not None:
             return customer_id
-    return bearer_customer(event)
+    return bearer_customer(event, tenant_id)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
 from cart_core.cart import MAX_QUANTITY
+from cart_core.customers import MAX_EMAIL_BYTES
 from cart_core.limits import ID_BYTES, SHORT_TEXT_BYTES, Utf8Limit
 
 Id = Annotated[str, Strict(), Utf8Limit(ID_BYTES)]
@@ -21,11 +22,20 @@ Quantity = Annotated[int, Strict(), Field(ge=0, le=MAX_QUANTITY)]
 # Free-form objects (context, metadata, session data): a few entries of short values.
 SmallObject = Annotated[dict[str, Any], Field(max_length=20)]
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# validator.js' isEmail (class-validator's IsEmail) in its default mode, the parts a storefront can
+# hit: a dot-atom local part of at most 64 characters, a domain of labels with a TLD, 254 in all.
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"(?P<local>{_LOCAL})@{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,63}}")
+
+
+def is_email(value: str) -> bool:
+    match = _EMAIL.fullmatch(value)
+    return match is not None and len(match["local"]) <= 64 and len(value.encode("utf-8")) <= MAX_EMAIL_BYTES
 
 
 def _email(value: str) -> str:
-    if not _EMAIL.fullmatch(value):
+    if not is_email(value):
         raise ValueError("must be an email")
     return value
 

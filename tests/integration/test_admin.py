@@ -321,3 +321,18 @@ def test_a_limited_regional_code_and_a_shipping_option_are_provisioned(aws, caps
         1500, "min_subtotal", 3000,
     )  # fmt: skip
     assert option["region_id"] == "reg_a"
+
+
+def test_a_usage_limited_discount_without_an_id_is_refused_and_not_stored(store) -> None:
+    from decimal import Decimal
+
+    from cart_core.admin import AdminError, create_discount
+    from cart_core.catalog import DiscountKind
+    from cart_core.ports import ReadSet
+
+    # Given a code with a usage limit but no id (nothing would count its uses at placement)
+    # When an admin creates it
+    with pytest.raises(AdminError, match="usage limit needs an id"):
+        create_discount(store, "demo", "ONCE", DiscountKind.PERCENTAGE, Decimal(10), usage_limit=1)
+    # Then it is refused and nothing is stored, so no cart can apply it without limit
+    assert "ONCE" not in store.read(ReadSet("demo", "main", discount_codes=frozenset({"ONCE"}))).discounts

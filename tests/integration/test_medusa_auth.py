@@ -244,12 +244,14 @@ def test_a_validly_signed_cookie_for_no_session_is_a_guest(api: InProcessApi) ->
 
 def test_forged_tokens_are_guests(api: InProcessApi) -> None:
     customer_id = register(api).json()["customer"]["id"]
-    claims = {"customer_id": customer_id, "domain": "store"}
+    claims = {"customer_id": customer_id, "domain": "store", "tenant_id": "demo"}
     forged = [
         issue_jwt(claims, "not the secret but long enough for hs256 keys", 2_000_000_000, 60),  # other secret
         issue_jwt(claims, JWT_SECRET, 1_000_000_000, 60),  # expired long ago
-        issue_jwt({"customer_id": customer_id, "domain": "admin"}, JWT_SECRET, 2_000_000_000, 60),
-        issue_jwt({"customer_id": "cus_x"}, JWT_SECRET, 2_000_000_000, 60),
+        issue_jwt({**claims, "domain": "admin"}, JWT_SECRET, 2_000_000_000, 60),
+        issue_jwt({**claims, "customer_id": "cus_x"}, JWT_SECRET, 2_000_000_000, 60),
+        issue_jwt({**claims, "tenant_id": "acme"}, JWT_SECRET, 2_000_000_000, 60),  # another tenant's store
+        issue_jwt({"customer_id": customer_id, "domain": "store"}, JWT_SECRET, 2_000_000_000, 60),  # no tenant
         base64.urlsafe_b64encode(b'{"alg":"none"}').decode().rstrip("=")
         + "."
         + base64.urlsafe_b64encode(json.dumps({**claims, "exp": 2_000_000_000}).encode()).decode().rstrip("=")
@@ -262,7 +264,10 @@ def test_forged_tokens_are_guests(api: InProcessApi) -> None:
 
 def test_a_valid_token_of_a_customer_this_store_does_not_have_is_medusas_404(api: InProcessApi) -> None:
     token = issue_jwt(
-        {"customer_id": "cus_01G2SG30J8C85S4A5CHM2S1NS2", "domain": "store"}, JWT_SECRET, 2_000_000_000, 60
+        {"customer_id": "cus_01G2SG30J8C85S4A5CHM2S1NS2", "domain": "store", "tenant_id": "demo"},
+        JWT_SECRET,
+        2_000_000_000,
+        60,
     )
     response = medusa(api, "GET", "/auth", headers={"Authorization": f"Bearer {token}"})
     assert response.status == 404

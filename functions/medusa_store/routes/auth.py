@@ -7,7 +7,6 @@ e-mail, a guest and a wrong password; validation failures its 400 ``invalid_data
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -17,7 +16,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.request import Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from cart_core.customers import MAX_EMAIL_BYTES, Customer, SessionRecord
+from cart_core.customers import Customer, SessionRecord
+from cart_core.limits import Utf8Limit
 from cart_core.passwords import MAX_PASSWORD_BYTES
 from cart_core.responses import documented
 from cart_core.runtime import auth_secrets, clock, use_cases
@@ -25,21 +25,11 @@ from cart_core.tenancy import Caller
 from medusa_store import session
 from medusa_store.customer_view import AuthResponse, ExistsResponse, TokenResponse, medusa_customer, orders_of
 from medusa_store.store import medusa_caller
+from medusa_store.wire import is_email
 
 router = Router()
 
 JWT_TTL_SECONDS = 30 * 86400  # jsonwebtoken's expiresIn "30d"
-
-# validator.js' isEmail (class-validator's IsEmail) in its default mode, the parts a storefront can
-# hit: a dot-atom local part of at most 64 characters, a domain of labels with a TLD, 254 in all.
-_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_EMAIL = re.compile(rf"(?P<local>{_LOCAL})@{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,63}}")
-
-
-def is_email(value: str) -> bool:
-    match = _EMAIL.fullmatch(value)
-    return match is not None and len(match["local"]) <= 64 and len(value.encode("utf-8")) <= MAX_EMAIL_BYTES
 
 
 def _email(value: str) -> str:
@@ -50,7 +40,8 @@ def _email(value: str) -> str:
 
 # A string that must be an e-mail; missing or not a string reads as "email must be an email" too.
 Email = Annotated[str, AfterValidator(_email), Field(max_length=1024, json_schema_extra={"format": "email"})]
-Password = Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_BYTES)]
+# Bounded in UTF-8 bytes, as the KDF reads it (a character bound let 300 emoji through to a 500).
+Password = Annotated[str, Field(min_length=1), Utf8Limit(MAX_PASSWORD_BYTES)]
 
 
 def both_required(schema: dict[str, Any]) -> None:
@@ -135,7 +126,9 @@ def get_token(caller: AuthCaller, body: StorePostAuthReq) -> Any:
     customer = use_cases().customers.authenticate(caller, body.email, body.password)
     if customer is None:
         return unauthorized()
-    claims = {"customer_id": customer.customer_id, "domain": session.JWT_DOMAIN}
+    # The tenant too: the signing secret is the deployment's, and a token must not name a customer
+    # in another tenant's store (session.bearer_customer checks it).
+    claims = {"customer_id": customer.customer_id, "domain": session.JWT_DOMAIN, "tenant_id": caller.tenant_id}
     return {"access_token": issue_jwt(claims, auth_secrets().jwt_secret, int(clock()()), JWT_TTL_SECONDS)}
 
 

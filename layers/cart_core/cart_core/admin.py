@@ -142,7 +142,10 @@ def create_discount(
     **fields: Any,
 ) -> DiscountCode:
     """``fields``: Medusa's terms (``discount_id``, ``usage_limit``, ``starts_ms``, ``ends_ms``,
-    ``region_ids``, ``description``); a code with an id has its uses counted at placement."""
+    ``region_ids``, ``description``); a code with an id has its uses counted at placement, so a
+    usage limit needs an id (without one, nothing would count the uses the limit bounds)."""
+    if fields.get("usage_limit") is not None and not fields.get("discount_id"):
+        raise AdminError("A discount code with a usage limit needs an id (--id disc_…): its uses are counted by it")
     discount = DiscountCode(
         tenant_id=tenant_id, code=code.upper(), kind=kind, value=value, allocation=allocation, **fields
     )
