@@ -279,3 +279,18 @@ def test_changing_a_medusa_carts_lines_removes_its_shipping_methods(store) -> No
         _caller(), cart_id, CartEdits(lines=[LineEdit(product_id=line.product_id, quantity=2, line_id=line.line_id)])
     )
     assert same.totals.shipping_total_minor == 500
+
+
+def test_open_payment_sessions_follow_the_total_when_shipping_or_a_code_changes_it(store) -> None:
+    # Given a cart of two tees with open payment sessions and the DEMO10 code
+    cases, made = _cart(store, (VARIANT_TEE_S, 2))
+    cart_id = made.cart.cart_id
+    cases.carts.update(_caller(), cart_id, CartEdits(discount_codes=["DEMO10"]))
+    cases.payments.init_payment_sessions(_caller(), cart_id)
+    # When a shipping method is added, Then every session is for the new total
+    shipped = cases.storefront.add_shipping_method(_caller(), cart_id, SO_US_STANDARD, {})
+    assert {s.amount_minor for s in shipped.cart.payment_sessions} == {shipped.totals.total_minor}
+    # When the code is taken off, Then again
+    undiscounted = cases.storefront.remove_discount(_caller(), cart_id, "DEMO10")
+    assert undiscounted.totals.total_minor > shipped.totals.total_minor
+    assert {s.amount_minor for s in undiscounted.cart.payment_sessions} == {undiscounted.totals.total_minor}

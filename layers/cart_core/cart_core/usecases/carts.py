@@ -348,20 +348,6 @@ class Carts(CartUseCases):
 
         return self._mutate(caller, cart_id, change)
 
-    def remove_discount(self, caller: Caller, cart_id: str, code: str) -> PricedCart:
-        """Remove the code applied as exactly ``code``; another code is a no-op."""
-
-        def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
-            cart.require_editable()
-            kept = [d for d in cart.discounts if d.code != code]
-            if len(kept) == len(cart.discounts):
-                return False
-            cart.discounts = kept
-            refresh_session_amounts(cart, snapshot)
-            return True
-
-        return self._mutate(caller, cart_id, change)
-
     def _active_cart_once(
         self,
         work: Work,

@@ -21,6 +21,7 @@ from cart_core.shipping import ShippingOption, choose, options_for
 from cart_core.storefront import MAX_PAGE, MAX_PRODUCTS_OFFSET, StoreProduct, variants_of
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
+from cart_core.usecases.carts import refresh_session_amounts
 from cart_core.usecases.shared import CartUseCases, PricedCart, home_currency, priced, require_cart, require_location
 
 
@@ -202,6 +203,7 @@ class Storefront(CartUseCases):
             region_id = None if current.region.implicit else current.region.region_id
             option = snapshot.shipping_options.get(option_id)
             choose(cart, region_id, option, option_id, current.totals.subtotal_minor, data, self._clock())
+            refresh_session_amounts(cart, snapshot)  # open payment sessions follow the new total
             staged = self._stage(work, cart, version, snapshot)
             work.commit()
             return staged
@@ -215,6 +217,9 @@ class Storefront(CartUseCases):
 
         def change(cart: Any, snapshot: Snapshot, work: Work) -> bool:
             cart.require_editable()
-            return remove_code(cart, code)
+            if not remove_code(cart, code):
+                return False
+            refresh_session_amounts(cart, snapshot)  # open payment sessions follow the new total
+            return True
 
         return self._mutate(caller, cart_id, change)
