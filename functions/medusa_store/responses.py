@@ -85,7 +85,7 @@ class Adjustment(WireModel):
     metadata: dict[str, Any] | None
 
 
-class ItemTaxLine(WireModel):
+class TaxLine(WireModel):
     id: str
     rate: float
     name: str
@@ -93,17 +93,13 @@ class ItemTaxLine(WireModel):
     metadata: dict[str, Any] | None
     created_at: Date
     updated_at: Date
+
+
+class ItemTaxLine(TaxLine):
     item_id: str
 
 
-class ShippingTaxLine(WireModel):
-    id: str
-    rate: float
-    name: str
-    code: str | None
-    metadata: dict[str, Any] | None
-    created_at: Date
-    updated_at: Date
+class ShippingTaxLine(TaxLine):
     shipping_method_id: str
 
 
