@@ -17,7 +17,15 @@ from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from cart_core.errors import ConcurrentModification, Conflict, DomainError, NotAllowed, NotFound, Unauthorized
+from cart_core.errors import (
+    CartNotFound,
+    ConcurrentModification,
+    Conflict,
+    DomainError,
+    NotAllowed,
+    NotFound,
+    Unauthorized,
+)
 
 # Medusa's status per error type (error-handler.ts).
 STATUS_OF_TYPE: dict[str, int] = {
@@ -80,6 +88,19 @@ def medusa_type_of(error: DomainError) -> str:
     if isinstance(error, NotAllowed):
         return "not_allowed"  # a valid request the state forbids (a spent code, a sold-out variant)
     return "invalid_data"
+
+
+def medusa_message_of(error: DomainError) -> str:
+    """The error's message in Medusa's words where the core's name the stored key: a missing cart is
+    "Cart with <the id the client sent> was not found" (the stored key is not the client's to see)."""
+    if isinstance(error, CartNotFound):
+        from medusa_store.mapping import wire_cart_id
+
+        try:
+            return f"Cart with {wire_cart_id(error.cart_id)} was not found"
+        except ValueError:  # a key outside the id scheme (none is stored): say no more than that
+            return "Cart was not found"
+    return error.message
 
 
 def medusa_code_of(error: DomainError) -> str | None:
@@ -166,4 +187,4 @@ def install_medusa_errors(app: ApiGatewayResolver) -> None:
         if isinstance(error, MedusaErrorList):
             listed = {"errors": [{"code": code, "message": error.message, "type": type_}]}
             return Response(status_code=error.status, content_type=content_types.APPLICATION_JSON, body=listed)
-        return respond(type_, error.message, code, status)
+        return respond(type_, medusa_message_of(error), code, status)

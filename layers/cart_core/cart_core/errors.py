@@ -28,6 +28,16 @@ class NotFound(DomainError):
     """The record does not exist, has expired, or belongs to someone else."""
 
 
+class CartNotFound(NotFound):
+    """No cart by that key reaches the caller (missing, expired, or someone else's). The message
+    names the stored key, as BLAZE and LOKE have always answered; a face whose vendor words it
+    otherwise renders ``cart_id`` in its own id shape (Medusa: "Cart with cart_… was not found")."""
+
+    def __init__(self, cart_id: str) -> None:
+        super().__init__(f"Cart {cart_id} not found")
+        self.cart_id = cart_id
+
+
 class ProductNotFound(NotFound):
     """A product a request names is not sold (unknown or inactive): a face may answer it otherwise
     than a missing cart (Medusa: 400 invalid_data)."""

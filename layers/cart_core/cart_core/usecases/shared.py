@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from cart_core.actors import Actor
 from cart_core.cart import Cart
 from cart_core.clock import Clock, ms
-from cart_core.errors import InvalidRequest, NotFound
+from cart_core.errors import CartNotFound, InvalidRequest, NotFound
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_CART_BYTES
 from cart_core.ports import Key, ReadSet, Snapshot
@@ -121,9 +121,9 @@ def require_cart(snapshot: Snapshot, cart_id: str, actor: Actor | None, *, readi
     consumer's claim)."""
     cart = snapshot.cart
     if cart is None or snapshot.location is None:
-        raise NotFound(f"Cart {cart_id} not found")
+        raise CartNotFound(cart_id)
     if actor is not None and not (actor.sees(cart) if reading else actor.reaches(cart)):
-        raise NotFound(f"Cart {cart_id} not found")
+        raise CartNotFound(cart_id)
     return cart
 
 

@@ -1,0 +1,32 @@
+"""What Medusa 1.20.10 answers beyond the totals (issue #10, review findings): the error messages
+that name a record by its wire id, the relations each route loads (the cart's ``customer``, a line's
+variant and product with their stock and thumbnail), payment sessions at a zero total, a pending
+authorization, ``expand``/``fields``, the sales channel, and who keeps a guest's cart.
+(medusa-v1.md §3.1, §3.2; Medusa's v1.x routes where the reference is silent.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import InProcessApi
+from tests.integration.test_medusa_auth import cookie_of, medusa, register
+
+
+def _cart(api: InProcessApi, headers: dict[str, str] | None = None, **body: Any) -> dict[str, Any]:
+    response = medusa(api, "POST", "/carts", body, headers)
+    assert response.status == 200, response.text
+    return response.json()["cart"]
+
+
+# ----- errors name the record by its wire id -------------------------------------------------------
+
+
+def test_a_cart_out_of_reach_is_not_found_by_its_wire_id_not_its_stored_key(api: InProcessApi) -> None:
+    # Given a signed-in customer's cart
+    signed_in = {"Cookie": cookie_of(register(api, email="keeper@example.com"))}
+    cart = _cart(api, signed_in)
+    # When a guest reads it
+    response = medusa(api, "GET", f"/carts/{cart['id']}")
+    # Then it is Medusa's 404, naming the id the guest sent (the stored key never shows)
+    assert response.status == 404
+    assert response.json() == {"type": "not_found", "message": f"Cart with {cart['id']} was not found"}
