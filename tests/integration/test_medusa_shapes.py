@@ -10,6 +10,7 @@ from typing import Any
 
 from tests.conftest import InProcessApi
 from tests.integration.test_medusa_auth import cookie_of, medusa, register
+from tests.integration.test_medusa_conformance import seed_discount
 
 
 def _cart(api: InProcessApi, headers: dict[str, str] | None = None, **body: Any) -> dict[str, Any]:
@@ -30,3 +31,32 @@ def test_a_cart_out_of_reach_is_not_found_by_its_wire_id_not_its_stored_key(api:
     # Then it is Medusa's 404, naming the id the guest sent (the stored key never shows)
     assert response.status == 404
     assert response.json() == {"type": "not_found", "message": f"Cart with {cart['id']} was not found"}
+
+
+# ----- payment sessions at a zero total ------------------------------------------------------------
+
+
+def test_a_total_brought_to_zero_deletes_the_payment_sessions_and_they_stay_gone(api: InProcessApi) -> None:
+    from cart_core.runtime import store
+    from local.fixture import VARIANT_MUG
+
+    seed_discount(store(), "ALLOFF", "percentage", 100)
+    # Given a cart of one mug with its payment sessions open
+    cart = _cart(api, items=[{"variant_id": VARIANT_MUG, "quantity": 1}])
+    cart_id = cart["id"]
+    opened = medusa(api, "POST", f"/carts/{cart_id}/payment-sessions").json()["cart"]
+    assert opened["payment_sessions"] and opened["total"] > 0
+    # When a 100 % code is applied
+    covered = medusa(api, "POST", f"/carts/{cart_id}", {"discounts": [{"code": "ALLOFF"}]}).json()["cart"]
+    # Then the total is 0 and the sessions are deleted, as Medusa's setPaymentSessions does
+    assert covered["total"] == 0
+    assert covered["payment_sessions"] == [] and "payment_session" not in covered
+    # And when the code is taken off again, the total is back but no session is re-opened (Medusa
+    # re-sets only sessions a cart has): the storefront opens them again
+    uncovered = medusa(api, "POST", f"/carts/{cart_id}", {"discounts": []}).json()["cart"]
+    assert uncovered["total"] > 0 and uncovered["payment_sessions"] == []
+    reopened = medusa(api, "POST", f"/carts/{cart_id}/payment-sessions").json()["cart"]
+    assert [s["amount"] for s in reopened["payment_sessions"]] == [uncovered["total"]] * len(
+        reopened["payment_sessions"]
+    )
+    assert reopened["payment_sessions"]

@@ -540,10 +540,16 @@ def _after_line_change(cart: Cart, snapshot: Snapshot, clear_shipping: bool) -> 
 
 
 def refresh_session_amounts(cart: Cart, snapshot: Snapshot) -> None:
-    """Open payment sessions follow the cart's total (Medusa's setPaymentSessions after a change)."""
+    """Open payment sessions follow the cart's total (Medusa's setPaymentSessions after a change). A
+    total of zero or less leaves nothing to pay: the sessions are dropped, as Medusa deletes them,
+    and a change that brings the total back opens none (Medusa only re-sets sessions a cart has: the
+    storefront opens them again, POST payment-sessions)."""
     if not cart.payment_sessions:
         return
     total = price(cart, terms_for(cart, snapshot)).total_minor
+    if total <= 0:
+        cart.payment_sessions = []
+        return
     cart.payment_sessions = [session.model_copy(update={"amount_minor": total}) for session in cart.payment_sessions]
 
 
