@@ -60,3 +60,53 @@ def test_a_total_brought_to_zero_deletes_the_payment_sessions_and_they_stay_gone
         reopened["payment_sessions"]
     )
     assert reopened["payment_sessions"]
+
+
+# ----- the cart's customer: loaded by line-item add and payment-sessions only ------------------------
+
+
+def test_line_item_add_and_payment_sessions_load_the_carts_customer_and_other_routes_do_not(
+    api: InProcessApi,
+) -> None:
+    from local.fixture import VARIANT_MUG
+
+    # Given a signed-in customer's cart and a guest's cart
+    signed_in = {"Cookie": cookie_of(register(api, email="relations@example.com"))}
+    owned = _cart(api, signed_in)["id"]
+    guest = _cart(api)["id"]
+    line = {"variant_id": VARIANT_MUG, "quantity": 1}
+    # When a line is added to each
+    added = medusa(api, "POST", f"/carts/{owned}/line-items", line, signed_in).json()["cart"]
+    added_by_guest = medusa(api, "POST", f"/carts/{guest}/line-items", line).json()["cart"]
+    # Then the answer carries the customer's columns (no password hash), and null for a guest's
+    assert added["customer"]["id"] == added["customer_id"]
+    assert added["customer"]["email"] == "relations@example.com" and added["customer"]["has_account"] is True
+    assert "password_hash" not in added["customer"]
+    assert added_by_guest["customer"] is None
+    # And payment-sessions carries it in both copies of the cart
+    sessions = medusa(api, "POST", f"/carts/{owned}/payment-sessions", {}, signed_in).json()
+    assert sessions["cart"]["customer"]["id"] == added["customer_id"] == sessions["data"]["customer"]["id"]
+    # And the routes that load the default relations do not carry the key at all
+    item_id = added["items"][0]["id"]
+    for method, path, body in (
+        ("GET", f"/carts/{owned}", None),
+        ("POST", f"/carts/{owned}", {}),
+        ("POST", f"/carts/{owned}/line-items/{item_id}", {"quantity": 2}),
+        ("DELETE", f"/carts/{owned}/line-items/{item_id}", {}),
+    ):
+        answer = medusa(api, method, path, body, signed_in)
+        assert answer.status == 200 and "customer" not in answer.json()["cart"], (method, path)
+
+
+def test_a_guest_who_gave_an_email_sees_that_guest_customer_on_line_item_add(api: InProcessApi) -> None:
+    from local.fixture import VARIANT_MUG
+
+    # Given a guest cart with an email (a has_account=false customer)
+    cart_id = _cart(api)["id"]
+    medusa(api, "POST", f"/carts/{cart_id}", {"email": "walk-in@example.com"})
+    # When a line is added
+    cart = medusa(api, "POST", f"/carts/{cart_id}/line-items", {"variant_id": VARIANT_MUG, "quantity": 1}).json()
+    # Then the customer is that guest customer
+    customer = cart["cart"]["customer"]
+    assert customer["email"] == "walk-in@example.com" and customer["has_account"] is False
+    assert customer["id"] == cart["cart"]["customer_id"]

@@ -34,6 +34,7 @@ from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.checkout import NO_SESSION_SELECTED
 from cart_core.usecases.shared import PricedCart
 from medusa_store import responses as out
+from medusa_store.customer_view import medusa_customer
 from medusa_store.errors import MedusaError, MedusaErrorList
 from medusa_store.mapping import (
     address_id,
@@ -78,6 +79,17 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 
 def _cart(priced: PricedCart) -> dict[str, Any]:
     return {"cart": medusa_cart(priced)}
+
+
+def _with_customer(caller: Caller, priced: PricedCart) -> dict[str, Any]:
+    """The cart with its ``customer`` relation, which only Medusa's line-item add and payment-sessions
+    routes load (medusa-v1.md §3.1): the customer's columns, or null for a cart without one. One read,
+    made only for a cart that has a customer."""
+    cart = medusa_cart(priced)
+    customer_id = priced.cart.owner_id or priced.cart.guest_customer_id
+    customer = use_cases().customers.find(caller, customer_id) if customer_id else None
+    cart["customer"] = medusa_customer(customer) if customer is not None else None
+    return cart
 
 
 def _idempotent(
@@ -304,7 +316,7 @@ def add_line_item(
             )
         except ProductNotFound as error:
             raise _unknown_variant(error) from None
-        return _cart(priced)
+        return {"cart": _with_customer(caller, priced)}
 
     return _idempotent(key, caller, request, body.model_dump(), run)
 
@@ -359,7 +371,7 @@ def create_payment_sessions(
     cart_id = core_cart_id(id)
 
     def run() -> dict[str, Any]:
-        cart = medusa_cart(use_cases().payments.init_payment_sessions(caller, cart_id))
+        cart = _with_customer(caller, use_cases().payments.init_payment_sessions(caller, cart_id))
         return {"cart": cart, "data": cart}  # Medusa's handler answers the cart twice
 
     return _idempotent(key, caller, request, None, run)
