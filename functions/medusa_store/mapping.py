@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ulid import ULID
 
@@ -37,6 +37,9 @@ from cart_core.lifecycle import CartStatus
 from cart_core.pricing import PricedLine, PricedShipping, TaxLine, Totals
 from cart_core.regions import Region
 from cart_core.usecases.shared import PricedCart
+
+if TYPE_CHECKING:  # the storefront area is imported on first use (cart_core.usecases.UseCases)
+    from cart_core.usecases.storefront import LineCatalog
 
 CART_IDS = codec("medusa")
 ITEM_IDS = MedusaCodec(prefix="item_", max_length=len("item_") + 26)
@@ -263,8 +266,9 @@ def medusa_item(cart: Cart, line: LineItem, priced_line: PricedLine | None, vari
         "original_item_id": None,
         "order_edit_id": None,
         "title": line.title or line.product_id,
-        "description": line.title or line.product_id,
-        "thumbnail": None,
+        # Medusa's generated line: the product's title, the variant's title, the product's thumbnail.
+        "description": line.variant_title or line.title or line.product_id,
+        "thumbnail": variant["product"]["thumbnail"],
         "metadata": dict(line.metadata),
         "is_return": False,
         "is_giftcard": False,
@@ -308,41 +312,71 @@ def _js_round(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def medusa_variant(cart: Cart, line: LineItem) -> dict[str, Any]:
-    """The line's variant with its product, from what the line recorded when it was added (the core
-    product is the variant; ``group_id`` the Medusa product it belongs to): no catalog read, and no
-    stock figure (stock is read by key where it matters, never carried on a line)."""
-    at = iso(cart.created_ms)
+def medusa_variant(cart: Cart, line: LineItem, catalog: LineCatalog | None = None) -> dict[str, Any]:
+    """The line's variant with its product, as a cart loads them (``items.variant`` and
+    ``items.variant.product.profiles``: their columns, no prices, options or images): from the
+    catalog as it is now (``LineCatalog``: the stock figure, the product's handle, thumbnail…), or,
+    for a variant or product no longer stored (or an answer made without the catalog), from what
+    the line recorded when it was added."""
+    variant = catalog.variants.get(line.product_id) if catalog else None
     product_id = line.group_id or line.product_id
-    product: dict[str, Any] = {
-        "id": product_id,
-        "title": line.title or product_id,
-        "subtitle": None,
-        "description": None,
-        "handle": product_id,
-        "is_giftcard": False,
-        "status": "published",
-        "thumbnail": None,
-        "discountable": line.allow_discounts,
-        "profiles": [],
-        "created_at": at,
-        "updated_at": at,
-        "deleted_at": None,
-        "metadata": None,
-    }
+    product = catalog.products.get(product_id) if catalog else None
+    at = iso(cart.created_ms)
+    product_at = iso(product.created_ms) if product else at
+    profile = (product.profile_id if product else None) or line.profile_id or "default"
+    rank = product.variant_ids.index(line.product_id) if product and line.product_id in product.variant_ids else 0
     return {
         "id": line.product_id,
-        "title": line.variant_title or line.title or line.product_id,
+        "title": (variant.variant_title if variant else None) or line.variant_title or line.title or line.product_id,
         "product_id": product_id,
-        "sku": line.sku,
-        "inventory_quantity": 0,
-        "allow_backorder": line.stock == "backorder",
-        "manage_inventory": line.stock is not None,
-        "created_at": at,
-        "updated_at": at,
+        "sku": variant.sku if variant else line.sku,
+        "barcode": None,
+        "ean": None,
+        "upc": None,
+        "variant_rank": rank,
+        "inventory_quantity": variant.inventory_quantity if variant else 0,
+        "allow_backorder": variant.allow_backorder if variant else line.stock == "backorder",
+        "manage_inventory": variant.manage_inventory if variant else line.stock is not None,
+        "hs_code": None,
+        "origin_country": None,
+        "mid_code": None,
+        "material": None,
+        "weight": None,
+        "length": None,
+        "height": None,
+        "width": None,
+        "created_at": product_at,
+        "updated_at": product_at,
         "deleted_at": None,
         "metadata": None,
-        "product": product,
+        "product": {
+            "id": product_id,
+            "title": product.title if product else line.title or product_id,
+            "subtitle": product.subtitle if product else None,
+            "description": product.description if product else None,
+            "handle": product.handle if product else None,
+            "is_giftcard": product.is_giftcard if product else False,
+            "status": "published",
+            "thumbnail": product.thumbnail if product else None,
+            "weight": None,
+            "length": None,
+            "height": None,
+            "width": None,
+            "hs_code": None,
+            "origin_country": None,
+            "mid_code": None,
+            "material": None,
+            "collection_id": None,
+            "type_id": None,
+            "discountable": product.discountable if product else line.allow_discounts,
+            "external_id": None,
+            "profile_id": profile,
+            "created_at": product_at,
+            "updated_at": iso(product.updated_ms or product.created_ms) if product else at,
+            "deleted_at": None,
+            "metadata": None,
+            "profiles": [{"id": profile, "name": profile, "type": "default"}],
+        },
     }
 
 
@@ -510,8 +544,10 @@ def medusa_totals(totals: Totals) -> dict[str, int]:
     }
 
 
-def medusa_cart(priced: PricedCart) -> dict[str, Any]:
-    """The cart as Medusa's store routes return it (``{cart}``'s value)."""
+def medusa_cart(priced: PricedCart, catalog: LineCatalog | None = None) -> dict[str, Any]:
+    """The cart as Medusa's store routes return it (``{cart}``'s value); ``catalog``: its lines'
+    variants and products as stored now (``Storefront.line_catalog``), else as the lines recorded
+    them."""
     cart, totals, region = priced.cart, priced.totals, priced.region
     currency = region.currency.lower()
     lines_by_id = {line.line_id: line for line in totals.lines}
@@ -528,7 +564,8 @@ def medusa_cart(priced: PricedCart) -> dict[str, Any]:
         "shipping_address_id": address_id(cart, cart.delivery_address, "shipping"),
         "shipping_address": medusa_address(cart, cart.delivery_address, "shipping"),
         "items": [
-            medusa_item(cart, line, lines_by_id.get(line.line_id), medusa_variant(cart, line)) for line in cart.lines
+            medusa_item(cart, line, lines_by_id.get(line.line_id), medusa_variant(cart, line, catalog))
+            for line in cart.lines
         ],
         "region_id": region.region_id,
         "region": medusa_region(region, cart.created_ms),
@@ -591,12 +628,12 @@ def _payment_status(cart: Cart) -> str:
     return "not_paid"
 
 
-def medusa_order(priced: PricedCart) -> dict[str, Any]:
+def medusa_order(priced: PricedCart, catalog: LineCatalog | None = None) -> dict[str, Any]:
     """The order a completed cart placed (``order_`` + the cart's ULID), as Medusa's order routes and
     ``complete`` return it: the cart's lines, addresses, shipping, discounts, gift cards and payment,
     with the order's totals."""
     cart, totals, region = priced.cart, priced.totals, priced.region
-    body = medusa_cart(priced)
+    body = medusa_cart(priced, catalog)
     payment = body["payment"]
     captured = sum(p.captured_minor or 0 for p in cart.payments if p.status == "captured")
     return {

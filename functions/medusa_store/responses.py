@@ -103,6 +103,74 @@ class ShippingTaxLine(TaxLine):
     shipping_method_id: str
 
 
+class CartShippingProfile(WireModel):
+    id: str
+    name: str
+    type: str
+
+
+class CartProduct(WireModel):
+    """A line's product as a cart loads it (``items.variant.product.profiles``): its columns and its
+    shipping profiles; no variants, options or images."""
+
+    id: str
+    title: str
+    subtitle: str | None
+    description: str | None
+    handle: str | None
+    is_giftcard: bool
+    status: str
+    thumbnail: str | None
+    weight: float | None
+    length: float | None
+    height: float | None
+    width: float | None
+    hs_code: str | None
+    origin_country: str | None
+    mid_code: str | None
+    material: str | None
+    collection_id: str | None
+    type_id: str | None
+    discountable: bool
+    external_id: str | None
+    profile_id: str | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+    metadata: dict[str, Any] | None
+    profiles: list[CartShippingProfile]
+
+
+class CartVariant(WireModel):
+    """A line's variant as a cart loads it (``items.variant``): its columns (the stock figure is the
+    catalog's now) and its product; no prices or options."""
+
+    id: str
+    title: str
+    product_id: str
+    sku: str | None
+    barcode: str | None
+    ean: str | None
+    upc: str | None
+    variant_rank: int
+    inventory_quantity: int
+    allow_backorder: bool
+    manage_inventory: bool
+    hs_code: str | None
+    origin_country: str | None
+    mid_code: str | None
+    material: str | None
+    weight: float | None
+    length: float | None
+    height: float | None
+    width: float | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+    metadata: dict[str, Any] | None
+    product: CartProduct
+
+
 class LineItem(WireModel):
     id: str
     cart_id: str | None
@@ -130,8 +198,7 @@ class LineItem(WireModel):
     updated_at: Date
     adjustments: list[Adjustment]
     tax_lines: list[ItemTaxLine]
-    # The variant with its product: the catalog's shape (medusa_catalog), documented as an object.
-    variant: dict[str, Any] | None
+    variant: CartVariant | None
     subtotal: Money
     discount_total: Money
     total: Money

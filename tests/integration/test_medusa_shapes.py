@@ -110,3 +110,53 @@ def test_a_guest_who_gave_an_email_sees_that_guest_customer_on_line_item_add(api
     customer = cart["cart"]["customer"]
     assert customer["email"] == "walk-in@example.com" and customer["has_account"] is False
     assert customer["id"] == cart["cart"]["customer_id"]
+
+
+# ----- a line's variant and product: as the catalog holds them now ----------------------------------
+
+
+def _seed_lamp(stock: int) -> tuple[str, str]:
+    """A storefront product with a thumbnail and one variant keeping ``stock`` in inventory."""
+    from decimal import Decimal
+
+    from cart_core import admin
+    from cart_core.runtime import store
+
+    product_id, variant_id = "prod_01KBC0LAMP0000000000000000", "variant_01KBC0LAMP0000000000000000"
+    spec = admin.VariantSpec(variant_id, "Brass", "LAMP-BRASS", {"USD": Decimal("40.00")}, {}, True, False, stock)
+    admin.create_store_product(
+        store(), "demo", product_id, "Desk Lamp", [spec],
+        handle="desk-lamp", description="A lamp.", thumbnail="https://cdn.example.com/lamp.png",
+    )  # fmt: skip
+    return product_id, variant_id
+
+
+def test_a_lines_variant_carries_todays_stock_and_its_product_the_thumbnail_and_handle(api: InProcessApi) -> None:
+    product_id, variant_id = _seed_lamp(stock=7)
+    # Given a cart with two lamps
+    cart_id = _cart(api, items=[{"variant_id": variant_id, "quantity": 2}])["id"]
+    # When it is read
+    item = medusa(api, "GET", f"/carts/{cart_id}").json()["cart"]["items"][0]
+    # Then the line is Medusa's generated one (product title, variant title, product thumbnail)
+    assert (item["title"], item["description"]) == ("Desk Lamp", "Brass")
+    assert item["thumbnail"] == "https://cdn.example.com/lamp.png"
+    # And its variant has the stock figure and its product the columns a cart loads, with profiles
+    variant = item["variant"]
+    assert variant["inventory_quantity"] == 7 and variant["manage_inventory"] is True
+    assert variant["sku"] == "LAMP-BRASS" and variant["product_id"] == product_id
+    product = variant["product"]
+    assert (product["handle"], product["thumbnail"], product["description"]) == (
+        "desk-lamp",
+        "https://cdn.example.com/lamp.png",
+        "A lamp.",
+    )
+    assert product["profiles"] and "variants" not in product and "prices" not in variant
+    # And when another shopper buys three of them
+    other = _cart(api, items=[{"variant_id": variant_id, "quantity": 3}])["id"]
+    medusa(api, "POST", f"/carts/{other}", {"email": "buyer@example.com"})
+    medusa(api, "POST", f"/carts/{other}/payment-sessions")
+    medusa(api, "POST", f"/carts/{other}/payment-session", {"provider_id": "manual"})
+    assert medusa(api, "POST", f"/carts/{other}/complete").json()["type"] == "order"
+    # Then the first cart shows the stock that is left
+    after = medusa(api, "GET", f"/carts/{cart_id}").json()["cart"]["items"][0]["variant"]
+    assert after["inventory_quantity"] == 4

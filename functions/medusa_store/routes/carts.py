@@ -77,15 +77,25 @@ OptionalEmpty = Annotated[Empty | None, Body()]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=256)]
 
 
+def cart_body(priced: PricedCart) -> dict[str, Any]:
+    """The cart as Medusa renders it, its lines' variants and products as the catalog holds them now
+    (Medusa loads ``items.variant.product`` on every cart answer: the stock figure is today's)."""
+    return medusa_cart(priced, use_cases().storefront.line_catalog(priced.cart))
+
+
+def order_body(priced: PricedCart) -> dict[str, Any]:
+    return medusa_order(priced, use_cases().storefront.line_catalog(priced.cart))
+
+
 def _cart(priced: PricedCart) -> dict[str, Any]:
-    return {"cart": medusa_cart(priced)}
+    return {"cart": cart_body(priced)}
 
 
 def _with_customer(caller: Caller, priced: PricedCart) -> dict[str, Any]:
     """The cart with its ``customer`` relation, which only Medusa's line-item add and payment-sessions
     routes load (medusa-v1.md §3.1): the customer's columns, or null for a cart without one. One read,
     made only for a cart that has a customer."""
-    cart = medusa_cart(priced)
+    cart = cart_body(priced)
     customer_id = priced.cart.owner_id or priced.cart.guest_customer_id
     customer = use_cases().customers.find(caller, customer_id) if customer_id else None
     cart["customer"] = medusa_customer(customer) if customer is not None else None
@@ -252,7 +262,7 @@ def _complete(caller: Caller, cart_id: str) -> dict[str, Any]:
     priced = use_cases().carts.get_cart(caller, cart_id)
     cart = priced.cart
     if cart.submitted_ms is not None:  # completed already: the order it placed (Medusa's retry answer)
-        return {"type": "order", "data": medusa_order(priced)}
+        return {"type": "order", "data": order_body(priced)}
     if not cart.lines:
         raise MedusaError("invalid_data", "Cannot create order from empty cart")
     if not cart.email and not cart.owner_id:
@@ -272,8 +282,8 @@ def _complete(caller: Caller, cart_id: str) -> dict[str, Any]:
     if placed.cart.submitted_ms is None:  # the payment needs more: the cart, with the session's status
         session = placed.cart.selected_session()
         status = session.status if session else "pending"
-        return {"type": "cart", "data": medusa_cart(placed), "payment_status": status}
-    return {"type": "order", "data": medusa_order(placed)}
+        return {"type": "cart", "data": cart_body(placed), "payment_status": status}
+    return {"type": "order", "data": order_body(placed)}
 
 
 @router.post(f"{CART}/complete", responses=documented(out.CompleteResponse))

@@ -29,7 +29,8 @@ from cart_core.tenancy import Caller
 from cart_core.usecases.storefront import ProductFilter, ProductView
 from medusa_store import responses as out
 from medusa_store.errors import MedusaError
-from medusa_store.mapping import _js_round, core_cart_id, derived_id, iso, medusa_cart, medusa_region
+from medusa_store.mapping import _js_round, core_cart_id, derived_id, iso, medusa_region
+from medusa_store.routes.carts import cart_body
 from medusa_store.store import FIND_PARAMS, medusa_caller, only_query
 
 router = Router()
@@ -369,4 +370,4 @@ def add_shipping_method(
 ) -> dict[str, Any]:
     with medusa_refusals():
         priced = use_cases().storefront.add_shipping_method(caller, core_cart_id(id), body.option_id, body.data)
-    return {"cart": medusa_cart(priced)}
+    return {"cart": cart_body(priced)}

@@ -14,7 +14,8 @@ from cart_core.responses import documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 from medusa_store import responses as out
-from medusa_store.mapping import core_order_id, medusa_order
+from medusa_store.mapping import core_order_id
+from medusa_store.routes.carts import order_body
 from medusa_store.store import medusa_caller, only_query
 
 router = Router()
@@ -33,4 +34,4 @@ def get_order(caller: Annotated[Caller, Depends(order_caller)], id: str) -> dict
         raise NotFound(f"Order with {id[:64]} was not found") from None
     if priced.cart.submitted_ms is None:  # a cart not completed has placed no order
         raise NotFound(f"Order with {id[:64]} was not found")
-    return {"order": medusa_order(priced)}
+    return {"order": order_body(priced)}

@@ -128,6 +128,8 @@ class ReadSet:
     # Shipping options by id (choosing one for a cart: cart_core.shipping).
     shipping_option_ids: frozenset[str] = frozenset()
     customer_id: str | None = None
+    # Storefront products (the variants' product: title, handle, thumbnail…) by id.
+    store_product_ids: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -145,6 +147,7 @@ class Snapshot:
     checkout_configuration: CheckoutConfiguration | None = None
     shipping_options: dict[str, ShippingOption] = field(default_factory=dict)
     customer: Customer | None = None
+    store_products: dict[str, StoreProduct] = field(default_factory=dict)
 
     @property
     def default_region(self) -> Region | None:

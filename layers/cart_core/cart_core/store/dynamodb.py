@@ -172,6 +172,7 @@ class DynamoStore(DynamoTable):
         wanted += [(tenant, keys.shipping_option_sk(o)) for o in sorted(reads.shipping_option_ids)]
         if reads.customer_id:
             wanted.append((tenant, keys.customer_sk(reads.customer_id)))
+        wanted += [(tenant, keys.store_product_sk(p)) for p in sorted(reads.store_product_ids)]
         snapshot = Snapshot()
         book_wants = reads.product_ids if from_book else frozenset()
         self._decode(self._batch_get(wanted), snapshot, tenant_id, location_id, pointers, book_wants)
@@ -262,6 +263,10 @@ class DynamoStore(DynamoTable):
                 option = ShippingOption.model_validate(doc)
                 if option.tenant_id == tenant_id:
                     snapshot.shipping_options[option.option_id] = option
+            elif sk.startswith(keys.STORE_PRODUCT_PREFIX):
+                store_product = StoreProduct.model_validate(doc)
+                if store_product.tenant_id == tenant_id:
+                    snapshot.store_products[store_product.product_id] = store_product
 
     def load(
         self,

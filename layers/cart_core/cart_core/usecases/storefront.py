@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cart_core.cart import Cart
 from cart_core.catalog import Product
 from cart_core.discounts import remove_code
 from cart_core.errors import InvalidRequest, NotFound
@@ -45,6 +46,16 @@ class ProductView:
         prices = {variant.currency or self.home_currency: variant.price_minor}
         prices.update(variant.prices)
         return prices
+
+
+@dataclass(frozen=True, slots=True)
+class LineCatalog:
+    """What the catalog holds now for a cart's lines: each line's variant (with its stock figure) and
+    the storefront product it belongs to, by id. A variant or product no longer stored is absent
+    (a face then shows what the line recorded)."""
+
+    variants: dict[str, Product]
+    products: dict[str, StoreProduct]
 
 
 # Filters look at no more than this many products (a tenant's first, by id).
@@ -175,6 +186,19 @@ class Storefront(CartUseCases):
         home = home_currency(snapshot, "USD")
         asked = region.currency if region is not None else (currency.upper() if currency else None)
         return ProductView(product, tuple(variants_of(product, snapshot.products)), home, asked, region)
+
+    def line_catalog(self, cart: Cart) -> LineCatalog:
+        """The variants and products ``cart``'s lines name, as the catalog holds them now (a face
+        shows a line's variant with its current stock, its product with its thumbnail and handle).
+        One batched read, none for a cart without lines; the cart was read by whoever may see it."""
+        variant_ids = frozenset(line.product_id for line in cart.lines)
+        if not variant_ids:
+            return LineCatalog({}, {})
+        group_ids = frozenset(line.group_id for line in cart.lines if line.group_id)
+        snapshot = self._uow.once().read(
+            ReadSet(cart.tenant_id, cart.location_id, product_ids=variant_ids, store_product_ids=group_ids)
+        )
+        return LineCatalog(dict(snapshot.products), dict(snapshot.store_products))
 
     # ----- shipping --------------------------------------------------------------------------
 
