@@ -160,3 +160,53 @@ def test_a_lines_variant_carries_todays_stock_and_its_product_the_thumbnail_and_
     # Then the first cart shows the stock that is left
     after = medusa(api, "GET", f"/carts/{cart_id}").json()["cart"]["items"][0]["variant"]
     assert after["inventory_quantity"] == 4
+
+
+# ----- a guest's cart that a signed-in customer reads ------------------------------------------------
+
+
+def test_a_customer_who_reads_a_guests_cart_becomes_its_customer_and_the_guest_keeps_access(
+    api: InProcessApi,
+) -> None:
+    from local.fixture import VARIANT_MUG
+
+    # Given a guest's cart with a line
+    cart_id = _cart(api, items=[{"variant_id": VARIANT_MUG, "quantity": 1}])["id"]
+    # When a signed-in customer reads it (Medusa sets the cart's customer and email)
+    signed_in = {"Cookie": cookie_of(register(api, email="adopter@example.com"))}
+    adopted = medusa(api, "GET", f"/carts/{cart_id}", None, signed_in).json()["cart"]
+    assert adopted["email"] == "adopter@example.com" and adopted["customer_id"].startswith("cus_")
+    # Then the guest still reads and edits it, mid-checkout, as in Medusa
+    seen = medusa(api, "GET", f"/carts/{cart_id}")
+    assert seen.status == 200 and seen.json()["cart"]["customer_id"] == adopted["customer_id"]
+    added = medusa(api, "POST", f"/carts/{cart_id}/line-items", {"variant_id": VARIANT_MUG, "quantity": 1})
+    assert added.status == 200 and added.json()["cart"]["items"][0]["quantity"] == 2
+    # And an email the guest sends does not replace the account's (the cart's customer is the account)
+    kept = medusa(api, "POST", f"/carts/{cart_id}", {"email": "someone-else@example.com"}).json()["cart"]
+    assert kept["email"] == "adopter@example.com"
+    # And the guest can complete it: the order is the customer's
+    medusa(api, "POST", f"/carts/{cart_id}/payment-sessions")
+    medusa(api, "POST", f"/carts/{cart_id}/payment-session", {"provider_id": "manual"})
+    order = medusa(api, "POST", f"/carts/{cart_id}/complete").json()
+    assert order["type"] == "order" and order["data"]["customer_id"] == adopted["customer_id"]
+    mine = medusa(api, "GET", "/customers/me/orders", None, signed_in).json()["orders"]
+    assert [o["cart_id"] for o in mine] == [cart_id]
+
+
+def test_a_cart_a_customer_took_up_or_made_is_never_reached_by_another_customer(api: InProcessApi) -> None:
+    # Given a guest's cart that customer A read (took up), and a cart A made signed in
+    a = {"Cookie": cookie_of(register(api, email="a-owner@example.com"))}
+    taken_up = _cart(api)["id"]
+    assert medusa(api, "GET", f"/carts/{taken_up}", None, a).status == 200
+    made = _cart(api, a)["id"]
+    # When customer B names either cart, on a read or an edit
+    b = {"Cookie": cookie_of(register(api, email="b-intruder@example.com"))}
+    for cart_id in (taken_up, made):
+        for method, path, body in (("GET", f"/carts/{cart_id}", None), ("POST", f"/carts/{cart_id}", {})):
+            answer = medusa(api, method, path, body, b)
+            # Then it is missing to B (Medusa's 404, by the id B sent) and stays A's
+            assert answer.status == 404, (method, path, answer.text)
+            assert answer.json()["message"] == f"Cart with {cart_id} was not found"
+        assert medusa(api, "GET", f"/carts/{cart_id}", None, a).json()["cart"]["email"] == "a-owner@example.com"
+    # And a guest still cannot reach the cart A made signed in (it was never a guest's)
+    assert medusa(api, "GET", f"/carts/{made}").status == 404

@@ -136,11 +136,13 @@ def _customer_email(caller: Caller) -> str | None:
 
 def _read(caller: Caller, cart_id: str) -> PricedCart:
     """The cart, made the signed-in customer's if it was a guest's (Medusa sets the cart's customer,
-    and with it the e-mail, whenever a signed-in customer reads or edits it)."""
+    and with it the e-mail, whenever a signed-in customer reads or edits it). The guest keeps access
+    (Medusa checks no ownership: the shopper who started the cart is not locked out mid-checkout);
+    another customer never reaches it then (404), so one account cannot take another's cart."""
     carts = use_cases().carts
     priced = carts.get_cart(caller, cart_id)
     if caller.actor.owner_id and priced.cart.owner_id is None and priced.cart.status is CartStatus.OPEN:
-        priced = carts.claim(caller, cart_id)
+        priced = carts.claim(caller, cart_id, keep_guest_access=True)
         email = _customer_email(caller)
         if email and priced.cart.email != email:
             priced = carts.update(caller, cart_id, CartEdits(email=email))
@@ -215,11 +217,13 @@ def update_cart(caller: MedusaCaller, id: str, body: Annotated[UpdateCartIn | No
         priced = use_cases().regions.change_region(caller, cart_id, body.region_id)
         cart = priced.cart
     edits: dict[str, Any] = {"merge_addresses": True}
-    if caller.actor.owner_id:  # a customer's cart keeps the customer's e-mail: a body's is ignored
+    # A customer's cart keeps the customer's e-mail: a body's is ignored (also a guest's, on a guest
+    # cart a customer took up: the cart's customer is that account).
+    if caller.actor.owner_id:
         email = _customer_email(caller)
         if email and cart.email != email:
             edits["email"] = email
-    elif "email" in sent and body.email is not None:
+    elif "email" in sent and body.email is not None and cart.owner_id is None:
         # A guest becomes a has_account=false customer by its email (one per email, reused): the
         # cart's customer, which completing requires (medusa-v1.md §3.2 update step 1).
         guest = use_cases().customers.guest(caller, body.email.strip())

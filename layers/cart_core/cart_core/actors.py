@@ -136,7 +136,7 @@ class Actor(BaseModel):
         if self.kind in _OWNERS:
             return cart.owner_id in (None, self.id)
         if self.kind is ActorKind.SHOPPER:
-            return cart.owner_id is None
+            return cart.owner_id is None or cart.guest_access
         return True
 
     def sees(self, cart: Cart) -> bool:

@@ -377,6 +377,10 @@ class Cart(BaseModel):
     # The has_account=false customer a guest's email stands for (Medusa's guest customer: the cart's
     # customer_id until someone signs in). Not an identity: it gives no access to the cart.
     guest_customer_id: str | None = None
+    # A guest's cart that a signed-in customer took up (Medusa sets the customer of a cart it reads):
+    # the customer owns it, and guests (whoever holds the cart's id, as before) keep reaching it, so
+    # the shopper who started it is not locked out mid-checkout. Other customers never reach it.
+    guest_access: bool = False
     # What a storefront says about where the cart was made (Medusa's context: ip, user agent…).
     context: dict[str, str] = Field(default_factory=dict)
     requested_time_ms: int | None = None

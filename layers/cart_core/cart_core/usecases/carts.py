@@ -248,10 +248,12 @@ class Carts(CartUseCases):
 
         return self._uow.run(attempt)
 
-    def claim(self, caller: Caller, cart_id: str) -> PricedCart:
+    def claim(self, caller: Caller, cart_id: str, *, keep_guest_access: bool = False) -> PricedCart:
         """A guest cart becomes the calling owner's (a signed-in storefront customer reading or
         editing it, as Medusa sets the cart's customer then). No merge and no pointer: the cart
-        keeps being found by its id. A cart that is the caller's already is left as it is."""
+        keeps being found by its id. A cart that is the caller's already is left as it is; another
+        owner's is not reached (404). ``keep_guest_access``: guests keep reaching it (``Cart.
+        guest_access``: Medusa's guest, who holds only the cart's id, is not locked out)."""
         owner = caller.actor.owner_id
         if owner is None:
             raise Unauthorized("Only a signed-in customer can claim a cart")
@@ -260,6 +262,7 @@ class Carts(CartUseCases):
             if cart.owner_id == owner:
                 return False
             cart.set_identity(OWNER_KIND, owner)
+            cart.guest_access = keep_guest_access
             return True
 
         return self._mutate(caller, cart_id, change)
