@@ -210,3 +210,32 @@ def test_a_cart_a_customer_took_up_or_made_is_never_reached_by_another_customer(
         assert medusa(api, "GET", f"/carts/{cart_id}", None, a).json()["cart"]["email"] == "a-owner@example.com"
     # And a guest still cannot reach the cart A made signed in (it was never a guest's)
     assert medusa(api, "GET", f"/carts/{made}").status == 404
+
+
+# ----- an authorization left pending ------------------------------------------------------------------
+
+
+def test_a_pending_authorization_answers_the_cart_and_a_later_complete_places_the_order(api: InProcessApi) -> None:
+    from local.fixture import VARIANT_MUG
+
+    # Given a cart paying by the test card with the token that leaves authorizations pending
+    cart_id = _cart(api, items=[{"variant_id": VARIANT_MUG, "quantity": 1}])["id"]
+    medusa(api, "POST", f"/carts/{cart_id}", {"email": "pending@example.com"})
+    medusa(api, "POST", f"/carts/{cart_id}/payment-sessions")
+    medusa(api, "POST", f"/carts/{cart_id}/payment-session", {"provider_id": "test-card"})
+    medusa(api, "POST", f"/carts/{cart_id}/payment-sessions/test-card", {"data": {"token": "tok_authPending"}})
+    # When it is completed
+    pending = medusa(api, "POST", f"/carts/{cart_id}/complete")
+    # Then it is Medusa's 200 {type: "cart", payment_status, data: cart}: no order, the cart still open
+    assert pending.status == 200, pending.text
+    body = pending.json()
+    assert (body["type"], body["payment_status"]) == ("cart", "pending")
+    assert body["data"]["id"] == cart_id and body["data"]["completed_at"] is None
+    assert body["data"]["payment_session"]["status"] == "pending" and body["data"]["payment"] is None
+    assert medusa(api, "GET", f"/orders/order_{cart_id.removeprefix('cart_')}").status == 404
+    # And once the shopper has confirmed (the processor's next token authorizes), completing again
+    # places the order
+    medusa(api, "POST", f"/carts/{cart_id}/payment-sessions/test-card", {"data": {"token": "tok_visa"}})
+    placed = medusa(api, "POST", f"/carts/{cart_id}/complete").json()
+    assert placed["type"] == "order" and placed["data"]["cart_id"] == cart_id
+    assert placed["data"]["payment_status"] in ("awaiting", "captured")

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from cart_core import payments
 from cart_core.actors import Actor
 from cart_core.cart import MAX_ADJUSTMENT_MINOR, Adjustment, Cart, LineItem, Payment
-from cart_core.errors import Conflict, InvalidRequest
+from cart_core.errors import Conflict, InvalidRequest, PaymentPending
 from cart_core.lifecycle import CartStatus
 from cart_core.payments import PaymentResult, TestCardProvider
 from cart_core.ports import Put, ReadSet, Snapshot, VersionConflict
@@ -175,6 +175,19 @@ def test_a_decline_at_submit_leaves_the_cart_open_and_unchanged(card) -> None:
     with pytest.raises(InvalidRequest, match="Your card was declined"):
         compose(store).checkout.submit(CALLER, cart.cart_id, CartEdits())
     assert store.stored(cart.cart_id) == cart  # still open, version 1, payment only recorded
+
+
+def test_a_pending_authorization_holds_nothing_and_refuses_a_submit_leaving_the_cart_open(card) -> None:
+    # Given the test card's token that leaves an authorization pending (3-D Secure and the like)
+    result = CARD.authorize(100, "USD", payments.TEST_CARD_PENDING, "k")
+    assert (result.approved, result.pending, result.amount_minor) == (False, True, 0)
+    cart = open_cart(payments.TEST_CARD_PENDING)
+    store = MemoryStore(cart)
+    # When the cart is submitted, Then it is refused as pending (a 400 for faces without that state)
+    with pytest.raises(PaymentPending, match="awaits the shopper"):
+        compose(store).checkout.submit(CALLER, cart.cart_id, CartEdits())
+    # And nothing was written
+    assert store.stored(cart.cart_id) == cart
 
 
 def test_cash_is_not_authorized_at_submit(card) -> None:

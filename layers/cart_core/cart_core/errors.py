@@ -24,6 +24,17 @@ class DiscountNotFound(InvalidRequest):
         self.code = code
 
 
+class PaymentPending(InvalidRequest):
+    """The processor neither approved nor declined the authorization: it waits on the shopper (3-D
+    Secure and the like). Nothing was held and no order placed; the same checkout asked again once
+    the shopper has done their part finishes it. ``Checkout.complete`` answers the cart as it is
+    (Medusa: ``{type: "cart", payment_status}``); ``submit`` refuses with this 400."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Payment pending: {reason}")
+        self.reason = reason
+
+
 class NotFound(DomainError):
     """The record does not exist, has expired, or belongs to someone else."""
 

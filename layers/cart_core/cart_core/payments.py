@@ -6,8 +6,11 @@ store accepts it (never more than was authorized) and voided when the order ends
 ``manual``: cash or pay at pickup; the store collects the money in person, so the service neither
 authorizes nor captures anything for it (the order stays validated: accepted, payment due at
 pickup). ``test-card``: ``tok_visa`` authorizes, ``tok_chargeDeclined`` declines,
-``tok_captureDeclined`` authorizes and then declines every capture, like a card processor's test mode. Every call takes an idempotency key: the
-same key asks for the same operation again and never for a second one.
+``tok_captureDeclined`` authorizes and then declines every capture, ``tok_authPending`` leaves the
+authorization pending (the processor waits on the shopper, as a 3-D Secure challenge does: nothing is
+held; the shopper's next card token, e.g. ``tok_visa`` once the challenge is passed, authorizes), like
+a card processor's test mode. Every call takes an idempotency key: the same key asks for the same
+operation again and never for a second one.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ class PaymentResult:
     reference: str
     amount_minor: int = 0
     decline_reason: str | None = None
+    # Not approved, not declined either: the processor waits on the shopper (``decline_reason`` says
+    # for what). Only an authorization can be pending; nothing is held.
+    pending: bool = False
 
 
 class PaymentProvider(Protocol):
@@ -61,6 +67,7 @@ class ManualProvider:
 TEST_CARD_APPROVES = "tok_visa"
 TEST_CARD_CAPTURE_DECLINES = "tok_captureDeclined"
 TEST_CARD_DECLINES = {"tok_chargeDeclined": "Your card was declined."}
+TEST_CARD_PENDING = "tok_authPending"
 _CARD_CODES = {TEST_CARD_APPROVES: "visa", TEST_CARD_CAPTURE_DECLINES: "capdecl"}
 
 
@@ -76,6 +83,9 @@ class TestCardProvider:
     def authorize(self, amount_minor: int, currency: str, token: str | None, idempotency_key: str) -> PaymentResult:
         if token in TEST_CARD_DECLINES:
             return PaymentResult(False, f"decl_{idempotency_key}", 0, TEST_CARD_DECLINES[token])
+        if token == TEST_CARD_PENDING:
+            reason = "The authorization awaits the shopper's confirmation."
+            return PaymentResult(False, f"pend_{idempotency_key}", 0, reason, pending=True)
         if token not in _CARD_CODES:
             return PaymentResult(False, f"decl_{idempotency_key}", 0, f"Unknown test token {token!r}")
         if amount_minor < 0:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from cart_core.cart import DEFAULT_PAYMENT_KEY, Cart, Payment, payment_as_given
 from cart_core.discounts import code_reads, stage_discount_uses
-from cart_core.errors import Conflict, InvalidRequest
+from cart_core.errors import Conflict, InvalidRequest, PaymentPending
 from cart_core.inventory import stage_reservations
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_ORDER_TAGS
@@ -116,8 +116,15 @@ class Checkout(CartUseCases):
         announce CartSubmitted and CartValidated, and the last PaymentCaptured and OrderPlaced. A pay-
         at-pickup order stops at validated (placed, payment due at pickup). A request that stops after
         the first write leaves ``capturing``: the payment worker, on CartValidated, captures with the
-        same key."""
-        placed = self._place(caller, cart_id, edits or CartEdits(), synchronous=None)
+        same key. An authorization the processor leaves pending (``PaymentPending``) places nothing:
+        the open cart is returned as it is (``submitted_ms`` None)."""
+        try:
+            placed = self._place(caller, cart_id, edits or CartEdits(), synchronous=None)
+        except PaymentPending:
+            # Nothing was written or held: the cart as it is, still open (its session still pending),
+            # so the face answers that the payment needs more; completing again finishes it.
+            snapshot = self._uow.once().read(ReadSet(caller.tenant_id, caller.location_id, cart_id))
+            return priced(require_cart(snapshot, cart_id, caller.actor, reading=True), snapshot)
         return self._settle_claimed(caller, cart_id, placed)
 
     def retry_payment(self, caller: Caller, cart_id: str, payment: Payment) -> PricedCart:
@@ -411,6 +418,8 @@ class Checkout(CartUseCases):
             result = self._gateway.authorize(provider, amount, cart.currency, payment.reference, idempotency_key=key)
             if not result.approved:
                 self._void(held)
+                if result.pending:
+                    raise PaymentPending(result.decline_reason or "the processor waits on the shopper")
                 raise InvalidRequest(f"Payment declined: {result.decline_reason}")
             held.append(Hold(provider, result.reference))
             payment.status = "authorized"
