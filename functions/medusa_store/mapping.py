@@ -524,6 +524,39 @@ def wire_order_id(cart: Cart) -> str:
     return ORDER_IDS.encode(InternalId.from_key(cart.cart_id))
 
 
+# ----- the sales channel -------------------------------------------------------------------------
+
+# A tenant's storefront is one store with one sales channel: Medusa's default one, which every
+# product is in and every cart and order is made in (medusa-v1.md §0.3: the sales_channels flag is on).
+DEFAULT_SALES_CHANNEL_NAME = "Default Sales Channel"
+
+
+def sales_channel_id(tenant_id: str) -> str:
+    """The tenant's one sales channel (``sc_`` + a ULID derived from the tenant: the same on every read)."""
+    return derived_id("sc", tenant_id, "default")
+
+
+def check_sales_channel(tenant_id: str, wanted: str | None) -> None:
+    """A ``sales_channel_id`` a storefront sends must be the store's channel: any other is unknown to
+    it (Medusa's salesChannelService.retrieve: 404 "Sales channel with id: X was not found")."""
+    if wanted is not None and wanted != sales_channel_id(tenant_id):
+        raise NotFound(f"Sales channel with id: {wanted[:64]} was not found")
+
+
+def medusa_sales_channel(tenant_id: str, created_ms: int) -> dict[str, Any]:
+    at = iso(created_ms)
+    return {
+        "id": sales_channel_id(tenant_id),
+        "name": DEFAULT_SALES_CHANNEL_NAME,
+        "description": "Created by Medusa",
+        "is_disabled": False,
+        "metadata": None,
+        "created_at": at,
+        "updated_at": at,
+        "deleted_at": None,
+    }
+
+
 # ----- the cart --------------------------------------------------------------------------------------
 
 # Where Medusa's cart stands, from the core's lifecycle: completed from the order's placing on.
@@ -589,7 +622,8 @@ def medusa_cart(priced: PricedCart, catalog: LineCatalog | None = None) -> dict[
         "idempotency_key": None,
         "context": dict(getattr(cart, "context", None) or {}),
         "metadata": None,
-        "sales_channel_id": None,
+        "sales_channel_id": sales_channel_id(cart.tenant_id),
+        "sales_channel": medusa_sales_channel(cart.tenant_id, cart.created_ms),
         "created_at": iso(cart.created_ms),
         "updated_at": iso(cart.modified_ms),
         "deleted_at": None,
@@ -659,7 +693,7 @@ def medusa_order(priced: PricedCart, catalog: LineCatalog | None = None) -> dict
         "no_notification": None,
         "idempotency_key": None,
         "external_id": None,
-        "sales_channel_id": None,
+        "sales_channel_id": body["sales_channel_id"],
         "metadata": None,
         "created_at": iso(cart.submitted_ms),
         "updated_at": iso(cart.modified_ms),

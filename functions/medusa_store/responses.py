@@ -323,6 +323,17 @@ class GiftCard(WireModel):
     metadata: dict[str, Any] | None
 
 
+class SalesChannel(WireModel):
+    id: str
+    name: str
+    description: str | None
+    is_disabled: bool
+    metadata: dict[str, Any] | None
+    created_at: Date
+    updated_at: Date
+    deleted_at: Date
+
+
 class Totals(WireModel):
     subtotal: Money
     discount_total: Money
@@ -360,6 +371,7 @@ class Cart(Totals):
     context: dict[str, Any]
     metadata: dict[str, Any] | None
     sales_channel_id: str | None
+    sales_channel: SalesChannel
     created_at: Date
     updated_at: Date
     deleted_at: Date

@@ -239,3 +239,107 @@ def test_a_pending_authorization_answers_the_cart_and_a_later_complete_places_th
     placed = medusa(api, "POST", f"/carts/{cart_id}/complete").json()
     assert placed["type"] == "order" and placed["data"]["cart_id"] == cart_id
     assert placed["data"]["payment_status"] in ("awaiting", "captured")
+
+
+# ----- ?fields= and ?expand=, and the sales channel ---------------------------------------------------
+
+TOTALS = {
+    "subtotal",
+    "discount_total",
+    "item_tax_total",
+    "shipping_total",
+    "shipping_tax_total",
+    "tax_total",
+    "gift_card_total",
+    "gift_card_tax_total",
+    "total",
+}
+ALWAYS = {"items", "gift_cards", "discounts", "shipping_methods", "shipping_address", "region", "object"}
+
+
+def test_fields_narrows_a_carts_columns_keeping_its_id_its_relations_and_its_totals(api: InProcessApi) -> None:
+    from local.fixture import VARIANT_MUG
+
+    # Given a cart with a line and an email
+    cart_id = _cart(api, items=[{"variant_id": VARIANT_MUG, "quantity": 1}])["id"]
+    medusa(api, "POST", f"/carts/{cart_id}", {"email": "fields@example.com"})
+    # When it is read with ?fields=email
+    cart = medusa(api, "GET", f"/carts/{cart_id}?fields=email").json()["cart"]
+    # Then the columns are id and email only; the default relations and every total are there
+    assert cart["email"] == "fields@example.com" and cart["id"] == cart_id
+    assert "region_id" not in cart and "created_at" not in cart and "context" not in cart
+    assert TOTALS <= cart.keys() and {"items", "region", "payment_sessions", "sales_channel"} <= cart.keys()
+
+
+def test_expand_loads_the_named_relations_beside_those_the_totals_need(api: InProcessApi) -> None:
+    from local.fixture import VARIANT_MUG
+
+    # Given a signed-in customer's cart with a line
+    signed_in = {"Cookie": cookie_of(register(api, email="expand@example.com"))}
+    cart_id = _cart(api, signed_in, items=[{"variant_id": VARIANT_MUG, "quantity": 1}])["id"]
+    # When it is read with ?expand=customer,region.countries
+    cart = medusa(api, "GET", f"/carts/{cart_id}?expand=customer,region.countries", None, signed_in).json()["cart"]
+    # Then the relations are those plus what the totals always load; the others are absent
+    relations = {k for k, v in cart.items() if isinstance(v, dict | list) and k != "context"}
+    assert relations == ALWAYS - {"object"} | {"customer"}
+    assert cart["customer"]["email"] == "expand@example.com"
+    assert "countries" in cart["region"] and "tax_rates" in cart["region"]
+    assert "payment_providers" not in cart["region"]
+    assert cart["items"][0]["variant"]["product"]["id"]  # the totals load items.variant.product
+    # And the columns are all there (no ?fields=)
+    assert cart["region_id"] and cart["created_at"] and TOTALS <= cart.keys()
+    # And ?expand= (empty) keeps only what the totals load
+    bare = medusa(api, "GET", f"/carts/{cart_id}?expand=", None, signed_in).json()["cart"]
+    assert not {"payment_sessions", "billing_address", "payment", "sales_channel", "customer"} & bare.keys()
+
+
+def test_an_unknown_field_or_relation_is_invalid_data_and_changes_nothing(api: InProcessApi) -> None:
+    # Given a guest cart, and a signed-in customer who would take it up on a read
+    cart_id = _cart(api)["id"]
+    signed_in = {"Cookie": cookie_of(register(api, email="badquery@example.com"))}
+    for query, names in (("fields=email,nope", "nope"), ("expand=items,secrets", "secrets"), ("fields=-x", "-x")):
+        # When the customer reads it naming what a cart does not have
+        answer = medusa(api, "GET", f"/carts/{cart_id}?{query}", None, signed_in)
+        # Then it is Medusa's invalid_data naming them, and the cart was not taken up
+        assert answer.status == 400, answer.text
+        assert answer.json() == {"type": "invalid_data", "message": f"Requested fields [{names}] are not valid"}
+    assert medusa(api, "GET", f"/carts/{cart_id}").json()["cart"]["customer_id"] is None
+
+
+def test_an_order_and_a_product_honour_fields_and_expand(api: InProcessApi) -> None:
+    from local.fixture import PROD_TEE, VARIANT_MUG
+
+    # Given a placed order
+    cart_id = _cart(api, items=[{"variant_id": VARIANT_MUG, "quantity": 1}])["id"]
+    medusa(api, "POST", f"/carts/{cart_id}", {"email": "order-fields@example.com"})
+    medusa(api, "POST", f"/carts/{cart_id}/payment-sessions")
+    medusa(api, "POST", f"/carts/{cart_id}/payment-session", {"provider_id": "manual"})
+    order_id = medusa(api, "POST", f"/carts/{cart_id}/complete").json()["data"]["id"]
+    # When it is read with ?fields=email&expand=items
+    order = medusa(api, "GET", f"/orders/{order_id}?fields=email&expand=items").json()["order"]
+    # Then it has its id, email, items and totals, and nothing else of its columns or relations
+    assert order["email"] == "order-fields@example.com" and order["items"] and "total" in order
+    assert not {"region", "payments", "shipping_methods", "status", "display_id"} & order.keys()
+    # And a product read with ?expand=variants keeps its variants only, and an unknown name is refused
+    product = medusa(api, "GET", f"/products/{PROD_TEE}?expand=variants").json()["product"]
+    assert product["variants"] and not {"options", "images", "tags", "profiles"} & product.keys()
+    refused = medusa(api, "GET", f"/products/{PROD_TEE}?expand=warehouse")
+    assert refused.status == 400 and refused.json()["message"] == "Requested fields [warehouse] are not valid"
+
+
+def test_the_store_has_one_sales_channel_and_an_unknown_one_is_not_found(api: InProcessApi) -> None:
+    # Given a cart made without a sales channel
+    cart = _cart(api)
+    # Then it is in the store's default channel, answered with the cart
+    channel = cart["sales_channel"]
+    assert cart["sales_channel_id"] == channel["id"] and channel["id"].startswith("sc_")
+    assert (channel["name"], channel["is_disabled"]) == ("Default Sales Channel", False)
+    # And naming that channel on create or update is accepted
+    again = _cart(api, sales_channel_id=channel["id"])
+    assert again["sales_channel_id"] == channel["id"]
+    assert medusa(api, "POST", f"/carts/{cart['id']}", {"sales_channel_id": channel["id"]}).status == 200
+    # And any other channel is Medusa's 404, on create and on update, with nothing made or changed
+    for method, path in (("POST", "/carts"), ("POST", f"/carts/{cart['id']}")):
+        answer = medusa(api, method, path, {"sales_channel_id": "sc_unknown"})
+        assert answer.status == 404
+        assert answer.json() == {"type": "not_found", "message": "Sales channel with id: sc_unknown was not found"}

@@ -33,11 +33,13 @@ from cart_core.tenancy import Caller
 from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.checkout import NO_SESSION_SELECTED
 from cart_core.usecases.shared import PricedCart
+from medusa_store import find_params
 from medusa_store import responses as out
 from medusa_store.customer_view import medusa_customer
 from medusa_store.errors import MedusaError, MedusaErrorList
 from medusa_store.mapping import (
     address_id,
+    check_sales_channel,
     core_address,
     core_cart_id,
     core_line_id,
@@ -157,6 +159,7 @@ def create_cart(
     request: Request, caller: MedusaCaller, body: Annotated[CreateCartIn | None, Body()] = None
 ) -> dict[str, Any]:
     body = body or CreateCartIn()
+    check_sales_channel(caller.tenant_id, body.sales_channel_id)
     event = request.resolved_event.raw_event
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     identity = (event.get("requestContext") or {}).get("identity") or {}
@@ -183,8 +186,14 @@ def create_cart(
 
 
 @router.get(CART, responses=documented(out.CartResponse))
-def get_cart(caller: MedusaCaller, id: str) -> dict[str, Any]:
-    return _cart(_read(caller, core_cart_id(id)))
+def get_cart(request: Request, caller: MedusaCaller, id: str) -> dict[str, Any]:
+    # The one cart route that honours ?fields= and ?expand= (medusa-v1.md §3.2; find_params.py).
+    config = find_params.checked(request.query_parameters, find_params.CART)
+    priced = _read(caller, core_cart_id(id))
+    if not config.given:
+        return _cart(priced)
+    body = _with_customer(caller, priced) if config.expands("customer") else cart_body(priced)
+    return {"cart": find_params.narrow(body, config, find_params.CART)}
 
 
 def _address(given: AddressIn | str | None, cart: Cart) -> Address | None:
@@ -208,6 +217,7 @@ def _codes(codes: list[Any] | None) -> list[str]:
 def update_cart(caller: MedusaCaller, id: str, body: Annotated[UpdateCartIn | None, Body()] = None) -> dict[str, Any]:
     body = body or UpdateCartIn()
     cart_id = core_cart_id(id)
+    check_sales_channel(caller.tenant_id, body.sales_channel_id)
     sent = body.model_fields_set
     priced = _read(caller, cart_id)
     cart = priced.cart

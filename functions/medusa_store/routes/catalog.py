@@ -27,6 +27,7 @@ from cart_core.shipping import ShippingOption
 from cart_core.storefront import MAX_PAGE
 from cart_core.tenancy import Caller
 from cart_core.usecases.storefront import ProductFilter, ProductView
+from medusa_store import find_params
 from medusa_store import responses as out
 from medusa_store.errors import MedusaError
 from medusa_store.mapping import _js_round, core_cart_id, derived_id, iso, medusa_region
@@ -156,8 +157,10 @@ def list_products(request: Request, caller: Annotated[Caller, Depends(product_li
 def get_product(
     request: Request, product_id: str, caller: Annotated[Caller, Depends(product_caller)]
 ) -> dict[str, Any]:
+    config = find_params.checked(request.query_parameters, find_params.PRODUCT)
     region_id, currency = _price_context(request, caller)
-    return {"product": _product(use_cases().storefront.product(caller, product_id, region_id, currency))}
+    product = _product(use_cases().storefront.product(caller, product_id, region_id, currency))
+    return {"product": find_params.narrow(product, config, find_params.PRODUCT)}
 
 
 def _product(view: ProductView) -> dict[str, Any]:

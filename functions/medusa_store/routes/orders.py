@@ -13,6 +13,7 @@ from cart_core.errors import NotFound
 from cart_core.responses import documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
+from medusa_store import find_params
 from medusa_store import responses as out
 from medusa_store.mapping import core_order_id
 from medusa_store.routes.carts import order_body
@@ -27,11 +28,12 @@ def order_caller(request: Request) -> Caller:
 
 
 @router.get("/orders/<id>", responses=documented(out.OrderResponse))
-def get_order(caller: Annotated[Caller, Depends(order_caller)], id: str) -> dict[str, Any]:
+def get_order(request: Request, caller: Annotated[Caller, Depends(order_caller)], id: str) -> dict[str, Any]:
+    config = find_params.checked(request.query_parameters, find_params.ORDER)
     try:
         priced = use_cases().carts.get_cart(caller, core_order_id(id))
     except NotFound:
         raise NotFound(f"Order with {id[:64]} was not found") from None
     if priced.cart.submitted_ms is None:  # a cart not completed has placed no order
         raise NotFound(f"Order with {id[:64]} was not found")
-    return {"order": order_body(priced)}
+    return {"order": find_params.narrow(order_body(priced), config, find_params.ORDER)}
