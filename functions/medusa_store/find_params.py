@@ -107,8 +107,9 @@ def narrow(body: dict[str, Any], config: FindConfig, shape: Shape) -> dict[str, 
         dropped = {name[1:] for name in config.fields if name.startswith("-")}
         named = {name.lstrip("+") for name in config.fields if not name.startswith("-")}
         keep_columns = frozenset(({"id"} | named) - (dropped - {"id"})) & columns
+    loaded: set[str]
     if config.expand is None:
-        loaded = shape.relations | {f"{r}.{p}" for r, parts in shape.nested.items() for p in parts}
+        loaded = set(shape.relations) | {f"{r}.{p}" for r, parts in shape.nested.items() for p in parts}
     else:
         loaded = set(shape.always) | set(config.expand)
         # A nested name loads its relation too (TypeORM joins the path).
@@ -153,6 +154,7 @@ CART_TOTALS = frozenset(
         "object",
     }
 )
+
 
 def _shape(model: type[BaseModel], **parts: Any) -> Shape:
     """``model``'s keys (the closed response model: every key the answer has) that are not relations,
