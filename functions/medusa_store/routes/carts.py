@@ -93,14 +93,13 @@ def _cart(priced: PricedCart) -> dict[str, Any]:
     return {"cart": cart_body(priced)}
 
 
-def _with_customer(caller: Caller, priced: PricedCart) -> dict[str, Any]:
+def _with_customer(priced: PricedCart) -> dict[str, Any]:
     """The cart with its ``customer`` relation, which only Medusa's line-item add and payment-sessions
-    routes load (medusa-v1.md §3.1): the customer's columns, or null for a cart without one. One read,
-    made only for a cart that has a customer."""
-    cart = cart_body(priced)
-    customer_id = priced.cart.owner_id or priced.cart.guest_customer_id
-    customer = use_cases().customers.find(caller, customer_id) if customer_id else None
-    cart["customer"] = medusa_customer(customer) if customer is not None else None
+    routes load (medusa-v1.md §3.1): the customer's columns, or null for a cart without one. Read in
+    the same batch as the lines' catalog."""
+    catalog = use_cases().storefront.line_catalog(priced.cart, with_customer=True)
+    cart = medusa_cart(priced, catalog)
+    cart["customer"] = medusa_customer(catalog.customer) if catalog.customer is not None else None
     return cart
 
 
@@ -192,7 +191,7 @@ def get_cart(request: Request, caller: MedusaCaller, id: str) -> dict[str, Any]:
     priced = _read(caller, core_cart_id(id))
     if not config.given:
         return _cart(priced)
-    body = _with_customer(caller, priced) if config.expands("customer") else cart_body(priced)
+    body = _with_customer(priced) if config.expands("customer") else cart_body(priced)
     return {"cart": find_params.narrow(body, config, find_params.CART)}
 
 
@@ -340,7 +339,7 @@ def add_line_item(
             )
         except ProductNotFound as error:
             raise _unknown_variant(error) from None
-        return {"cart": _with_customer(caller, priced)}
+        return {"cart": _with_customer(priced)}
 
     return _idempotent(key, caller, request, body.model_dump(), run)
 
@@ -395,7 +394,7 @@ def create_payment_sessions(
     cart_id = core_cart_id(id)
 
     def run() -> dict[str, Any]:
-        cart = _with_customer(caller, use_cases().payments.init_payment_sessions(caller, cart_id))
+        cart = _with_customer(use_cases().payments.init_payment_sessions(caller, cart_id))
         return {"cart": cart, "data": cart}  # Medusa's handler answers the cart twice
 
     return _idempotent(key, caller, request, None, run)

@@ -14,6 +14,7 @@ from typing import Any
 
 from cart_core.cart import Cart
 from cart_core.catalog import Product
+from cart_core.customers import Customer, is_customer_id
 from cart_core.discounts import remove_code
 from cart_core.errors import InvalidRequest, NotFound
 from cart_core.ports import ReadSet, Snapshot
@@ -56,6 +57,8 @@ class LineCatalog:
 
     variants: dict[str, Product]
     products: dict[str, StoreProduct]
+    # The cart's customer, when asked for (``with_customer``) and stored under the cart's tenant.
+    customer: Customer | None = None
 
 
 # Filters look at no more than this many products (a tenant's first, by id).
@@ -187,18 +190,29 @@ class Storefront(CartUseCases):
         asked = region.currency if region is not None else (currency.upper() if currency else None)
         return ProductView(product, tuple(variants_of(product, snapshot.products)), home, asked, region)
 
-    def line_catalog(self, cart: Cart) -> LineCatalog:
+    def line_catalog(self, cart: Cart, *, with_customer: bool = False) -> LineCatalog:
         """The variants and products ``cart``'s lines name, as the catalog holds them now (a face
-        shows a line's variant with its current stock, its product with its thumbnail and handle).
-        One batched read, none for a cart without lines; the cart was read by whoever may see it."""
+        shows a line's variant with its current stock, its product with its thumbnail and handle),
+        and, ``with_customer``, the cart's customer (its owner, else the guest customer its email
+        made). One batched read, none for a cart without lines or a customer to read; the cart was
+        read by whoever may see it."""
         variant_ids = frozenset(line.product_id for line in cart.lines)
-        if not variant_ids:
+        customer_id = (cart.owner_id or cart.guest_customer_id) if with_customer else None
+        if not is_customer_id(customer_id):
+            customer_id = None
+        if not variant_ids and customer_id is None:
             return LineCatalog({}, {})
         group_ids = frozenset(line.group_id for line in cart.lines if line.group_id)
         snapshot = self._uow.once().read(
-            ReadSet(cart.tenant_id, cart.location_id, product_ids=variant_ids, store_product_ids=group_ids)
+            ReadSet(
+                cart.tenant_id,
+                cart.location_id,
+                product_ids=variant_ids,
+                store_product_ids=group_ids,
+                customer_id=customer_id,
+            )
         )
-        return LineCatalog(dict(snapshot.products), dict(snapshot.store_products))
+        return LineCatalog(dict(snapshot.products), dict(snapshot.store_products), snapshot.customer)
 
     # ----- shipping --------------------------------------------------------------------------
 
