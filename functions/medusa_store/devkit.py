@@ -116,6 +116,11 @@ def _fuzz_customer(seeding: Seeding) -> None:
     seeding.seeds.add("medusa_email", email)
     seeding.seeds.add("medusa_password", FUZZ_PASSWORD)
     seeding.seeds.add("medusa_bearer", f"Bearer {token}")
+    address = {"first_name": "F", "last_name": "Z", "address_1": "1 Fuzz St", "city": "Fz", "country_code": "us",
+               "postal_code": "10001"}  # fmt: skip
+    signed = type(api)(api.base, {**api.headers, "Authorization": f"Bearer {token}"})
+    added = signed("POST", "/customers/me/addresses", json={"address": address})["customer"]
+    seeding.seeds.add("medusa_address", *(a["id"] for a in added["shipping_addresses"]))
 
 
 def fuzz_plan() -> Plan:
@@ -176,6 +181,13 @@ def fuzz_plan() -> Plan:
             "GET /auth": signed_in,
             "GET /customers/me": signed_in,
             "GET /customers/me/orders": signed_in,
+            "POST /customers/me": signed_in,
+            "GET /customers/me/payment-methods": signed_in,
+            "POST /customers/me/addresses": signed_in,
+            "POST /customers/me/addresses/{address_id}": (*signed_in, Binding("path.address_id", "medusa_address")),
+            "DELETE /customers/me/addresses/{address_id}": (*signed_in, Binding("path.address_id", "medusa_address")),
+            "POST /customers/password-token": (login[0],),
+            "POST /customers/password-reset": (login[0],),
         },
     )
 
