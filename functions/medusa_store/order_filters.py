@@ -59,7 +59,9 @@ def parse(query: dict[str, list[str]]) -> dict[str, Any]:
             listed += values
             if len(listed) > MAX_VALUES or (sub and not sub.isdigit()) or any(v not in ENUMS[name] for v in listed):
                 allowed = ", ".join(ENUMS[name])
-                raise MedusaError("invalid_data", f"each value in {name} must be one of the following values: {allowed}")
+                raise MedusaError(
+                    "invalid_data", f"each value in {name} must be one of the following values: {allowed}"
+                )
         elif name in TEXTS:
             if sub is not None or len(values) != 1 or len(values[0].encode("utf-8")) > MAX_TEXT:
                 raise MedusaError("invalid_data", f"{name} must be a string")
@@ -101,7 +103,9 @@ def predicate(filters: dict[str, Any]) -> Callable[[PricedCart], bool] | None:
                     return False
             elif name == "q":
                 needle = str(wanted).lower()
-                if not any(needle in str(facts[f] or "").lower() for f in ("display_id", "email", "first_name", "phone")):
+                if not any(
+                    needle in str(facts[f] or "").lower() for f in ("display_id", "email", "first_name", "phone")
+                ):
                     return False
             elif name in TEXTS:
                 if str(facts[name]) != wanted:

@@ -133,9 +133,11 @@ def test_billing_address_is_made_merged_chosen_by_id_and_cleared(api: InProcessA
     merged = medusa(api, "POST", "/customers/me", {"billing_address": {"city": "Oxford"}}, auth)
     # Then one billing address, created then merged (its id kept), country in lower case
     billing = merged.json()["customer"]["billing_address"]
-    assert made.json()["customer"]["billing_address"]["id"] == billing["id"] == merged.json()["customer"][
-        "billing_address_id"
-    ]
+    assert (
+        made.json()["customer"]["billing_address"]["id"]
+        == billing["id"]
+        == merged.json()["customer"]["billing_address_id"]
+    )
     assert billing["id"].startswith("addr_") and billing["customer_id"] is None
     assert (billing["city"], billing["address_1"], billing["country_code"]) == ("Oxford", "12 St James's Square", "gb")
     # When they name their shipping address as billing address
@@ -144,7 +146,10 @@ def test_billing_address_is_made_merged_chosen_by_id_and_cleared(api: InProcessA
     # And an id that is not one of theirs is Medusa's 404
     unknown = medusa(api, "POST", "/customers/me", {"billing_address": "addr_01HZZZZZZZZZZZZZZZZZZZZZZZ"}, auth)
     assert unknown.status == 404
-    assert unknown.json() == {"type": "not_found", "message": "Address with id addr_01HZZZZZZZZZZZZZZZZZZZZZZZ was not found"}
+    assert unknown.json() == {
+        "type": "not_found",
+        "message": "Address with id addr_01HZZZZZZZZZZZZZZZZZZZZZZZ was not found",
+    }
     # And null clears it
     cleared = medusa(api, "POST", "/customers/me", {"billing_address": None}, auth).json()["customer"]
     assert cleared["billing_address"] is None and cleared["billing_address_id"] is None
@@ -177,13 +182,21 @@ def test_an_address_is_added_once_updated_and_deleted(api: InProcessApi) -> None
     assert len(addresses) == 1
     address = addresses[0]
     assert address["id"].startswith("addr_") and address["customer_id"] == added.json()["customer"]["id"]
-    assert (address["country_code"], address["postal_code"], address["metadata"]) == ("gb", "SW1Y 4JH", {"door": "blue"})
+    assert (address["country_code"], address["postal_code"], address["metadata"]) == (
+        "gb",
+        "SW1Y 4JH",
+        {"door": "blue"},
+    )
     assert address["company"] is None and address["deleted_at"] is None
     # When they change its city only
     updated = medusa(api, "POST", f"/customers/me/addresses/{address['id']}", {"city": "Bath"}, auth)
     assert updated.status == 200, updated.text
     changed = updated.json()["customer"]["shipping_addresses"][0]
-    assert (changed["city"], changed["address_1"], changed["metadata"]) == ("Bath", ADDRESS["address_1"], {"door": "blue"})
+    assert (changed["city"], changed["address_1"], changed["metadata"]) == (
+        "Bath",
+        ADDRESS["address_1"],
+        {"door": "blue"},
+    )
     # When they delete it, twice (Medusa: idempotent)
     deleted = medusa(api, "DELETE", f"/customers/me/addresses/{address['id']}", None, auth)
     twice = medusa(api, "DELETE", f"/customers/me/addresses/{address['id']}", None, auth)

@@ -159,16 +159,16 @@ class AddressCreateIn(Closed):
     """``AddressCreatePayload``: names, first line, city, country and postal code are IsString."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_required_address_fields)
-    first_name: Text = Field(default=None, validate_default=True)  # type: ignore[assignment]
-    last_name: Text = Field(default=None, validate_default=True)  # type: ignore[assignment]
+    first_name: Text = Field(default=None, validate_default=True)
+    last_name: Text = Field(default=None, validate_default=True)
     phone: Text | None = None
     company: Text | None = None
-    address_1: Text = Field(default=None, validate_default=True)  # type: ignore[assignment]
+    address_1: Text = Field(default=None, validate_default=True)
     address_2: Text | None = None
-    city: Text = Field(default=None, validate_default=True)  # type: ignore[assignment]
-    country_code: Text = Field(default=None, validate_default=True)  # type: ignore[assignment]
+    city: Text = Field(default=None, validate_default=True)
+    country_code: Text = Field(default=None, validate_default=True)
     province: Text | None = None
-    postal_code: Text = Field(default=None, validate_default=True)  # type: ignore[assignment]
+    postal_code: Text = Field(default=None, validate_default=True)
     metadata: SmallObject | None = None
 
 
@@ -189,9 +189,7 @@ def add_address(
 
 
 @router.post("/customers/me/addresses/<address_id>", responses=documented(CustomerResponse))
-def update_address(
-    caller: CustomerCaller, address_id: str, body: AddressIn, authorization: BearerHeader = None
-) -> Any:
+def update_address(caller: CustomerCaller, address_id: str, body: AddressIn, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)
     if customer_id is None:
         return unauthorized()

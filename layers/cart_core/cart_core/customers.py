@@ -75,7 +75,7 @@ class SavedAddress(Address):
     """An address a customer keeps (a shipping address of their book, or their billing address):
     the cart's address fields plus its own id, metadata and dates."""
 
-    address_id: str = Field(pattern=ADDRESS_ID_PATTERN)  # type: ignore[assignment]  # required here
+    address_id: str = Field(pattern=ADDRESS_ID_PATTERN)  # required here
     metadata: dict[str, Any] | None = None
     created_ms: int
     updated_ms: int

@@ -52,7 +52,7 @@ PASSWORD_TOKEN_BYTES = 32
 MAX_PASSWORD_TOKEN_CHARS = 512
 # Order filters look at the customer's newest orders only (one Query, decoded and filtered in memory).
 FILTERED_ORDERS_WINDOW = 200
-INVALID_RESET_TOKEN = "Invalid or expired password reset token"
+INVALID_RESET_TOKEN = "Invalid or expired password reset token"  # noqa: S105 (a message, not a secret)
 
 
 class DuplicateCustomer(Conflict):
@@ -282,7 +282,9 @@ class Customers(CartUseCases):
                     customer.customer_id,
                     conflict=lambda: DuplicateCustomer(f"Customer with email, has_account {email}, t already exists."),
                 )
-                work.release(Key.customer_email(caller.tenant_id, customer.email_kind, customer.email), customer.customer_id)
+                work.release(
+                    Key.customer_email(caller.tenant_id, customer.email_kind, customer.email), customer.customer_id
+                )
                 customer.email = email
 
         return self._change(caller, customer_id, change)
