@@ -118,20 +118,18 @@ def medusa_customer(
     if orders is not None:
         body["orders"] = orders
     if addresses:
-        body["shipping_addresses"] = [
-            medusa_saved_address(customer, a, customer.customer_id) for a in customer.addresses
-        ]
+        body["shipping_addresses"] = [medusa_saved_address(a, customer.customer_id) for a in customer.addresses]
     if billing:
         # Medusa's billing address record has no customer_id unless it is one of the book's.
         in_book = billing_address is not None and any(
             a.address_id == billing_address.address_id for a in customer.addresses
         )
         owner = customer.customer_id if in_book else None
-        body["billing_address"] = medusa_saved_address(customer, billing_address, owner) if billing_address else None
+        body["billing_address"] = medusa_saved_address(billing_address, owner) if billing_address else None
     return body
 
 
-def medusa_saved_address(customer: Customer, address: SavedAddress, owner: str | None) -> dict[str, Any]:
+def medusa_saved_address(address: SavedAddress, owner: str | None) -> dict[str, Any]:
     return {
         "id": address.address_id,
         "customer_id": owner,

@@ -63,7 +63,7 @@ def parse(query: dict[str, list[str]]) -> dict[str, Any]:
                     "invalid_data", f"each value in {name} must be one of the following values: {allowed}"
                 )
         elif name in TEXTS:
-            if sub is not None or len(values) != 1 or len(values[0].encode("utf-8")) > MAX_TEXT:
+            if sub is not None or len(values) != 1 or len(values[0].encode("utf-8", "replace")) > MAX_TEXT:
                 raise MedusaError("invalid_data", f"{name} must be a string")
             filters[name] = values[0]
         else:
@@ -78,10 +78,9 @@ def parse(query: dict[str, list[str]]) -> dict[str, Any]:
 
 
 def _date_ms(text: str, operator: str) -> int:
-    """``new Date(text)``'s usual inputs: an ISO 8601 date or date-time, or epoch milliseconds."""
+    """``new Date(text)`` for the form storefronts send: an ISO 8601 date or date-time (a bare
+    number is an Invalid Date in JavaScript too)."""
     try:
-        if text.isascii() and text.isdigit() and len(text) <= 15:
-            return int(text)
         moment = datetime.fromisoformat(text[:40])
     except ValueError:
         raise MedusaError("invalid_data", f"{operator} must be a Date instance") from None

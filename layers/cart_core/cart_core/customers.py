@@ -66,7 +66,13 @@ def is_address_id(value: object) -> bool:
 
 
 def _bounded_metadata(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
-    if metadata is not None and len(json.dumps(metadata, ensure_ascii=False).encode("utf-8")) > MAX_METADATA_BYTES:
+    if metadata is None:
+        return None
+    try:
+        size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate from a JSON "\ud800" escape: not storable text
+        raise ValueError("metadata must be valid Unicode text") from None
+    if size > MAX_METADATA_BYTES:
         raise ValueError(f"metadata must be at most {MAX_METADATA_BYTES} bytes of JSON")
     return metadata
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,8 +112,6 @@ class ResetTokenLife(BaseModel):
 def _log_password_reset(reset: PasswordReset) -> None:
     """The default hook: no mailer is configured. The fact is logged (never the token) so an operator
     sees requests that went nowhere; docs/medusa-auth.md says how to plug a mailer in."""
-    import logging
-
     logging.getLogger(__name__).info(
         "customer.password_reset issued (no mailer configured)",
         extra={"tenant_id": reset.tenant_id, "customer_id": reset.customer_id, "expires_at": reset.expires_at},
