@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from cart_core.customers import MAX_NAME_BYTES, MAX_PHONE_BYTES
 from cart_core.limits import Utf8Limit
+from cart_core.passwords import MAX_PASSWORD_BYTES
 from cart_core.responses import documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
@@ -105,6 +106,8 @@ def get_customer(caller: CustomerCaller, authorization: BearerHeader = None) -> 
 
 Name = Annotated[str, Strict(), Utf8Limit(MAX_NAME_BYTES)]
 Phone = Annotated[str, Strict(), Utf8Limit(MAX_PHONE_BYTES)]
+# IsString only: "" is accepted and changes nothing (Medusa's ``if (password)``).
+NewPassword = Annotated[str, Strict(), Utf8Limit(MAX_PASSWORD_BYTES)]
 
 
 class StorePostCustomersCustomerReq(Closed):
@@ -114,7 +117,7 @@ class StorePostCustomersCustomerReq(Closed):
     billing_address: AddressIn | Id | None = None
     first_name: Name | None = None
     last_name: Name | None = None
-    password: Password | None = None
+    password: NewPassword | None = None
     phone: Phone | None = None
     email: WireEmail | None = None
     metadata: SmallObject | None = None

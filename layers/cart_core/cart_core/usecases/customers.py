@@ -407,7 +407,14 @@ class Customers(CartUseCases):
             token=token,
             expires_at=expires_at,
         )
-        password_reset_hook(reset)
+        try:
+            password_reset_hook(reset)
+        except Exception:
+            # A mailer outage must not answer differently for an e-mail with an account than for
+            # one without (the route is 204 either way): logged, without the token.
+            logging.getLogger(__name__).exception(
+                "customer.password_reset not delivered", extra={"customer_id": customer.customer_id}
+            )
         return reset
 
     def reset_password(self, caller: Caller, email: str, token: str, password: str) -> Customer:
