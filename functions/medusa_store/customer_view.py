@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cart_core.customers import Customer
+from cart_core.customers import Customer, SavedAddress
 from cart_core.responses import WireModel
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
@@ -18,8 +18,6 @@ MAX_ORDERS_PAGE = 100  # a page of /store/customers/me/orders (Medusa sets no ma
 # Orders loaded with the customer on the auth routes (Medusa loads them all; a long history is read
 # through /store/customers/me/orders, page by page).
 AUTH_ORDERS = 50
-
-_UNSET = object()
 
 
 # ----- the documented answers (cart_core.responses: closed, every key present) ----------------------
@@ -71,6 +69,22 @@ class TokenResponse(WireModel):
     access_token: str
 
 
+class ResetCustomerResponse(WireModel):
+    """POST /store/customers/password-reset: the customer's columns, no relations (Medusa's
+    ``retrieve`` without any)."""
+
+    customer: CustomerFields
+
+
+class PaymentMethod(WireModel):
+    provider_id: str
+    data: dict[str, Any]
+
+
+class PaymentMethodsResponse(WireModel):
+    payment_methods: list[PaymentMethod]
+
+
 class OrdersPage(WireModel):
     orders: list[Order]
     count: int
@@ -82,15 +96,18 @@ def medusa_customer(
     customer: Customer,
     *,
     orders: list[dict[str, Any]] | None = None,
-    shipping_addresses: list[dict[str, Any]] | None = None,
-    billing_address: Any = _UNSET,
+    addresses: bool = False,
+    billing: bool = False,
 ) -> dict[str, Any]:
+    """The customer's columns, and the relations asked for: ``orders`` (already mapped), its saved
+    shipping addresses (``addresses``), its billing address (``billing``)."""
+    billing_address = customer.billing_address
     body: dict[str, Any] = {
         "id": customer.customer_id,
         "email": customer.email,
         "first_name": customer.first_name,
         "last_name": customer.last_name,
-        "billing_address_id": None,
+        "billing_address_id": billing_address.address_id if billing_address else None,
         "phone": customer.phone,
         "has_account": customer.has_account,
         "metadata": customer.metadata,
@@ -100,11 +117,37 @@ def medusa_customer(
     }
     if orders is not None:
         body["orders"] = orders
-    if shipping_addresses is not None:
-        body["shipping_addresses"] = shipping_addresses
-    if billing_address is not _UNSET:
-        body["billing_address"] = billing_address
+    if addresses:
+        body["shipping_addresses"] = [medusa_saved_address(a, customer.customer_id) for a in customer.addresses]
+    if billing:
+        # Medusa's billing address record has no customer_id unless it is one of the book's.
+        in_book = billing_address is not None and any(
+            a.address_id == billing_address.address_id for a in customer.addresses
+        )
+        owner = customer.customer_id if in_book else None
+        body["billing_address"] = medusa_saved_address(billing_address, owner) if billing_address else None
     return body
+
+
+def medusa_saved_address(address: SavedAddress, owner: str | None) -> dict[str, Any]:
+    return {
+        "id": address.address_id,
+        "customer_id": owner,
+        "company": address.company,
+        "first_name": address.first_name,
+        "last_name": address.last_name,
+        "address_1": address.address,
+        "address_2": address.address_2,
+        "city": address.city,
+        "country_code": address.country.lower() if address.country else None,
+        "province": address.state,
+        "postal_code": address.zip_code,
+        "phone": address.phone,
+        "metadata": address.metadata,
+        "created_at": mapping.iso(address.created_ms),
+        "updated_at": mapping.iso(address.updated_ms),
+        "deleted_at": None,
+    }
 
 
 def medusa_orders(placed: list[PricedCart]) -> list[dict[str, Any]]:

@@ -116,6 +116,11 @@ def _fuzz_customer(seeding: Seeding) -> None:
     seeding.seeds.add("medusa_email", email)
     seeding.seeds.add("medusa_password", FUZZ_PASSWORD)
     seeding.seeds.add("medusa_bearer", f"Bearer {token}")
+    address = {"first_name": "F", "last_name": "Z", "address_1": "1 Fuzz St", "city": "Fz", "country_code": "us",
+               "postal_code": "10001"}  # fmt: skip
+    signed = type(api)(api.base, {**api.headers, "Authorization": f"Bearer {token}"})
+    added = signed("POST", "/customers/me/addresses", json={"address": address})["customer"]
+    seeding.seeds.add("medusa_address", *(a["id"] for a in added["shipping_addresses"]))
 
 
 def fuzz_plan() -> Plan:
@@ -176,6 +181,13 @@ def fuzz_plan() -> Plan:
             "GET /auth": signed_in,
             "GET /customers/me": signed_in,
             "GET /customers/me/orders": signed_in,
+            "POST /customers/me": signed_in,
+            "GET /customers/me/payment-methods": signed_in,
+            "POST /customers/me/addresses": signed_in,
+            "POST /customers/me/addresses/{address_id}": (*signed_in, Binding("path.address_id", "medusa_address")),
+            "DELETE /customers/me/addresses/{address_id}": (*signed_in, Binding("path.address_id", "medusa_address")),
+            "POST /customers/password-token": (login[0],),
+            "POST /customers/password-reset": (login[0],),
         },
     )
 
@@ -223,6 +235,8 @@ def seed_tenant(api: Any) -> dict[str, str]:
 # routes that need a customer answer for the intruder's own (its cookie is static, as Side's headers).
 INTRUDER_SESSION = "isolation-intruder-session-00000"
 INTRUDER_PASSWORD = "intruder's password"  # noqa: S105 (a test customer's)
+INTRUDER_ADDRESS = {"first_name": "I", "last_name": "N", "address_1": "1 Intruder Way", "city": "I",
+                    "country_code": "us", "postal_code": "10001"}  # fmt: skip
 
 
 def _session_cookie(session_id: str) -> str:
@@ -249,7 +263,15 @@ def seed_tenant_with_customers(api: Any) -> dict[str, str]:
 
     records = seed_tenant(api)
     victim_email = f"{marker('customer')}@example.com"
-    call(api, "POST", "/customers", DEMO, {"email": victim_email, "password": "victim's password"})
+    registered = api.request(
+        "POST", BASE + "/customers", DEMO, {"email": victim_email, "password": "victim's password"}
+    )
+    assert registered.status == 200, registered.text
+    # The victim's saved address (its name carries the marker), reached with the victim's session.
+    victim = {**DEMO, "Cookie": (registered.headers.get("Set-Cookie") or "").split(";")[0]}
+    address = {"first_name": marker("address"), "last_name": "V", "address_1": "1 Victim Row", "city": "V",
+               "country_code": "us", "postal_code": "10001"}  # fmt: skip
+    book = call(api, "POST", "/customers/me/addresses", victim, {"address": address})["customer"]
     intruder_email = f"intruder-{uuid.uuid4().hex[:8]}@example.com"
     acme = Caller(tenant_id="acme", location_id="main", actor=Actor.partner())
     customers = use_cases().customers
@@ -262,7 +284,12 @@ def seed_tenant_with_customers(api: Any) -> dict[str, str]:
     customers._uow.store.write(
         [Claim(Key.session("acme", INTRUDER_SESSION), intruder.customer_id, expires_with=session)]
     )
-    return {**records, "email": victim_email, "intruder_email": intruder_email}
+    return {
+        **records,
+        "email": victim_email,
+        "intruder_email": intruder_email,
+        "address_id": book["shipping_addresses"][0]["id"],
+    }
 
 
 def isolation() -> FaceIsolation:
@@ -280,6 +307,7 @@ def isolation() -> FaceIsolation:
             "region_id": "region_id",
             "product_id": "product_id",
             "email": "email",
+            "address_id": "address_id",
         },
         bodies={
             ("POST", f"{BASE}/auth"): lambda r: {"email": r["intruder_email"], "password": INTRUDER_PASSWORD},
@@ -291,6 +319,15 @@ def isolation() -> FaceIsolation:
             ("POST", f"{carts}/payment-sessions/{{provider_id}}"): lambda r: {"data": {"token": "tok_visa"}},
             ("POST", carts): lambda r: {"email": "intruder@example.com"},
             ("POST", f"{carts}/shipping-methods"): lambda r: {"option_id": SO_US_STANDARD},
+            ("POST", f"{BASE}/customers/me"): lambda r: {"first_name": "Intruder", "billing_address": r["address_id"]},
+            ("POST", f"{BASE}/customers/me/addresses"): lambda r: {"address": INTRUDER_ADDRESS},
+            ("POST", f"{BASE}/customers/me/addresses/{{address_id}}"): lambda r: {"city": "Intruded"},
+            ("POST", f"{BASE}/customers/password-token"): lambda r: {"email": r["email"]},
+            ("POST", f"{BASE}/customers/password-reset"): lambda r: {
+                "email": r["email"],
+                "token": "guessed",
+                "password": "taken over",
+            },
         },
         tenant=Matrix(
             # The publishable keys name each tenant's store (the stage's default is demo's).
@@ -299,6 +336,17 @@ def isolation() -> FaceIsolation:
             intruder=Side({**ACME, "Cookie": _session_cookie(INTRUDER_SESSION)}),
             seed=seed_tenant_with_customers,
             overrides={("GET", f"{BASE}/orders/{{id}}"): lambda r: {"id": r["order_id"]}},
+            statuses={
+                # Medusa's answers for an address that is not the customer's: 400 "Could not find
+                # address for customer" on update, a silent no-op (200, the caller's own customer)
+                # on delete; and a billing address named by another's id is its 404.
+                ("POST", f"{BASE}/customers/me/addresses/{{address_id}}"): 400,
+                ("DELETE", f"{BASE}/customers/me/addresses/{{address_id}}"): 200,
+                ("POST", f"{BASE}/customers/me"): 404,
+                # Always 204 (no account enumeration), and a guessed token is Medusa's 401.
+                ("POST", f"{BASE}/customers/password-token"): 204,
+                ("POST", f"{BASE}/customers/password-reset"): 401,
+            },
             exceptions={
                 ("GET", f"{BASE}/auth/{{email}}"): (
                     "unaffected",
@@ -474,6 +522,27 @@ def _auth_sample_requests() -> dict[str, tuple[Any, ...]]:
         "post_customers": ("POST", "/customers", {**login, "first_name": "Alice"}),
         "get_customers_me": ("GET", "/customers/me", None, _sample_cookie()),
         "get_customers_me_orders": ("GET", "/customers/me/orders", None, _sample_cookie()),
+        "post_customers_me": ("POST", "/customers/me", {"first_name": "Alicia"}, _sample_cookie()),
+        "post_customers_me_addresses": (
+            "POST",
+            "/customers/me/addresses",
+            {"address": SAMPLE_ADDRESS},
+            _sample_cookie(),
+        ),
+        "post_customers_me_address": (
+            "POST",
+            f"/customers/me/addresses/{SAMPLE_ADDRESS_ID}",
+            {"city": "Springfield"},
+            _sample_cookie(),
+        ),
+        "delete_customers_me_address": ("DELETE", f"/customers/me/addresses/{SAMPLE_ADDRESS_ID}", {}, _sample_cookie()),
+        "get_customers_me_payment_methods": ("GET", "/customers/me/payment-methods", None, _sample_cookie()),
+        "post_customers_password_token": ("POST", "/customers/password-token", {"email": SAMPLE_EMAIL}),
+        "post_customers_password_reset": (
+            "POST",
+            "/customers/password-reset",
+            {"email": SAMPLE_EMAIL, "token": SAMPLE_TOKEN, "password": "new one"},
+        ),
     }
 
 
@@ -506,11 +575,60 @@ def _signed_in(seeding: Any) -> None:
     )
 
 
+SAMPLE_ADDRESS = {"first_name": "Alice", "last_name": "A", "address_1": "1 Sample St", "city": "Shelbyville",
+                  "country_code": "us", "postal_code": "10001"}  # fmt: skip
+SAMPLE_ADDRESS_ID = "addr_01J0SAMP1EADDRESS000000000"
+SAMPLE_TOKEN = "sample-password-reset-token-0000000000000000"  # noqa: S105 (a published sample's)
+
+
+def _with_address(seeding: Any) -> None:
+    """The signed-in customer with one saved address under the sample's fixed id."""
+    from cart_core.customers import Customer
+    from cart_core.ports import Put
+
+    _signed_in(seeding)
+    cases = seeding.cases.customers
+    found = cases.authenticate(seeding.caller, SAMPLE_EMAIL, SAMPLE_PASSWORD)
+    customer = cases.add_address(seeding.caller, found.customer_id, _core(SAMPLE_ADDRESS))
+    version = customer.version
+    customer.addresses = [customer.addresses[0].model_copy(update={"address_id": SAMPLE_ADDRESS_ID})]
+    seeding.store.write([Put(Customer.model_validate(customer.model_dump()), version)])
+
+
+def _core(address: dict[str, str]) -> Any:
+    from cart_core.cart import Address
+
+    return Address(
+        first_name=address["first_name"],
+        last_name=address["last_name"],
+        address=address["address_1"],
+        city=address["city"],
+        country=address["country_code"].upper(),
+        zip_code=address["postal_code"],
+    )
+
+
+def _with_reset_token(seeding: Any) -> None:
+    """The customer, and a reset token with the sample's fixed value (stored as the use case stores
+    one: its digest in a claim with a TTL, naming the customer and its password hash)."""
+    from cart_core.ports import Claim, Key
+    from cart_core.usecases import customers as area
+
+    _register(seeding)
+    cases = seeding.cases.customers
+    customer = cases.authenticate(seeding.caller, SAMPLE_EMAIL, SAMPLE_PASSWORD)
+    life = area.ResetTokenLife(expires_at=int(cases._clock()) + area.PASSWORD_TOKEN_TTL_SECONDS)
+    key = Key.password_token(seeding.caller.tenant_id, area._digest(SAMPLE_TOKEN))
+    seeding.store.write([Claim(key, area._token_owner(customer), expires_with=life)])
+
+
 def _auth_samples() -> dict[str, Sample]:
     from local.samples import FIXTURE_ONLY, Expect, Sample, Scenario
 
     customer = Scenario(f"customer {SAMPLE_EMAIL} registered (password {SAMPLE_PASSWORD!r})", _register)
     signed_in = Scenario(f"customer {SAMPLE_EMAIL} signed in with session {SAMPLE_SESSION}", _signed_in)
+    with_address = Scenario(f"customer {SAMPLE_EMAIL} signed in, address {SAMPLE_ADDRESS_ID} saved", _with_address)
+    with_token = Scenario(f"customer {SAMPLE_EMAIL} sent reset token {SAMPLE_TOKEN}", _with_reset_token)
     return {
         "post_auth.json": Sample(customer, Expect(200, {"customer.email": SAMPLE_EMAIL, "customer.orders": []})),
         "get_auth.json": Sample(signed_in, Expect(200, {"customer.email": SAMPLE_EMAIL})),
@@ -520,6 +638,18 @@ def _auth_samples() -> dict[str, Sample]:
         "post_customers.json": Sample(FIXTURE_ONLY, Expect(200, {"customer.email": SAMPLE_EMAIL})),
         "get_customers_me.json": Sample(signed_in, Expect(200, {"customer.first_name": "Alice"})),
         "get_customers_me_orders.json": Sample(signed_in, Expect(200, {"count": 0, "orders": []})),
+        "post_customers_me.json": Sample(signed_in, Expect(200, {"customer.first_name": "Alicia"})),
+        "post_customers_me_addresses.json": Sample(
+            signed_in, Expect(200, {"customer.shipping_addresses.0.city": "Shelbyville"})
+        ),
+        "post_customers_me_address.json": Sample(
+            with_address, Expect(200, {"customer.shipping_addresses.0.city": "Springfield"})
+        ),
+        "delete_customers_me_address.json": Sample(with_address, Expect(200, {"customer.shipping_addresses": []})),
+        "get_customers_me_payment_methods.json": Sample(signed_in, Expect(200, {"payment_methods": []})),
+        # 204 for any e-mail (no account enumeration): the answer needs no seed.
+        "post_customers_password_token.json": Sample(FIXTURE_ONLY, Expect(204)),
+        "post_customers_password_reset.json": Sample(with_token, Expect(200, {"customer.email": SAMPLE_EMAIL})),
     }
 
 

@@ -147,8 +147,13 @@ def class_validator_message(errors: list[dict[str, Any]]) -> str:
     if any(e.get("type") == "json_invalid" for e in errors):
         return "Malformed JSON body"
     messages: list[str] = []
+    errors = _without_losing_union_branches(errors)
     for error in errors[:10]:
-        names = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path") and not isinstance(p, int)]
+        names = [
+            str(p)
+            for p in error.get("loc", ())
+            if p not in ("body", "query", "path") and not isinstance(p, int) and not _is_union_tag(p)
+        ]
         name = names[-1] if names else "body"
         kind = str(error.get("type", ""))
         if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
@@ -163,6 +168,32 @@ def class_validator_message(errors: list[dict[str, Any]]) -> str:
         if message not in messages:
             messages.append(message)
     return ", ".join(messages) or "Invalid request"
+
+
+def _is_union_tag(part: object) -> bool:
+    """pydantic names the branch of a union in an error's location ("AddressIn",
+    "function-after[…]"); class-validator names only properties (snake_case)."""
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part or "-" in part)
+
+
+def _without_losing_union_branches(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For a value of a union (an address or an address id), the branch whose type did not even
+    match is noise when another branch has a finding about the value itself: a body of the right
+    shape with an unknown property says only that."""
+
+    def field(error: dict[str, Any]) -> tuple[Any, ...]:
+        loc = error.get("loc", ())
+        tagged = [i for i, p in enumerate(loc) if _is_union_tag(p)]
+        return tuple(loc[: tagged[0]]) if tagged else tuple(loc)
+
+    def type_miss(error: dict[str, Any]) -> bool:
+        return any(_is_union_tag(p) for p in error.get("loc", ())) and str(error.get("type", "")).endswith("_type")
+
+    return [
+        e
+        for e in errors
+        if not (type_miss(e) and any(field(o) == field(e) and not type_miss(o) for o in errors if o is not e))
+    ]
 
 
 def install_medusa_errors(app: ApiGatewayResolver) -> None:

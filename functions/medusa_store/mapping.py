@@ -649,6 +649,18 @@ _ORDER_STATUS = {
 }
 
 
+def order_status(cart: Cart) -> str:
+    return _ORDER_STATUS.get(cart.status, "pending")
+
+
+def display_id(cart: Cart) -> int:
+    return int(cart.order_no) if cart.order_no and cart.order_no.isdigit() else 0
+
+
+def order_payment_status(cart: Cart) -> str:
+    return _payment_status(cart)
+
+
 def _payment_status(cart: Cart) -> str:
     statuses = {p.status for p in cart.payments}
     if "captured" in statuses:
@@ -673,10 +685,10 @@ def medusa_order(priced: PricedCart, catalog: LineCatalog | None = None) -> dict
     return {
         "object": "order",
         "id": wire_order_id(cart),
-        "status": _ORDER_STATUS.get(cart.status, "pending"),
+        "status": order_status(cart),
         "fulfillment_status": "not_fulfilled",
         "payment_status": _payment_status(cart),
-        "display_id": int(cart.order_no) if cart.order_no and cart.order_no.isdigit() else 0,
+        "display_id": display_id(cart),
         "cart_id": body["id"],
         "customer_id": body["customer_id"],
         "email": body["email"],

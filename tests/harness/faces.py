@@ -64,6 +64,11 @@ class Matrix:
     bodies: dict[tuple[str, str], Body] = field(default_factory=dict)
     # (method, path) or (method, path, variant) → (expectation, reason)
     exceptions: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
+    # Per route, the status its cell answers when it is not the default one (denied: the face's
+    # ``denied_status``; unaffected: 200): the vendor's own answer for a record that does not exist
+    # or for a request on the caller's own records (Medusa: 400 for an address that is not the
+    # customer's, 204 for a password token). The body checks stay.
+    statuses: dict[tuple[str, str], int] = field(default_factory=dict)
     known_defects: dict[tuple[str, str], str] = field(default_factory=dict)
 
 

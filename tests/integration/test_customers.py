@@ -137,3 +137,106 @@ def test_registering_and_signing_in_is_one_transaction(store, dynamo_calls) -> N
     # Then the customer, its e-mail claim and its session were written by one TransactWriteItems
     assert dict(dynamo_calls.calls) == {"TransactWriteItems": 1}
     assert session is not None and cases.customers.session_customer(DEMO, session.session_id) == customer.customer_id
+
+
+# ----- the customer's own changes, address book and password reset (usecases.customers) ------------
+
+
+def test_an_email_change_takes_the_new_claim_and_releases_the_old_in_one_transaction(store, dynamo_calls) -> None:
+    from cart_core.usecases.customers import CustomerChanges
+
+    # Given a customer
+    cases = _cases(store)
+    customer = cases.customers.register(DEMO, NewCustomer(email="fay@example.com", password="pw"))
+    dynamo_calls.reset()
+    # When they change their e-mail
+    changed = cases.customers.update(DEMO, customer.customer_id, CustomerChanges(email="Fay2@Example.com"))
+    # Then one transaction moved the claim: the new e-mail names them, the old one is free
+    assert dynamo_calls.calls["TransactWriteItems"] == 1
+    assert changed.email == "fay2@example.com" and changed.version == 2
+    assert [i["pk"]["S"] for i in _items(store, "CUSTOMEREMAIL#demo#")] == [
+        "CUSTOMEREMAIL#demo#account#fay2@example.com"
+    ]
+
+
+def test_two_customers_racing_for_one_new_email_get_it_once(store) -> None:
+    from cart_core.usecases.customers import CustomerChanges
+
+    cases = _cases(store)
+    ids = [
+        cases.customers.register(DEMO, NewCustomer(email=f"r{n}@example.com", password="pw")).customer_id
+        for n in range(2)
+    ]
+
+    def change(customer_id: str) -> str:
+        try:
+            return cases.customers.update(DEMO, customer_id, CustomerChanges(email="wanted@example.com")).email
+        except DuplicateCustomer:
+            return "duplicate"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(change, ids))
+    assert outcomes == ["duplicate", "wanted@example.com"]
+    claims = sorted(i["pk"]["S"].rsplit("#", 1)[1] for i in _items(store, "CUSTOMEREMAIL#demo#"))
+    assert claims[-1] == "wanted@example.com" and len(claims) == 2
+
+
+def test_a_customer_stored_before_addresses_reads_with_an_empty_book(store) -> None:
+    import json
+
+    # Given a customer document written before addresses existed (no addresses, no billing address)
+    cases = _cases(store)
+    customer = cases.customers.register(DEMO, NewCustomer(email="old@example.com", password="pw"))
+    (item,) = [i for i in _items(store, "TENANT#demo") if i["sk"]["S"] == f"CUSTOMER#{customer.customer_id}"]
+    doc = json.loads(item["doc"]["S"])
+    doc.pop("addresses"), doc.pop("billing_address")
+    store.client.put_item(TableName=store.table_name, Item={**item, "doc": {"S": json.dumps(doc)}})
+    # Then it reads, and an address can be added to it
+    assert cases.customers.get(DEMO, customer.customer_id).addresses == []
+    from cart_core.cart import Address
+
+    added = cases.customers.add_address(DEMO, customer.customer_id, Address(address="1 Road", country="US"))
+    assert [a.address for a in added.addresses] == ["1 Road"]
+
+
+def test_a_reset_token_expires_after_its_ttl(store) -> None:
+    from cart_core.errors import Unauthorized
+    from cart_core.usecases import customers as area
+
+    # Given a token sent to a customer
+    clock = FrozenClock(T0)
+    cases = _cases(store, clock)
+    cases.customers.register(DEMO, NewCustomer(email="gus@example.com", password="pw"))
+    reset = cases.customers.request_password_reset(DEMO, "gus@example.com")
+    assert reset is not None and reset.expires_at == int(T0) + area.PASSWORD_TOKEN_TTL_SECONDS
+    # When its TTL passes (the item is still in the table: DynamoDB deletes late)
+    clock.advance(area.PASSWORD_TOKEN_TTL_SECONDS)
+    # Then it no longer resets the password, and the old password still signs in
+    with pytest.raises(Unauthorized, match="Invalid or expired password reset token"):
+        cases.customers.reset_password(DEMO, "gus@example.com", reset.token, "new")
+    assert cases.customers.authenticate(DEMO, "gus@example.com", "pw") is not None
+    assert len(_items(store, "PWTOKEN#demo#")) == 1
+    # And a token for another tenant's store is not this one's
+    assert cases.customers.request_password_reset(ACME, "gus@example.com") is None
+
+
+def test_two_resets_racing_with_one_token_succeed_once(store) -> None:
+    from cart_core.errors import Unauthorized
+
+    cases = _cases(store)
+    cases.customers.register(DEMO, NewCustomer(email="hal@example.com", password="pw"))
+    reset = cases.customers.request_password_reset(DEMO, "hal@example.com")
+    assert reset is not None
+
+    def use(password: str) -> str:
+        try:
+            cases.customers.reset_password(DEMO, "hal@example.com", reset.token, password)
+            return password
+        except Unauthorized:
+            return "refused"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(use, ["first-pw", "second-pw"]))
+    assert outcomes.count("refused") == 1
+    winner = next(o for o in outcomes if o != "refused")
+    assert cases.customers.authenticate(DEMO, "hal@example.com", winner) is not None

@@ -134,4 +134,4 @@ def get_token(caller: AuthCaller, body: StorePostAuthReq) -> Any:
 
 def _with_auth_relations(caller: Caller, customer: Customer) -> dict[str, Any]:
     """The customer with the auth routes' relations: ``orders`` (with items), ``shipping_addresses``."""
-    return medusa_customer(customer, orders=orders_of(caller, customer.customer_id), shipping_addresses=[])
+    return medusa_customer(customer, orders=orders_of(caller, customer.customer_id), addresses=True)

@@ -12,15 +12,25 @@ Vendor-neutral: Medusa's customers today, NewStore's and Fluid Pay's shoppers la
 - **Password**: only its scrypt hash (``cart_core.passwords``), never returned by any face.
 - **Session**: an opaque random id naming a customer until its ``expires_at`` (a claim item with a
   TTL, ``ports.Key.session``); the face decides how the id travels (Medusa: a signed cookie).
+- **Addresses**: a customer's saved shipping addresses (``addr_`` ULIDs) and billing address live in
+  the customer's own record (one conditional write changes them; at most ``MAX_ADDRESSES``), so no
+  other customer's address can ever be named by id.
+- **Password reset**: a random token, stored only as its SHA-256 in a claim item with a TTL
+  (``ports.Key.password_token``) naming the customer and a fingerprint of the password hash it was
+  issued under: it works once (the reset releases it in the transaction that changes the hash) and
+  dies with any password change (the fingerprint no longer matches).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from cart_core.cart import Address
 from cart_core.tenancy import ID_PATTERN
 
 CUSTOMER_PREFIX = "cus_"
@@ -28,6 +38,13 @@ MAX_EMAIL_BYTES = 254  # RFC 5321's path limit; validator.js' isEmail (Medusa's 
 MAX_NAME_BYTES = 255
 MAX_PHONE_BYTES = 64
 CUSTOMER_ID_PATTERN = r"^cus_[0-9A-HJKMNP-TV-Z]{26}$"
+ADDRESS_PREFIX = "addr_"
+ADDRESS_ID_PATTERN = r"^addr_[0-9A-HJKMNP-TV-Z]{26}$"
+# Saved shipping addresses per customer (Medusa sets none; every input of the service is bounded,
+# and they share the customer's item with its other fields: docs/input-limits.md).
+MAX_ADDRESSES = 20
+# A customer's or an address's metadata, serialised (JSON, UTF-8).
+MAX_METADATA_BYTES = 4096
 EmailKind = Literal["account", "guest"]
 
 
@@ -36,6 +53,43 @@ def new_customer_id(now: float) -> str:
     from ulid import ULID
 
     return CUSTOMER_PREFIX + str(ULID.from_timestamp(now))
+
+
+def new_address_id(now: float) -> str:
+    from ulid import ULID
+
+    return ADDRESS_PREFIX + str(ULID.from_timestamp(now))
+
+
+def is_address_id(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(ADDRESS_ID_PATTERN, value) is not None
+
+
+def _bounded_metadata(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+    if metadata is None:
+        return None
+    try:
+        size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate from a JSON "\ud800" escape: not storable text
+        raise ValueError("metadata must be valid Unicode text") from None
+    if size > MAX_METADATA_BYTES:
+        raise ValueError(f"metadata must be at most {MAX_METADATA_BYTES} bytes of JSON")
+    return metadata
+
+
+class SavedAddress(Address):
+    """An address a customer keeps (a shipping address of their book, or their billing address):
+    the cart's address fields plus its own id, metadata and dates."""
+
+    address_id: str = Field(pattern=ADDRESS_ID_PATTERN)  # required here
+    metadata: dict[str, Any] | None = None
+    created_ms: int
+    updated_ms: int
+
+    @field_validator("metadata")
+    @classmethod
+    def _metadata(cls, metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+        return _bounded_metadata(metadata)
 
 
 def is_customer_id(value: object) -> bool:
@@ -61,9 +115,18 @@ class Customer(BaseModel):
     has_account: bool = False
     password_hash: str | None = Field(default=None, max_length=512)
     metadata: dict[str, Any] | None = None
+    # Saved shipping addresses, oldest first, and the billing address (absent on records stored
+    # before addresses: empty).
+    addresses: list[SavedAddress] = Field(default_factory=list, max_length=MAX_ADDRESSES)
+    billing_address: SavedAddress | None = None
     created_ms: int
     updated_ms: int
     version: int | None = None
+
+    @field_validator("metadata")
+    @classmethod
+    def _metadata(cls, metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+        return _bounded_metadata(metadata)
 
     @field_validator("email")
     @classmethod
@@ -75,6 +138,11 @@ class Customer(BaseModel):
     @property
     def email_kind(self) -> EmailKind:
         return "account" if self.has_account else "guest"
+
+
+def password_fingerprint(password_hash: str | None) -> str:
+    """A short digest of the password hash a reset token was issued under (tokens die with it)."""
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:32]
 
 
 class SessionRecord(BaseModel):

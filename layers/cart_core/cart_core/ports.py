@@ -47,7 +47,7 @@ class Key:
     """A storage-neutral item address: what the item is (``kind``) and the values that name it."""
 
     # active | public | order_no | counter | gift_card | discount | product | checkout_hash |
-    # customer_email | session (store/keys.py maps each)
+    # customer_email | session | password_token (store/keys.py maps each)
     kind: str
     parts: tuple[str, ...]
 
@@ -81,6 +81,12 @@ class Key:
     def session(tenant_id: str, session_id: str) -> Key:
         """A sign-in session: a claim naming its customer, living until its ``expires_at``."""
         return Key("session", (tenant_id, session_id))
+
+    @staticmethod
+    def password_token(tenant_id: str, token_digest: str) -> Key:
+        """A password-reset token (its SHA-256, never the token): a claim naming its customer, living
+        until its ``expires_at``."""
+        return Key("password_token", (tenant_id, token_digest))
 
     @staticmethod
     def gift_card(tenant_id: str, code: str) -> Key:

@@ -445,4 +445,54 @@ await step("carts.update region to the second region", async () => {
   return `${cart.items.length} line(s) re-priced in ${cart.region.currency_code}`;
 });
 
+// The customer's own area, under the token (medusa-js sends the Bearer itself since auth.getToken).
+await step("customers.update names and metadata", async () => {
+  const { customer } = await medusa.customers.update({ first_name: "Erina", metadata: { newsletter: true } });
+  check(customer.first_name === "Erina" && customer.metadata.newsletter === true, "the change", customer);
+  check(Array.isArray(customer.shipping_addresses) && "billing_address" in customer, "relations", customer);
+});
+
+await step("customers.addresses.addAddress, updateAddress", async () => {
+  const address = { first_name: "Erin", last_name: "E2E", address_1: "1 Main St", city: "Springfield",
+    country_code: "US", postal_code: "10001" };
+  const added = await medusa.customers.addresses.addAddress({ address });
+  check(added.customer.shipping_addresses.length === 1, "one address", added.customer.shipping_addresses);
+  const saved = added.customer.shipping_addresses[0];
+  check(saved.id.startsWith("addr_") && saved.country_code === "us", "Medusa's address", saved);
+  const { customer } = await medusa.customers.addresses.updateAddress(saved.id, { city: "Shelbyville" });
+  check(customer.shipping_addresses[0].city === "Shelbyville", "the city changed", customer.shipping_addresses);
+  state.address = saved;
+});
+
+await step("customers.update billing_address by id, then addresses.deleteAddress", async () => {
+  const billed = await medusa.customers.update({ billing_address: state.address.id });
+  check(billed.customer.billing_address_id === state.address.id, "billing address chosen", billed.customer);
+  const { customer } = await medusa.customers.addresses.deleteAddress(state.address.id);
+  check(customer.shipping_addresses.length === 0, "the address is gone", customer.shipping_addresses);
+});
+
+await step("customers.paymentMethods.list: none saved", async () => {
+  const { payment_methods: methods } = await medusa.customers.paymentMethods.list();
+  check(Array.isArray(methods) && methods.length === 0, "no saved methods", methods);
+});
+
+await step("customers.listOrders with Medusa's filters (qs arrays)", async () => {
+  const kept = await medusa.customers.listOrders({ status: [state.order.status], limit: 5 });
+  check(kept.orders.some((o) => o.id === state.order.id), "the order matches its status", kept);
+  const none = await medusa.customers.listOrders({ status: ["archived"] });
+  check(none.count === 0 && none.orders.length === 0, "no archived order", none);
+  await refused(medusa.customers.listOrders({ status: ["lost"] }), 400, medusaError("invalid_data", "status"));
+});
+
+await step("customers.generatePasswordToken: 204 for any e-mail", async () => {
+  const known = await medusa.customers.generatePasswordToken({ email: EMAIL });
+  const unknown = await medusa.customers.generatePasswordToken({ email: `nobody-${RUN}@example.com` });
+  check(known.response.status === 204 && unknown.response.status === 204, "both 204", [known.response.status]);
+});
+
+await step("customers.resetPassword with a wrong token: 401 unauthorized", async () => {
+  const payload = { email: EMAIL, token: "not-the-token", password: "whatever" };
+  await refused(medusa.customers.resetPassword(payload), 401, medusaError("unauthorized", "reset token"));
+});
+
 console.log(`ok: the whole checkout passed (${counter} steps)`);

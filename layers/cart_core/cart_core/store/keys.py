@@ -59,6 +59,11 @@ def session_pk(tenant_id: str, session_id: str) -> str:
     return f"SESSION#{tenant_id}#{session_id}"
 
 
+def password_token_pk(tenant_id: str, token_digest: str) -> str:
+    """A password-reset token's digest (a claim naming its customer, with a TTL)."""
+    return f"PWTOKEN#{tenant_id}#{token_digest}"
+
+
 def product_sk(product_id: str) -> str:
     return f"PRODUCT#{product_id}"
 
@@ -140,6 +145,7 @@ _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "checkout_hash": (checkout_hash_pk, CLAIM_SK),
     "customer_email": (customer_email_pk, CLAIM_SK),
     "session": (session_pk, SESSION_SK),
+    "password_token": (password_token_pk, CLAIM_SK),
 }
 
 
