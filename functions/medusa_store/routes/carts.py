@@ -6,8 +6,6 @@ customer or a guest), Medusa's query check (``FindParams``), the core use case, 
 Where Medusa's answer differs from the core's error by more than its status (an unknown variant is
 400 there, an unknown code 404), the route says so with a ``MedusaError``."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Annotated, Any
 

@@ -1,8 +1,6 @@
 """/store/customers*: register (and log in), the signed-in customer, their orders (medusa-v1.md §2;
 docs/medusa-auth.md). ``/me`` routes need a signed-in customer: plain-text 401 otherwise."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
