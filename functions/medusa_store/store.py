@@ -12,8 +12,6 @@ their own carts and guest carts; a guest (``shopper``) reaches guest carts. A ca
 reach is answered as missing (404), as every face does.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

@@ -168,3 +168,73 @@ def test_a_variant_that_manages_stock_stays_out_of_the_book_and_reads_its_stock(
     assert "floor-7" not in book and "floor-8" in book
     assert calls == {"BatchGetItem": 2}
     assert snapshot.products["floor-7"].manage_inventory and snapshot.products["floor-7"].inventory_quantity == 7
+
+
+# ----- the Medusa storefront's hot calls (issue #10's bench: carts.retrieve, lineItems.*) ---------
+
+MEDUSA_FLOOR = {
+    "carts.retrieve": {"BatchGetItem": 1},
+    "lineItems.create": {"BatchGetItem": 1, "PutItem": 1},
+    "lineItems.update": {"BatchGetItem": 1, "PutItem": 1},
+    "lineItems.delete": {"BatchGetItem": 1, "PutItem": 1},
+}
+
+
+@pytest.fixture
+def aws_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Every AWS API call this process makes, whichever client makes it (the store's, Powertools
+    idempotency's own), by operation name."""
+    from botocore.endpoint import Endpoint
+
+    counted: dict[str, int] = {}
+    make_request = Endpoint.make_request
+
+    def counting(self: Endpoint, operation_model, request_dict):  # type: ignore[no-untyped-def]
+        counted[operation_model.name] = counted.get(operation_model.name, 0) + 1
+        return make_request(self, operation_model, request_dict)
+
+    monkeypatch.setattr(Endpoint, "make_request", counting)
+    return counted
+
+
+def _medusa_calls(api, aws_calls: dict[str, int], method: str, path: str, body=None, headers=None):
+    from medusa_store.face import FACE
+
+    aws_calls.clear()
+    sent = body if body is not None or method == "GET" else {}
+    response = api.request(method, FACE.base_path + path, headers or {}, sent)
+    assert response.status == 200, response.text
+    return response.json(), dict(aws_calls)
+
+
+def test_the_medusa_hot_calls_are_one_read_and_at_most_one_conditional_write(api, aws_calls) -> None:
+    from local.fixture import REG_US, VARIANT_MUG, VARIANT_TEE_M, VARIANT_TEE_S
+
+    # Given a storefront's guest cart with three lines, read once (a warm function)
+    made, _ = _medusa_calls(api, aws_calls, "POST", "/carts", {"region_id": REG_US})
+    cart_id = made["cart"]["id"]
+    for variant in (VARIANT_TEE_S, VARIANT_TEE_M, VARIANT_MUG):
+        _medusa_calls(api, aws_calls, "POST", f"/carts/{cart_id}/line-items", {"variant_id": variant, "quantity": 1})
+    cart, _ = _medusa_calls(api, aws_calls, "GET", f"/carts/{cart_id}")
+    line = cart["cart"]["items"][0]["id"]
+    calls: dict[str, dict[str, int]] = {}
+    # When a storefront (no Idempotency-Key, as medusa-js without retries) makes each hot call
+    _, calls["carts.retrieve"] = _medusa_calls(api, aws_calls, "GET", f"/carts/{cart_id}")
+    _, calls["lineItems.create"] = _medusa_calls(
+        api, aws_calls, "POST", f"/carts/{cart_id}/line-items", {"variant_id": VARIANT_TEE_S, "quantity": 1}
+    )
+    _, calls["lineItems.update"] = _medusa_calls(
+        api, aws_calls, "POST", f"/carts/{cart_id}/line-items/{line}", {"quantity": 3}
+    )
+    answered, calls["lineItems.delete"] = _medusa_calls(api, aws_calls, "DELETE", f"/carts/{cart_id}/line-items/{line}")
+    # Then each reads once and a change writes once, conditionally: no second read of the cart, no
+    # idempotency record (nothing is recorded without the header)
+    assert calls == MEDUSA_FLOOR, calls
+    assert line not in {item["id"] for item in answered["cart"]["items"]}
+    # And a line the cart does not have (deleted just now) is still Medusa's answer, after one read
+    missing, calls_missing = _medusa_calls(api, aws_calls, "DELETE", f"/carts/{cart_id}/line-items/{line}")
+    assert calls_missing == {"BatchGetItem": 1} and missing == answered
+    # (The count sees the idempotency layer's own client: with the header, its record is written.)
+    add = {"variant_id": VARIANT_MUG, "quantity": 1}
+    _, keyed = _medusa_calls(api, aws_calls, "POST", f"/carts/{cart_id}/line-items", add, {"Idempotency-Key": "k-1"})
+    assert sum(keyed.values()) > sum(MEDUSA_FLOOR["lineItems.create"].values()), keyed

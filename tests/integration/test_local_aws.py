@@ -64,3 +64,25 @@ def test_concurrent_conditional_writes_lose_no_acknowledged_update(aws) -> None:
     assert acknowledged, "no write succeeded at all"
     assert int(item["version"]["N"]) == len(acknowledged)
     assert set(item["writes"]["SS"]) == set(acknowledged)
+
+
+def test_the_emulator_finds_a_requests_service_without_listing_motos_package(aws, monkeypatch) -> None:
+    import os
+
+    import moto
+
+    # Given the running emulator, and a count of listings of moto's own package directory
+    package = os.path.dirname(moto.__file__)
+    listed: list[str] = []
+    listdir = os.listdir
+
+    def counting(path: str | os.PathLike[str] = ".") -> list[str]:
+        if os.fspath(path) == package:
+            listed.append(package)
+        return listdir(path)
+
+    monkeypatch.setattr(os, "listdir", counting)
+    # When a client makes a DynamoDB call
+    boto3.client("dynamodb").describe_table(TableName=aws["CartTable"])
+    # Then moto's list of services was not read from disk again for it (it was, twice per request)
+    assert listed == []

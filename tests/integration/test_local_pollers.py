@@ -47,3 +47,27 @@ def test_stream_pipeline_survives_a_failed_transaction(api, aws) -> None:
     api.drain()
     assert any(second["id"] in batch for batch in delivered)
     assert not any("t#never" in batch for batch in delivered)
+
+
+def test_the_stream_poller_polls_again_at_once_only_after_a_full_batch(api, aws, monkeypatch) -> None:
+    # (A poller that polled again after every record kept the emulator's DynamoDB lock busy while a
+    # client wrote: each write paid for it.)
+    import local.pollers as pollers
+
+    arn = boto3.client("dynamodb").describe_table(TableName=aws["CartTable"])["Table"]["LatestStreamArn"]
+    poller = pollers.StreamPoller(api.runtime, "StreamOutboxFunction", {"Stream": arn, "BatchSize": 100})
+    # Given a stream that yields one record, then a full batch, then one record again
+    handled = iter([1, 100, 1])
+    monkeypatch.setattr(poller, "poll_once", lambda: next(handled))
+    steps: list[str] = []
+
+    def sleep(seconds: float) -> None:
+        steps.append(f"sleep {seconds}")
+        if len(steps) == 2:
+            poller.stopping.set()
+
+    monkeypatch.setattr(pollers.time, "sleep", sleep)
+    # When its loop runs
+    poller.run()
+    # Then it waits a polling interval after the partial batches, and none after the full one
+    assert steps == [f"sleep {pollers.POLL_SECONDS}", f"sleep {pollers.POLL_SECONDS}"]

@@ -5,8 +5,6 @@ Login failures are Medusa's (passport's) plain-text 401 ``Unauthorized``, alike 
 e-mail, a guest and a wrong password; validation failures its 400 ``invalid_data``.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types

@@ -6,8 +6,6 @@ customer or a guest), Medusa's query check (``FindParams``), the core use case, 
 Where Medusa's answer differs from the core's error by more than its status (an unknown variant is
 400 there, an unknown code 404), the route says so with a ``MedusaError``."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -344,9 +342,10 @@ def add_line_item(
     return _idempotent(key, caller, request, body.model_dump(), run)
 
 
-def _line(caller: Caller, cart_id: str, wire_line: str) -> tuple[PricedCart, str | None]:
-    priced = use_cases().carts.get_cart(caller, cart_id)
-    return priced, core_line_id(wire_line, priced.cart)
+def _line(wire_line: str) -> Callable[[Cart], str | None]:
+    """The line ``wire_line`` names, found in the cart the core's change reads (no read of its own:
+    the write is one read and one conditional write)."""
+    return lambda cart: core_line_id(wire_line, cart)
 
 
 @router.post(f"{CART}/line-items/<line_id>", responses=documented(out.CartResponse))
@@ -354,13 +353,13 @@ def update_line_item(caller: MedusaCaller, id: str, line_id: str, body: LineItem
     cart_id = core_cart_id(id)
     if body.quantity < 0:
         raise MedusaError("invalid_data", "quantity must not be less than 0")
-    _, line = _line(caller, cart_id, line_id)
-    if line is None:
-        raise MedusaError("invalid_data", "Could not find the line item")
     carts = use_cases().carts
     try:
+        # A line the cart lacks: the core's 400 "Could not find the line item" (Medusa's invalid_data).
         return _cart(
-            carts.set_line_quantity(caller, cart_id, line, body.quantity, clear_shipping=True, metadata=body.metadata)
+            carts.set_line_quantity(
+                caller, cart_id, _line(line_id), body.quantity, clear_shipping=True, metadata=body.metadata
+            )
         )
     except InsufficientInventory as error:  # Medusa's update words it otherwise than its add
         raise MedusaError("not_allowed", "Inventory doesn't cover the desired quantity", error.code) from None
@@ -368,11 +367,8 @@ def update_line_item(caller: MedusaCaller, id: str, line_id: str, body: LineItem
 
 @router.delete(f"{CART}/line-items/<line_id>", responses=documented(out.CartResponse))
 def delete_line_item(caller: MedusaCaller, id: str, line_id: str, body: OptionalEmpty = None) -> dict[str, Any]:
-    cart_id = core_cart_id(id)
-    priced, line = _line(caller, cart_id, line_id)
-    if line is None:  # Medusa: a line not in the cart is a silent no-op
-        return _cart(priced)
-    return _cart(use_cases().carts.remove_line(caller, cart_id, line, clear_shipping=True))
+    # Medusa: a line not in the cart is a silent no-op (the core answers the cart, writing nothing).
+    return _cart(use_cases().carts.remove_line(caller, core_cart_id(id), _line(line_id), clear_shipping=True))
 
 
 # ----- discounts ---------------------------------------------------------------------------------------

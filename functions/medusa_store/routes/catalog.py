@@ -6,8 +6,6 @@ Medusa's query check (its params class: any other parameter is 400 "property X s
 one core use case (``use_cases().storefront``), Medusa's entity shapes out (``_product``,
 ``_variant``, ``_shipping_option``; regions and carts as the cart routes render them)."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any

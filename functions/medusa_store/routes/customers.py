@@ -3,8 +3,6 @@ book, their orders (with Medusa's filters), their saved payment methods, and the
 (medusa-v1.md §2; docs/medusa-auth.md). ``/me`` routes need a signed-in customer: plain-text 401
 otherwise; they only ever name the signed-in customer's own record (the session's or token's id)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response

@@ -1,8 +1,6 @@
 """/store/orders/{id}: an order placed by completing a cart. Its id is ``order_`` + the cart's ULID
 (one record: the order is the completed cart), so it is read as the cart is, by who reaches it."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router

@@ -3,7 +3,7 @@ editing lines and fields, finalizing lines."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -63,6 +63,15 @@ from cart_core.usecases.shared import (
 )
 
 MAX_CONTEXT_ENTRIES = 20
+
+# Which line a change is for: its id, or how to find it in the cart the change reads (a face whose
+# line ids are its own rendering of the core's resolves them there, instead of reading the cart first).
+LineRef = str | Callable[[Cart], str | None]
+
+
+def _find_line(cart: Cart, ref: LineRef) -> LineItem | None:
+    line_id = ref if isinstance(ref, str) else ref(cart)
+    return cart.line(line_id) if line_id is not None else None
 
 
 class LineEdit(BaseModel):
@@ -311,24 +320,24 @@ class Carts(CartUseCases):
         self,
         caller: Caller,
         cart_id: str,
-        line_id: str,
+        line_ref: LineRef,
         quantity: int,
         *,
         clear_shipping: bool = False,
         metadata: dict[str, Any] | None = None,
     ) -> PricedCart:
         """Set one line's quantity at its price; 0 removes the line. A line the cart does not have:
-        400 (Medusa's "Could not find the line item")."""
+        400 (Medusa's "Could not find the line item"), whatever the cart's state. One read, one write."""
         if not 0 <= quantity <= MAX_QUANTITY:
             raise InvalidRequest(f"A quantity is 0 to {MAX_QUANTITY}")
 
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
-            cart.require_editable()
-            line = cart.line(line_id)
+            line = _find_line(cart, line_ref)
             if line is None:
                 raise InvalidRequest("Could not find the line item")
+            cart.require_editable()
             if quantity == 0:
-                cart.lines = [other for other in cart.lines if other.line_id != line_id]
+                cart.lines = [other for other in cart.lines if other.line_id != line.line_id]
             else:
                 line.quantity = quantity
                 if metadata:
@@ -338,14 +347,18 @@ class Carts(CartUseCases):
 
         return self._mutate(caller, cart_id, change)
 
-    def remove_line(self, caller: Caller, cart_id: str, line_id: str, *, clear_shipping: bool = False) -> PricedCart:
-        """Remove one line; a line the cart does not have is a no-op (Medusa answers the cart)."""
+    def remove_line(
+        self, caller: Caller, cart_id: str, line_ref: LineRef, *, clear_shipping: bool = False
+    ) -> PricedCart:
+        """Remove one line; a line the cart does not have is a no-op (Medusa answers the cart), whatever
+        the cart's state. One read, and one write if the line is there."""
 
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
-            cart.require_editable()
-            if cart.line(line_id) is None:
+            gone = _find_line(cart, line_ref)
+            if gone is None:
                 return False
-            cart.lines = [line for line in cart.lines if line.line_id != line_id]
+            cart.require_editable()
+            cart.lines = [line for line in cart.lines if line.line_id != gone.line_id]
             _after_line_change(cart, snapshot, clear_shipping)
             return True
 
