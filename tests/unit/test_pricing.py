@@ -504,3 +504,40 @@ def test_every_policy_keeps_the_totals_invariants(
     assert sum(u.amount_minor for u in uses) == totals.gift_card_total_minor
     balances = {c.code: c.balance_minor for c in gift_cards}
     assert all(0 < u.amount_minor <= balances[u.code] for u in uses)
+
+
+# ----- taxes settled at checkout (Region.automatic_taxes False) -----------------------------------
+
+
+def _checkout_taxed(automatic: bool):
+    from cart_core.pricing import PricingTerms
+
+    return PricingTerms(tax_rates=RATES, tax_inclusive=False, automatic_taxes=automatic)
+
+
+def test_an_open_cart_in_a_region_taxed_at_checkout_shows_no_tax() -> None:
+    # Given an open cart of 10.00 where taxes are settled at checkout
+    open_cart = cart(line(1000, 1))
+    # When it is priced for a read
+    totals = price(open_cart, _checkout_taxed(False))
+    # Then it carries no tax at all (no tax lines, not lines of zero) and its total is its subtotal
+    assert (totals.tax_total_minor, totals.total_minor, totals.taxes_by_rate) == (0, 1000, ())
+    assert totals.lines[0].taxes == ()
+
+
+def test_checkout_forces_the_taxes_an_automatic_region_would_show() -> None:
+    # Given the same open cart where taxes are settled at checkout
+    open_cart = cart(line(1000, 1))
+    # When checkout asks for its taxes (a quote, a payment's amount)
+    forced = price(open_cart, _checkout_taxed(False), force_taxes=True)
+    # Then they are exactly what a region taxing every read shows
+    assert forced == price(open_cart, _checkout_taxed(True))
+    assert (forced.tax_total_minor, forced.total_minor) == (83, 1083)
+
+
+def test_a_placed_order_is_taxed_even_where_taxes_are_settled_at_checkout() -> None:
+    # Given a cart placed as an order in a region that settles taxes at checkout
+    placed = cart(line(1000, 1))
+    placed.submitted_ms = 1
+    # When it is read / Then it shows the taxes it was charged with
+    assert price(placed, _checkout_taxed(False)).tax_total_minor == 83

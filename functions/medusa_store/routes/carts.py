@@ -228,9 +228,12 @@ def update_cart(caller: MedusaCaller, id: str, body: Annotated[UpdateCartIn | No
 def calculate_taxes(
     request: Request, caller: MedusaCaller, id: str, key: IdempotencyKey = None, body: OptionalEmpty = None
 ) -> Response[dict[str, Any]]:
-    # Taxes are always computed here (regions tax automatically): the cart as it is, nothing stored.
+    # The cart with its taxes, even in a region that shows none before checkout (Medusa's force_taxes);
+    # nothing stored.
     cart_id = core_cart_id(id)
-    return _idempotent(key, caller, request, None, lambda: _cart(use_cases().carts.get_cart(caller, cart_id)))
+    return _idempotent(
+        key, caller, request, None, lambda: _cart(use_cases().carts.get_cart(caller, cart_id).with_taxes())
+    )
 
 
 # ----- complete --------------------------------------------------------------------------------------
@@ -359,7 +362,8 @@ def create_payment_sessions(
     cart_id = core_cart_id(id)
 
     def run() -> dict[str, Any]:
-        cart = medusa_cart(use_cases().payments.init_payment_sessions(caller, cart_id))
+        # Answered with taxes, as the sessions were opened for them (Medusa's force_taxes).
+        cart = medusa_cart(use_cases().payments.init_payment_sessions(caller, cart_id).with_taxes())
         return {"cart": cart, "data": cart}  # Medusa's handler answers the cart twice
 
     return _idempotent(key, caller, request, None, run)

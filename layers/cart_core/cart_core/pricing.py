@@ -72,10 +72,17 @@ class PricingTerms:
     tax_inclusive: bool
     delivery_fee_minor: int = 0
     gift_cards_taxable: bool = True
+    automatic_taxes: bool = True
 
     @classmethod
     def of(cls, region: Region, location: Location) -> PricingTerms:
-        return cls(region.tax_rates, region.tax_inclusive, location.delivery_fee_minor, region.gift_cards_taxable)
+        return cls(
+            region.tax_rates,
+            region.tax_inclusive,
+            location.delivery_fee_minor,
+            region.gift_cards_taxable,
+            region.automatic_taxes,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,13 +432,25 @@ def policy_of(cart: Cart) -> PricingPolicy:
 # ----- pricing -----------------------------------------------------------------------------
 
 
-def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None) -> Totals:
+def taxes_apply(cart: Cart, location: RateSet, force_taxes: bool = False) -> bool:
+    """Whether ``cart`` is priced with its taxes: always, unless its region settles them at checkout
+    (``Region.automatic_taxes`` False) and the cart is still open; then only when ``force_taxes``
+    (checkout asks: a tax quote, the amount a payment is opened or authorized for). A placed
+    order is always taxed (it was charged so)."""
+    return force_taxes or getattr(location, "automatic_taxes", True) or cart.submitted_ms is not None
+
+
+def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None, *, force_taxes: bool = False) -> Totals:
     """The cart's totals by ``policy`` (default: the one recorded on the cart). ``location``: the
-    cart's ``PricingTerms``, or a location stored before regions (its own terms)."""
+    cart's ``PricingTerms``, or a location stored before regions (its own terms). ``force_taxes``:
+    taxed even where the region shows no tax on an open cart (``taxes_apply``); every amount that
+    is charged is priced so."""
     if getattr(location, "default_region_id", None) is not None:
         raise ValueError("A location with a default region prices through it: PricingTerms.of(region, location)")
     policy = policy or policy_of(cart)
-    rates, inclusive = location.tax_rates, location.tax_inclusive
+    # Untaxed, a cart has no tax lines at all (no rate applies), not lines of zero.
+    rates = location.tax_rates if taxes_apply(cart, location, force_taxes) else ()
+    inclusive = location.tax_inclusive
     gross = [line_gross(line) for line in cart.lines]
     subtotal = sum(gross)
     priced_lines, discount_total = policy.lines(cart, gross, rates, inclusive)
