@@ -1019,10 +1019,6 @@ def test_a_completed_cart_refuses_new_lines_and_another_region(shop: Storefront)
     }
 
 
-@todo(
-    "the server mints no Idempotency-Key for a request without one (by design: only a client's key is "
-    "recorded, so hot calls cost no extra write); a key the client sends is replayed (test_medusa_carts)"
-)
 def test_the_server_s_idempotency_key_replays_the_recorded_answer(shop: Storefront) -> None:
     # Given a line added, answered with an Idempotency-Key (§0.4)
     home = shop.home()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
@@ -83,13 +83,14 @@ def _cart(priced: PricedCart) -> dict[str, Any]:
 def _idempotent(
     key: str | None, caller: Caller, request: Request, body: Any, run: Callable[[], dict[str, Any]]
 ) -> Response[dict[str, Any]]:
-    """``run()``'s answer, recorded under the request's ``Idempotency-Key`` if it sent one (then
-    replayed for the same request, refused with 409 for another)."""
-    if not key:
-        return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=run())
-    from medusa_store.idempotency import recorded  # only when a storefront sends a key
+    """``run()``'s answer, recorded under the request's ``Idempotency-Key`` (then replayed for the
+    same request, refused with 409 for another); a request without one gets one minted, answered in
+    the header and recorded with the answer (medusa-v1.md §0.4)."""
+    from medusa_store.idempotency import minted, recorded
 
     event = request.resolved_event
+    if not key:
+        return minted(caller, event.http_method, event.path, body, run)
     return recorded(key, caller, event.http_method, event.path, body, run, router.lambda_context)
 
 
