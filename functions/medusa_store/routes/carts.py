@@ -35,6 +35,7 @@ from cart_core.usecases.checkout import NO_SESSION_SELECTED
 from cart_core.usecases.shared import PricedCart
 from medusa_store import responses as out
 from medusa_store.errors import MedusaError, MedusaErrorList
+from medusa_store.idempotency import minted, recorded
 from medusa_store.mapping import (
     address_id,
     core_address,
@@ -86,8 +87,6 @@ def _idempotent(
     """``run()``'s answer, recorded under the request's ``Idempotency-Key`` (then replayed for the
     same request, refused with 409 for another); a request without one gets one minted, answered in
     the header and recorded with the answer (medusa-v1.md §0.4)."""
-    from medusa_store.idempotency import minted, recorded
-
     event = request.resolved_event
     if not key:
         return minted(caller, event.http_method, event.path, body, run)
