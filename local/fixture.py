@@ -47,6 +47,8 @@ GIFT_DEMO = "gift_01KBBKBHK8JK4VWF1570Z75Z1K"
 TEE_L_STOCK = 3
 EU_RATES = (TaxRate(name="VAT", percent=Decimal("19"), category="national"),)
 FR_RATES = (TaxRate(name="TVA", percent=Decimal("20"), category="national"),)
+# Express shipping in Europe is taxed at a rate of its own (a tax rate that targets a shipping option).
+EU_EXPRESS_RATES = (TaxRate(name="Reduced VAT", percent=Decimal("7"), category="national"),)
 
 
 def load(store: DynamoStore) -> None:
@@ -96,8 +98,8 @@ def _issue_credentials(store: DynamoStore, tenant_id: str, location_id: str, whi
 
 def _storefront(store: DynamoStore) -> None:
     """Demo's storefront: products with variants priced in the regions' currencies, two shipping
-    options in the US and Europe (express needs a minimum subtotal in the US) and one in France,
-    three Medusa codes and a card."""
+    options in the US and Europe (express needs a minimum subtotal in the US; in Europe it has a tax
+    rate of its own) and one in France, three Medusa codes and a card."""
     usd_eur = lambda usd, eur: {"USD": Decimal(usd), "EUR": Decimal(eur)}  # noqa: E731
     tee = admin.VariantSpec
     admin.create_store_product(
@@ -119,15 +121,15 @@ def _storefront(store: DynamoStore) -> None:
         [tee(VARIANT_GIFT, "25", "DEMO-GIFT-25", usd_eur("25.00", "25.00"))],
         handle="demo-gift-card", is_giftcard=True, discountable=False,
     )  # fmt: skip
-    for option_id, region, name, amount, currency, minimum in (
-        (SO_US_STANDARD, REG_US, "Standard Shipping", "5.00", "USD", None),
-        (SO_US_EXPRESS, REG_US, "Express Shipping", "15.00", "USD", Decimal("30.00")),
-        (SO_EU_STANDARD, REG_EU, "Standard Shipping", "4.50", "EUR", None),
-        (SO_EU_EXPRESS, REG_EU, "Express Shipping", "12.00", "EUR", None),
-        (SO_FR_STANDARD, REG_FR, "Standard Shipping", "5.00", "EUR", None),
+    for option_id, region, name, amount, currency, minimum, rates in (
+        (SO_US_STANDARD, REG_US, "Standard Shipping", "5.00", "USD", None, None),
+        (SO_US_EXPRESS, REG_US, "Express Shipping", "15.00", "USD", Decimal("30.00"), None),
+        (SO_EU_STANDARD, REG_EU, "Standard Shipping", "4.50", "EUR", None, None),
+        (SO_EU_EXPRESS, REG_EU, "Express Shipping", "12.00", "EUR", None, EU_EXPRESS_RATES),
+        (SO_FR_STANDARD, REG_FR, "Standard Shipping", "5.00", "EUR", None, None),
     ):
         admin.create_shipping_option(
-            store, "demo", option_id, region, name, Decimal(amount), currency, min_subtotal=minimum
+            store, "demo", option_id, region, name, Decimal(amount), currency, min_subtotal=minimum, tax_rates=rates
         )
     admin.create_discount(
         store, "demo", "DEMO10", DiscountKind.PERCENTAGE, Decimal(10), discount_id=DISC_10,

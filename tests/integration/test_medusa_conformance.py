@@ -922,6 +922,30 @@ def test_an_order_placed_where_taxes_are_settled_at_checkout_is_charged_and_show
     assert [p["amount"] for p in order["payments"]] == [quote["total"]]
 
 
+def test_a_shipping_option_with_its_own_rate_is_taxed_at_it(shop: Storefront) -> None:
+    # Given a cart in a region with an option taxed at a rate of its own (§3.3: "Shipping uses
+    # option-specific rates, falling back to the region rate")
+    region = shop.other()
+    variant, price = shop.variants(region["id"])[0]
+    cart = shop.cart({"region_id": region["id"]})
+    shop.add(cart["id"], variant, 1)
+    options = shop.ok("GET", f"/shipping-options/{cart['id']}")["shipping_options"]
+    own = next(o for o in options if o["tax_rates"] and o["tax_rates"] != [
+        {"rate": r["rate"], "name": r["name"], "code": r["code"]} for r in region["tax_rates"]])  # fmt: skip
+    (rate,) = own["tax_rates"]
+    # Then its listed price carries that rate's tax (rounded once)
+    assert own["tax_amount"] == js_round(own["amount"] * rate["rate"] / 100)
+    # When it is chosen
+    cart = shop.ok("POST", f"/carts/{cart['id']}/shipping-methods", {"option_id": own["id"]})["cart"]
+    # Then the method's tax lines are that rate's, the line's the region's, and the totals add up
+    (method,) = cart["shipping_methods"]
+    assert [(t["rate"], t["name"]) for t in method["tax_lines"]] == [(rate["rate"], rate["name"])]
+    assert cart["shipping_tax_total"] == own["tax_amount"]
+    region_rate = sum(r["rate"] for r in region["tax_rates"])
+    assert cart["item_tax_total"] == js_round(price * region_rate / 100)
+    assert cart["total"] == price + own["amount"] + cart["item_tax_total"] + cart["shipping_tax_total"]
+
+
 # ===== Behaviours observed on Medusa 1.20.10 (§6) and wire rules (§0) =============================
 
 

@@ -322,8 +322,13 @@ def _shipping_option(option: ShippingOption, region: Region | None) -> dict[str,
     """Medusa's PricedShippingOption: the option with its requirements, and its price with the
     region's tax (pricing.getShippingOptionPricing: the rates summed, the tax rounded once)."""
     at = iso(option.created_ms)
-    # No rate where the region settles taxes at checkout (getShippingOptionPricing: automatic_taxes).
-    rates = region.tax_rates if region is not None and region.automatic_taxes and option.taxable else ()
+    # The option's own rates, else its region's (tax-provider getRegionRatesForShipping); none where the
+    # region settles taxes at checkout (getShippingOptionPricing: automatic_taxes).
+    rates = (
+        (region.tax_rates if option.tax_rates is None else option.tax_rates)
+        if region is not None and region.automatic_taxes and option.taxable
+        else ()
+    )
     tax = _js_round(option.amount_minor * sum(float(r.percent) / 100 for r in rates))
     return {
         "id": option.option_id,

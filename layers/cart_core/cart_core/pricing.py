@@ -432,6 +432,39 @@ def policy_of(cart: Cart) -> PricingPolicy:
 # ----- pricing -----------------------------------------------------------------------------
 
 
+def _taxes_by_rate(
+    rates: tuple[TaxRate, ...],
+    lines: Sequence[PricedLine],
+    shipping: Sequence[PricedShipping],
+    at_cart_rates: Sequence[bool],
+) -> tuple[TaxLine, ...]:
+    """The cart's tax per rate: the cart's rates in their order (each line's and method's taxes are
+    parallel to them), then the rates of methods taxed at their option's own, each merged into an
+    equal cart rate (same name, category and percent) or added after."""
+    amounts = [
+        sum(pl.taxes[i].amount_minor for pl in lines)
+        + sum(
+            ps.taxes[i].amount_minor
+            for ps, at_cart in zip(shipping, at_cart_rates, strict=True)
+            if at_cart and ps.taxes
+        )
+        for i in range(len(rates))
+    ]
+    keys = [(r.name, r.category, r.percent) for r in rates]
+    extra: dict[tuple[str, str, Decimal], int] = {}
+    for ps, at_cart in zip(shipping, at_cart_rates, strict=True):
+        for tax in () if at_cart else ps.taxes:
+            key = (tax.name, tax.category, tax.percent)
+            if key in keys:
+                amounts[keys.index(key)] += tax.amount_minor
+            else:
+                extra[key] = extra.get(key, 0) + tax.amount_minor
+    return (
+        *(TaxLine(r.name, r.category, r.percent, amount) for r, amount in zip(rates, amounts, strict=True)),
+        *(TaxLine(name, category, percent, amount) for (name, category, percent), amount in extra.items()),
+    )
+
+
 def taxes_apply(cart: Cart, location: RateSet, force_taxes: bool = False) -> bool:
     """Whether ``cart`` is priced with its taxes: always, unless its region settles them at checkout
     (``Region.automatic_taxes`` False) and the cart is still open; then only when ``force_taxes``
@@ -449,22 +482,18 @@ def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None, *,
         raise ValueError("A location with a default region prices through it: PricingTerms.of(region, location)")
     policy = policy or policy_of(cart)
     # Untaxed, a cart has no tax lines at all (no rate applies), not lines of zero.
-    rates = location.tax_rates if taxes_apply(cart, location, force_taxes) else ()
+    taxed = taxes_apply(cart, location, force_taxes)
+    rates = location.tax_rates if taxed else ()
     inclusive = location.tax_inclusive
     gross = [line_gross(line) for line in cart.lines]
     subtotal = sum(gross)
     priced_lines, discount_total = policy.lines(cart, gross, rates, inclusive)
-    shipping = tuple(policy.shipping(method, rates, inclusive) for method in cart.shipping_methods)
-    taxes_by_rate = tuple(
-        TaxLine(
-            rate.name,
-            rate.category,
-            rate.percent,
-            sum(pl.taxes[i].amount_minor for pl in priced_lines)
-            + sum(ps.taxes[i].amount_minor for ps in shipping if ps.taxes),
-        )
-        for i, rate in enumerate(rates)
+    methods = cart.shipping_methods
+    shipping = tuple(
+        policy.shipping(method, (rates if method.tax_rates is None else method.tax_rates) if taxed else (), inclusive)
+        for method in methods
     )
+    taxes_by_rate = _taxes_by_rate(rates, priced_lines, shipping, [m.tax_rates is None for m in methods])
     item_tax = sum(pl.tax_minor for pl in priced_lines)
     shipping_total = sum(ps.amount_minor for ps in shipping)
     shipping_tax = sum(ps.tax_minor for ps in shipping)
