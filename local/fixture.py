@@ -23,6 +23,9 @@ RATES = (
 # and a gift card). Fixed ids, so tests, samples and the README can name them.
 REG_US = "reg_01KBBKB100HBJYP866C4EYBP84"
 REG_EU = "reg_01KBBKB1Z8NS8TP2KTS8XX4FMH"
+# Taxes settled at checkout (Region.automatic_taxes False): a cart here shows no tax until checkout
+# asks for it (Medusa's POST /taxes, payment sessions, complete).
+REG_FR = "reg_01KBBKBHK9HBWD5JW4NFEMZ99J"
 PROD_TEE = "prod_01KBBKB2YGPZTFRDTS3ZR4CQ67"
 PROD_MUG = "prod_01KBBKB3XRFSB3RHVH56BQJ5V2"
 PROD_GIFT = "prod_01KBBKB4X0KHNN5KAVZX4G4PFN"
@@ -35,6 +38,7 @@ SO_US_STANDARD = "so_01KBBKBARGDM6SKGYBWR0AG7EJ"
 SO_US_EXPRESS = "so_01KBBKBBQREG8491C35G5VN3XS"
 SO_EU_STANDARD = "so_01KBBKBCQ0BMWKY9Z4GBTKH41N"
 SO_EU_EXPRESS = "so_01KBBKBDP8GR6R9HCCDKAG412D"
+SO_FR_STANDARD = "so_01KBBKBHKAM3Q5VSM6PS9J6EPT"
 DISC_10 = "disc_01KBBKBENGJRJ355M9P9TTEB4X"
 DISC_FIXED = "disc_01KBBKBFMRG2CMHKHAMK5KCFTT"
 DISC_FREE = "disc_01KBBKBGM0MRH3DC5XCKC6PW9R"
@@ -42,12 +46,15 @@ GIFT_DEMO = "gift_01KBBKBHK8JK4VWF1570Z75Z1K"
 # The tee's large size is nearly sold out (stock 3), so inventory errors can be exercised.
 TEE_L_STOCK = 3
 EU_RATES = (TaxRate(name="VAT", percent=Decimal("19"), category="national"),)
+FR_RATES = (TaxRate(name="TVA", percent=Decimal("20"), category="national"),)
+# Express shipping in Europe is taxed at a rate of its own (a tax rate that targets a shipping option).
+EU_EXPRESS_RATES = (TaxRate(name="Reduced VAT", percent=Decimal("7"), category="national"),)
 
 
 def load(store: DynamoStore) -> None:
     admin.create_tenant(store, "demo", "Demo Dispensary")
     # The demo location's terms are its region REG_US's (the same currency and rates it always had,
-    # so BLAZE and LOKE answer as before); carts there may move to REG_EU.
+    # so BLAZE and LOKE answer as before); carts there may move to REG_EU or REG_FR.
     admin.create_region(
         store, tenant_id="demo", region_id=REG_US, name="United States", currency="USD", countries=("US",),
         tax_rates=RATES,
@@ -56,9 +63,13 @@ def load(store: DynamoStore) -> None:
         store, tenant_id="demo", region_id=REG_EU, name="Europe", currency="EUR", countries=("DE",),
         tax_rates=EU_RATES,
     )  # fmt: skip
+    admin.create_region(
+        store, tenant_id="demo", region_id=REG_FR, name="France", currency="EUR", countries=("FR",),
+        tax_rates=FR_RATES, automatic_taxes=False,
+    )  # fmt: skip
     admin.create_location(
         store, tenant_id="demo", location_id="main", name="Demo Main Street", currency="USD", tax_rates=RATES,
-        default_region_id=REG_US, region_ids=(REG_EU,),
+        default_region_id=REG_US, region_ids=(REG_EU, REG_FR),
     )  # fmt: skip
     _storefront(store)
     _issue_credentials(store, "demo", "main", "demo_headers")
@@ -86,8 +97,9 @@ def _issue_credentials(store: DynamoStore, tenant_id: str, location_id: str, whi
 
 
 def _storefront(store: DynamoStore) -> None:
-    """Demo's storefront: products with variants priced in both regions' currencies, two shipping
-    options per region (express needs a minimum subtotal in the US), three Medusa codes and a card."""
+    """Demo's storefront: products with variants priced in the regions' currencies, two shipping
+    options in the US and Europe (express needs a minimum subtotal in the US; in Europe it has a tax
+    rate of its own) and one in France, three Medusa codes and a card."""
     usd_eur = lambda usd, eur: {"USD": Decimal(usd), "EUR": Decimal(eur)}  # noqa: E731
     tee = admin.VariantSpec
     admin.create_store_product(
@@ -109,14 +121,15 @@ def _storefront(store: DynamoStore) -> None:
         [tee(VARIANT_GIFT, "25", "DEMO-GIFT-25", usd_eur("25.00", "25.00"))],
         handle="demo-gift-card", is_giftcard=True, discountable=False,
     )  # fmt: skip
-    for option_id, region, name, amount, currency, minimum in (
-        (SO_US_STANDARD, REG_US, "Standard Shipping", "5.00", "USD", None),
-        (SO_US_EXPRESS, REG_US, "Express Shipping", "15.00", "USD", Decimal("30.00")),
-        (SO_EU_STANDARD, REG_EU, "Standard Shipping", "4.50", "EUR", None),
-        (SO_EU_EXPRESS, REG_EU, "Express Shipping", "12.00", "EUR", None),
+    for option_id, region, name, amount, currency, minimum, rates in (
+        (SO_US_STANDARD, REG_US, "Standard Shipping", "5.00", "USD", None, None),
+        (SO_US_EXPRESS, REG_US, "Express Shipping", "15.00", "USD", Decimal("30.00"), None),
+        (SO_EU_STANDARD, REG_EU, "Standard Shipping", "4.50", "EUR", None, None),
+        (SO_EU_EXPRESS, REG_EU, "Express Shipping", "12.00", "EUR", None, EU_EXPRESS_RATES),
+        (SO_FR_STANDARD, REG_FR, "Standard Shipping", "5.00", "EUR", None, None),
     ):
         admin.create_shipping_option(
-            store, "demo", option_id, region, name, Decimal(amount), currency, min_subtotal=minimum
+            store, "demo", option_id, region, name, Decimal(amount), currency, min_subtotal=minimum, tax_rates=rates
         )
     admin.create_discount(
         store, "demo", "DEMO10", DiscountKind.PERCENTAGE, Decimal(10), discount_id=DISC_10,

@@ -479,7 +479,7 @@ def samples() -> dict[str, Sample]:
         ),
         "get_order.json": Sample(completed, Expect(200, {"order.cart_id": cart, "order.status": "pending"})),
         # Catalog (routes/catalog.py)
-        "list_regions.json": Sample(FIXTURE_ONLY, Expect(200, {"count": 2})),
+        "list_regions.json": Sample(FIXTURE_ONLY, Expect(200, {"count": 3})),
         "get_region.json": Sample(FIXTURE_ONLY, Expect(200, {"region.id": REG_US, "region.currency_code": "usd"})),
         "list_products.json": Sample(
             FIXTURE_ONLY, Expect(200, {"count": 3, "products.0.variants.0.prices.1.currency_code": "eur"})

@@ -163,7 +163,7 @@ def medusa_region(region: Region, created_ms: int = 0) -> dict[str, Any]:
         "tax_rate": _rate(sum((r.percent for r in rates), Decimal(0))),
         "tax_code": None,
         "gift_cards_taxable": region.gift_cards_taxable,
-        "automatic_taxes": True,
+        "automatic_taxes": region.automatic_taxes,
         "tax_provider_id": None,
         "metadata": None,
         "created_at": at,

@@ -305,8 +305,9 @@ def test_a_limited_regional_code_and_a_shipping_option_are_provisioned(aws, caps
         "--region", "reg_a", "--ends-ms", "4102444800000",
     )  # fmt: skip
     option = run(
-        capsys, table, "shipping-option", "shop9", "so_1", "reg_a", "Express", "15.00", "--min-subtotal", "30.00"
-    )
+        capsys, table, "shipping-option", "shop9", "so_1", "reg_a", "Express", "15.00", "--min-subtotal", "30.00",
+        "--tax", "Reduced:7:national",
+    )  # fmt: skip
     # Then both are stored as the store reads them: the code's uses start at 0, the amounts in minor units
     from cart_core.ports import ReadSet
     from cart_core.runtime import store
@@ -320,7 +321,7 @@ def test_a_limited_regional_code_and_a_shipping_option_are_provisioned(aws, caps
     assert (stored.amount_minor, stored.requirements[0].type, stored.requirements[0].amount_minor) == (
         1500, "min_subtotal", 3000,
     )  # fmt: skip
-    assert option["region_id"] == "reg_a"
+    assert option["region_id"] == "reg_a" and [(r.name, r.percent) for r in stored.tax_rates] == [("Reduced", 7)]
 
 
 def test_a_usage_limited_discount_without_an_id_is_refused_and_not_stored(store) -> None:

@@ -3,6 +3,7 @@ moto): Medusa's cart shape and ids, its error bodies, and one cart read by every
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from medusa_store.face import FACE
@@ -220,6 +221,79 @@ def test_an_idempotency_key_replays_the_answer_and_refuses_another_request(api: 
     assert {k.lower(): v for k, v in first.headers.items()}["idempotency-key"] == "k-1"
     other = medusa(api, "POST", path, {"variant_id": "demo-edible", "quantity": 1}, key)
     assert other.status == 409 and other.json()["type"] == "conflict"
+
+
+def _minted(response) -> str:
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    assert headers["access-control-expose-headers"] == "Idempotency-Key"
+    return str(uuid.UUID(headers["idempotency-key"], version=4))
+
+
+def test_every_idempotent_route_mints_a_key_when_the_client_sends_none(api: InProcessApi) -> None:
+    # Given a guest cart with a line and an email, and no Idempotency-Key sent on any call
+    cart = created_cart(api)
+    path = f"/carts/{cart['id']}"
+    medusa(api, "POST", path, {"email": "shopper@example.com"})
+    # When it calls each of Medusa's four idempotent routes (§0.4)
+    answers = [
+        medusa(api, "POST", f"{path}/line-items", {"variant_id": "demo-flower", "quantity": 1}),
+        medusa(api, "POST", f"{path}/taxes"),
+        medusa(api, "POST", f"{path}/payment-sessions"),
+        medusa(api, "POST", f"{path}/payment-session", {"provider_id": "manual"}),
+        medusa(api, "POST", f"{path}/complete"),
+    ]
+    del answers[3]  # (selecting a session is not one of them)
+    # Then each answer names a fresh uuid4 key of its own, exposed to browsers
+    assert [a.status for a in answers] == [200] * 4, [a.text for a in answers]
+    keys = [_minted(a) for a in answers]
+    assert len(set(keys)) == 4
+    # And the completed order replays under its key, nothing placed twice
+    again = medusa(api, "POST", f"{path}/complete", {}, {"Idempotency-Key": keys[3]})
+    assert (again.status, again.json()) == (200, answers[3].json()) and again.json()["type"] == "order"
+
+
+def test_a_minted_key_is_the_callers_and_its_requests_only(api: InProcessApi) -> None:
+    # Given a line added by a guest, answered with a minted key
+    cart = created_cart(api)
+    path = f"/carts/{cart['id']}/line-items"
+    first = medusa(api, "POST", path, {"variant_id": "demo-flower", "quantity": 1})
+    key = {"Idempotency-Key": _minted(first)}
+    # When the key is sent with another request / Then Medusa's 409 conflict, nothing added
+    other = medusa(api, "POST", path, {"variant_id": "demo-edible", "quantity": 1}, key)
+    assert other.status == 409 and other.json()["type"] == "conflict"
+    # When a signed-in customer sends it with the same request / Then the guest's record is not
+    # replayed to them: the request runs as theirs (a signed-in customer may take a guest's open
+    # cart over, docs/medusa.md), so the line is added again
+    from tests.integration.test_medusa_auth import cookie_of, register
+
+    customer = {"Cookie": cookie_of(register(api, email="minted@example.com"))}
+    theirs = medusa(api, "POST", path, {"variant_id": "demo-flower", "quantity": 1}, {**key, **customer})
+    assert theirs.status == 200 and theirs.json()["cart"]["items"][0]["quantity"] == 2
+
+
+def test_a_failed_request_records_nothing_under_a_minted_key(api: InProcessApi) -> None:
+    # Given a guest cart; When a line of an unknown variant is added without a key
+    cart = created_cart(api)
+    refused = medusa(api, "POST", f"/carts/{cart['id']}/line-items", {"variant_id": "nope", "quantity": 1})
+    # Then Medusa's 400, and no key is handed out (nothing was recorded to replay)
+    assert refused.status == 400 and "idempotency-key" not in {k.lower() for k in refused.headers}
+
+
+def test_a_minted_key_that_could_not_be_recorded_is_not_handed_out(api: InProcessApi, monkeypatch) -> None:
+    from cart_core.errors import ServiceUnavailable
+    from cart_core.idempotency import RecordStore
+
+    # Given the idempotency records refused by an outage (the cart's own write still goes through)
+    def outage(self: RecordStore, data: Any, result: Any) -> None:
+        raise ServiceUnavailable(retry_after=5)
+
+    monkeypatch.setattr(RecordStore, "save_new_success", outage)
+    cart = created_cart(api)
+    # When a line is added without a key
+    added = medusa(api, "POST", f"/carts/{cart['id']}/line-items", {"variant_id": "demo-flower", "quantity": 1})
+    # Then the change is done and answered, without a key that would replay nothing
+    assert added.status == 200 and added.json()["cart"]["items"][0]["quantity"] == 1
+    assert "idempotency-key" not in {k.lower() for k in added.headers}
 
 
 def test_a_browser_storefront_on_the_store_origin_may_call_with_credentials(api: InProcessApi) -> None:

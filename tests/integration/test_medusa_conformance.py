@@ -881,7 +881,6 @@ def test_item_totals_are_medusa_s_with_and_without_a_discount(shop: Storefront, 
     assert (item["original_total"], item["original_tax_total"]) == (price + tax, tax)
 
 
-@todo("Region.automatic_taxes (manual taxes: 0 until POST /taxes or payment sessions) and a fixture region with it")
 def test_manual_taxes_are_zero_until_taxes_or_payment_sessions_force_them(shop: Storefront, store: Any) -> None:
     # Given a region with automatic_taxes false (§5.46, §5.48)
     from cart_core.regions import Region
@@ -901,6 +900,50 @@ def test_manual_taxes_are_zero_until_taxes_or_payment_sessions_force_them(shop: 
     # When payment sessions are created / Then their amount is the taxed total
     sessions = shop.ok("POST", f"/carts/{cart['id']}/payment-sessions")["cart"]["payment_sessions"]
     assert sessions and all(s["amount"] == taxed["total"] for s in sessions)
+
+
+def test_an_order_placed_where_taxes_are_settled_at_checkout_is_charged_and_shows_them(shop: Storefront) -> None:
+    # Given a cart ready to pay in a region with automatic_taxes false, shipping included (§3.2 complete:
+    # tax lines are persisted before the payment is authorized)
+    manual = next(r for r in shop.regions() if r.get("automatic_taxes") is False)
+    variant, _ = shop.variants(manual["id"])[0]
+    cart = shop.cart({"region_id": manual["id"]})
+    shop.add(cart["id"], variant, 2)
+    ready = shop.ready_to_pay(cart["id"])
+    assert ready["tax_total"] == 0 and ready["shipping_total"] > 0
+    quote = shop.ok("POST", f"/carts/{cart['id']}/taxes")["cart"]
+    assert quote["shipping_tax_total"] > 0 and quote["item_tax_total"] > 0
+    # (paid by card: the card's authorization is the amount charged)
+    shop.ok("POST", f"/carts/{cart['id']}/payment-sessions/test-card", {"data": {"token": "tok_visa"}})
+    # When it is completed
+    order = shop.ok("POST", f"/carts/{cart['id']}/complete")["data"]
+    # Then the order shows the quoted taxes and its payment is for the taxed total
+    assert (order["tax_total"], order["total"]) == (quote["tax_total"], quote["total"])
+    assert [p["amount"] for p in order["payments"]] == [quote["total"]]
+
+
+def test_a_shipping_option_with_its_own_rate_is_taxed_at_it(shop: Storefront) -> None:
+    # Given a cart in a region with an option taxed at a rate of its own (§3.3: "Shipping uses
+    # option-specific rates, falling back to the region rate")
+    region = shop.other()
+    variant, price = shop.variants(region["id"])[0]
+    cart = shop.cart({"region_id": region["id"]})
+    shop.add(cart["id"], variant, 1)
+    options = shop.ok("GET", f"/shipping-options/{cart['id']}")["shipping_options"]
+    own = next(o for o in options if o["tax_rates"] and o["tax_rates"] != [
+        {"rate": r["rate"], "name": r["name"], "code": r["code"]} for r in region["tax_rates"]])  # fmt: skip
+    (rate,) = own["tax_rates"]
+    # Then its listed price carries that rate's tax (rounded once)
+    assert own["tax_amount"] == js_round(own["amount"] * rate["rate"] / 100)
+    # When it is chosen
+    cart = shop.ok("POST", f"/carts/{cart['id']}/shipping-methods", {"option_id": own["id"]})["cart"]
+    # Then the method's tax lines are that rate's, the line's the region's, and the totals add up
+    (method,) = cart["shipping_methods"]
+    assert [(t["rate"], t["name"]) for t in method["tax_lines"]] == [(rate["rate"], rate["name"])]
+    assert cart["shipping_tax_total"] == own["tax_amount"]
+    region_rate = sum(r["rate"] for r in region["tax_rates"])
+    assert cart["item_tax_total"] == js_round(price * region_rate / 100)
+    assert cart["total"] == price + own["amount"] + cart["item_tax_total"] + cart["shipping_tax_total"]
 
 
 # ===== Behaviours observed on Medusa 1.20.10 (§6) and wire rules (§0) =============================
@@ -1000,10 +1043,6 @@ def test_a_completed_cart_refuses_new_lines_and_another_region(shop: Storefront)
     }
 
 
-@todo(
-    "the server mints no Idempotency-Key for a request without one (by design: only a client's key is "
-    "recorded, so hot calls cost no extra write); a key the client sends is replayed (test_medusa_carts)"
-)
 def test_the_server_s_idempotency_key_replays_the_recorded_answer(shop: Storefront) -> None:
     # Given a line added, answered with an Idempotency-Key (§0.4)
     home = shop.home()

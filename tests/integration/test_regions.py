@@ -214,11 +214,12 @@ def test_the_admin_cli_creates_and_lists_regions_and_a_location_in_one(aws, caps
 
     # When a region, a location in it and a product priced in two currencies are provisioned
     region = run("region", "shop9", "ca", "Canada", "--currency", "CAD", "--country", "CA", "--tax", "GST:5:national",
-                 "--provider", "test-card")  # fmt: skip
+                 "--provider", "test-card", "--taxes-at-checkout")  # fmt: skip
     location = run("location", "shop9", "north", "North", "--default-region", "ca", "--other-region", "us")
     product = run("product", "shop9", "tea", "4.40", "--currency", "USD", "--price", "CAD:5.99")
     # Then they read back as given, and the tenant's regions list them
     assert region["countries"] == ["CA"] and region["payment_providers"] == ["test-card"]
+    assert region["automatic_taxes"] is False
     assert location["default_region_id"] == "ca" and location["region_ids"] == ["us"]
     assert product["prices"] == {"CAD": 599} and product["currency"] == "USD"
     assert [r["region_id"] for r in run("regions", "shop9")] == ["ca"]

@@ -25,6 +25,7 @@ from local.fixture import (
     PROD_MUG,
     PROD_TEE,
     REG_EU,
+    REG_FR,
     REG_US,
     SO_EU_STANDARD,
     SO_US_EXPRESS,
@@ -62,11 +63,13 @@ def _counter(store, sk: str, attribute: str) -> int | None:
 # ----- regions and products ----------------------------------------------------------------------
 
 
-def test_the_demo_tenant_has_its_two_regions(store) -> None:
+def test_the_demo_tenant_has_its_three_regions(store) -> None:
     cases = compose(store)
     regions = {r.region_id: r for r in cases.storefront.regions(_caller())}
-    assert set(regions) == {REG_US, REG_EU}
+    assert set(regions) == {REG_US, REG_EU, REG_FR}
     assert (regions[REG_EU].currency, regions[REG_EU].countries) == ("EUR", ("DE",))
+    # France settles its taxes at checkout; the others tax every read.
+    assert [r.region_id for r in regions.values() if not r.automatic_taxes] == [REG_FR]
     assert cases.storefront.region(_caller(), REG_US).currency == "USD"
     with pytest.raises(NotFound, match="Region with reg_nope was not found"):
         cases.storefront.region(_caller(), "reg_nope")
@@ -196,7 +199,7 @@ def test_medusa_lists_regions_and_answers_an_unknown_one_with_its_404(api: InPro
     listed = medusa(api, "GET", "/regions")
     assert listed.status == 200, listed.text
     body = listed.json()
-    assert body["count"] == 2 and {r["id"] for r in body["regions"]} == {REG_US, REG_EU}
+    assert body["count"] == 3 and {r["id"] for r in body["regions"]} == {REG_US, REG_EU, REG_FR}
     eu = medusa(api, "GET", f"/regions/{REG_EU}").json()["region"]
     assert (eu["currency_code"], eu["countries"][0]["iso_2"], eu["tax_rate"]) == ("eur", "de", 19)
     missing = medusa(api, "GET", "/regions/reg_nope")

@@ -266,3 +266,22 @@ def test_other_carts_name_a_refused_code_as_it_was_given_and_do_not_trim() -> No
             apply_codes(cart, [as_given], found, 0)
     apply_codes(cart, ["a", ""], found, 0)
     assert [d.code for d in cart.discounts] == ["A"]
+
+
+def test_a_method_takes_its_options_own_tax_rates_and_an_option_holds_a_bounded_number() -> None:
+    from pydantic import ValidationError
+
+    from cart_core.tenancy import TaxRate
+
+    # Given an option with a tax rate of its own, and one without
+    own = (TaxRate(name="Reduced", percent=Decimal("7"), category="national"),)
+    cart = Cart(tenant_id="t", location_id="l", currency="USD", lines=[LineItem(product_id="p", quantity=1,
+                unit_price_minor=1000)])  # fmt: skip
+    # When each is chosen (two profiles, so both stay)
+    choose(cart, "reg_a", _option("so_1", tax_rates=own), "so_1", 1000, {}, 1.0)
+    choose(cart, "reg_a", _option("so_2", profile="heavy"), "so_2", 1000, {}, 2.0)
+    # Then the first method keeps the option's rates, the second the region's (None)
+    assert [m.tax_rates for m in cart.shipping_methods] == [own, None]
+    # And an option may not carry more rates than a region
+    with pytest.raises(ValidationError):
+        _option("so_3", tax_rates=own * 11)

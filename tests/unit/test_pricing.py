@@ -504,3 +504,90 @@ def test_every_policy_keeps_the_totals_invariants(
     assert sum(u.amount_minor for u in uses) == totals.gift_card_total_minor
     balances = {c.code: c.balance_minor for c in gift_cards}
     assert all(0 < u.amount_minor <= balances[u.code] for u in uses)
+
+
+# ----- taxes settled at checkout (Region.automatic_taxes False) -----------------------------------
+
+
+def _checkout_taxed(automatic: bool):
+    from cart_core.pricing import PricingTerms
+
+    return PricingTerms(tax_rates=RATES, tax_inclusive=False, automatic_taxes=automatic)
+
+
+def test_an_open_cart_in_a_region_taxed_at_checkout_shows_no_tax() -> None:
+    # Given an open cart of 10.00 where taxes are settled at checkout
+    open_cart = cart(line(1000, 1))
+    # When it is priced for a read
+    totals = price(open_cart, _checkout_taxed(False))
+    # Then it carries no tax at all (no tax lines, not lines of zero) and its total is its subtotal
+    assert (totals.tax_total_minor, totals.total_minor, totals.taxes_by_rate) == (0, 1000, ())
+    assert totals.lines[0].taxes == ()
+
+
+def test_checkout_forces_the_taxes_an_automatic_region_would_show() -> None:
+    # Given the same open cart where taxes are settled at checkout
+    open_cart = cart(line(1000, 1))
+    # When checkout asks for its taxes (a quote, a payment's amount)
+    forced = price(open_cart, _checkout_taxed(False), force_taxes=True)
+    # Then they are exactly what a region taxing every read shows
+    assert forced == price(open_cart, _checkout_taxed(True))
+    assert (forced.tax_total_minor, forced.total_minor) == (83, 1083)
+
+
+def test_a_placed_order_is_taxed_even_where_taxes_are_settled_at_checkout() -> None:
+    # Given a cart placed as an order in a region that settles taxes at checkout
+    placed = cart(line(1000, 1))
+    placed.submitted_ms = 1
+    # When it is read / Then it shows the taxes it was charged with
+    assert price(placed, _checkout_taxed(False)).tax_total_minor == 83
+
+
+# ----- a shipping option's own tax rates -------------------------------------------------------------
+
+REDUCED = (TaxRate(name="Reduced", percent=Decimal("7"), category="national"),)
+
+
+def _shipped(policy: str, own_rates) -> Cart:
+    from cart_core.cart import ShippingMethod
+
+    shipped = cart(line(1000, 1))
+    shipped.pricing_policy = policy
+    shipped.shipping_methods = [
+        ShippingMethod(method_id="sm", amount_minor=1200, taxable=True, tax_rates=own_rates),
+    ]
+    return shipped
+
+
+def test_a_method_of_an_option_with_its_own_rates_is_taxed_at_them_alone() -> None:
+    for policy in ("largest_remainder", "medusa_v1"):
+        # Given a cart whose shipping option carries a 7 % rate of its own, at 6.25 % + 2 % elsewhere
+        # When it is priced
+        totals = price(_shipped(policy, REDUCED), _checkout_taxed(True))
+        # Then the shipping is taxed at 7 % only (84 of 1200), the line at the cart's rates (83 of 1000)
+        assert [t.amount_minor for t in totals.shipping[0].taxes] == [84], policy
+        assert (totals.shipping_tax_total_minor, totals.item_tax_total_minor) == (84, 83), policy
+        # And the cart's tax per rate lists its own rates, then the option's
+        assert [(t.name, t.amount_minor) for t in totals.taxes_by_rate] == [
+            ("State Tax", 63),
+            ("City Tax", 20),
+            ("Reduced", 84),
+        ], policy
+        assert totals.total_minor == 1000 + 1200 + 83 + 84
+
+
+def test_an_option_rate_equal_to_a_cart_rate_is_one_rate_and_no_rates_leave_shipping_untaxed() -> None:
+    # Given an option whose own rate is the cart's city tax, and one with no rates at all
+    city = price(_shipped("medusa_v1", (RATES[1],)), _checkout_taxed(True))
+    untaxed = price(_shipped("medusa_v1", ()), _checkout_taxed(True))
+    # Then the city tax is listed once, line and shipping together; and the other ships untaxed
+    assert [(t.name, t.amount_minor) for t in city.taxes_by_rate] == [("State Tax", 63), ("City Tax", 20 + 24)]
+    assert (untaxed.shipping_tax_total_minor, untaxed.shipping[0].taxes) == (0, ())
+
+
+def test_an_options_own_rates_wait_for_checkout_too_where_taxes_are_settled_there() -> None:
+    # Given the cart shipped at its option's own rate, in a region that settles taxes at checkout
+    shipped = _shipped("medusa_v1", REDUCED)
+    # When read, and when checkout asks / Then no tax, then the option's
+    assert price(shipped, _checkout_taxed(False)).tax_total_minor == 0
+    assert price(shipped, _checkout_taxed(False), force_taxes=True).shipping_tax_total_minor == 84

@@ -62,6 +62,26 @@ def test_a_location_document_stored_before_regions_reads_without_a_default_regio
     assert implicit_region(location).tax_rates[0].category == "national"
 
 
+def test_a_region_stored_before_checkout_taxes_taxes_every_read() -> None:
+    # Given a region document stored before regions could settle taxes at checkout
+    doc = US.model_dump(mode="json")
+    del doc["automatic_taxes"]
+    # When it is read / Then it taxes every read of a cart, as it did
+    region = Region.model_validate(doc)
+    assert region.automatic_taxes and implicit_region(LEGACY).automatic_taxes
+    assert price(_cart(), PricingTerms.of(region, MODERN)).tax_total_minor == 156 + 50
+
+
+def test_a_region_that_settles_taxes_at_checkout_prices_them_only_when_asked() -> None:
+    # Given a region whose taxes are settled at checkout, and an open cart there
+    manual = US.model_copy(update={"automatic_taxes": False})
+    terms = PricingTerms.of(manual, MODERN)
+    # When the cart is read, and when checkout asks for its taxes
+    read, asked = price(_cart(), terms), price(_cart(), terms, force_taxes=True)
+    # Then the read shows none, and checkout the region's rates
+    assert (read.tax_total_minor, asked.tax_total_minor) == (0, 156 + 50)
+
+
 def test_a_location_with_a_default_region_is_not_priced_through_its_own_fields() -> None:
     with pytest.raises(ValueError, match="region"):
         price(_cart(), MODERN)

@@ -9,7 +9,7 @@ Where Medusa's answer differs from the core's error by more than its status (an 
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
@@ -35,6 +35,7 @@ from medusa_store import find_params
 from medusa_store import responses as out
 from medusa_store.customer_view import medusa_customer
 from medusa_store.errors import MedusaError, MedusaErrorList
+from medusa_store.idempotency import minted, recorded
 from medusa_store.mapping import (
     address_id,
     check_sales_channel,
@@ -104,13 +105,12 @@ def _with_customer(priced: PricedCart) -> dict[str, Any]:
 def _idempotent(
     key: str | None, caller: Caller, request: Request, body: Any, run: Callable[[], dict[str, Any]]
 ) -> Response[dict[str, Any]]:
-    """``run()``'s answer, recorded under the request's ``Idempotency-Key`` if it sent one (then
-    replayed for the same request, refused with 409 for another)."""
-    if not key:
-        return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=run())
-    from medusa_store.idempotency import recorded  # only when a storefront sends a key
-
+    """``run()``'s answer, recorded under the request's ``Idempotency-Key`` (then replayed for the
+    same request, refused with 409 for another); a request without one gets one minted, answered in
+    the header and recorded with the answer (medusa-v1.md §0.4)."""
     event = request.resolved_event
+    if not key:
+        return minted(caller, event.http_method, event.path, body, run)
     return recorded(key, caller, event.http_method, event.path, body, run, router.lambda_context)
 
 
@@ -261,9 +261,12 @@ def update_cart(caller: MedusaCaller, id: str, body: Annotated[UpdateCartIn | No
 def calculate_taxes(
     request: Request, caller: MedusaCaller, id: str, key: IdempotencyKey = None, body: OptionalEmpty = None
 ) -> Response[dict[str, Any]]:
-    # Taxes are always computed here (regions tax automatically): the cart as it is, nothing stored.
+    # The cart with its taxes, even in a region that shows none before checkout (Medusa's force_taxes);
+    # nothing stored.
     cart_id = core_cart_id(id)
-    return _idempotent(key, caller, request, None, lambda: _cart(use_cases().carts.get_cart(caller, cart_id)))
+    return _idempotent(
+        key, caller, request, None, lambda: _cart(use_cases().carts.get_cart(caller, cart_id).with_taxes())
+    )
 
 
 # ----- complete --------------------------------------------------------------------------------------
@@ -390,7 +393,8 @@ def create_payment_sessions(
     cart_id = core_cart_id(id)
 
     def run() -> dict[str, Any]:
-        cart = _with_customer(use_cases().payments.init_payment_sessions(caller, cart_id))
+        # Answered with taxes, as the sessions were opened for them (Medusa's force_taxes).
+        cart = _with_customer(use_cases().payments.init_payment_sessions(caller, cart_id).with_taxes())
         return {"cart": cart, "data": cart}  # Medusa's handler answers the cart twice
 
     return _idempotent(key, caller, request, None, run)

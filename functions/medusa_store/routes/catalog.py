@@ -243,8 +243,9 @@ def _variant(view: ProductView, variant: Product, rank: int) -> dict[str, Any]:
         "calculated_tax": None,
         "tax_rates": None,
     }
-    if region is not None:
-        # Medusa's calculateTaxes: the rates summed, the tax on the price rounded once.
+    if region is not None and region.automatic_taxes:
+        # Medusa's calculateTaxes: the rates summed, the tax on the price rounded once (none where the
+        # region settles taxes at checkout: pricing.ts calculates them only with automatic_taxes).
         rate = sum(float(r.percent) / 100 for r in region.tax_rates)
         tax = None if price is None else _js_round(price * rate)
         taxes = {
@@ -323,7 +324,13 @@ def _shipping_option(option: ShippingOption, region: Region | None) -> dict[str,
     """Medusa's PricedShippingOption: the option with its requirements, and its price with the
     region's tax (pricing.getShippingOptionPricing: the rates summed, the tax rounded once)."""
     at = iso(option.created_ms)
-    rates = region.tax_rates if region is not None and option.taxable else ()
+    # The option's own rates, else its region's (tax-provider getRegionRatesForShipping); none where the
+    # region settles taxes at checkout (getShippingOptionPricing: automatic_taxes).
+    rates = (
+        (region.tax_rates if option.tax_rates is None else option.tax_rates)
+        if region is not None and region.automatic_taxes and option.taxable
+        else ()
+    )
     tax = _js_round(option.amount_minor * sum(float(r.percent) / 100 for r in rates))
     return {
         "id": option.option_id,

@@ -12,6 +12,8 @@
     python -m cart_core.admin gift-card demo GIFT-25 25.00 --tax-rate 8.25
     python -m cart_core.admin discount demo SPRING percentage 15 --id disc_01… --usage-limit 100 --region reg_…
     python -m cart_core.admin shipping-option demo so_01… reg_… "Express" 15.00 --min-subtotal 30.00
+    python -m cart_core.admin shipping-option demo so_01… reg_… "Express" 12.00 --tax "Reduced VAT:7:national"
+    python -m cart_core.admin region demo fr "France" --currency EUR --country FR --tax "TVA:20:national" --taxes-at-checkout
     python -m cart_core.admin --table NAME [--region R] [--endpoint-url URL] tenant ...   # AWS, or any endpoint
 
 Which table, where (first match wins):
@@ -469,6 +471,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "--tax", action="append", default=[], type=_tax, help="NAME:PERCENT[:national|regional|district|municipal]"
     )
     region.add_argument("--tax-inclusive", action="store_true")
+    region.add_argument(
+        "--taxes-at-checkout",
+        action="store_true",
+        help="an open cart shows no tax until checkout (automatic_taxes off)",
+    )
     region.add_argument("--provider", action="append", default=[], help="a payment provider (default: every one)")
 
     regions = commands.add_parser("regions", help="list a tenant's regions")
@@ -519,6 +526,9 @@ def _build_parser() -> argparse.ArgumentParser:
     option.add_argument("--min-subtotal", type=_amount)
     option.add_argument("--max-subtotal", type=_amount)
     option.add_argument("--profile", default="default")
+    option.add_argument(
+        "--tax", action="append", type=_tax, help="its own rate instead of the region's, NAME:PERCENT[:category]"
+    )
 
     gift_card = commands.add_parser("gift-card", help="issue or reload a gift card (sets its balance)")
     gift_card.add_argument("tenant_id")
@@ -558,6 +568,7 @@ def _run(args: argparse.Namespace, store: DynamoStore) -> Any:
             countries=tuple(args.country),
             tax_rates=tuple(args.tax),
             tax_inclusive=args.tax_inclusive,
+            automatic_taxes=not args.taxes_at_checkout,
             payment_providers=tuple(args.provider),
         ).model_dump(mode="json")
     if args.command == "regions":
@@ -587,6 +598,7 @@ def _run(args: argparse.Namespace, store: DynamoStore) -> Any:
         return create_shipping_option(
             store, args.tenant_id, args.option_id, args.region_id, args.name, args.amount, args.currency,
             args.min_subtotal, args.max_subtotal, profile_id=args.profile,
+            tax_rates=None if args.tax is None else tuple(args.tax),
         ).model_dump(mode="json")  # fmt: skip
     kind = DiscountKind(args.kind)
     value = args.value if kind is DiscountKind.PERCENTAGE else Decimal(from_decimal(args.value, args.currency))

@@ -16,6 +16,7 @@ from cart_core.errors import Conflict, InvalidRequest
 from cart_core.events.types import EventType, on_entering
 from cart_core.ids import InternalId
 from cart_core.lifecycle import EDITABLE, CartStatus, check_transition
+from cart_core.tenancy import TaxRate
 
 MAX_LINES = 100
 MAX_QUANTITY = 10_000
@@ -127,6 +128,9 @@ class ShippingMethod(BaseModel):
     profile_id: str | None = None
     option_amount_minor: int | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+    # The option's own tax rates, taken with its price (a tax rate that targets a shipping option,
+    # as Medusa's can); None: the cart's region's rates.
+    tax_rates: tuple[TaxRate, ...] | None = None
 
     def problem(self) -> str | None:
         """Why this method is out of bounds, or None."""

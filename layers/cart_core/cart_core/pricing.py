@@ -72,10 +72,17 @@ class PricingTerms:
     tax_inclusive: bool
     delivery_fee_minor: int = 0
     gift_cards_taxable: bool = True
+    automatic_taxes: bool = True
 
     @classmethod
     def of(cls, region: Region, location: Location) -> PricingTerms:
-        return cls(region.tax_rates, region.tax_inclusive, location.delivery_fee_minor, region.gift_cards_taxable)
+        return cls(
+            region.tax_rates,
+            region.tax_inclusive,
+            location.delivery_fee_minor,
+            region.gift_cards_taxable,
+            region.automatic_taxes,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,27 +432,68 @@ def policy_of(cart: Cart) -> PricingPolicy:
 # ----- pricing -----------------------------------------------------------------------------
 
 
-def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None) -> Totals:
+def _taxes_by_rate(
+    rates: tuple[TaxRate, ...],
+    lines: Sequence[PricedLine],
+    shipping: Sequence[PricedShipping],
+    at_cart_rates: Sequence[bool],
+) -> tuple[TaxLine, ...]:
+    """The cart's tax per rate: the cart's rates in their order (each line's and method's taxes are
+    parallel to them), then the rates of methods taxed at their option's own, each merged into an
+    equal cart rate (same name, category and percent) or added after."""
+    amounts = [
+        sum(pl.taxes[i].amount_minor for pl in lines)
+        + sum(
+            ps.taxes[i].amount_minor
+            for ps, at_cart in zip(shipping, at_cart_rates, strict=True)
+            if at_cart and ps.taxes
+        )
+        for i in range(len(rates))
+    ]
+    keys = [(r.name, r.category, r.percent) for r in rates]
+    extra: dict[tuple[str, str, Decimal], int] = {}
+    for ps, at_cart in zip(shipping, at_cart_rates, strict=True):
+        for tax in () if at_cart else ps.taxes:
+            key = (tax.name, tax.category, tax.percent)
+            if key in keys:
+                amounts[keys.index(key)] += tax.amount_minor
+            else:
+                extra[key] = extra.get(key, 0) + tax.amount_minor
+    return (
+        *(TaxLine(r.name, r.category, r.percent, amount) for r, amount in zip(rates, amounts, strict=True)),
+        *(TaxLine(name, category, percent, amount) for (name, category, percent), amount in extra.items()),
+    )
+
+
+def taxes_apply(cart: Cart, location: RateSet, force_taxes: bool = False) -> bool:
+    """Whether ``cart`` is priced with its taxes: always, unless its region settles them at checkout
+    (``Region.automatic_taxes`` False) and the cart is still open; then only when ``force_taxes``
+    (checkout asks: a tax quote, the amount a payment is opened or authorized for). A placed
+    order is always taxed (it was charged so)."""
+    return force_taxes or getattr(location, "automatic_taxes", True) or cart.submitted_ms is not None
+
+
+def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None, *, force_taxes: bool = False) -> Totals:
     """The cart's totals by ``policy`` (default: the one recorded on the cart). ``location``: the
-    cart's ``PricingTerms``, or a location stored before regions (its own terms)."""
+    cart's ``PricingTerms``, or a location stored before regions (its own terms). ``force_taxes``:
+    taxed even where the region shows no tax on an open cart (``taxes_apply``); every amount that
+    is charged is priced so."""
     if getattr(location, "default_region_id", None) is not None:
         raise ValueError("A location with a default region prices through it: PricingTerms.of(region, location)")
     policy = policy or policy_of(cart)
-    rates, inclusive = location.tax_rates, location.tax_inclusive
+    # Untaxed, a cart has no tax lines at all (no rate applies), not lines of zero.
+    taxed = taxes_apply(cart, location, force_taxes)
+    rates = location.tax_rates if taxed else ()
+    inclusive = location.tax_inclusive
     gross = [line_gross(line) for line in cart.lines]
     subtotal = sum(gross)
     priced_lines, discount_total = policy.lines(cart, gross, rates, inclusive)
-    shipping = tuple(policy.shipping(method, rates, inclusive) for method in cart.shipping_methods)
-    taxes_by_rate = tuple(
-        TaxLine(
-            rate.name,
-            rate.category,
-            rate.percent,
-            sum(pl.taxes[i].amount_minor for pl in priced_lines)
-            + sum(ps.taxes[i].amount_minor for ps in shipping if ps.taxes),
-        )
-        for i, rate in enumerate(rates)
+    methods = cart.shipping_methods
+    shipping = tuple(
+        policy.shipping(method, (rates if method.tax_rates is None else method.tax_rates) if taxed else (), inclusive)
+        for method in methods
     )
+    taxes_by_rate = _taxes_by_rate(rates, priced_lines, shipping, [m.tax_rates is None for m in methods])
     item_tax = sum(pl.tax_minor for pl in priced_lines)
     shipping_total = sum(ps.amount_minor for ps in shipping)
     shipping_tax = sum(ps.tax_minor for ps in shipping)

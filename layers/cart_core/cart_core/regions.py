@@ -42,6 +42,10 @@ class Region(BaseModel):
     countries: tuple[str, ...] = Field(default=(), max_length=MAX_COUNTRIES)
     tax_rates: tuple[TaxRate, ...] = Field(default=(), max_length=MAX_TAX_RATES)
     tax_inclusive: bool = False
+    # False: an open cart here shows no tax until checkout asks for it (a quote, payment sessions,
+    # placing the order: ``pricing.price(force_taxes=True)``); what is charged is always taxed. For a
+    # region whose taxes are settled at checkout (Medusa's region.automatic_taxes).
+    automatic_taxes: bool = True
     # Medusa's region.gift_cards_taxable (read only by the medusa_v1 pricing policy).
     gift_cards_taxable: bool = True
     # Names in cart_core.payments.PROVIDERS; empty means every provider (as before regions).
@@ -87,6 +91,7 @@ def implicit_region(location: Location) -> Region:
         tax_rates=location.tax_rates,
         tax_inclusive=location.tax_inclusive,
         gift_cards_taxable=location.gift_cards_taxable,
+        automatic_taxes=True,
         countries=(),
         payment_providers=(),
         implicit=True,

@@ -19,7 +19,8 @@ from cart_core.cart import MAX_SHIPPING_MINOR, Cart, ShippingMethod
 from cart_core.errors import InvalidRequest, NotAllowed, NotFound
 from cart_core.ids import prefixed_id
 from cart_core.limits import Utf8Limit
-from cart_core.tenancy import ID_PATTERN
+from cart_core.regions import MAX_TAX_RATES
+from cart_core.tenancy import ID_PATTERN, TaxRate
 
 # A tenant offers at most this many options (all regions): listing them is one bounded Query.
 MAX_SHIPPING_OPTIONS = 200
@@ -57,8 +58,10 @@ class ShippingOption(BaseModel):
     admin_only: bool = False
     requirements: tuple[ShippingRequirement, ...] = Field(default=(), max_length=MAX_REQUIREMENTS)
     data: dict[str, Any] = Field(default_factory=dict)
-    # Shipping is taxed at the region's rates (Medusa's default for an option without its own rates).
+    # Shipping is taxed at the region's rates (Medusa's default for an option without its own rates),
+    # or at ``tax_rates`` when the option has its own (Medusa's tax rates can target an option).
     taxable: bool = True
+    tax_rates: tuple[TaxRate, ...] | None = Field(default=None, max_length=MAX_TAX_RATES)
     created_ms: int = 0
     updated_ms: int = 0
 
@@ -124,6 +127,7 @@ def choose(
         profile_id=option.profile_id,
         option_amount_minor=option.amount_minor,
         data=data,
+        tax_rates=option.tax_rates,
     )
     kept = [m for m in cart.shipping_methods if (m.profile_id or DEFAULT_PROFILE) != option.profile_id]
     cart.set_shipping_methods([*kept, method])

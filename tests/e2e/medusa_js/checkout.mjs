@@ -495,4 +495,35 @@ await step("customers.resetPassword with a wrong token: 401 unauthorized", async
   await refused(medusa.customers.resetPassword(payload), 401, medusaError("unauthorized", "reset token"));
 });
 
+// A client without retries sends no Idempotency-Key of its own (medusa-v1.md §1.1).
+const plain = new Medusa({ ...config, maxRetries: 0 });
+
+await step("lineItems.create without a key: the server mints one, and it replays", async () => {
+  const { cart: made } = await plain.carts.create({ region_id: state.home.id });
+  const path = `/store/carts/${made.id}/line-items`;
+  const body = { variant_id: state.first.variant.id, quantity: 1 };
+  const first = await plain.client.request("POST", path, body);
+  const key = first.response.headers["idempotency-key"];
+  check(/^[0-9a-f-]{36}$/.test(key || ""), "no minted Idempotency-Key response header", first.response.headers);
+  check(/idempotency-key/i.test(first.response.headers["access-control-expose-headers"] || ""), "key not exposed");
+  const again = await plain.client.request("POST", path, body, {}, { "Idempotency-Key": key });
+  check(again.cart.items.length === 1 && again.cart.items[0].quantity === 1, "the replay added again", again.cart.items);
+  return `minted ${key}`;
+});
+
+await step("a region with automatic_taxes false: no tax until payment sessions force it", async () => {
+  const { regions } = await plain.regions.list();
+  const manual = regions.find((r) => r.automatic_taxes === false);
+  check(manual, "no region with automatic_taxes false", regions.map((r) => [r.id, r.automatic_taxes]));
+  const { cart: made } = await plain.carts.create({ region_id: manual.id });
+  const { cart } = await plain.carts.lineItems.create(made.id, { variant_id: state.first.variant.id, quantity: 1 });
+  check(cart.tax_total === 0 && cart.total === cart.subtotal, "taxed before checkout", cart);
+  const { cart: paying } = await plain.carts.createPaymentSessions(made.id);
+  check(paying.tax_total > 0 && paying.total === paying.subtotal + paying.tax_total, "sessions' cart untaxed", paying);
+  check(paying.payment_sessions.every((s) => s.amount === paying.total), "a session not for the taxed total", paying.payment_sessions);
+  const { cart: read } = await plain.carts.retrieve(made.id);
+  check(read.tax_total === 0, "a read after the sessions shows tax", read.tax_total);
+  return `tax ${paying.tax_total} on ${paying.subtotal} ${manual.currency_code}`;
+});
+
 console.log(`ok: the whole checkout passed (${counter} steps)`);

@@ -45,7 +45,6 @@ from cart_core.limits import (
     Utf8Limit,
 )
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
-from cart_core.pricing import price
 from cart_core.regions import Region, cart_region_id
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
@@ -53,13 +52,13 @@ from cart_core.usecases.identity import primary_key
 from cart_core.usecases.shared import (
     CartUseCases,
     PricedCart,
+    charged_total,
     home_currency,
     priced,
     region_of,
     require_cart,
     require_location,
     target_region,
-    terms_for,
 )
 
 MAX_CONTEXT_ENTRIES = 20
@@ -562,7 +561,7 @@ def refresh_session_amounts(cart: Cart, snapshot: Snapshot) -> None:
     storefront opens them again, POST payment-sessions)."""
     if not cart.payment_sessions:
         return
-    total = price(cart, terms_for(cart, snapshot)).total_minor
+    total = charged_total(cart, snapshot)
     if total <= 0:
         cart.payment_sessions = []
         return

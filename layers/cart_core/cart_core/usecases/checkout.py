@@ -33,14 +33,21 @@ from cart_core.payments import (
     provider_for,  # noqa: F401 (tests replace the token → provider rule here)
 )
 from cart_core.ports import Key, ReadSet, Snapshot, VersionConflict
-from cart_core.pricing import price
 from cart_core.regions import Region
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import UnitOfWork, Work
 from cart_core.usecases.carts import CartEdits, apply_edits
 from cart_core.usecases.gift_cards import gift_card_reads, redeem_gift_cards
 from cart_core.usecases.identity import pointer_keys
-from cart_core.usecases.shared import CartUseCases, PricedCart, priced, region_of, require_cart, terms_for
+from cart_core.usecases.shared import (
+    CartUseCases,
+    PricedCart,
+    charged_total,
+    priced,
+    region_of,
+    require_cart,
+    terms_for,
+)
 
 logger = logging.getLogger(__name__)
 # Orders that ended without a capture: a card hold they still have is released.
@@ -332,7 +339,7 @@ class Checkout(CartUseCases):
                 # elsewhere meanwhile fails the write, and the retry prices with what is left).
                 total = redeem_gift_cards(work, cart, snapshot, terms_for(cart, snapshot), self._now_ms()).total_minor
             else:
-                total = price(cart, terms_for(cart, snapshot)).total_minor
+                total = charged_total(cart, snapshot)
             if replacing is None:
                 _payment_from_session(cart, total)
             # The gateway: after the read, before the write.

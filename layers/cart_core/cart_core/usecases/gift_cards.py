@@ -55,6 +55,6 @@ def redeem_gift_cards(work: Work, cart: Cart, snapshot: Snapshot, location: Rate
     the totals the order is placed with."""
     if cart.gift_cards:
         refresh_gift_cards(cart, snapshot, now_ms)
-    totals = price(cart, location)
+    totals = price(cart, location, force_taxes=True)  # what the order is charged
     stage_gift_card_redemptions(work, cart, totals)
     return totals

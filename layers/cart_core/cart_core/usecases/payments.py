@@ -19,10 +19,9 @@ from cart_core.cart import (
 from cart_core.errors import InvalidRequest, NotFound
 from cart_core.payments import PROVIDERS
 from cart_core.ports import Snapshot
-from cart_core.pricing import price
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
-from cart_core.usecases.shared import CartUseCases, PricedCart, region_of, terms_for
+from cart_core.usecases.shared import CartUseCases, PricedCart, charged_total, region_of
 
 
 class Payments(CartUseCases):
@@ -77,7 +76,7 @@ class Payments(CartUseCases):
             for provider_id in providers:
                 if provider_id not in offered:
                     raise InvalidRequest(f"Payment provider {provider_id} is not offered in region {region.region_id}")
-            total = price(cart, terms_for(cart, snapshot)).total_minor
+            total = charged_total(cart, snapshot)
             if total <= 0:  # nothing to pay: no session (as Medusa; complete then needs none)
                 cart.payment_sessions = []
                 return
@@ -125,7 +124,7 @@ class Payments(CartUseCases):
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
             session = _session(cart, provider_id)
-            total = price(cart, terms_for(cart, snapshot)).total_minor
+            total = charged_total(cart, snapshot)
             fresh = PaymentSession(provider_id=provider_id, amount_minor=total) if session.is_selected else None
             cart.payment_sessions = [
                 (fresh or s.model_copy(update={"amount_minor": total})) if s.provider_id == provider_id else s

@@ -7,10 +7,9 @@ from cart_core.cart import Adjustment, Cart, check_adjustments
 from cart_core.errors import Conflict, InvalidRequest
 from cart_core.lifecycle import CartStatus
 from cart_core.ports import ReadSet, Snapshot
-from cart_core.pricing import price
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
-from cart_core.usecases.shared import CartUseCases, PricedCart, home_currency, priced, require_cart, terms_for
+from cart_core.usecases.shared import CartUseCases, PricedCart, charged_total, home_currency, priced, require_cart
 
 
 class PosValidation(CartUseCases):
@@ -27,7 +26,7 @@ class PosValidation(CartUseCases):
             _require_pending(cart)
             cart.adjustments = list(adjustments)
             assert snapshot.location is not None
-            total = price(cart, terms_for(cart, snapshot)).total_minor
+            total = charged_total(cart, snapshot)
             if total < 0:
                 raise InvalidRequest("The adjustments would make the cart's total negative")
             held = cart.held_minor  # every live hold of the cart's payments (one, for BLAZE)

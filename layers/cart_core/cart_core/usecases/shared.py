@@ -33,6 +33,14 @@ class PricedCart:
         if self.region is None:
             object.__setattr__(self, "region", implicit_region(self.location))
 
+    def with_taxes(self) -> PricedCart:
+        """The same cart priced with its taxes where its region shows none on an open cart
+        (``pricing.taxes_apply``): the quote checkout shows, and the amount it charges."""
+        if self.region.automatic_taxes or self.cart.submitted_ms is not None:
+            return self
+        totals = price(self.cart, PricingTerms.of(self.region, self.location), force_taxes=True)
+        return PricedCart(self.cart, totals, self.location, self.region)
+
 
 # A change to a cart: it may stage more intents on ``work``; returning False means "nothing to
 # write" (a retry that finds the work done, or a state with nothing to do).
@@ -151,6 +159,12 @@ def terms_for(cart: Cart, snapshot: Snapshot) -> PricingTerms:
     """What pricing needs for ``cart``: its region's terms and its location's delivery fee."""
     assert snapshot.location is not None
     return PricingTerms.of(region_of(cart, snapshot), snapshot.location)
+
+
+def charged_total(cart: Cart, snapshot: Snapshot) -> int:
+    """What ``cart`` costs when paid: its total with taxes, even in a region that shows none before
+    checkout (``pricing.taxes_apply``). Every payment session and authorization is for this."""
+    return price(cart, terms_for(cart, snapshot), force_taxes=True).total_minor
 
 
 def home_currency(snapshot: Snapshot, fallback: str) -> str:
