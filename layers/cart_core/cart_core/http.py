@@ -158,14 +158,21 @@ def _parsed_once(loads: Callable[[str], Any]) -> Callable[[str], Any]:
     return deserialize
 
 
+_CONTAINERS = (dict, list)
+
+
 def _depth(value: Any) -> int:
-    deepest, pending = 0, [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
+    """How deeply ``value`` nests objects and arrays (a scalar: 0), one level at a time: only
+    containers are kept for the next level (a 100-line body is mostly scalars)."""
+    depth, level = 0, [value] if isinstance(value, _CONTAINERS) else []
+    while level:
+        depth += 1
+        children: list[Any] = []
+        for item in level:
+            values = item.values() if isinstance(item, dict) else item
+            children += [child for child in values if isinstance(child, _CONTAINERS)]
+        level = children
+    return depth
 
 
 def guard_request(
