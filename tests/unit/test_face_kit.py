@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from cart_core.faces import GATEWAY_REQUEST_ID_HEADER, ContentPolicy, Correlation, Face, by_name
-from cart_core.http import face_app, serve
+from cart_core.http import JsonAnswer, face_app, json_answer, serve
 from cart_core.limits import JsonObject
 from cart_core.observability import Observability
 from local.runtime import LambdaContext
@@ -127,3 +127,28 @@ def test_route_arguments_reach_the_debug_log_without_the_clients_data(caplog: py
     messages = [r.getMessage() for r in caplog.records if "Calling API Route Handler" in r.getMessage()]
     assert messages and "Address(sent: street)" in messages[0]
     assert "Secret Lane" not in caplog.text
+
+
+SAMPLE_BODY = {"a": 1.1, "b": [1, 2.5, None, True], "c": {"é": 'ünï "q"', "n": 10**17}, "d": 0.30000000000000004}
+
+
+@router.get("/as-dict")
+def as_dict() -> dict[str, Any]:
+    return SAMPLE_BODY
+
+
+@router.get("/as-answer")
+def as_answer() -> JsonAnswer:
+    return json_answer(SAMPLE_BODY)
+
+
+def test_a_pre_serialised_answer_is_what_powertools_writes_for_the_dict() -> None:
+    # Given the same body returned as a dict (Powertools validates and encodes it) and as a json_answer
+    app = face_app(probe_face(), router)
+
+    def get(path: str) -> dict[str, Any]:
+        event = {"httpMethod": "GET", "path": path, "resource": path, "headers": {}, "requestContext": {}}
+        return app.resolve(event, None)
+
+    # When both are answered / Then status, headers and body bytes are the same
+    assert get("/api/as-answer") == get("/api/as-dict")
