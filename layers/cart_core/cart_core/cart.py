@@ -84,6 +84,8 @@ class LineItem(BaseModel):
 
     @property
     def unit_total_minor(self) -> int:
+        if not self.options:  # most lines: read twice per line on every priced answer
+            return self.unit_price_minor
         return self.unit_price_minor + sum(c.price_minor for o in self.options for c in o.choices)
 
 

@@ -60,7 +60,7 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     if not weights:
         return []
     weight_sum = sum(weights)
-    if weight_sum == 0:
+    if weight_sum == 0 or total == 0:  # nothing to split (most carts have no discount): no sort
         return [0] * len(weights)
     shares = [total * w // weight_sum for w in weights]
     remainders = [(total * w % weight_sum, -i) for i, w in enumerate(weights)]

@@ -450,17 +450,18 @@ def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None) ->
     subtotal = sum(gross)
     priced_lines, discount_total = policy.lines(cart, gross, rates, inclusive)
     shipping = tuple(policy.shipping(method, rates, inclusive) for method in cart.shipping_methods)
+    # Every policy gives each line one tax per rate, in the rates' order.
+    line_tax_by_rate = [sum([pl.taxes[i].amount_minor for pl in priced_lines]) for i in range(len(rates))]
     taxes_by_rate = tuple(
         TaxLine(
             rate.name,
             rate.category,
             rate.percent,
-            sum(pl.taxes[i].amount_minor for pl in priced_lines)
-            + sum(ps.taxes[i].amount_minor for ps in shipping if ps.taxes),
+            line_tax_by_rate[i] + sum(ps.taxes[i].amount_minor for ps in shipping if ps.taxes),
         )
         for i, rate in enumerate(rates)
     )
-    item_tax = sum(pl.tax_minor for pl in priced_lines)
+    item_tax = sum(line_tax_by_rate)  # Σ lines' tax_minor, added up by rate
     shipping_total = sum(ps.amount_minor for ps in shipping)
     shipping_tax = sum(ps.tax_minor for ps in shipping)
     tax_total = item_tax + shipping_tax
