@@ -13,7 +13,7 @@ from cart_core.ids import codec, stored_key_or_as_sent, wire_form
 from cart_core.lifecycle import CartStatus
 from cart_core.money import exponent
 from cart_core.pricing import PricedLine
-from cart_core.usecases.carts import CartEdits, LineEdit
+from cart_core.usecases.carts import CartEdits
 from cart_core.usecases.shared import PricedCart
 
 _PICKUP_IN = {"Pickup": "pickup", "Delivery": "delivery", "Ship": "ship"}
@@ -68,13 +68,14 @@ def edits_from(body: ConsumerCartIn | None) -> CartEdits:
     edits: dict[str, Any] = {}
     if body.cart is not None:
         if "items" in body.cart.model_fields_set and body.cart.items is not None:
+            # Plain dicts, validated as LineEdits with the rest in one call below (not one per line).
             edits["lines"] = [
-                LineEdit(
-                    product_id=item.productId,
-                    quantity=int(item.quantity),
-                    line_id=item.orderItemId or item.id,
-                    note=item.remarks,
-                )
+                {
+                    "product_id": item.productId,
+                    "quantity": int(item.quantity),
+                    "line_id": item.orderItemId or item.id,
+                    "note": item.remarks,
+                }
                 for item in body.cart.items
             ]
         if "promoCode" in body.cart.model_fields_set:
@@ -94,7 +95,7 @@ def edits_from(body: ConsumerCartIn | None) -> CartEdits:
     ):  # fmt: skip
         if wire_name in sent and getattr(body, wire_name) is not None:
             edits[core_name] = getattr(body, wire_name)
-    return CartEdits(**edits)
+    return CartEdits.model_validate(edits)  # the fields set are the keys given, as CartEdits(**edits)
 
 
 def _address(address: Address | None) -> dict[str, Any] | None:
