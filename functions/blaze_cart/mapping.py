@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from blaze_cart.wire import ConsumerCartIn
-from cart_core.cart import Address, Cart
+from cart_core.cart import Address, Cart, LineItem
 from cart_core.catalog import DiscountKind
 from cart_core.ids import codec, stored_key_or_as_sent, wire_form
 from cart_core.lifecycle import CartStatus
 from cart_core.money import exponent
-from cart_core.usecases.carts import CartEdits, LineEdit
+from cart_core.pricing import PricedLine
+from cart_core.usecases.carts import CartEdits
 from cart_core.usecases.shared import PricedCart
 
 _PICKUP_IN = {"Pickup": "pickup", "Delivery": "delivery", "Ship": "ship"}
@@ -46,7 +48,17 @@ def wire_units(minor: int, scale: int) -> int | float:
     """``wire_number(to_decimal(minor, currency))`` for ``scale`` = 10 ** the currency's exponent,
     without a Decimal per amount (five per line): a whole amount is the same int, and int / int is
     the correctly rounded double, as float() of the exact decimal is."""
-    return minor // scale if minor % scale == 0 else minor / scale
+    return wire_units_of(scale)(minor)
+
+
+def wire_units_of(scale: int) -> Callable[[int], int | float]:
+    """``wire_units`` for one currency, a function of the amount alone: a cart's five amounts per
+    line each cost one call, not two."""
+
+    def units(minor: int) -> int | float:
+        return minor // scale if minor % scale == 0 else minor / scale
+
+    return units
 
 
 def edits_from(body: ConsumerCartIn | None) -> CartEdits:
@@ -56,13 +68,14 @@ def edits_from(body: ConsumerCartIn | None) -> CartEdits:
     edits: dict[str, Any] = {}
     if body.cart is not None:
         if "items" in body.cart.model_fields_set and body.cart.items is not None:
+            # Plain dicts, validated as LineEdits with the rest in one call below (not one per line).
             edits["lines"] = [
-                LineEdit(
-                    product_id=item.productId,
-                    quantity=int(item.quantity),
-                    line_id=item.orderItemId or item.id,
-                    note=item.remarks,
-                )
+                {
+                    "product_id": item.productId,
+                    "quantity": int(item.quantity),
+                    "line_id": item.orderItemId or item.id,
+                    "note": item.remarks,
+                }
                 for item in body.cart.items
             ]
         if "promoCode" in body.cart.model_fields_set:
@@ -82,7 +95,7 @@ def edits_from(body: ConsumerCartIn | None) -> CartEdits:
     ):  # fmt: skip
         if wire_name in sent and getattr(body, wire_name) is not None:
             edits[core_name] = getattr(body, wire_name)
-    return CartEdits(**edits)
+    return CartEdits.model_validate(edits)  # the fields set are the keys given, as CartEdits(**edits)
 
 
 def _address(address: Address | None) -> dict[str, Any] | None:
@@ -107,11 +120,7 @@ def _cart_status(cart: Cart) -> str:
 
 def consumer_cart(priced: PricedCart) -> dict[str, Any]:
     cart, totals = priced.cart, priced.totals
-    scale = 10 ** exponent(cart.currency)
-
-    def units(minor: int) -> int | float:
-        return wire_units(minor, scale)
-
+    units = wire_units_of(10 ** exponent(cart.currency))
     by_kind = {kind: 0 for kind in ("state", "city", "county", "federal")}
     for tax in totals.taxes_by_rate:
         by_kind[TAX_RESULT_BUCKET[tax.category]] += tax.amount_minor
@@ -132,24 +141,7 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         "assignedNearbyDriverId": None,
         "cart": {
             "id": wire_cart_id(cart.cart_id),
-            "items": [
-                {
-                    "id": line.line_id,
-                    "orderItemId": line.line_id,
-                    "productId": line.product_id,
-                    "productName": line.title,
-                    "quantity": line.quantity,
-                    "unitPrice": units(line.unit_total_minor),
-                    "cost": units(priced_lines[line.line_id].gross_minor),
-                    "discount": units(priced_lines[line.line_id].discount_minor),
-                    "finalPrice": units(priced_lines[line.line_id].net_minor),
-                    "calcTax": units(priced_lines[line.line_id].tax_minor),
-                    "status": "Active",
-                    "remarks": line.note,
-                    "finalized": line.finalized,
-                }
-                for line in cart.lines
-            ],
+            "items": [_order_item(line, priced_lines[line.line_id], units) for line in cart.lines],
             "subTotal": units(totals.subtotal_minor),
             "totalDiscount": units(totals.discount_total_minor),
             "subTotalDiscount": units(totals.subtotal_minor - totals.discount_total_minor),
@@ -243,6 +235,24 @@ def consumer_cart(priced: PricedCart) -> dict[str, Any]:
         # The settled charge: the capture (ch_…) or the decline (decl_…); a card only authorized at
         # submit has none yet, and pay at pickup never has one (the store takes the money in person).
         "chargeId": payment.provider_reference if payment else None,
+    }
+
+
+def _order_item(line: LineItem, priced: PricedLine, units: Callable[[int], int | float]) -> dict[str, Any]:
+    return {
+        "id": line.line_id,
+        "orderItemId": line.line_id,
+        "productId": line.product_id,
+        "productName": line.title,
+        "quantity": line.quantity,
+        "unitPrice": units(line.unit_total_minor),
+        "cost": units(priced.gross_minor),
+        "discount": units(priced.discount_minor),
+        "finalPrice": units(priced.net_minor),
+        "calcTax": units(priced.tax_minor),
+        "status": "Active",
+        "remarks": line.note,
+        "finalized": line.finalized,
     }
 
 

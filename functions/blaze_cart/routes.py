@@ -9,7 +9,7 @@ that compile and evaluate each one again per request (about a quarter of a milli
 call, docs/performance.md). Annotations evaluated once, at import, are read back as they are.
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -21,6 +21,7 @@ from blaze_cart.responses import ConsumerCart, ConsumerCartPage, ConsumerCartRes
 from blaze_cart.wire import ConsumerCartIn, FindCostIn, PaymentsIn
 from cart_core.actors import Actor, ActorKind, IdentityKey
 from cart_core.errors import InvalidRequest, Unauthorized
+from cart_core.http import JsonAnswer, json_answer
 from cart_core.limits import ID_BYTES, utf8_size
 from cart_core.money import to_decimal
 from cart_core.responses import documented
@@ -91,9 +92,9 @@ def history(
     cuid: Cuid = None,
     start: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=0, le=100)] = 100,
-) -> dict[str, Any]:
+) -> JsonAnswer:
     carts, total = use_cases().carts.consumer_history(caller, start, limit)
-    return {"values": [consumer_cart(c) for c in carts], "skip": start, "limit": limit, "total": total}
+    return json_answer({"values": [consumer_cart(c) for c in carts], "skip": start, "limit": limit, "total": total})
 
 
 def _identified(caller: Caller, keys: list[IdentityKey]) -> list[IdentityKey]:
@@ -109,95 +110,91 @@ def active(
     sessionId: OptionalId = None,
     externalId: OptionalId = None,
     transactionId: OptionalId = None,
-) -> dict[str, Any]:
+) -> JsonAnswer:
     keys = _identified(caller, _guest_keys(sessionId, externalId, transactionId))
-    return consumer_cart(use_cases().carts.active_cart(caller, keys))
+    return json_answer(consumer_cart(use_cases().carts.active_cart(caller, keys)))
 
 
 @router.post("/prepare", responses=documented(ConsumerCart))
-def prepare(caller: BlazeCaller, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
+def prepare(caller: BlazeCaller, body: OptionalCart = None, cuid: Cuid = None) -> JsonAnswer:
     keys = _guest_keys(body.sessionId, body.externalId, body.transactionId) if body else []
     edits = edits_from(body)
-    return consumer_cart(use_cases().carts.prepare(caller, _identified(caller, keys), edits))
+    return json_answer(consumer_cart(use_cases().carts.prepare(caller, _identified(caller, keys), edits)))
 
 
 @router.post("/product/findCost", responses=documented(ProductCost))
-def find_cost(caller: PartnerCaller, body: FindCostIn, cuid: Cuid = None) -> dict[str, Any]:
+def find_cost(caller: PartnerCaller, body: FindCostIn, cuid: Cuid = None) -> JsonAnswer:
     cost_minor, currency = use_cases().catalog.product_cost(caller, body.productId, int(body.quantity))
-    return {
-        "productId": body.productId,
-        "quantity": wire_number(body.quantity),
-        "cost": wire_number(to_decimal(cost_minor, currency)),
-    }
+    return json_answer(
+        {
+            "productId": body.productId,
+            "quantity": wire_number(body.quantity),
+            "cost": wire_number(to_decimal(cost_minor, currency)),
+        }
+    )
 
 
 @router.get("/public/<publicKey>", responses=documented(ConsumerCartResult))
-def by_public_key(caller: PartnerCaller, publicKey: str) -> dict[str, Any]:
-    return consumer_cart_result(use_cases().carts.cart_by_public_key(caller, publicKey))
+def by_public_key(caller: PartnerCaller, publicKey: str) -> JsonAnswer:
+    return json_answer(consumer_cart_result(use_cases().carts.cart_by_public_key(caller, publicKey)))
 
 
 @router.post("/updateCart/<consumerCartId>", responses=documented(ConsumerCart))
-def update_cart(
-    caller: BlazeCaller, consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None
-) -> dict[str, Any]:
-    return consumer_cart(use_cases().carts.update(caller, core_cart_id(consumerCartId), edits_from(body)))
+def update_cart(caller: BlazeCaller, consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None) -> JsonAnswer:
+    return json_answer(consumer_cart(use_cases().carts.update(caller, core_cart_id(consumerCartId), edits_from(body))))
 
 
 @router.post("/submitCart/<consumerCartId>", responses=documented(ConsumerCart))
-def submit_cart(
-    caller: BlazeCaller, consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None
-) -> dict[str, Any]:
-    return consumer_cart(use_cases().checkout.submit(caller, core_cart_id(consumerCartId), edits_from(body)))
+def submit_cart(caller: BlazeCaller, consumerCartId: str, body: OptionalCart = None, cuid: Cuid = None) -> JsonAnswer:
+    return json_answer(
+        consumer_cart(use_cases().checkout.submit(caller, core_cart_id(consumerCartId), edits_from(body)))
+    )
 
 
 @router.delete("/cancelCart/<consumerCartId>", responses=documented(ConsumerCart))
-def cancel_cart(caller: ConsumerCaller, consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(use_cases().checkout.cancel_by_consumer(caller, core_cart_id(consumerCartId)))
+def cancel_cart(caller: ConsumerCaller, consumerCartId: str, cuid: Cuid = None) -> JsonAnswer:
+    return json_answer(consumer_cart(use_cases().checkout.cancel_by_consumer(caller, core_cart_id(consumerCartId))))
 
 
-def _finalize(caller: Caller, line_id: str | None, finalized: bool, body: ConsumerCartIn | None) -> dict[str, Any]:
+def _finalize(caller: Caller, line_id: str | None, finalized: bool, body: ConsumerCartIn | None) -> JsonAnswer:
     cases = use_cases()
     cart_id = cases.identity.resolve_cart_id(caller, core_cart_id(body.id) if body and body.id else None)
-    return consumer_cart(cases.carts.set_finalized(caller, cart_id, line_id, finalized))
+    return json_answer(consumer_cart(cases.carts.set_finalized(caller, cart_id, line_id, finalized)))
 
 
 @router.post("/item/<orderItemId>/finalize", responses=documented(ConsumerCart))
-def finalize_item(
-    caller: BlazeCaller, orderItemId: str, body: OptionalCart = None, cuid: Cuid = None
-) -> dict[str, Any]:
+def finalize_item(caller: BlazeCaller, orderItemId: str, body: OptionalCart = None, cuid: Cuid = None) -> JsonAnswer:
     return _finalize(caller, orderItemId, True, body)
 
 
 @router.post("/item/<orderItemId>/unfinalize", responses=documented(ConsumerCart))
-def unfinalize_item(
-    caller: BlazeCaller, orderItemId: str, body: OptionalCart = None, cuid: Cuid = None
-) -> dict[str, Any]:
+def unfinalize_item(caller: BlazeCaller, orderItemId: str, body: OptionalCart = None, cuid: Cuid = None) -> JsonAnswer:
     return _finalize(caller, orderItemId, False, body)
 
 
 @router.post("/items/finalize", responses=documented(ConsumerCart))
-def finalize_all_items(caller: BlazeCaller, body: OptionalCart = None, cuid: Cuid = None) -> dict[str, Any]:
+def finalize_all_items(caller: BlazeCaller, body: OptionalCart = None, cuid: Cuid = None) -> JsonAnswer:
     return _finalize(caller, None, True, body)
 
 
 @router.get("/<consumerCartId>", responses=documented(ConsumerCart))
-def get_cart(caller: ConsumerCaller, consumerCartId: str, cuid: Cuid = None) -> dict[str, Any]:
-    return consumer_cart(use_cases().carts.get_cart(caller, core_cart_id(consumerCartId)))
+def get_cart(caller: ConsumerCaller, consumerCartId: str, cuid: Cuid = None) -> JsonAnswer:
+    return json_answer(consumer_cart(use_cases().carts.get_cart(caller, core_cart_id(consumerCartId))))
 
 
 @router.post("/<consumerCartId>/setConsumerUser/<consumerUserId>", responses=documented(ConsumerCart))
-def set_consumer_user(
-    caller: BlazeCaller, consumerCartId: str, consumerUserId: str, cuid: Cuid = None
-) -> dict[str, Any]:
+def set_consumer_user(caller: BlazeCaller, consumerCartId: str, consumerUserId: str, cuid: Cuid = None) -> JsonAnswer:
     consumer_id = _bounded_id("consumerUserId", consumerUserId)
     assert consumer_id is not None
     if caller.actor.kind is not ActorKind.CONSUMER:
         raise Unauthorized("Only the consumer can claim a cart: send their cuid")
-    return consumer_cart(use_cases().identity.assign_consumer(caller, core_cart_id(consumerCartId), consumer_id))
+    return json_answer(
+        consumer_cart(use_cases().identity.assign_consumer(caller, core_cart_id(consumerCartId), consumer_id))
+    )
 
 
 @router.post("/<consumerCartId>/payments", responses=documented(ConsumerCart))
-def add_payments(caller: BlazeCaller, consumerCartId: str, body: PaymentsIn, cuid: Cuid = None) -> dict[str, Any]:
+def add_payments(caller: BlazeCaller, consumerCartId: str, body: PaymentsIn, cuid: Cuid = None) -> JsonAnswer:
     priced = use_cases().checkout.record_payment(
         caller,
         core_cart_id(consumerCartId),
@@ -206,4 +203,4 @@ def add_payments(caller: BlazeCaller, consumerCartId: str, body: PaymentsIn, cui
         order_tags=body.orderTags or (),
         card_token=body.chargeId,
     )
-    return consumer_cart(priced)
+    return json_answer(consumer_cart(priced))

@@ -92,6 +92,15 @@ def test_the_ulid_time_and_uuid_version_stay_meaningful(internal: InternalId) ->
     assert parsed.bytes[:4] == internal.raw[:4]
 
 
+def test_ids_made_in_a_batch_are_new_ids_each() -> None:
+    # Given a request that makes 100 lines at one moment
+    keys = InternalId.new_keys(100, now=1_700_000_000.5)
+    # Then each is a distinct storage key carrying that second, as InternalId.new(now).key would be
+    assert len(set(keys)) == 100
+    assert all(re.fullmatch(r"[0-9a-f]{24}", k) and InternalId.from_key(k).created_s == 1_700_000_000 for k in keys)
+    assert InternalId.new_keys(0) == []
+
+
 def test_new_ids_carry_their_creation_second() -> None:
     first, second = new_id(1_700_000_000.9), new_id(1_700_000_000.2)
     assert first.created_s == second.created_s == 1_700_000_000

@@ -68,3 +68,11 @@ def test_blaze_wire_units_are_the_exact_decimals_json_number(minor: int, currenc
     expected = wire_number(to_decimal(minor, currency))
     got = wire_units(minor, 10 ** exponent(currency))
     assert got == expected and type(got) is type(expected) and repr(got) == repr(expected)
+
+
+@given(numerator=st.integers(min_value=-(10**15), max_value=10**15), denominator=st.integers(1, 10**9))
+def test_an_integer_ratio_rounds_half_up_as_a_decimal_does(numerator: int, denominator: int) -> None:
+    # (within these bounds the Decimal quotient's 28 digits are finer than 1/denominator: it is exact enough)
+    from cart_core.money import ratio_half_up, round_half_up
+
+    assert ratio_half_up(numerator, denominator) == round_half_up(Decimal(numerator) / Decimal(denominator))

@@ -591,3 +591,24 @@ def test_an_options_own_rates_wait_for_checkout_too_where_taxes_are_settled_ther
     # When read, and when checkout asks / Then no tax, then the option's
     assert price(shipped, _checkout_taxed(False)).tax_total_minor == 0
     assert price(shipped, _checkout_taxed(False), force_taxes=True).shipping_tax_total_minor == 84
+
+
+@given(
+    amount=st.integers(min_value=-(10**12), max_value=10**12),
+    percents=st.lists(st.decimals(min_value=0, max_value=100, places=4), min_size=1, max_size=4),
+    inclusive=st.booleans(),
+)
+def test_line_taxes_in_integers_are_the_decimal_formulas(amount: int, percents: list[Decimal], inclusive: bool) -> None:
+    # Given any amount (a refund's too) and up to four rates of up to four decimal places
+    from cart_core.money import percent_of, round_half_up
+    from cart_core.pricing import _half_up_taxer
+
+    rates = tuple(TaxRate(name=f"r{i}", percent=p) for i, p in enumerate(percents))
+    combined = sum(percents, Decimal(0))
+    # When one cart's taxer computes each rate's tax in integers
+    got = [t.amount_minor for t in _half_up_taxer(rates, inclusive)(amount)]
+    # Then it is what the Decimal formulas give, half-up
+    if inclusive:
+        assert got == [round_half_up(Decimal(amount) * p / (100 + combined)) for p in percents]
+    else:
+        assert got == [percent_of(amount, p) for p in percents]

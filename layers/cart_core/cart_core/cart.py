@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import operator
 import secrets
 from decimal import Decimal
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -49,31 +51,42 @@ class LineOption(BaseModel):
     choices: list[Choice] = Field(default_factory=list)
 
 
+# A line's fields that keep their default are left out of its serialised form (the stored cart
+# document): reading it back gives the same line (the defaults are constants), a 100-line cart's
+# document is about a third as long (30 KB → 10 KB), and so is the JSON every read parses and
+# validates. Documents written before keep every field and read as they always did.
+_IS_NONE = partial(operator.is_, None)
+_EMPTY = operator.not_  # "", [] or {} (and False): the field's default when it is one of these
+_TRUE = operator.truth
+
+
 class LineItem(BaseModel):
     line_id: str = Field(default_factory=new_id)
     product_id: str
-    title: str = ""
+    title: str = Field(default="", exclude_if=_EMPTY)
     quantity: int = Field(gt=0, le=MAX_QUANTITY)
     unit_price_minor: int = 0
-    options: list[LineOption] = Field(default_factory=list)
-    note: str | None = None
-    finalized: bool = False
+    options: list[LineOption] = Field(default_factory=list, exclude_if=_EMPTY)
+    note: str | None = Field(default=None, exclude_if=_IS_NONE)
+    finalized: bool = Field(default=False, exclude_if=_EMPTY)
     # A storefront's own data about the line (Medusa's line-item metadata), bounded when set
     # (``check_line_metadata``); two lines of one product merge only if theirs are equal.
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = Field(default_factory=dict, exclude_if=_EMPTY)
     # From the variant when the line was added (cart_core.catalog.Product), so reads render and price
     # it without the catalog. ``allow_discounts`` False (Medusa: a product not discountable, a gift
     # card): no discount code takes from this line. ``stock``: how placing the order takes it from
     # the variant's inventory ("managed": never below zero; "backorder": past zero; None: not counted).
-    allow_discounts: bool = True
-    group_id: str | None = None
-    variant_title: str | None = None
-    sku: str | None = None
-    profile_id: str | None = None  # the shipping profile it ships by (None: the default)
-    stock: Literal["managed", "backorder"] | None = None
+    allow_discounts: bool = Field(default=True, exclude_if=_TRUE)
+    group_id: str | None = Field(default=None, exclude_if=_IS_NONE)
+    variant_title: str | None = Field(default=None, exclude_if=_IS_NONE)
+    sku: str | None = Field(default=None, exclude_if=_IS_NONE)
+    profile_id: str | None = Field(default=None, exclude_if=_IS_NONE)  # shipping profile (None: the default)
+    stock: Literal["managed", "backorder"] | None = Field(default=None, exclude_if=_IS_NONE)
 
     @property
     def unit_total_minor(self) -> int:
+        if not self.options:  # most lines: read twice per line on every priced answer
+            return self.unit_price_minor
         return self.unit_price_minor + sum(c.price_minor for o in self.options for c in o.choices)
 
 

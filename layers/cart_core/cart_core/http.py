@@ -23,13 +23,14 @@ import math
 import threading
 from collections.abc import Callable
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.shared.json_encoder import Encoder
 
 from cart_core.errors import Conflict, DomainError, InvalidRequest, NotFound, ServiceUnavailable, Unauthorized
 from cart_core.faces import ContentPolicy, ErrorBody, Face
@@ -78,6 +79,29 @@ def refuse_non_json(
         "body": json.dumps(body(status, f"Send the body as application/json (UTF-8), not {content_type}")),
         "isBase64Encoded": False,
     }
+
+
+# ----- answers ---------------------------------------------------------------------------------
+
+# Powertools' own serializer for a returned dict (its resolver's default ``serializer``).
+_powertools_dumps = partial(json.dumps, separators=(",", ":"), cls=Encoder)
+
+# What a route annotated ``-> JsonAnswer`` returns: Powertools checks the body is a string and sends it.
+JsonAnswer = Response[str]
+
+
+def json_answer(body: dict[str, Any]) -> JsonAnswer:
+    """A 200 JSON answer with ``body`` serialised here, in the bytes Powertools writes for a route
+    that returns ``body`` as a dict (``dict[str, Any]``).
+
+    For such a route Powertools validates the dict and re-encodes it value by value
+    (``TypeAdapter.dump_python(mode="json")``) before dumping it: a second walk of the whole body,
+    proportional to the cart (about a third of the dump itself). Our bodies hold only JSON's own
+    types (str, int, float, bool, None, lists, dicts), which that pass hands back unchanged, so
+    dumping them directly gives the same bytes (tests/integration/test_wire_golden.py)."""
+    return Response(
+        status_code=HTTPStatus.OK.value, content_type=content_types.APPLICATION_JSON, body=_powertools_dumps(body)
+    )
 
 
 # ----- request guards: what every face refuses before its resolver sees the request -------------
@@ -158,14 +182,21 @@ def _parsed_once(loads: Callable[[str], Any]) -> Callable[[str], Any]:
     return deserialize
 
 
+_CONTAINERS = (dict, list)
+
+
 def _depth(value: Any) -> int:
-    deepest, pending = 0, [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
+    """How deeply ``value`` nests objects and arrays (a scalar: 0), one level at a time: only
+    containers are kept for the next level (a 100-line body is mostly scalars)."""
+    depth, level = 0, [value] if isinstance(value, _CONTAINERS) else []
+    while level:
+        depth += 1
+        children: list[Any] = []
+        for item in level:
+            values = item.values() if isinstance(item, dict) else item
+            children += [child for child in values if isinstance(child, _CONTAINERS)]
+        level = children
+    return depth
 
 
 def guard_request(

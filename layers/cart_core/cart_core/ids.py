@@ -70,6 +70,14 @@ class InternalId:
         return cls(seconds.to_bytes(4, "big") + secrets.token_bytes(8))
 
     @classmethod
+    def new_keys(cls, count: int, now: float | None = None) -> list[str]:
+        """``count`` fresh ids' storage keys (``new(now).key`` each): the random bytes drawn at once,
+        for a request that makes a line per edit (a 100-line cart: one system call, not 100)."""
+        prefix = cls.new(now).raw[:4]
+        randoms = secrets.token_bytes(8 * count)
+        return [(prefix + randoms[8 * i : 8 * i + 8]).hex() for i in range(count)]
+
+    @classmethod
     def from_key(cls, key: str) -> InternalId:
         """The id behind a storage key (24 lowercase hex characters)."""
         return HEX.decode(key)

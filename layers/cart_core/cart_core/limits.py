@@ -74,6 +74,15 @@ class JsonObject(BaseModel):
             return data
         raise ValueError(f"must be a JSON object, not {_json_kind(data)}")
 
+    def __repr__(self) -> str:
+        """The model and the fields the client sent, without their values.
+
+        Powertools' resolver formats each route's arguments into a debug message on every request,
+        whatever the log level (``logger.debug(f"Calling API Route Handler: {route_args}")``): with
+        pydantic's repr that walked the whole body (about 0.5 ms for a 100-line cart, proportional
+        to it) and, at debug level, would write the client's data (addresses, notes) to the logs."""
+        return f"{type(self).__name__}(sent: {', '.join(sorted(self.model_fields_set)) or 'nothing'})"
+
 
 def _json_kind(value: Any) -> str:
     if value is None:

@@ -38,6 +38,15 @@ def round_half_up(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def ratio_half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` (``denominator`` > 0) rounded half-up (half away from zero), as
+    ``round_half_up`` rounds: exact integer arithmetic, no Decimal."""
+    whole, rest = divmod(abs(numerator), denominator)
+    if 2 * rest >= denominator:
+        whole += 1
+    return whole if numerator >= 0 else -whole
+
+
 def percent_of(minor: int, percent: Decimal) -> int:
     """``percent`` % of an amount, rounded half-up to the minor unit (half away from zero)."""
     return round_half_up(Decimal(minor) * percent / 100)
@@ -51,7 +60,7 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     if not weights:
         return []
     weight_sum = sum(weights)
-    if weight_sum == 0:
+    if weight_sum == 0 or total == 0:  # nothing to split (most carts have no discount): no sort
         return [0] * len(weights)
     shares = [total * w // weight_sum for w in weights]
     remainders = [(total * w % weight_sum, -i) for i, w in enumerate(weights)]

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from cart_core.cart import AppliedDiscount, AppliedGiftCard, Cart, LineItem, PricingPolicyName, ShippingMethod
 from cart_core.catalog import DiscountKind
-from cart_core.money import allocate, percent_of, round_half_up
+from cart_core.money import allocate, percent_of, ratio_half_up
 from cart_core.tenancy import TaxRate
 
 if TYPE_CHECKING:
@@ -231,14 +231,27 @@ def _split(total: int, parts: Sequence[float | Decimal]) -> list[int]:
 
 def _half_up_taxes(amount: int, rates: tuple[TaxRate, ...], inclusive: bool) -> tuple[TaxLine, ...]:
     """Each rate's tax on ``amount``, half-up to the minor unit."""
+    return _half_up_taxer(rates, inclusive)(amount)
+
+
+def _half_up_taxer(rates: tuple[TaxRate, ...], inclusive: bool) -> Callable[[int], tuple[TaxLine, ...]]:
+    """``_half_up_taxes`` for one cart's rates: each rate's exact fraction is taken once, then every
+    line's tax is integer arithmetic (a Decimal product and quantize per line and rate cost most of
+    a 100-line cart's pricing). Exact, so the same as ``percent_of`` (exclusive) and as
+    ``round_half_up(Decimal(amount) × r / (100 + Σr))`` (inclusive: that quotient's 28 digits never
+    reach a half the exact one does not), which tests/unit/test_pricing.py checks."""
     if inclusive:
-        # The amount already contains every rate: tax_i = amount × r_i / (100 + Σr).
-        combined = sum((r.percent for r in rates), Decimal(0))
-        return tuple(
-            TaxLine(r.name, r.category, r.percent, round_half_up(Decimal(amount) * r.percent / (100 + combined)))
-            for r in rates
-        )
-    return tuple(TaxLine(r.name, r.category, r.percent, percent_of(amount, r.percent)) for r in rates)
+        # The amount already contains every rate: tax_i = amount × r_i / (100 + Σr)
+        #   = amount × n_i·cd / (d_i·(100·cd + cn)), with r_i = n_i/d_i and Σr = cn/cd.
+        cn, cd = sum((r.percent for r in rates), _ZERO).as_integer_ratio()
+        fractions = [(r, n * cd, d * (100 * cd + cn)) for r in rates for n, d in [r.percent.as_integer_ratio()]]
+    else:
+        fractions = [(r, n, 100 * d) for r in rates for n, d in [r.percent.as_integer_ratio()]]
+
+    def taxes(amount: int) -> tuple[TaxLine, ...]:
+        return tuple([TaxLine(r.name, r.category, r.percent, ratio_half_up(amount * n, d)) for r, n, d in fractions])
+
+    return taxes
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +309,7 @@ def _largest_remainder_lines(
     line_discounts = allocate(discount_total, gross)
     priced = []
     discounts = cart.discounts
+    taxes = _half_up_taxer(rates, inclusive)
     for line, line_gross_minor, line_discount in zip(cart.lines, gross, line_discounts, strict=True):
         # The line's share, split among the codes in proportion to what each took from the order:
         # the adjustments sum to the line's discount exactly (none without a discount on the line).
@@ -314,7 +328,7 @@ def _largest_remainder_lines(
                 line_gross_minor,
                 line_discount,
                 net,
-                _half_up_taxes(net, rates, inclusive),
+                taxes(net),
                 adjustments,
                 Decimal(line_discount) if line_discount else _ZERO,
             )

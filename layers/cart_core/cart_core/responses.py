@@ -2,7 +2,8 @@
 
 A face describes each success body with a ``WireModel`` and declares it on the route with
 ``responses=documented(Model)``. The model is documentation and a contract, never the serializer:
-the route keeps returning the dict its mapping builds (annotated ``dict[str, Any]``), so Powertools
+the route keeps returning the dict its mapping builds (annotated ``dict[str, Any]``; or, BLAZE, that
+dict already serialised by ``cart_core.http.json_answer`` in the same bytes), so Powertools
 serializes exactly the bytes it always did, while the served OpenAPI gets a 200 schema that the
 schemathesis pass (``response_schema_conformance``) and tests/integration/test_response_models.py
 check every answer against. ``extra="forbid"`` makes the schema closed (``additionalProperties:

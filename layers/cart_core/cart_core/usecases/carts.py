@@ -501,17 +501,20 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
     by_id: dict[str, LineItem] = {}
     for line in cart.lines:  # once, not a scan per edit: a partner sends every line back with its id
         by_id.setdefault(line.line_id, line)
+    fresh_ids = iter(InternalId.new_keys(len(edits), now))  # one per edit at most
     for edit in edits:
         product = snapshot.products.get(edit.product_id)
         if product is None or not product.active:
             raise ProductNotFound(edit.product_id)
         # A line id names one line: a second edit naming it becomes a new line.
         existing = by_id.get(edit.line_id) if edit.line_id and edit.line_id not in kept else None
+        if existing is not None and existing.product_id != product.product_id:
+            existing = None  # the id named another product's line: this edit is a new line
         unit_price = product.price_in(cart.currency, home)
         if unit_price is None:
             raise InvalidRequest(f"Product {edit.product_id} has no price in {cart.currency}")
         line = LineItem(
-            line_id=InternalId.new(now).key,
+            line_id=existing.line_id if existing is not None else next(fresh_ids),
             product_id=product.product_id,
             title=product.name,
             quantity=edit.quantity,
@@ -519,8 +522,7 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             note=edit.note,
             **variant_fields(product),
         )
-        if existing is not None and existing.product_id == product.product_id:
-            line.line_id = existing.line_id
+        if existing is not None:
             line.finalized = existing.finalized
             line.metadata = existing.metadata
             kept.add(existing.line_id)
