@@ -16,15 +16,16 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from cart_core.actors import Actor
 from cart_core.errors import NotFound
-from cart_core.responses import documented
+from cart_core.responses import documentation, documented
 from cart_core.runtime import subscription_service, use_cases
 from cart_core.tenancy import ID_PATTERN, Caller
 from cart_core.webhooks import WebhookSubscription
-from loke_cart import responses as out
 from loke_cart.mapping import adjustments_from, core_cart_id, loke_cart
 from loke_cart.wire import CartValidationPayload, WebhookSubscriptionIn
 
 router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("loke_cart.responses")
 CART = "/organizations/<organizationId>/locations/<locationId>/cart/<cartId>"
 WEBHOOKS = "/organizations/<organizationId>/webhooks"
 

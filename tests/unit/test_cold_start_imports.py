@@ -88,6 +88,19 @@ def test_a_face_imports_neither_its_devkit_nor_the_local_cloud_nor_xray(face: st
     assert not unwanted, unwanted
 
 
+@pytest.mark.parametrize("face", ["blaze_cart", "loke_cart", "medusa_store"])
+def test_a_face_imports_neither_boto3_nor_its_response_models(face: str) -> None:
+    # Given a fresh interpreter, When a face's handler module is imported (its clients built at init)
+    loaded = _modules_after(f"import {face}.app")
+    # Then its clients are botocore's (store/clients.py) and its response models, documentation only,
+    # are left to the OpenAPI document (cart_core.responses)
+    assert not {"boto3", "s3transfer", f"{face}.responses"} & loaded, {
+        "boto3",
+        "s3transfer",
+        f"{face}.responses",
+    } & loaded
+
+
 # ----- what a face's cold start leaves for later (docs/architecture.md, Import discipline) ----------
 
 # The use case areas a face's first request does not need: each is imported when first used

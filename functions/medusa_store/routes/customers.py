@@ -12,11 +12,11 @@ from aws_lambda_powertools.event_handler.request import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from cart_core.customers import MAX_NAME_BYTES, MAX_PHONE_BYTES
-from cart_core.responses import documented
+from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 from cart_core.usecases.customers import DuplicateCustomer, NewCustomer
-from medusa_store.customer_view import MAX_ORDERS_PAGE, CustomerResponse, OrdersPage, medusa_customer, medusa_orders
+from medusa_store.customer_view import MAX_ORDERS_PAGE, medusa_customer, medusa_orders
 from medusa_store.errors import MedusaError
 from medusa_store.routes.auth import (
     BearerHeader,
@@ -30,6 +30,8 @@ from medusa_store.routes.auth import (
 from medusa_store.store import medusa_caller
 
 router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("medusa_store.responses")
 
 CustomerCaller = Annotated[Caller, Depends(medusa_caller)]
 
@@ -55,7 +57,7 @@ DUPLICATE: dict[int, Any] = {
 }
 
 
-@router.post("/customers", responses={**documented(CustomerResponse), **DUPLICATE})
+@router.post("/customers", responses={**documented(out.CustomerResponse), **DUPLICATE})
 def create_customer(caller: CustomerCaller, body: StorePostCustomersReq) -> Response[Any]:
     try:
         customer, started = use_cases().customers.register_and_sign_in(
@@ -74,7 +76,7 @@ def create_customer(caller: CustomerCaller, body: StorePostCustomersReq) -> Resp
     return signed_in(customer, caller, answer, started)
 
 
-@router.get("/customers/me", responses=documented(CustomerResponse))
+@router.get("/customers/me", responses=documented(out.CustomerResponse))
 def get_customer(caller: CustomerCaller, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)
     if customer_id is None:
@@ -99,7 +101,7 @@ def _number(request: Request, name: str, default: int, maximum: int) -> int:
     return value
 
 
-@router.get("/customers/me/orders", responses=documented(OrdersPage))
+@router.get("/customers/me/orders", responses=documented(out.OrdersPage))
 def list_orders(caller: CustomerCaller, request: Request, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)  # Medusa authenticates before it validates the query
     if customer_id is None:
