@@ -55,7 +55,8 @@ def both_required(schema: dict[str, Any]) -> None:
 class StorePostAuthReq(BaseModel):
     """``StorePostAuthReq``: ``email`` IsEmail, ``password`` IsNotEmpty; no other property."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=both_required)
+    # Built by its route's first request, not at every cold start (medusa_store/wire.py, Closed).
+    model_config = ConfigDict(extra="forbid", json_schema_extra=both_required, defer_build=True)
     # Left out, it is validated as "" so the message is IsEmail's, as class-validator's for undefined.
     email: Email = Field(default="", validate_default=True)
     password: Password

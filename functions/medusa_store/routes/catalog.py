@@ -359,7 +359,8 @@ def _shipping_option(option: ShippingOption, region: Region | None) -> dict[str,
 class ShippingMethodIn(BaseModel):
     """Medusa's StorePostCartsCartShippingMethodReq."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Built by its route's first request, not at every cold start (medusa_store/wire.py, Closed).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     option_id: str = Field(max_length=128)
     data: dict[str, Any] = Field(default_factory=dict)
 

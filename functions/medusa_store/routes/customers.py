@@ -40,7 +40,8 @@ class StorePostCustomersReq(BaseModel):
     """``StorePostCustomersReq``: ``email`` IsEmail, ``password`` IsString, names and phone optional
     strings; no other property. An empty password is refused (Medusa would make it a guest)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=both_required)
+    # Built by its route's first request, not at every cold start (medusa_store/wire.py, Closed).
+    model_config = ConfigDict(extra="forbid", json_schema_extra=both_required, defer_build=True)
     email: Email = Field(default="", validate_default=True)
     password: Password
     first_name: Annotated[str, Field(max_length=MAX_NAME_BYTES)] | None = None
