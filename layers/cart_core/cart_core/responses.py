@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 # Where ``documented`` keeps a model named by ``documentation`` until ``document_models`` imports it.
-_NAMED_MODEL = "x-documented-model"
+NAMED_MODEL = "x-documented-model"
 
 
 class WireModel(BaseModel):
@@ -74,7 +74,7 @@ def documented(model: Any, status: int = HTTPStatus.OK, description: str | None 
 
     Powertools documents the model under ``components/schemas`` and leaves the route's own return
     annotation (``dict[str, Any]``) as the serializer, so the wire is unchanged."""
-    key = _NAMED_MODEL if _names_a_model(model) else "model"
+    key = NAMED_MODEL if _names_a_model(model) else "model"
     return {
         int(status): {
             "description": description or HTTPStatus(status).phrase,
@@ -105,8 +105,8 @@ def document_models(app: Any) -> None:
         changed = False
         for response in (route.responses or {}).values():
             for media in response.get("content", {}).values():
-                if _NAMED_MODEL in media:
-                    media["model"] = _loaded(media.pop(_NAMED_MODEL))
+                if NAMED_MODEL in media:
+                    media["model"] = _loaded(media.pop(NAMED_MODEL))
                     changed = True
         if changed:
             route._dependant = None
