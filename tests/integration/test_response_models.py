@@ -188,7 +188,9 @@ def test_no_route_lets_powertools_serialize_through_its_model() -> None:
             if returned is not type(None) and "Response" not in str(returned):
                 # (given, or named through documentation(): cart_core.responses)
                 models = ("model", NAMED_MODEL)
-                assert any(m in c for r in documented.values() for c in r.get("content", {}).values() for m in models), (
+                assert any(
+                    m in c for r in documented.values() for c in r.get("content", {}).values() for m in models
+                ), (
                     face.name,
                     key[0],
                 )
