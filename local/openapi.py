@@ -51,7 +51,10 @@ def face_app(runtime: Any, logical_id: str) -> tuple[Any, str]:
 def openapi_document(runtime: Any, logical_id: str) -> dict[str, Any]:
     from aws_lambda_powertools.event_handler.openapi.models import Server
 
+    from cart_core.responses import document_models
+
     app, base_path = face_app(runtime, logical_id)
+    document_models(app)  # the response models, which a Lambda never imports
     spec = runtime.specs[logical_id]
     title = spec.description or logical_id
     raw = app.get_openapi_json_schema(title=title, version="1", servers=[Server(url=base_path or "/")])

@@ -17,18 +17,22 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.request import Request
 
 from blaze_cart.mapping import consumer_cart, consumer_cart_result, core_cart_id, edits_from, wire_number
-from blaze_cart.responses import ConsumerCart, ConsumerCartPage, ConsumerCartResult, ProductCost
 from blaze_cart.wire import ConsumerCartIn, FindCostIn, PaymentsIn
 from cart_core.actors import Actor, ActorKind, IdentityKey
 from cart_core.errors import InvalidRequest, Unauthorized
 from cart_core.http import JsonAnswer, json_answer
 from cart_core.limits import ID_BYTES, utf8_size
 from cart_core.money import to_decimal
-from cart_core.responses import documented
+from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 
 router = Router()
+
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("blaze_cart.responses")
+ConsumerCart, ConsumerCartPage = out.ConsumerCart, out.ConsumerCartPage
+ConsumerCartResult, ProductCost = out.ConsumerCartResult, out.ProductCost
 
 OptionalId = Annotated[str | None, Query(max_length=128)]
 Cuid = Annotated[str | None, Query(max_length=128)]

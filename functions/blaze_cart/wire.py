@@ -83,11 +83,16 @@ class ConsumerCartIn(_Wire):
 
 
 class FindCostIn(_Wire):
+    # Only its route reads it, which builds its validator on its first request: not every cold start.
+    model_config = ConfigDict(defer_build=True)
+
     productId: Id
     quantity: Quantity = Decimal(1)
 
 
 class PaymentsIn(_Wire):
+    model_config = ConfigDict(defer_build=True)  # as FindCostIn: built by its route's first request
+
     paymentOption: PaymentOption | None = None
     paymentReceived: Decimal = Field(ge=0, le=10_000_000)
     orderTags: Tags | None = None

@@ -81,3 +81,7 @@ class WebhookSubscription(WireModel):
     ref: str
     url: str
     events: list[str]
+
+
+# GET .../webhooks answers a list (named here: a route names its models through documentation()).
+WebhookSubscriptions = list[WebhookSubscription]

@@ -6,7 +6,7 @@ organization is 404 before anything else is read."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -16,15 +16,18 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from cart_core.actors import Actor
 from cart_core.errors import NotFound
-from cart_core.responses import documented
+from cart_core.responses import documentation, documented
 from cart_core.runtime import subscription_service, use_cases
 from cart_core.tenancy import ID_PATTERN, Caller
-from cart_core.webhooks import WebhookSubscription
-from loke_cart import responses as out
 from loke_cart.mapping import adjustments_from, core_cart_id, loke_cart
 from loke_cart.wire import CartValidationPayload, WebhookSubscriptionIn
 
+if TYPE_CHECKING:  # the subscription model and its envelope load when a webhook route first runs
+    from cart_core.webhooks import WebhookSubscription
+
 router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("loke_cart.responses")
 CART = "/organizations/<organizationId>/locations/<locationId>/cart/<cartId>"
 WEBHOOKS = "/organizations/<organizationId>/webhooks"
 
@@ -91,7 +94,7 @@ def put_webhook(
     return _public(subscription)
 
 
-@router.get(WEBHOOKS, responses=documented(list[out.WebhookSubscription]))
+@router.get(WEBHOOKS, responses=documented(out.WebhookSubscriptions))
 def list_webhooks(tenant_id: Organization, organizationId: str) -> list[dict[str, Any]]:
     return [_public(s) for s in subscription_service().list(tenant_id)]
 

@@ -7,89 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from cart_core.customers import Customer, SavedAddress
-from cart_core.responses import WireModel
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 from cart_core.usecases.shared import PricedCart
 from medusa_store import mapping
-from medusa_store.responses import Address, Order
 
 MAX_ORDERS_PAGE = 100  # a page of /store/customers/me/orders (Medusa sets no maximum; we bound it)
 # Orders loaded with the customer on the auth routes (Medusa loads them all; a long history is read
 # through /store/customers/me/orders, page by page).
 AUTH_ORDERS = 50
-
-
-# ----- the documented answers (cart_core.responses: closed, every key present) ----------------------
-
-
-class CustomerFields(WireModel):
-    """Medusa's customer columns (``password_hash`` is never one of them)."""
-
-    id: str
-    email: str
-    first_name: str | None
-    last_name: str | None
-    billing_address_id: str | None
-    phone: str | None
-    has_account: bool
-    metadata: dict[str, Any] | None
-    created_at: str
-    updated_at: str
-    deleted_at: str | None
-
-
-class AuthCustomer(CustomerFields):
-    """The auth routes' relations: ``orders`` (with items) and ``shipping_addresses``."""
-
-    orders: list[Order]
-    shipping_addresses: list[Address]
-
-
-class StoreCustomer(CustomerFields):
-    """The customer routes' relations: ``shipping_addresses`` and ``billing_address``."""
-
-    shipping_addresses: list[Address]
-    billing_address: Address | None
-
-
-class AuthResponse(WireModel):
-    customer: AuthCustomer
-
-
-class CustomerResponse(WireModel):
-    customer: StoreCustomer
-
-
-class ExistsResponse(WireModel):
-    exists: bool
-
-
-class TokenResponse(WireModel):
-    access_token: str
-
-
-class ResetCustomerResponse(WireModel):
-    """POST /store/customers/password-reset: the customer's columns, no relations (Medusa's
-    ``retrieve`` without any)."""
-
-    customer: CustomerFields
-
-
-class PaymentMethod(WireModel):
-    provider_id: str
-    data: dict[str, Any]
-
-
-class PaymentMethodsResponse(WireModel):
-    payment_methods: list[PaymentMethod]
-
-
-class OrdersPage(WireModel):
-    orders: list[Order]
-    count: int
-    offset: int
-    limit: int
 
 
 def medusa_customer(

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
-
-from medusa_store import responses as out
 from medusa_store.errors import MedusaError
 
 # A query value is bounded like every input: this many names, each this long.
@@ -41,7 +39,7 @@ class Shape:
     nested parts of them that are relations of their own (``region.countries``: the key under the
     relation), those a route always loads, and keys that are always there (totals, ``object``)."""
 
-    columns: frozenset[str]
+    model: str  # the answer's response model in medusa_store.responses
     relations: frozenset[str]
     nested: Mapping[str, frozenset[str]]  # relation → its optional parts (keys under it)
     always: frozenset[str] = frozenset()  # relations (and ``relation.part``) always loaded
@@ -50,6 +48,21 @@ class Shape:
     extra: frozenset[str] = frozenset()
     # Parts of relations deeper down that ``expand`` may name (accepted; always rendered whole).
     deep: frozenset[str] = frozenset()
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """The model's keys (the closed response model: every key the answer has) that are not
+        relations, totals or computed."""
+        return _columns(self.model, self.relations | self.extra | self.fixed)
+
+
+@cache
+def _columns(model: str, named: frozenset[str]) -> frozenset[str]:
+    # Response models are documentation, left out of a Lambda's cold start (cart_core.responses):
+    # imported on the first request that names fields or expand.
+    from medusa_store import responses
+
+    return frozenset(getattr(responses, model).model_fields) - named - {"payment_session"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,16 +169,8 @@ CART_TOTALS = frozenset(
 )
 
 
-def _shape(model: type[BaseModel], **parts: Any) -> Shape:
-    """``model``'s keys (the closed response model: every key the answer has) that are not relations,
-    totals or computed are its columns."""
-    named = parts["relations"] | parts.get("extra", frozenset()) | parts.get("fixed", frozenset())
-    columns = frozenset(model.model_fields) - named - {"payment_session"}
-    return Shape(columns=columns, **parts)
-
-
-CART = _shape(
-    out.Cart,
+CART = Shape(
+    "Cart",
     relations=frozenset(
         {
             "billing_address",
@@ -208,8 +213,8 @@ CART = _shape(
     deep=frozenset({"items.variant.product", "items.variant.product.profiles"}),
 )
 
-ORDER = _shape(
-    out.Order,
+ORDER = Shape(
+    "Order",
     relations=frozenset(
         {
             "billing_address",
@@ -237,8 +242,8 @@ ORDER = _shape(
     deep=frozenset({"items.variant.product", "fulfillments.tracking_links"}),
 )
 
-PRODUCT = _shape(
-    out.StoreProduct,
+PRODUCT = Shape(
+    "StoreProduct",
     relations=frozenset({"variants", "options", "images", "tags", "collection", "type", "profiles"}),
     nested={
         "variants": frozenset({"prices", "options"}),

@@ -630,3 +630,75 @@ class PricedShippingOption(ShippingOption):
 
 class ShippingOptionsResponse(WireModel):
     shipping_options: list[PricedShippingOption]
+
+
+# ----- the customer routes' answers (customer_view.py builds them) ----------------------------------
+
+
+class CustomerFields(WireModel):
+    """Medusa's customer columns (``password_hash`` is never one of them)."""
+
+    id: str
+    email: str
+    first_name: str | None
+    last_name: str | None
+    billing_address_id: str | None
+    phone: str | None
+    has_account: bool
+    metadata: dict[str, Any] | None
+    created_at: str
+    updated_at: str
+    deleted_at: str | None
+
+
+class AuthCustomer(CustomerFields):
+    """The auth routes' relations: ``orders`` (with items) and ``shipping_addresses``."""
+
+    orders: list[Order]
+    shipping_addresses: list[Address]
+
+
+class StoreCustomer(CustomerFields):
+    """The customer routes' relations: ``shipping_addresses`` and ``billing_address``."""
+
+    shipping_addresses: list[Address]
+    billing_address: Address | None
+
+
+class AuthResponse(WireModel):
+    customer: AuthCustomer
+
+
+class CustomerResponse(WireModel):
+    customer: StoreCustomer
+
+
+class ExistsResponse(WireModel):
+    exists: bool
+
+
+class TokenResponse(WireModel):
+    access_token: str
+
+
+class ResetCustomerResponse(WireModel):
+    """POST /store/customers/password-reset: the customer's columns, no relations (Medusa's
+    ``retrieve`` without any)."""
+
+    customer: CustomerFields
+
+
+class PaymentMethod(WireModel):
+    provider_id: str
+    data: dict[str, Any]
+
+
+class PaymentMethodsResponse(WireModel):
+    payment_methods: list[PaymentMethod]
+
+
+class OrdersPage(WireModel):
+    orders: list[Order]
+    count: int
+    offset: int
+    limit: int

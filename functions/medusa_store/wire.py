@@ -44,15 +44,19 @@ Email = Annotated[Text, AfterValidator(_email)]
 
 
 class Closed(BaseModel):
+    # A body only its own route reads is ``defer_build``: its route builds it on its first request,
+    # so the cold start (whichever route it serves) does not build the others (docs/architecture.md).
     model_config = ConfigDict(extra="forbid")
 
 
 class ItemIn(Closed):
+    model_config = ConfigDict(defer_build=True)
     variant_id: Id
     quantity: Quantity
 
 
 class CreateCartIn(Closed):
+    model_config = ConfigDict(defer_build=True)
     region_id: Id | None = None
     sales_channel_id: Id | None = None
     country_code: Annotated[Text, Field(max_length=2)] | None = None
@@ -61,6 +65,7 @@ class CreateCartIn(Closed):
 
 
 class AddressIn(Closed):
+    model_config = ConfigDict(defer_build=True)
     first_name: Text | None = None
     last_name: Text | None = None
     phone: Text | None = None
@@ -75,10 +80,12 @@ class AddressIn(Closed):
 
 
 class CodeIn(Closed):
+    model_config = ConfigDict(defer_build=True)
     code: Text
 
 
 class UpdateCartIn(Closed):
+    model_config = ConfigDict(defer_build=True)
     region_id: Id | None = None
     country_code: Annotated[Text, Field(max_length=2)] | None = None
     email: Email | None = None
@@ -98,15 +105,18 @@ class LineItemIn(Closed):
 
 
 class LineItemUpdateIn(Closed):
+    model_config = ConfigDict(defer_build=True)
     quantity: Quantity
     metadata: SmallObject | None = None
 
 
 class SelectSessionIn(Closed):
+    model_config = ConfigDict(defer_build=True)
     provider_id: Id
 
 
 class UpdateSessionIn(Closed):
+    model_config = ConfigDict(defer_build=True)
     data: SmallObject
 
 

@@ -88,6 +88,19 @@ def test_a_face_imports_neither_its_devkit_nor_the_local_cloud_nor_xray(face: st
     assert not unwanted, unwanted
 
 
+@pytest.mark.parametrize("face", ["blaze_cart", "loke_cart", "medusa_store"])
+def test_a_face_imports_neither_boto3_nor_its_response_models(face: str) -> None:
+    # Given a fresh interpreter, When a face's handler module is imported (its clients built at init)
+    loaded = _modules_after(f"import {face}.app")
+    # Then its clients are botocore's (store/clients.py) and its response models, documentation only,
+    # are left to the OpenAPI document (cart_core.responses)
+    assert not {"boto3", "s3transfer", f"{face}.responses"} & loaded, {
+        "boto3",
+        "s3transfer",
+        f"{face}.responses",
+    } & loaded
+
+
 # ----- what a face's cold start leaves for later (docs/architecture.md, Import discipline) ----------
 
 # The use case areas a face's first request does not need: each is imported when first used
@@ -101,6 +114,12 @@ AREAS_LEFT_FOR_LATER = {
     "cart_core.usecases.gift_cards",
     "cart_core.usecases.subscriptions",
     "cart_core.payments",  # the payment providers: checkout's (cart.py and regions.py import them when used)
+    # Records neither face's requests read (the store imports each where it reads it)
+    "cart_core.customers",
+    "cart_core.storefront",
+    "cart_core.checkout_configuration",
+    "cart_core.webhooks",
+    "cart_core.envelope",
 }
 
 
@@ -132,8 +151,8 @@ class _NoStore:
     """compose() only keeps its store: nothing here is called."""
 
 
-# Models every function imports (the store imports their modules) but few ever use: their validators
-# are built on first use (defer_build), not at import.
+# Models few functions use, imported by some that do not (the workers, the Medusa face): their
+# validators are built on first use (defer_build), not at import.
 DEFERRED_MODELS = {
     "cart_core.checkout_configuration": ("CheckoutSettings", "CheckoutConfiguration"),
     "cart_core.webhooks": ("WebhookSubscription",),

@@ -1,6 +1,6 @@
 """Powertools' idempotency layer gets its DynamoDB client from us; it must be as bounded as ours, or a
 DynamoDB brown-out hangs a worker until its Lambda timeout instead of failing the record, and made on
-the process's boto3 session, or the worker's cold start loads the service model twice."""
+the process's botocore session (store.clients), or the worker's cold start loads the service model twice."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_the_idempotency_client_has_the_bounded_timeouts_and_retries(table) -> N
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 3}
 
 
-def test_the_idempotency_client_shares_the_process_boto3_session(table) -> None:
+def test_the_idempotency_client_shares_the_process_session(table) -> None:
     from cart_core.store.clients import aws_client
 
     # Given the store's client and the persistence layer's

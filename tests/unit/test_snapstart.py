@@ -16,6 +16,7 @@ import boto3
 import pytest
 
 from cart_core import runtime, snapstart
+from cart_core.store import clients
 
 FAKE_LIBRARY = """
 registered = {"before": [], "after": []}
@@ -35,12 +36,13 @@ def process(monkeypatch) -> Iterator[pytest.MonkeyPatch]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "init-key")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "init-secret")
-    saved_session, saved_random = boto3.DEFAULT_SESSION, random.getstate()
-    boto3.DEFAULT_SESSION = None  # as at init: no session yet (an earlier test's caches credentials)
+    saved_sessions, saved_random = (boto3.DEFAULT_SESSION, clients._session), random.getstate()
+    # as at init: no session yet (an earlier test's caches credentials)
+    boto3.DEFAULT_SESSION = clients._session = None
     runtime.forget()
     yield monkeypatch
     runtime.forget()
-    boto3.DEFAULT_SESSION = saved_session
+    boto3.DEFAULT_SESSION, clients._session = saved_sessions
     random.setstate(saved_random)
 
 
@@ -80,8 +82,7 @@ def test_two_copies_restored_from_one_snapshot_draw_different_random_numbers(pro
 def test_after_a_restore_clients_credentials_and_connections_are_built_anew(process) -> None:
     # Given clients built at init, under the credentials of the snapshot's moment
     table, store = runtime.credential_table(), runtime.store()
-    old_session = boto3.DEFAULT_SESSION
-    assert old_session is not None
+    old_session = clients.session()
     old_credentials = old_session.get_credentials()
     assert old_credentials is not None and old_credentials.access_key == "init-key"
     # When the environment is restored (and the role's credentials are other ones by now)
@@ -90,17 +91,27 @@ def test_after_a_restore_clients_credentials_and_connections_are_built_anew(proc
     # Then nothing built before is reused: the builders build again, from a new default session
     assert runtime.store.cache_info().currsize == 0 and runtime._table.cache_info().currsize == 0
     assert runtime.credential_table() is not table and runtime.store() is not store
-    new_session = boto3.DEFAULT_SESSION
+    new_session = clients.session()
     assert new_session is not old_session
     assert new_session.get_credentials().access_key == "restore-key"  # type: ignore[union-attr]
     # And the parsed service models (no secrets in them) are kept, so a client costs little to rebuild
-    assert new_session._session.get_component("data_loader") is old_session._session.get_component("data_loader")
+    assert new_session.get_component("data_loader") is old_session.get_component("data_loader")
 
 
-def test_a_restore_without_boto3_imported_imports_nothing(process) -> None:
-    process.setattr(boto3, "DEFAULT_SESSION", None)
+def test_boto3s_default_session_is_renewed_too_when_a_library_made_one(process) -> None:
+    # Given a library that made clients on boto3's default session before the snapshot
+    old = boto3.Session()
+    boto3.DEFAULT_SESSION = old
+    # When the environment is restored
     snapstart.renew()
-    assert boto3.DEFAULT_SESSION is None
+    # Then that session is a new one too, keeping the parsed models
+    assert boto3.DEFAULT_SESSION is not old
+    assert boto3.DEFAULT_SESSION._session.get_component("data_loader") is old._session.get_component("data_loader")
+
+
+def test_a_restore_before_any_client_was_made_makes_no_session(process) -> None:
+    snapstart.renew()
+    assert boto3.DEFAULT_SESSION is None and clients._session is None
 
 
 @pytest.fixture

@@ -17,15 +17,17 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from cart_core.customers import Customer, SessionRecord
 from cart_core.limits import Utf8Limit
 from cart_core.passwords import MAX_PASSWORD_BYTES
-from cart_core.responses import documented
+from cart_core.responses import documentation, documented
 from cart_core.runtime import auth_secrets, clock, use_cases
 from cart_core.tenancy import Caller
 from medusa_store import session
-from medusa_store.customer_view import AuthResponse, ExistsResponse, TokenResponse, medusa_customer, orders_of
+from medusa_store.customer_view import medusa_customer, orders_of
 from medusa_store.store import medusa_caller
 from medusa_store.wire import is_email
 
 router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("medusa_store.responses")
 
 JWT_TTL_SECONDS = 30 * 86400  # jsonwebtoken's expiresIn "30d"
 
@@ -51,7 +53,8 @@ def both_required(schema: dict[str, Any]) -> None:
 class StorePostAuthReq(BaseModel):
     """``StorePostAuthReq``: ``email`` IsEmail, ``password`` IsNotEmpty; no other property."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=both_required)
+    # Built by its route's first request, not at every cold start (medusa_store/wire.py, Closed).
+    model_config = ConfigDict(extra="forbid", json_schema_extra=both_required, defer_build=True)
     # Left out, it is validated as "" so the message is IsEmail's, as class-validator's for undefined.
     email: Email = Field(default="", validate_default=True)
     password: Password
@@ -87,7 +90,7 @@ AuthCaller = Annotated[Caller, Depends(medusa_caller)]
 BearerHeader = Annotated[str | None, Header(alias="Authorization", description="Bearer <access_token>")]
 
 
-@router.post("/auth", responses=documented(AuthResponse))
+@router.post("/auth", responses=documented(out.AuthResponse))
 def create_session(caller: AuthCaller, body: StorePostAuthReq) -> Response[Any]:
     customer = use_cases().customers.authenticate(caller, body.email, body.password)
     if customer is None:
@@ -95,7 +98,7 @@ def create_session(caller: AuthCaller, body: StorePostAuthReq) -> Response[Any]:
     return signed_in(customer, caller, {"customer": _with_auth_relations(caller, customer)})
 
 
-@router.get("/auth", responses=documented(AuthResponse))
+@router.get("/auth", responses=documented(out.AuthResponse))
 def get_session(caller: AuthCaller, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)
     if customer_id is None:
@@ -112,12 +115,12 @@ def delete_session(caller: AuthCaller, request: Request) -> Response[str]:
     return Response(status_code=200, content_type="text/plain; charset=utf-8", body="OK")
 
 
-@router.get("/auth/<email>", responses=documented(ExistsResponse))
+@router.get("/auth/<email>", responses=documented(out.ExistsResponse))
 def exists(caller: AuthCaller, email: str) -> dict[str, bool]:
     return {"exists": use_cases().customers.exists(caller, email)}
 
 
-@router.post("/auth/token", responses=documented(TokenResponse))
+@router.post("/auth/token", responses=documented(out.TokenResponse))
 def get_token(caller: AuthCaller, body: StorePostAuthReq) -> Any:
     from cart_core.auth_tokens import issue_jwt
 

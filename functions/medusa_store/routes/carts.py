@@ -25,14 +25,13 @@ from cart_core.errors import (
     ProductNotFound,
 )
 from cart_core.lifecycle import CartStatus
-from cart_core.responses import documented
+from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.checkout import NO_SESSION_SELECTED
 from cart_core.usecases.shared import PricedCart
 from medusa_store import find_params
-from medusa_store import responses as out
 from medusa_store.customer_view import medusa_customer
 from medusa_store.errors import MedusaError, MedusaErrorList
 from medusa_store.idempotency import minted, recorded
@@ -58,6 +57,8 @@ from medusa_store.wire import (
 )
 
 router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("medusa_store.responses")
 
 # Every Medusa cart is priced by Medusa's own arithmetic (cart_core.pricing, medusa_v1).
 POLICY: PricingPolicyName = "medusa_v1"

@@ -19,20 +19,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from cart_core.catalog import Product
 from cart_core.errors import NotAllowed
 from cart_core.regions import Region
-from cart_core.responses import documented
+from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from cart_core.shipping import ShippingOption
 from cart_core.storefront import MAX_PAGE
 from cart_core.tenancy import Caller
 from cart_core.usecases.storefront import ProductFilter, ProductView
 from medusa_store import find_params
-from medusa_store import responses as out
 from medusa_store.errors import MedusaError
 from medusa_store.mapping import _js_round, core_cart_id, derived_id, iso, medusa_region
 from medusa_store.routes.carts import cart_body
 from medusa_store.store import FIND_PARAMS, medusa_caller, only_query
 
 router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("medusa_store.responses")
 
 PRICE_SELECTION = frozenset({"cart_id", "region_id", "currency_code"})
 PAGING = frozenset({"offset", "limit"})
@@ -367,7 +368,8 @@ def _shipping_option(option: ShippingOption, region: Region | None) -> dict[str,
 class ShippingMethodIn(BaseModel):
     """Medusa's StorePostCartsCartShippingMethodReq."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Built by its route's first request, not at every cold start (medusa_store/wire.py, Closed).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     option_id: str = Field(max_length=128)
     data: dict[str, Any] = Field(default_factory=dict)
 

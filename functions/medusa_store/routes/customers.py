@@ -15,20 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, Strict
 from cart_core.customers import MAX_NAME_BYTES, MAX_PHONE_BYTES
 from cart_core.limits import Utf8Limit
 from cart_core.passwords import MAX_PASSWORD_BYTES
-from cart_core.responses import documented
+from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 from cart_core.usecases.customers import CustomerChanges, DuplicateCustomer, NewCustomer
 from medusa_store import order_filters
-from medusa_store.customer_view import (
-    MAX_ORDERS_PAGE,
-    CustomerResponse,
-    OrdersPage,
-    PaymentMethodsResponse,
-    ResetCustomerResponse,
-    medusa_customer,
-    medusa_orders,
-)
+from medusa_store.customer_view import MAX_ORDERS_PAGE, medusa_customer, medusa_orders
 from medusa_store.errors import MedusaError
 from medusa_store.mapping import core_address
 from medusa_store.routes.auth import (
@@ -45,6 +37,8 @@ from medusa_store.wire import AddressIn, Closed, Empty, Id, SmallObject, Text
 from medusa_store.wire import Email as WireEmail
 
 router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("medusa_store.responses")
 
 CustomerCaller = Annotated[Caller, Depends(medusa_caller)]
 
@@ -53,7 +47,8 @@ class StorePostCustomersReq(BaseModel):
     """``StorePostCustomersReq``: ``email`` IsEmail, ``password`` IsString, names and phone optional
     strings; no other property. An empty password is refused (Medusa would make it a guest)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=both_required)
+    # Built by its route's first request, not at every cold start (medusa_store/wire.py, Closed).
+    model_config = ConfigDict(extra="forbid", json_schema_extra=both_required, defer_build=True)
     email: Email = Field(default="", validate_default=True)
     password: Password
     first_name: Annotated[str, Field(max_length=MAX_NAME_BYTES)] | None = None
@@ -70,7 +65,7 @@ DUPLICATE: dict[int, Any] = {
 }
 
 
-@router.post("/customers", responses={**documented(CustomerResponse), **DUPLICATE})
+@router.post("/customers", responses={**documented(out.CustomerResponse), **DUPLICATE})
 def create_customer(caller: CustomerCaller, body: StorePostCustomersReq) -> Response[Any]:
     try:
         customer, started = use_cases().customers.register_and_sign_in(
@@ -94,7 +89,7 @@ def _answer(customer: Any) -> dict[str, Any]:
     return {"customer": medusa_customer(customer, addresses=True, billing=True)}
 
 
-@router.get("/customers/me", responses=documented(CustomerResponse))
+@router.get("/customers/me", responses=documented(out.CustomerResponse))
 def get_customer(caller: CustomerCaller, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)
     if customer_id is None:
@@ -121,7 +116,7 @@ class StorePostCustomersCustomerReq(Closed):
     metadata: SmallObject | None = None
 
 
-@router.post("/customers/me", responses={**documented(CustomerResponse), **DUPLICATE})
+@router.post("/customers/me", responses={**documented(out.CustomerResponse), **DUPLICATE})
 def update_customer(
     caller: CustomerCaller, body: StorePostCustomersCustomerReq, authorization: BearerHeader = None
 ) -> Any:
@@ -177,7 +172,7 @@ class StorePostCustomersCustomerAddressesReq(Closed):
     address: AddressCreateIn
 
 
-@router.post("/customers/me/addresses", responses=documented(CustomerResponse))
+@router.post("/customers/me/addresses", responses=documented(out.CustomerResponse))
 def add_address(
     caller: CustomerCaller, body: StorePostCustomersCustomerAddressesReq, authorization: BearerHeader = None
 ) -> Any:
@@ -189,7 +184,7 @@ def add_address(
     return _answer(customer)
 
 
-@router.post("/customers/me/addresses/<address_id>", responses=documented(CustomerResponse))
+@router.post("/customers/me/addresses/<address_id>", responses=documented(out.CustomerResponse))
 def update_address(caller: CustomerCaller, address_id: str, body: AddressIn, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)
     if customer_id is None:
@@ -208,7 +203,7 @@ def update_address(caller: CustomerCaller, address_id: str, body: AddressIn, aut
 OptionalEmpty = Annotated[Empty | None, Body()]
 
 
-@router.delete("/customers/me/addresses/<address_id>", responses=documented(CustomerResponse))
+@router.delete("/customers/me/addresses/<address_id>", responses=documented(out.CustomerResponse))
 def delete_address(
     caller: CustomerCaller, address_id: str, body: OptionalEmpty = None, authorization: BearerHeader = None
 ) -> Any:
@@ -218,7 +213,7 @@ def delete_address(
     return _answer(use_cases().customers.remove_address(caller, customer_id, address_id))
 
 
-@router.get("/customers/me/payment-methods", responses=documented(PaymentMethodsResponse))
+@router.get("/customers/me/payment-methods", responses=documented(out.PaymentMethodsResponse))
 def list_payment_methods(caller: CustomerCaller, authorization: BearerHeader = None) -> Any:
     """Methods the payment providers saved for the customer: none of ours stores any."""
     customer_id = require_customer(caller)
@@ -251,7 +246,7 @@ class StorePostCustomersResetPasswordReq(BaseModel):
     password: Password
 
 
-@router.post("/customers/password-reset", responses=documented(ResetCustomerResponse))
+@router.post("/customers/password-reset", responses=documented(out.ResetCustomerResponse))
 def reset_password(caller: CustomerCaller, body: StorePostCustomersResetPasswordReq) -> Any:
     customer = use_cases().customers.reset_password(caller, body.email, body.token, body.password)
     return {"customer": medusa_customer(customer)}
@@ -273,7 +268,7 @@ def _number(request: Request, name: str, default: int, maximum: int) -> int:
     return value
 
 
-@router.get("/customers/me/orders", responses=documented(OrdersPage))
+@router.get("/customers/me/orders", responses=documented(out.OrdersPage))
 def list_orders(caller: CustomerCaller, request: Request, authorization: BearerHeader = None) -> Any:
     customer_id = require_customer(caller)  # Medusa authenticates before it validates the query
     if customer_id is None:

@@ -8,16 +8,17 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.request import Request
 
 from cart_core.errors import NotFound
-from cart_core.responses import documented
+from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
 from medusa_store import find_params
-from medusa_store import responses as out
 from medusa_store.mapping import core_order_id
 from medusa_store.routes.carts import order_body
 from medusa_store.store import medusa_caller, only_query
 
 router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("medusa_store.responses")
 
 
 def order_caller(request: Request) -> Caller:

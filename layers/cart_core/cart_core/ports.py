@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, GiftCard, Product
-from cart_core.checkout_configuration import CheckoutConfiguration
-from cart_core.customers import Customer
 from cart_core.regions import Region, cart_region_id, implicit_region
 from cart_core.shipping import ShippingOption
-from cart_core.storefront import StoreProduct
 from cart_core.tenancy import Location
+
+if TYPE_CHECKING:  # records a BLAZE or LOKE request never reads: not imported at every cold start
+    from cart_core.checkout_configuration import CheckoutConfiguration
+    from cart_core.customers import Customer
+    from cart_core.storefront import StoreProduct
 
 
 class VersionConflict(Exception):

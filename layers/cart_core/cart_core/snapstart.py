@@ -9,9 +9,10 @@ after a restore ``renew`` gives each copy its own:
   copies must not back off in step). ``secrets``, ``uuid4`` and ``os.urandom`` keep no state in
   the process (each call asks the kernel) and are called in invocations, never at init.
 - the AWS clients and what they hold: credentials fetched at init (they belong to the snapshot's
-  moment and may have expired since) and open connections (their sockets did not survive). boto3's
-  default session is replaced by a new one, which fetches its own credentials; it keeps the old one's
-  data loader (parsed service models, no secrets), so rebuilding a client costs little. The
+  moment and may have expired since) and open connections (their sockets did not survive). The
+  clients' botocore session (``store.clients``, and boto3's default one if a library made it) is
+  replaced by a new one, which fetches its own credentials; it keeps the old one's data loader
+  (parsed service models, no secrets), so rebuilding a client costs little. The
   ``cart_core.runtime`` builders forget what they built (``on_restore``) and build again when first
   called.
 - per-process memos that must not be shared, registered with ``on_restore`` where they live (the
@@ -88,8 +89,12 @@ def renew() -> None:
 
 
 def _renew_aws_session() -> None:
-    """A new boto3 default session (no credentials, no connections yet) that keeps the old one's
-    data loader; nothing at all when boto3 was never imported."""
+    """A new botocore session for the process's clients (``store.clients``), and a new boto3 default
+    session if a library imported boto3 and made one; each keeps the old one's data loader. Nothing
+    at all for what was never imported."""
+    clients = sys.modules.get("cart_core.store.clients")
+    if clients is not None:
+        clients.renew_session()
     boto3 = sys.modules.get("boto3")
     if boto3 is None or boto3.DEFAULT_SESSION is None:
         return

@@ -14,10 +14,9 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from cart_core.cart import Cart
-from cart_core.checkout_configuration import CheckoutConfiguration
 from cart_core.clock import Clock, system_clock
 from cart_core.errors import ConcurrentModification
 from cart_core.ports import (
@@ -35,7 +34,10 @@ from cart_core.ports import (
 )
 from cart_core.regions import Region
 from cart_core.shipping import ShippingOption
-from cart_core.storefront import StoreProduct
+
+if TYPE_CHECKING:  # as in ports: records most requests never read
+    from cart_core.checkout_configuration import CheckoutConfiguration
+    from cart_core.storefront import StoreProduct
 
 # A lost version race is retried after a full-jitter back-off (a random sleep up to a doubling cap),
 # so contenders spread out instead of colliding again in lockstep. Attempts stop when the next one

@@ -4,6 +4,11 @@ outages become ``ServiceUnavailable`` (which every face answers with 503 + Retry
 The budget: a Lambda has 10 s. Two attempts with a 1 s connect and 3 s read timeout, plus the
 standard mode's jittered back-off (under 1 s before the second attempt), end a call to an unreachable
 or hanging endpoint within about 7 s, so the function can still answer instead of timing out.
+
+The clients are botocore's, made on one botocore session per process (``session``), not through
+boto3: the adapters use clients only (no resources, no transfer manager), and importing boto3 also
+imports s3transfer and builds boto3's own session around botocore's, ~18 ms of every cold start
+(docs/performance.md, Cold start). The client is the same object ``boto3.client`` returns.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
@@ -98,16 +103,44 @@ def _translating(call: Callable[..., Any]) -> Callable[..., Any]:
     return translated
 
 
+_session: botocore.session.Session | None = None
+
+
+def session() -> botocore.session.Session:
+    """The process's botocore session, made on first use (credentials from the usual chain, read when
+    a client first signs a request); every client of the process is made on it."""
+    global _session
+    if _session is None:
+        _session = botocore.session.get_session()
+    return _session
+
+
+def renew_session() -> None:
+    """A new session (no credentials, no connections yet) keeping the old one's data loader (parsed
+    service models and endpoint rules, no secrets), so clients made after it cost little to rebuild;
+    nothing when no session was made yet. SnapStart's after-restore hook (cart_core.snapstart)."""
+    global _session
+    if _session is None:
+        return
+    fresh = botocore.session.get_session()
+    fresh.register_component("data_loader", _session.get_component("data_loader"))
+    _session = fresh
+
+
+def new_client(service_name: str) -> Any:
+    return session().create_client(service_name, config=CLIENT_CONFIG)
+
+
 def bare_client(service_name: str) -> Any:
     """A client with the bounded config, without the outage translation, for a library that handles
-    botocore's errors itself (Powertools' idempotency layer). Made on boto3's default session, as
+    botocore's errors itself (Powertools' idempotency layer). Made on the process's session, as
     ``aws_client``'s are: a library left to build its own makes a second session, which loads the
     service model and endpoint rules again (~45 ms of a worker's cold start)."""
-    return boto3.client(service_name, config=CLIENT_CONFIG)
+    return new_client(service_name)
 
 
 def aws_client(service_name: str, client: Any = None) -> Any:
     """``client`` (or a new one for ``service_name`` with the bounded config), translating outages."""
     if isinstance(client, OutageTranslatingClient):
         return client
-    return OutageTranslatingClient(client or boto3.client(service_name, config=CLIENT_CONFIG))
+    return OutageTranslatingClient(client or new_client(service_name))

@@ -10,16 +10,14 @@ import contextlib
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from cart_core.actors import identity_keys
 from cart_core.cart import Cart
 from cart_core.catalog import DiscountCode, GiftCard, Product
-from cart_core.checkout_configuration import CheckoutConfiguration
 from cart_core.clock import Clock, system_clock
-from cart_core.customers import Customer
 from cart_core.ports import (
     DISCOUNT_USES,
     GIFT_CARD_BALANCE,
@@ -39,9 +37,16 @@ from cart_core.regions import Region, region_ids_needed
 from cart_core.shipping import MAX_SHIPPING_OPTIONS, ShippingOption
 from cart_core.store import keys
 from cart_core.store.table import DynamoTable, _key, _live
-from cart_core.storefront import MAX_PRODUCTS_OFFSET, StoreProduct
 from cart_core.tenancy import Location, Tenant
-from cart_core.webhooks import WebhookSubscription
+
+if TYPE_CHECKING:
+    # Records a BLAZE or LOKE request never reads (hosted checkout, customers, the storefront catalog,
+    # webhook subscriptions with their KMS envelope): imported by the methods that read them, so they
+    # stay out of those faces' cold start (docs/architecture.md, Import discipline).
+    from cart_core.checkout_configuration import CheckoutConfiguration
+    from cart_core.customers import Customer
+    from cart_core.storefront import StoreProduct
+    from cart_core.webhooks import WebhookSubscription
 
 BATCH_GET_LIMIT = 100
 # Region ids remembered per location, so the next read of that location fetches them in its one
@@ -113,11 +118,12 @@ def _counted(doc: dict[str, Any], item: dict[str, Any], attribute: str, field: s
 MAX_REGIONS = 100
 
 
-# The item codec of each versioned record type a ``Put`` may carry.
-_RECORD_ITEMS: dict[type, Callable[[Any, str | None], dict[str, Any]]] = {
-    Cart: _cart_item,
-    CheckoutConfiguration: _checkout_configuration_item,
-    Customer: _customer_item,
+# The item codec of each versioned record type a ``Put`` may carry, by the type's name (the types
+# themselves are imported only where they are read).
+_RECORD_ITEMS: dict[str, Callable[[Any, str | None], dict[str, Any]]] = {
+    "Cart": _cart_item,
+    "CheckoutConfiguration": _checkout_configuration_item,
+    "Customer": _customer_item,
 }
 # The single-item call for an operation when a commit has only one.
 _SINGLE = {"Put": "put_item", "Delete": "delete_item", "Update": "update_item"}
@@ -247,11 +253,15 @@ class DynamoStore(DynamoTable):
                 if region.tenant_id == tenant_id:
                     snapshot.regions[region.region_id] = region
             elif sk.startswith(keys.CHECKOUT_CONFIGURATION_PREFIX):
+                from cart_core.checkout_configuration import CheckoutConfiguration
+
                 configuration = CheckoutConfiguration.model_validate(doc)
                 if configuration.tenant_id == tenant_id:
                     configuration.version = int(item["version"]["N"])
                     snapshot.checkout_configuration = configuration
             elif sk.startswith(keys.CUSTOMER_PREFIX):
+                from cart_core.customers import Customer
+
                 customer = Customer.model_validate(doc)
                 if customer.tenant_id == tenant_id:
                     customer.version = int(item["version"]["N"])
@@ -328,6 +338,8 @@ class DynamoStore(DynamoTable):
         )
 
     def subscriptions(self, tenant_id: str) -> list[WebhookSubscription]:
+        from cart_core.webhooks import WebhookSubscription
+
         items = self.client.query(
             TableName=self.table_name,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
@@ -411,6 +423,8 @@ class DynamoStore(DynamoTable):
         """Products ``offset`` to ``offset + limit`` in id order, and how many the tenant has: a Query
         reading no further than the page (``offset`` at most ``MAX_PRODUCTS_OFFSET``), and a
         counting Query (keys only, no documents returned)."""
+        from cart_core.storefront import MAX_PRODUCTS_OFFSET, StoreProduct
+
         offset = min(max(0, offset), MAX_PRODUCTS_OFFSET)
         pk = keys.tenant_pk(tenant_id)
         items = self._query_prefix(pk, keys.STORE_PRODUCT_PREFIX, offset + limit) if limit > 0 else []
@@ -418,6 +432,8 @@ class DynamoStore(DynamoTable):
         return products, self._count_prefix(pk, keys.STORE_PRODUCT_PREFIX)
 
     def store_product(self, tenant_id: str, product_id: str) -> StoreProduct | None:
+        from cart_core.storefront import StoreProduct
+
         found = self._batch_get([(keys.tenant_pk(tenant_id), keys.store_product_sk(product_id))])
         return StoreProduct.model_validate_json(found[0]["doc"]["S"]) if found else None
 
@@ -435,6 +451,8 @@ class DynamoStore(DynamoTable):
 
     def checkout_configurations(self, tenant_id: str) -> list[CheckoutConfiguration]:
         """A tenant's checkout configurations, deleted ones included: one Query on its partition."""
+        from cart_core.checkout_configuration import CheckoutConfiguration
+
         configurations = []
         for item in self._query_prefix(keys.tenant_pk(tenant_id), keys.CHECKOUT_CONFIGURATION_PREFIX):
             configuration = CheckoutConfiguration.model_validate_json(item["doc"]["S"])
@@ -532,7 +550,7 @@ class DynamoStore(DynamoTable):
         raise TypeError(f"Unknown write intent {intent!r}")
 
     def _put(self, intent: Put) -> dict[str, Any]:
-        encode = _RECORD_ITEMS[type(intent.record)]
+        encode = _RECORD_ITEMS[type(intent.record).__name__]
         item = {**encode(intent.record, intent.document), "version": {"N": str((intent.version or 0) + 1)}}
         put: dict[str, Any] = {"TableName": self.table_name, "Item": item}
         if intent.version is None:
