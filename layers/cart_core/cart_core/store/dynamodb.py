@@ -274,6 +274,8 @@ class DynamoStore(DynamoTable):
                 if option.tenant_id == tenant_id:
                     snapshot.shipping_options[option.option_id] = option
             elif sk.startswith(keys.STORE_PRODUCT_PREFIX):
+                from cart_core.storefront import StoreProduct
+
                 store_product = StoreProduct.model_validate(doc)
                 if store_product.tenant_id == tenant_id:
                     snapshot.store_products[store_product.product_id] = store_product
