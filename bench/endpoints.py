@@ -342,6 +342,12 @@ def _moto_cart_table() -> Iterator[dict[str, str]]:
     for properties in tables.table_definitions().values():
         properties.pop("StreamSpecification", None)
     with mock_aws(), item_level_transaction_rollback():
+        # moto intercepts through a handler every botocore session made after its import gets: a
+        # session made earlier in this process (the core's, boto3's default) would reach real AWS.
+        from cart_core.store import clients
+
+        clients.renew_session()
+        boto3.setup_default_session()
         create_tables(tables, boto3.client("dynamodb"), names)
         os.environ["TABLE_NAME"] = names["CartTable"]
         store.cache_clear()  # a client bound to an earlier moto (an earlier section) would miss this table

@@ -34,7 +34,6 @@ from cart_core.usecases.shared import PricedCart
 from medusa_store import find_params
 from medusa_store.customer_view import medusa_customer
 from medusa_store.errors import MedusaError, MedusaErrorList
-from medusa_store.idempotency import minted, recorded
 from medusa_store.mapping import (
     address_id,
     check_sales_channel,
@@ -109,6 +108,10 @@ def _idempotent(
     """``run()``'s answer, recorded under the request's ``Idempotency-Key`` (then replayed for the
     same request, refused with 409 for another); a request without one gets one minted, answered in
     the header and recorded with the answer (medusa-v1.md §0.4)."""
+    # Imported on the first idempotent call: Powertools' idempotency store brings boto3, which no
+    # face imports at init (docs/architecture.md, import discipline).
+    from medusa_store.idempotency import minted, recorded
+
     event = request.resolved_event
     if not key:
         return minted(caller, event.http_method, event.path, body, run)
