@@ -46,6 +46,12 @@ ITEM_IDS = MedusaCodec(prefix="item_", max_length=len("item_") + 26)
 ORDER_IDS = MedusaCodec(prefix="order_", max_length=len("order_") + 26)
 
 
+# A variant's customs and physical columns: the catalog does not model them, so Medusa's null.
+UNMODELLED_VARIANT_COLUMNS: dict[str, None] = dict.fromkeys(
+    ("hs_code", "origin_country", "mid_code", "material", "weight", "length", "height", "width")
+)
+
+
 # ----- ids ---------------------------------------------------------------------------------------
 
 
@@ -337,14 +343,7 @@ def medusa_variant(cart: Cart, line: LineItem, catalog: LineCatalog | None = Non
         "inventory_quantity": variant.inventory_quantity if variant else 0,
         "allow_backorder": variant.allow_backorder if variant else line.stock == "backorder",
         "manage_inventory": variant.manage_inventory if variant else line.stock is not None,
-        "hs_code": None,
-        "origin_country": None,
-        "mid_code": None,
-        "material": None,
-        "weight": None,
-        "length": None,
-        "height": None,
-        "width": None,
+        **UNMODELLED_VARIANT_COLUMNS,
         "created_at": product_at,
         "updated_at": product_at,
         "deleted_at": None,

@@ -27,7 +27,7 @@ from cart_core.tenancy import Caller
 from cart_core.usecases.storefront import ProductFilter, ProductView
 from medusa_store import find_params
 from medusa_store.errors import MedusaError
-from medusa_store.mapping import _js_round, core_cart_id, derived_id, iso, medusa_region
+from medusa_store.mapping import UNMODELLED_VARIANT_COLUMNS, _js_round, core_cart_id, derived_id, iso, medusa_region
 from medusa_store.routes.carts import cart_body
 from medusa_store.store import FIND_PARAMS, medusa_caller, only_query
 
@@ -269,14 +269,7 @@ def _variant(view: ProductView, variant: Product, rank: int) -> dict[str, Any]:
         "allow_backorder": variant.allow_backorder,
         "manage_inventory": variant.manage_inventory,
         "purchasable": not variant.manage_inventory or variant.allow_backorder or variant.inventory_quantity > 0,
-        "hs_code": None,
-        "origin_country": None,
-        "mid_code": None,
-        "material": None,
-        "weight": None,
-        "length": None,
-        "height": None,
-        "width": None,
+        **UNMODELLED_VARIANT_COLUMNS,
         "created_at": at,
         "updated_at": at,
         "deleted_at": None,
