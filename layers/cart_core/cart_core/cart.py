@@ -175,7 +175,28 @@ class AppliedGiftCard(BaseModel):
 
 # How the cart is priced (``cart_core.pricing.POLICIES``), fixed when it is created so every face
 # reads the same totals for it. Carts stored before the field have none: the largest-remainder policy.
-PricingPolicyName = Literal["largest_remainder", "medusa_v1"]
+PricingPolicyName = Literal["largest_remainder", "medusa_v1", "newstore"]
+
+
+# A reduction an associate gives by hand (NewStore's manual price modifiers): at most one for the
+# order and one per line (``discounts.apply_manual_discounts``). Only the ``newstore`` pricing policy
+# reads them; carts of other faces never hold any.
+ManualKind = Literal["fixed", "percentage"]
+MAX_MANUAL_DISCOUNTS = MAX_LINES + 1
+MAX_MANUAL_REASON_BYTES = 256
+
+
+class ManualDiscount(BaseModel):
+    """One manual price reduction, a rule kept as given (not an amount) so it follows later changes
+    of the lines: ``fixed`` takes ``value`` minor units (from each item of its line, or once from the
+    order), ``percentage`` takes ``value`` % (0 to 100) of what is left there. A discount, never a
+    surcharge: pricing never takes a line or the order below zero. ``line_id`` None: the order."""
+
+    kind: ManualKind
+    value: Decimal = Field(ge=0)
+    line_id: str | None = None
+    reason: str = ""
+    given_by: str | None = None  # the associate who gave it (the caller's actor id)
 
 
 # What a POS may add at validation. Stored carts are read without these checks (a document written
@@ -378,6 +399,9 @@ class Cart(BaseModel):
     # A free-shipping code (Medusa: at most one, beside one regular code): shipping methods cost 0
     # while it is applied (cart_core.discounts). Never in ``discounts``: it takes nothing from lines.
     free_shipping: AppliedDiscount | None = None
+    # Manual reductions (NewStore's, priced by the ``newstore`` policy); left out of the stored
+    # document while empty, so every other cart's document is as before.
+    manual_discounts: list[ManualDiscount] = Field(default_factory=list, exclude_if=_EMPTY)
     adjustments: list[Adjustment] = Field(default_factory=list)
     shipping_methods: list[ShippingMethod] = Field(default_factory=list)  # at most MAX_SHIPPING_METHODS
     gift_cards: list[AppliedGiftCard] = Field(default_factory=list)  # at most MAX_GIFT_CARDS (CartEdits)

@@ -26,10 +26,22 @@ terms) are not counted, so placing a BLAZE order writes exactly what it did.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Annotated
 
-from cart_core.cart import AppliedDiscount, Cart
+from pydantic import BaseModel, Field
+
+from cart_core.cart import (
+    MAX_LINES,
+    MAX_MANUAL_REASON_BYTES,
+    AppliedDiscount,
+    Cart,
+    ManualDiscount,
+    ManualKind,
+)
 from cart_core.catalog import DiscountCode, DiscountKind
 from cart_core.errors import InvalidRequest, NotAllowed, NotFound
+from cart_core.limits import ID_BYTES, Utf8Limit
 from cart_core.ports import DISCOUNT_USES, Key
 from cart_core.shipping import reprice_for_free_shipping
 from cart_core.unit_of_work import Work
@@ -151,3 +163,64 @@ def stage_discount_uses(
             maximum=stored.usage_limit,
             conflict=lambda name=name: NotAllowed(f"Discount {name} has been used maximum allowed times"),  # type: ignore[misc]
         )
+
+
+# ----- manual reductions (NewStore's manual price modifiers) ---------------------------------------
+
+
+class ManualDiscountEdit(BaseModel):
+    """A manual reduction as a face gives it: ``value`` in minor units (``fixed``: per item of its
+    line, or once for the order) or in percent; ``line_index``: the line's position among the cart's
+    lines once the same edit's lines are applied (None: the order), since a line given in the same
+    request has no id yet. ``given_by``: the associate giving it (the face's caller)."""
+
+    kind: ManualKind
+    value: Decimal = Field(gt=0, le=10_000_000)
+    line_index: int | None = Field(default=None, ge=0, lt=MAX_LINES)
+    reason: Annotated[str, Utf8Limit(MAX_MANUAL_REASON_BYTES)] = ""
+    given_by: Annotated[str, Utf8Limit(ID_BYTES)] | None = None
+
+
+def apply_manual_discounts(cart: Cart, given: list[ManualDiscountEdit]) -> None:
+    """Replace the cart's manual reductions with ``given`` (empty: none). At most one for the order
+    and one per line; a percentage is at most 100; a fixed amount is whole minor units and at most
+    what it reduces (an item's price, or the order's subtotal): a discount, never a surcharge. Any of
+    these broken: ``InvalidRequest``, nothing changed. Only a cart priced by the ``newstore`` policy
+    holds them (no other policy reads them)."""
+    if cart.pricing_policy != "newstore":
+        raise InvalidRequest("Manual price adjustments are only for carts priced by the newstore policy")
+    if sum(1 for g in given if g.line_index is None) > 1:
+        raise InvalidRequest("At most one manual order-level adjustment can be applied per order")
+    subtotal = sum(line.unit_total_minor * line.quantity for line in cart.lines)
+    kept: list[ManualDiscount] = []
+    items: set[str] = set()
+    for edit in given:
+        if edit.kind == "percentage" and edit.value > 100:
+            raise InvalidRequest("A percentage adjustment is at most 100")
+        if edit.kind == "fixed" and edit.value != edit.value.to_integral_value():
+            raise InvalidRequest("A fixed adjustment is a whole number of minor units")
+        line_id = None
+        if edit.line_index is not None:
+            if edit.line_index >= len(cart.lines):
+                raise InvalidRequest(f"No item {edit.line_index} to adjust: the order has {len(cart.lines)}")
+            line = cart.lines[edit.line_index]
+            if line.line_id in items:
+                raise InvalidRequest("At most one manual item-level adjustment can be applied per item")
+            items.add(line.line_id)
+            line_id = line.line_id
+            if edit.kind == "fixed" and edit.value > line.unit_total_minor:
+                raise InvalidRequest("A manual item-level adjustment is at most the item's price")
+        elif edit.kind == "fixed" and edit.value > subtotal:
+            raise InvalidRequest("A manual order-level adjustment is at most the order's subtotal")
+        kept.append(
+            ManualDiscount(
+                kind=edit.kind, value=edit.value, line_id=line_id, reason=edit.reason, given_by=edit.given_by
+            )
+        )
+    cart.manual_discounts = kept
+
+
+def keep_manual_discounts_of_lines(cart: Cart) -> None:
+    """Drop the manual reductions of lines the cart no longer has (a line replaced or removed)."""
+    if cart.manual_discounts:
+        cart.manual_discounts = [m for m in cart.manual_discounts if m.line_id is None or cart.line(m.line_id)]

@@ -95,7 +95,10 @@ class TaxLine:
     amount_minor: int
 
 
-AdjustmentSource = Literal["discount", "pos"]
+# "manual": an associate's manual reduction (``Cart.manual_discounts``, newstore policy); its
+# ``code`` is ``MANUAL_ORDER`` or ``MANUAL_ITEM``.
+AdjustmentSource = Literal["discount", "pos", "manual"]
+MANUAL_ORDER, MANUAL_ITEM = "manual:order", "manual:item"
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,11 +434,106 @@ def _medusa_gift_cards(cards: list[AppliedGiftCard], base: GiftCardBase) -> tupl
     return min(cardable, sum(c.balance_minor for c in cards)), tax
 
 
+def _per_unit_shares(amount: int, nets: Sequence[int], quantities: Sequence[int]) -> list[int]:
+    """``amount`` split over lines whose items are left ``nets[i]`` each, as a share per item, so
+    every item of a line is priced alike: in proportion to the lines' nets (largest remainder), each
+    line's share floored to a multiple of its quantity, then the cents left go one per item to the
+    lines with the largest remainders while a whole round of that line's items fits. Never more
+    than ``amount`` in all, nor more than an item's net; less only by cents no line's quantity
+    divides (never with a line of one item, NewStore's usual line)."""
+    shares = allocate(amount, [n * q for n, q in zip(nets, quantities, strict=True)])
+    per_unit = [s // q for s, q in zip(shares, quantities, strict=True)]
+    left = amount - sum(d * q for d, q in zip(per_unit, quantities, strict=True))
+    order = sorted(range(len(nets)), key=lambda i: (-(shares[i] - per_unit[i] * quantities[i]), i))
+    progress = True
+    while left > 0 and progress:
+        progress = False
+        for i in order:
+            if quantities[i] <= left and per_unit[i] < nets[i]:
+                per_unit[i] += 1
+                left -= quantities[i]
+                progress = True
+    return per_unit
+
+
+def _reduction(kind: DiscountKind | str, value: Decimal, base: int) -> int:
+    """What a rule takes from ``base`` (minor units): a percentage of it half-up, or a fixed value;
+    never more than ``base``, never below zero."""
+    if base <= 0:
+        return 0
+    amount = percent_of(base, value) if kind in (DiscountKind.PERCENTAGE, "percentage") else int(value)
+    return max(0, min(amount, base))
+
+
+def _newstore_lines(
+    cart: Cart, gross: list[int], rates: tuple[TaxRate, ...], inclusive: bool
+) -> tuple[list[PricedLine], int]:
+    """NewStore prices each item (one unit of a line) alike and a line as its quantity of items:
+    item-level reductions first (a code of allocation "item", then the line's manual one), each
+    rounded per item; then order-level ones (the other codes, then the manual order one) one after
+    another on what the order has left, each split over the items (``_per_unit_shares``); then each
+    tax rate on the item's discounted price, half-up per item (13.78 at 4 %, 4.5 %, 0.375 %: 0.55 +
+    0.62 + 0.05 = 1.22), extracted from it when prices include tax. Codes skip lines that allow no
+    discounts; an associate's manual reductions apply to any line."""
+    units = [line.unit_total_minor for line in cart.lines]
+    quantities = [line.quantity for line in cart.lines]
+    left = list(units)  # what each item still costs
+    taken: list[list[LineAdjustment]] = [[] for _ in cart.lines]  # per line, per item amounts
+    manual_items = {m.line_id: m for m in cart.manual_discounts if m.line_id is not None}
+    manual_order = next((m for m in cart.manual_discounts if m.line_id is None), None)
+
+    def take(i: int, source: AdjustmentSource, code: str, per_item: int) -> None:
+        if per_item:
+            left[i] -= per_item
+            taken[i].append(LineAdjustment(source, code, Decimal(per_item)))
+
+    item_codes = [d for d in cart.discounts if d.kind is DiscountKind.FIXED and d.allocation == "item"]
+    order_codes = [d for d in cart.discounts if d not in item_codes]
+    for i, line in enumerate(cart.lines):
+        for item_code in item_codes if line.allow_discounts else ():
+            take(i, "discount", item_code.code, _reduction(item_code.kind, item_code.value, left[i]))
+        manual = manual_items.get(line.line_id)
+        if manual is not None:
+            take(i, "manual", MANUAL_ITEM, _reduction(manual.kind, manual.value, left[i]))
+    order_rules: list[tuple[AdjustmentSource, str, DiscountKind | str, Decimal, bool]] = [
+        ("discount", d.code, d.kind, d.value, True) for d in order_codes
+    ]
+    if manual_order is not None:
+        order_rules.append(("manual", MANUAL_ORDER, manual_order.kind, manual_order.value, False))
+    for source, name, kind, value, codes_only in order_rules:
+        eligible = [i for i, line in enumerate(cart.lines) if line.allow_discounts or not codes_only]
+        base = sum(left[i] * quantities[i] for i in eligible)
+        amount = _reduction(kind, value, base)
+        shares = _per_unit_shares(amount, [left[i] for i in eligible], [quantities[i] for i in eligible])
+        for i, share in zip(eligible, shares, strict=True):
+            take(i, source, name, share)
+    taxes = _half_up_taxer(rates, inclusive)
+    priced = []
+    for i, line in enumerate(cart.lines):
+        q = quantities[i]
+        discount = (units[i] - left[i]) * q
+        item_taxes = taxes(left[i])
+        priced.append(
+            PricedLine(
+                line.line_id,
+                gross[i],
+                discount,
+                gross[i] - discount,
+                tuple(TaxLine(t.name, t.category, t.percent, t.amount_minor * q) for t in item_taxes),
+                tuple(LineAdjustment(a.source, a.code, a.amount * q) for a in taken[i]),
+                Decimal(discount),
+            )
+        )
+    return priced, sum(pl.discount_minor for pl in priced)
+
+
 LARGEST_REMAINDER = PricingPolicy(
     "largest_remainder", _largest_remainder_lines, _largest_remainder_shipping, _tender_gift_cards
 )
 MEDUSA_V1 = PricingPolicy("medusa_v1", _medusa_lines, _medusa_shipping, _medusa_gift_cards)
-POLICIES: dict[PricingPolicyName, PricingPolicy] = {p.name: p for p in (LARGEST_REMAINDER, MEDUSA_V1)}
+# NewStore: per-item rounding and manual reductions; shipping taxed per rate half-up, gift cards a tender.
+NEWSTORE = PricingPolicy("newstore", _newstore_lines, _largest_remainder_shipping, _tender_gift_cards)
+POLICIES: dict[PricingPolicyName, PricingPolicy] = {p.name: p for p in (LARGEST_REMAINDER, MEDUSA_V1, NEWSTORE)}
 
 
 def policy_of(cart: Cart) -> PricingPolicy:

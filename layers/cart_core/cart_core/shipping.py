@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cart_core.cart import MAX_SHIPPING_MINOR, Cart, ShippingMethod
+from cart_core.cart import MAX_SHIPPING_MINOR, Cart, LineItem, ShippingMethod
 from cart_core.errors import InvalidRequest, NotAllowed, NotFound
 from cart_core.ids import prefixed_id
 from cart_core.limits import Utf8Limit
@@ -145,3 +145,69 @@ def reprice_for_free_shipping(cart: Cart) -> None:
         amount = 0 if free else method.option_amount_minor
         methods.append(method if method.amount_minor == amount else method.model_copy(update={"amount_minor": amount}))
     cart.shipping_methods = methods
+
+
+# ----- NewStore's shipping solutions ---------------------------------------------------------------
+# One solution ships the whole cart (it replaces every method), chosen among the options of the
+# region the cart is priced in: a location priced by its own terms (an implicit region) offers the
+# options filed under its location id (``regions.implicit_region`` names the region so). When no
+# item ships, the solution is the in-store handover: a method of this id that costs nothing.
+IN_STORE_HANDOVER = "in_store_handover"
+
+
+def line_ships(cart: Cart, line: LineItem) -> bool:
+    """Whether ``line`` is shipped: its fulfillment group when it has one (NewStore's per-line
+    ``fulfillment_group``), else the cart's fulfillment."""
+    group = getattr(line, "fulfillment_group", None)
+    if group is not None:
+        return bool(group == "SHIPPING")
+    return cart.fulfillment in ("delivery", "ship")
+
+
+def solutions_for(
+    options: list[ShippingOption], cart: Cart, region_id: str, subtotal_minor: int
+) -> list[ShippingOption]:
+    """The options ``cart`` may ship by as a NewStore solution: those of its region (implicit: its
+    location's id) offered to shoppers whose requirements its subtotal meets; none when no line ships."""
+    if not any(line_ships(cart, line) for line in cart.lines):
+        return []
+    return [o for o in options if o.offered_to(region_id) and o.meets_requirements(subtotal_minor)]
+
+
+def solution_price(cart: Cart, option: ShippingOption) -> int:
+    """What ``option`` costs this cart before tax: 0 while a free-shipping code is applied."""
+    return 0 if cart.free_shipping is not None else option.amount_minor
+
+
+def choose_solution(
+    cart: Cart, solution_id: str, option: ShippingOption | None, region_id: str, subtotal_minor: int
+) -> None:
+    """Ship ``cart`` by the solution ``solution_id`` (replacing any other), or hand it over in the
+    store (``IN_STORE_HANDOVER``: refused while an item ships). An unknown solution, one of another
+    region, one whose requirements the cart does not meet, or shipping a cart none of whose items
+    ships: 400 (``InvalidRequest``), nothing changed."""
+    ships = any(line_ships(cart, line) for line in cart.lines)
+    if solution_id == IN_STORE_HANDOVER:
+        if ships:
+            raise InvalidRequest("in_store_handover is only for an order none of whose items ships")
+        cart.set_shipping_methods(
+            [ShippingMethod(method_id=IN_STORE_HANDOVER, name="In-store handover", amount_minor=0)]
+        )
+        return
+    if option is None or not option.offered_to(region_id):
+        raise InvalidRequest(f"Unknown shipping solution {solution_id[:64]!r}")
+    if not ships:
+        raise InvalidRequest("No item of the order ships: its shipping solution is in_store_handover")
+    if not option.meets_requirements(subtotal_minor):
+        raise InvalidRequest(f"The order does not meet the requirements of shipping solution {solution_id[:64]!r}")
+    method = ShippingMethod(
+        method_id=option.option_id,
+        name=option.name,
+        amount_minor=solution_price(cart, option),
+        taxable=option.taxable,
+        option_id=option.option_id,
+        profile_id=option.profile_id,
+        option_amount_minor=option.amount_minor,
+        tax_rates=option.tax_rates,
+    )
+    cart.set_shipping_methods([method])

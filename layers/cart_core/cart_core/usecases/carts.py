@@ -13,6 +13,7 @@ from cart_core.actors import OWNER_KIND, IdentityKey, answers_to
 from cart_core.cart import (
     MAX_GIFT_CARDS,
     MAX_LINES,
+    MAX_MANUAL_DISCOUNTS,
     MAX_QUANTITY,
     Address,
     AppliedGiftCard,
@@ -25,7 +26,12 @@ from cart_core.cart import (
     merged_metadata,
 )
 from cart_core.catalog import Product
-from cart_core.discounts import apply_codes
+from cart_core.discounts import (
+    ManualDiscountEdit,
+    apply_codes,
+    apply_manual_discounts,
+    keep_manual_discounts_of_lines,
+)
 from cart_core.errors import (
     InsufficientInventory,
     InvalidRequest,
@@ -46,6 +52,7 @@ from cart_core.limits import (
 )
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
 from cart_core.regions import Region, cart_region_id
+from cart_core.shipping import IN_STORE_HANDOVER, choose_solution
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
 from cart_core.usecases.identity import primary_key
@@ -110,6 +117,10 @@ class CartEdits(BaseModel):
     )
     notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
     additional_notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
+    # Replaces the cart's manual reductions (NewStore's manual price modifiers; newstore carts only).
+    manual_discounts: list[ManualDiscountEdit] | None = Field(default=None, max_length=MAX_MANUAL_DISCOUNTS)
+    # NewStore's shipping solution: one of the region's shipping options, or ``in_store_handover``.
+    shipping_solution_id: Annotated[str, Utf8Limit(SHORT_TEXT_BYTES, min_bytes=1)] | None = None
 
     def product_ids(self) -> frozenset[str]:
         return frozenset(line.product_id for line in self.lines or ())
@@ -132,7 +143,12 @@ class CartEdits(BaseModel):
             self.product_ids(),
             self.codes(),
             gift_card_codes=self.gift_cards(),
+            shipping_option_ids=self.shipping_options(),
         )
+
+    def shipping_options(self) -> frozenset[str]:
+        solution = self.shipping_solution_id
+        return frozenset({solution}) if solution and solution != IN_STORE_HANDOVER else frozenset()
 
 
 class Carts(CartUseCases):
@@ -196,7 +212,9 @@ class Carts(CartUseCases):
             apply_edits(cart, edits, snapshot, self._clock())
             refresh_session_amounts(cart, snapshot)
 
-        return self._mutate(caller, cart_id, change, edits.product_ids(), edits.codes(), edits.gift_cards())
+        return self._mutate(
+            caller, cart_id, change, edits.product_ids(), edits.codes(), edits.gift_cards(), edits.shipping_options()
+        )
 
     def set_shipping_methods(self, caller: Caller, cart_id: str, methods: list[ShippingMethod]) -> PricedCart:
         """Replace an editable cart's shipping methods. The face prices them from the store's options
@@ -429,6 +447,7 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
             # Medusa deletes a cart's shipping methods whenever its lines change (the options'
             # requirements and profiles are judged again when the shopper chooses anew).
             cart.shipping_methods = []
+        keep_manual_discounts_of_lines(cart)
     if "discount_codes" in fields:
         # The cart's vendor rule (cart_core.discounts): Medusa's one regular + one free-shipping
         # code, or every code stacked as BLAZE has it.
@@ -468,6 +487,15 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         if len(merged) > MAX_CONTEXT_ENTRIES:
             raise InvalidRequest(f"A cart's context holds at most {MAX_CONTEXT_ENTRIES} entries")
         cart.context = merged
+    if "manual_discounts" in fields:
+        apply_manual_discounts(cart, edits.manual_discounts or [])
+    if "shipping_solution_id" in fields and edits.shipping_solution_id is not None and snapshot.location is not None:
+        # After the lines and codes: the solution's requirements and price (a free-shipping code)
+        # are judged on the cart as edited.
+        solution = edits.shipping_solution_id
+        subtotal = sum(line.unit_total_minor * line.quantity for line in cart.lines)
+        region_id = region_of(cart, snapshot).region_id
+        choose_solution(cart, solution, snapshot.shipping_options.get(solution), region_id, subtotal)
 
 
 def _line_keys(lines: list[LineItem]) -> list[tuple[str, str, int]]:

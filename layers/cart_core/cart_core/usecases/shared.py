@@ -70,11 +70,21 @@ class CartUseCases:
         product_ids: frozenset[str] = frozenset(),
         codes: frozenset[str] = frozenset(),
         gift_cards: frozenset[str] = frozenset(),
+        shipping_options: frozenset[str] = frozenset(),
     ) -> PricedCart:
-        """One read (the location, the cart, and the products, codes and gift cards the change needs),
+        """One read (the location, the cart, and the products, codes, gift cards and shipping options
+        the change needs),
         the change, one conditional write; retried from the read on a lost race. Only a cart the
         caller's actor reaches is changed."""
-        reads = ReadSet(caller.tenant_id, caller.location_id, cart_id, product_ids, codes, gift_card_codes=gift_cards)
+        reads = ReadSet(
+            caller.tenant_id,
+            caller.location_id,
+            cart_id,
+            product_ids,
+            codes,
+            gift_card_codes=gift_cards,
+            shipping_option_ids=shipping_options,
+        )
 
         def attempt(work: Work) -> PricedCart:
             snapshot = work.read(reads)
