@@ -50,6 +50,21 @@ FR_RATES = (TaxRate(name="TVA", percent=Decimal("20"), category="national"),)
 # Express shipping in Europe is taxed at a rate of its own (a tax rate that targets a shipping option).
 EU_EXPRESS_RATES = (TaxRate(name="Reduced VAT", percent=Decimal("7"), category="national"),)
 
+# NewStore (issue #11). Store ``main`` offers NewStore carts the US options above (standard, and
+# express from 30.00); a second store, New York, has the NY rates the seed's sample is priced at and
+# options of its own. It is priced by its own terms (no stored region: Medusa's region list stays
+# as it is), so its options are filed under its location id (cart_core.shipping, solutions).
+NYC = "nyc"
+NY_RATES = (
+    TaxRate(name="NY STATE TAX", percent=Decimal("4"), category="regional"),
+    TaxRate(name="NY CITY TAX", percent=Decimal("4.5"), category="municipal"),
+    TaxRate(name="NY SPECIAL TAX", percent=Decimal("0.375"), category="district"),
+)
+NS_PRODUCT = "1000011"  # the seed's product: 13.78 in every demo store's currency (USD)
+SO_NYC_STANDARD = "so_01KBBKBJJ0NYCSTANDARD0000A"
+SO_NYC_EXPRESS = "so_01KBBKBKH8NYCEXPRESS00000B"
+SO_ACME_STANDARD = "so_01KBBKBMG0ACMESTANDARD000C"
+
 
 def load(store: DynamoStore) -> None:
     admin.create_tenant(store, "demo", "Demo Dispensary")
@@ -80,6 +95,7 @@ def load(store: DynamoStore) -> None:
     ):
         admin.create_product(store, "demo", product_id, Decimal(price), name=name)
     admin.create_discount(store, "demo", "TENOFF", DiscountKind.PERCENTAGE, Decimal(10))
+    _newstore(store)
 
     admin.create_tenant(store, "acme", "Acme Cannabis Co")
     admin.create_location(
@@ -87,6 +103,9 @@ def load(store: DynamoStore) -> None:
     )
     _issue_credentials(store, "acme", "main", "acme_headers")
     admin.create_product(store, "acme", "acme-widget", Decimal("5.00"), name="Acme Widget")
+    # Acme's NewStore equivalent, for isolation: the seed's product id at another price, one option.
+    admin.create_product(store, "acme", NS_PRODUCT, Decimal("99.00"), name="Acme Sample", sku=NS_PRODUCT)
+    admin.create_shipping_option(store, "acme", SO_ACME_STANDARD, "main", "Acme Standard", Decimal("7.00"), "USD")
 
 
 def _issue_credentials(store: DynamoStore, tenant_id: str, location_id: str, which: str) -> None:
@@ -149,3 +168,17 @@ def _storefront(store: DynamoStore) -> None:
             gift_card_id=GIFT_DEMO,
         )
     )  # fmt: skip
+
+
+def _newstore(store: DynamoStore) -> None:
+    """Demo's New York store (the seed's sample: NY rates, product 1000011 at 13.78) with a standard
+    and an express shipping solution."""
+    admin.create_location(
+        store, tenant_id="demo", location_id=NYC, name="New York Flagship", currency="USD", tax_rates=NY_RATES
+    )
+    admin.create_product(store, "demo", NS_PRODUCT, Decimal("13.78"), name="Sample Tee", sku=NS_PRODUCT)
+    for option_id, name, amount in (
+        (SO_NYC_STANDARD, "Standard Shipping", "5.00"),
+        (SO_NYC_EXPRESS, "Express Shipping", "15.00"),
+    ):
+        admin.create_shipping_option(store, "demo", option_id, NYC, name, Decimal(amount), "USD")
