@@ -24,6 +24,11 @@ created (``Cart.pricing_policy``), so every face reads the same totals for the s
   doubles and rounds with JavaScript's ``Math.round`` (half towards +∞); so does this policy (Python's
   float is the same double), so its numbers are Medusa's to the last digit.
 
+- ``newstore`` (NewStore's per-item prices): every item (a unit of a line) priced alike; item-level
+  reductions (a fixed "item" code, the line's manual one) then order-level ones (other codes, the
+  manual order one) split over items; each tax rate half-up per item (13.78 at 4 %, 4.5 %, 0.375 %:
+  0.55 + 0.62 + 0.05). Shipping and gift cards as ``largest_remainder``. Reads ``Cart.manual_discounts``.
+
 Every amount a policy returns is an integer number of minor units except an adjustment's exact
 ``amount`` (a Decimal: the vendor's own value, fractional only under ``medusa_v1``).
 """

@@ -19,7 +19,7 @@ from cart_core.discounts import remove_code
 from cart_core.errors import InvalidRequest, NotFound
 from cart_core.ports import ReadSet, Snapshot
 from cart_core.regions import Region, implicit_region
-from cart_core.shipping import ShippingOption, choose, options_for
+from cart_core.shipping import ShippingOption, choose, options_for, solutions_for
 from cart_core.storefront import MAX_PAGE, MAX_PRODUCTS_OFFSET, StoreProduct, variants_of
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
@@ -226,6 +226,17 @@ class Storefront(CartUseCases):
         region_id = None if current.region.implicit else current.region.region_id
         options = options_for(work.shipping_options(caller.tenant_id), cart, region_id, current.totals.subtotal_minor)
         return current, options
+
+    def shipping_solutions(self, caller: Caller, cart_id: str) -> tuple[PricedCart, list[ShippingOption]]:
+        """NewStore's shipping solutions for the cart: the options of the region it is priced in (a
+        location priced by its own terms: the options filed under its id), requirements met, none
+        when no item ships (``shipping.solutions_for``). One batched read and one Query."""
+        work = self._uow.once()
+        snapshot = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id))
+        cart = require_cart(snapshot, cart_id, caller.actor, reading=True)
+        current = priced(cart, snapshot)
+        options = work.shipping_options(caller.tenant_id)
+        return current, solutions_for(options, cart, current.region.region_id, current.totals.subtotal_minor)
 
     def add_shipping_method(self, caller: Caller, cart_id: str, option_id: str, data: dict[str, Any]) -> PricedCart:
         """Ship the open cart by ``option_id`` (replacing the method of the same profile); its price is
