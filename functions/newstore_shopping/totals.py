@@ -160,7 +160,7 @@ def _discount_info(
     if adjustment.source == "manual":
         is_item = adjustment.code == MANUAL_ITEM
         rule = manual.get(line_id if is_item else None)
-        kind = rule.kind if rule else "fixed"
+        kind: str = rule.kind if rule else "fixed"
         value = rule.value if rule else Decimal(per_item)
         return {
             "discount_ref": MANUAL_ITEM if is_item else MANUAL_ORDER,
