@@ -194,3 +194,20 @@ def test_totals_add_up_in_integers(lines, coupon, order_manual, item_manual, shi
         assert line.discount_minor == sum(int(a.amount) for a in line.adjustments)
     assert totals.discount_total_minor <= totals.subtotal_minor
     assert totals.tax_total_minor == sum(t.amount_minor for t in totals.taxes_by_rate)
+
+
+def test_a_request_replaces_only_the_scopes_it_gives() -> None:
+    cart = ns_cart(item(1000, line_id="a"), item(1000, line_id="b"))
+    apply_manual_discounts(
+        cart,
+        [
+            ManualDiscountEdit(kind="fixed", value=Decimal(100)),
+            ManualDiscountEdit(kind="fixed", value=Decimal(5), line_index=1),
+        ],
+    )
+    # When a request gives only its products' adjustments, the order's stays
+    apply_manual_discounts(cart, [ManualDiscountEdit(kind="fixed", value=Decimal(7), line_index=0)], ("item",))
+    assert [(m.line_id, int(m.value)) for m in cart.manual_discounts] == [(None, 100), ("a", 7)]
+    # And an order adjustment given where only items are replaced is refused
+    with pytest.raises(InvalidRequest, match="scopes"):
+        apply_manual_discounts(cart, [ManualDiscountEdit(kind="fixed", value=Decimal(1))], ("item",))

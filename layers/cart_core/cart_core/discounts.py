@@ -25,9 +25,9 @@ terms) are not counted, so placing a BLAZE order writes exactly what it did.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -181,19 +181,30 @@ class ManualDiscountEdit(BaseModel):
     given_by: Annotated[str, Utf8Limit(ID_BYTES)] | None = None
 
 
-def apply_manual_discounts(cart: Cart, given: list[ManualDiscountEdit]) -> None:
-    """Replace the cart's manual reductions with ``given`` (empty: none). At most one for the order
+ManualScope = Literal["order", "item"]
+BOTH_SCOPES: tuple[ManualScope, ...] = ("order", "item")
+
+
+def apply_manual_discounts(
+    cart: Cart, given: list[ManualDiscountEdit], scopes: Sequence[ManualScope] = BOTH_SCOPES
+) -> None:
+    """Replace the cart's manual reductions of ``scopes`` (the order's, the items') with ``given``
+    (empty: none of them); those of another scope stay (a request that gives only its products' item
+    adjustments leaves the order's). At most one for the order
     and one per line; a percentage is at most 100; a fixed amount is whole minor units and at most
     what it reduces (an item's price, or the order's subtotal): a discount, never a surcharge. Any of
     these broken: ``InvalidRequest``, nothing changed. Only a cart priced by the ``newstore`` policy
     holds them (no other policy reads them)."""
     if cart.pricing_policy != "newstore":
         raise InvalidRequest("Manual price adjustments are only for carts priced by the newstore policy")
+    for edit in given:
+        if ("order" if edit.line_index is None else "item") not in scopes:
+            raise InvalidRequest("A manual adjustment was given outside the scopes the request replaces")
     if sum(1 for g in given if g.line_index is None) > 1:
         raise InvalidRequest("At most one manual order-level adjustment can be applied per order")
     subtotal = sum(line.unit_total_minor * line.quantity for line in cart.lines)
-    kept: list[ManualDiscount] = []
-    items: set[str] = set()
+    kept = [m for m in cart.manual_discounts if ("order" if m.line_id is None else "item") not in scopes]
+    items = {m.line_id for m in kept if m.line_id is not None}
     for edit in given:
         if edit.kind == "percentage" and edit.value > 100:
             raise InvalidRequest("A percentage adjustment is at most 100")

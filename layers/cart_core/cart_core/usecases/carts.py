@@ -27,7 +27,9 @@ from cart_core.cart import (
 )
 from cart_core.catalog import Product
 from cart_core.discounts import (
+    BOTH_SCOPES,
     ManualDiscountEdit,
+    ManualScope,
     apply_codes,
     apply_manual_discounts,
     keep_manual_discounts_of_lines,
@@ -119,6 +121,8 @@ class CartEdits(BaseModel):
     additional_notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
     # Replaces the cart's manual reductions (NewStore's manual price modifiers; newstore carts only).
     manual_discounts: list[ManualDiscountEdit] | None = Field(default=None, max_length=MAX_MANUAL_DISCOUNTS)
+    # Which of the cart's manual reductions ``manual_discounts`` replaces (the others stay).
+    manual_discount_scopes: tuple[ManualScope, ...] = BOTH_SCOPES
     # NewStore's shipping solution: one of the region's shipping options, or ``in_store_handover``.
     shipping_solution_id: Annotated[str, Utf8Limit(SHORT_TEXT_BYTES, min_bytes=1)] | None = None
 
@@ -488,7 +492,7 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
             raise InvalidRequest(f"A cart's context holds at most {MAX_CONTEXT_ENTRIES} entries")
         cart.context = merged
     if "manual_discounts" in fields:
-        apply_manual_discounts(cart, edits.manual_discounts or [])
+        apply_manual_discounts(cart, edits.manual_discounts or [], edits.manual_discount_scopes)
     if "shipping_solution_id" in fields and edits.shipping_solution_id is not None and snapshot.location is not None:
         # After the lines and codes: the solution's requirements and price (a free-shipping code)
         # are judged on the cart as edited.
