@@ -8,6 +8,8 @@ Sections (docs/performance.md says how to read each):
 5. contention: commuting mutations racing on one cart;
 6. memory: peak RSS per function after its cold start and warm invocations (MemorySize's floor).
 7. the Medusa face's hot calls through medusa-js and the local cloud, beside the real Medusa 1.20.10.
+8. the NewStore face's hot calls (GET cart, PATCH products, PATCH payments) at 1, 10 and 100 lines,
+   in-process against moto beside the bare boto3 baseline, as 1.
 
 Only figures are printed; nothing is asserted about them (tests/unit/test_bench_smoke.py checks that
 every section still produces them). ``python -m bench.run --quick`` runs each with tiny samples.
@@ -127,6 +129,20 @@ def medusa_section(budget: Budget) -> str:
     )
 
 
+def newstore_section(budget: Budget) -> str:
+    from bench.endpoints import WARM_TARGET
+    from bench.newstore import report_newstore, run_newstore
+
+    return "\n".join(
+        [
+            "8. The NewStore face's hot calls (NewstoreShoppingFunction, /shopping/carts), warm and in-process against",
+            "   moto beside the bare boto3 baseline replaying the same DynamoDB calls (as 1.), a client of demo's main",
+            f"   store. Target as 1.: our p50 <= {WARM_TARGET}x bare. operations = the DynamoDB calls of the last request.",
+            report_newstore(run_newstore(budget), budget),
+        ]
+    )
+
+
 SECTIONS: dict[str, Callable[[Budget], str | list[str]]] = {
     "endpoints": endpoints_sections,
     "coldstart": coldstart_section,
@@ -134,6 +150,7 @@ SECTIONS: dict[str, Callable[[Budget], str | list[str]]] = {
     "contention": contention_section,
     "memory": memory_section,
     "medusa": medusa_section,
+    "newstore": newstore_section,
 }
 
 
