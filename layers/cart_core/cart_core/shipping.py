@@ -157,8 +157,8 @@ IN_STORE_HANDOVER = "in_store_handover"
 
 def line_ships(cart: Cart, line: LineItem) -> bool:
     """Whether ``line`` is shipped: its fulfillment group when it has one (NewStore's per-line
-    ``fulfillment_group``), else the cart's fulfillment."""
-    group = getattr(line, "fulfillment_group", None)
+    ``fulfillment_group``: a line field, or the face's line metadata), else the cart's fulfillment."""
+    group = getattr(line, "fulfillment_group", None) or line.metadata.get("fulfillment_group")
     if group is not None:
         return bool(group == "SHIPPING")
     return cart.fulfillment in ("delivery", "ship")
