@@ -61,6 +61,7 @@ NY_RATES = (
     TaxRate(name="NY SPECIAL TAX", percent=Decimal("0.375"), category="district"),
 )
 NS_PRODUCT = "1000011"  # the seed's product: 13.78 in every demo store's currency (USD)
+NYC_CLIENT_ID, NYC_CLIENT_SECRET = "demo-newstore-nyc-client", "demo-newstore-nyc-secret"  # dev-only
 SO_NYC_STANDARD = "so_01KBBKBJJ0NYCSTANDARD0000A"
 SO_NYC_EXPRESS = "so_01KBBKBKH8NYCEXPRESS00000B"
 SO_ACME_STANDARD = "so_01KBBKBMG0ACMESTANDARD000C"
@@ -182,3 +183,5 @@ def _newstore(store: DynamoStore) -> None:
         (SO_NYC_EXPRESS, "Express Shipping", "15.00"),
     ):
         admin.create_shipping_option(store, "demo", option_id, NYC, name, Decimal(amount), "USD")
+    # The New York store's own API client (a NewStore client belongs to one store: its carts are there).
+    admin.create_api_client(store, "demo", NYC, NYC_CLIENT_ID, NYC_CLIENT_SECRET)

@@ -18,34 +18,45 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cart_core.discounts import ManualDiscountEdit
 from cart_core.errors import InvalidRequest
 from cart_core.money import from_decimal
+from cart_core.tenancy import Caller
+
+if TYPE_CHECKING:
+    from newstore_shopping.wire import CartIn
 
 MAX_COUPONS = 1
 
 
 class CouponIn(Protocol):
-    code: str
+    @property
+    def code(self) -> str: ...
 
 
 class ManualModifierIn(Protocol):
-    type: str
-    value: Decimal
-    reason: str | None
+    """NewStore's manual price modifier (wire.ManualPriceModifier), read only."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def value(self) -> Decimal: ...
+    @property
+    def reason(self) -> str | None: ...
 
 
 def manual_edit(
-    modifier: ManualModifierIn, currency: str, line_index: int | None, associate_id: str | None
+    modifier: ManualModifierIn, currency: str | None, line_index: int | None, associate_id: str | None
 ) -> ManualDiscountEdit:
-    """One manual modifier as the core's edit: a fixed amount in minor units (finer than the
-    currency's minor unit → 400), a percentage as given."""
+    """One manual modifier as the core's edit: a fixed amount in minor units of ``currency`` (finer
+    than its minor unit → 400), or, ``currency`` None, in currency units for the core to convert
+    with the cart's; a percentage as given."""
     value = Decimal(modifier.value)
-    if modifier.type == "fixed":
+    if modifier.type == "fixed" and currency is not None:
         value = Decimal(from_decimal(value, currency))
-    elif modifier.type != "percentage":
+    elif modifier.type not in ("fixed", "percentage"):
         raise InvalidRequest("A manual price modifier's type is fixed or percentage")
     if value <= 0:
         raise InvalidRequest("A manual price modifier is a discount above zero")
@@ -53,8 +64,9 @@ def manual_edit(
         kind="fixed" if modifier.type == "fixed" else "percentage",
         value=value,
         line_index=line_index,
-        reason=modifier.reason or "",
+        reason=modifier.reason or getattr(modifier, "description", None) or "",
         given_by=associate_id,
+        currency_units=currency is None and modifier.type == "fixed",
     )
 
 
@@ -62,7 +74,7 @@ def price_modifier_edits(
     coupons: Sequence[CouponIn] | None,
     order_modifier: ManualModifierIn | None,
     item_modifiers: Sequence[ManualModifierIn | None] | None,
-    currency: str,
+    currency: str | None,
     associate_id: str | None,
     *,
     modifiers_given: bool,
@@ -86,4 +98,29 @@ def price_modifier_edits(
     if scopes:
         edits["manual_discounts"] = manual
         edits["manual_discount_scopes"] = tuple(scopes)
+    return edits
+
+
+def pricing_edits(body: CartIn, caller: Caller) -> dict[str, Any]:
+    """The ``CartEdits`` fields a create or update body's pricing parts set: its coupon and manual
+    adjustments (the order's, and each product's when products are given, in their order) and its
+    shipping solution. A fixed amount is in the cart's currency units: the core converts it with the
+    cart's currency (``currency_units``), as the face does not read the cart before its one call."""
+    fields = body.model_fields_set
+    modifiers = body.price_modifiers if "price_modifiers" in fields else None
+    items = (
+        [p.price_modifiers.manual_price_modifier if p.price_modifiers else None for p in body.products or ()]
+        if "products" in fields
+        else None
+    )
+    edits = price_modifier_edits(
+        modifiers.coupons if modifiers else None,
+        modifiers.manual_price_modifier if modifiers else None,
+        items,
+        None,
+        caller.actor.id,
+        modifiers_given="price_modifiers" in fields,
+    )
+    if body.shipping_solution_id:  # "" or null: left as it is (the answer's "" means none chosen)
+        edits["shipping_solution_id"] = body.shipping_solution_id
     return edits

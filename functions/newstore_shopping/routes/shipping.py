@@ -8,9 +8,25 @@ shipping_solutions``)."""
 
 from typing import Any
 
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from cart_core.responses import documentation, documented
+from cart_core.runtime import use_cases
 from cart_core.shipping import IN_STORE_HANDOVER, ShippingOption, line_ships, solution_price
 from cart_core.usecases.shared import PricedCart
+from newstore_shopping.mapping import core_cart_id
+from newstore_shopping.routes.carts import CARTS, Associate
 from newstore_shopping.totals import wire_amount_of
+
+router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("newstore_shopping.responses")
+
+
+@router.get(f"{CARTS}/<id>/shipping_solutions", responses=documented(out.ShippingSolutions))
+def shipping_solutions(caller: Associate, id: str) -> dict[str, Any]:
+    priced, options = use_cases().storefront.shipping_solutions(caller, core_cart_id(id))
+    return solutions_answer(priced, options)
 
 
 def solutions_answer(priced: PricedCart, options: list[ShippingOption]) -> dict[str, Any]:

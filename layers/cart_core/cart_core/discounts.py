@@ -42,6 +42,7 @@ from cart_core.cart import (
 from cart_core.catalog import DiscountCode, DiscountKind
 from cart_core.errors import InvalidRequest, NotAllowed, NotFound
 from cart_core.limits import ID_BYTES, Utf8Limit
+from cart_core.money import from_decimal
 from cart_core.ports import DISCOUNT_USES, Key
 from cart_core.shipping import reprice_for_free_shipping
 from cart_core.unit_of_work import Work
@@ -179,6 +180,9 @@ class ManualDiscountEdit(BaseModel):
     line_index: int | None = Field(default=None, ge=0, lt=MAX_LINES)
     reason: Annotated[str, Utf8Limit(MAX_MANUAL_REASON_BYTES)] = ""
     given_by: Annotated[str, Utf8Limit(ID_BYTES)] | None = None
+    # A fixed ``value`` in the cart's currency units (13.78), converted with its currency when applied
+    # (a face that speaks decimals and makes one core call without reading the cart first).
+    currency_units: bool = False
 
 
 ManualScope = Literal["order", "item"]
@@ -205,6 +209,7 @@ def apply_manual_discounts(
     subtotal = sum(line.unit_total_minor * line.quantity for line in cart.lines)
     kept = [m for m in cart.manual_discounts if ("order" if m.line_id is None else "item") not in scopes]
     items = {m.line_id for m in kept if m.line_id is not None}
+    given = [_in_minor_units(edit, cart.currency) for edit in given]
     for edit in given:
         if edit.kind == "percentage" and edit.value > 100:
             raise InvalidRequest("A percentage adjustment is at most 100")
@@ -229,6 +234,12 @@ def apply_manual_discounts(
             )
         )
     cart.manual_discounts = kept
+
+
+def _in_minor_units(edit: ManualDiscountEdit, currency: str) -> ManualDiscountEdit:
+    if not (edit.currency_units and edit.kind == "fixed"):
+        return edit
+    return edit.model_copy(update={"value": Decimal(from_decimal(edit.value, currency)), "currency_units": False})
 
 
 def keep_manual_discounts_of_lines(cart: Cart) -> None:

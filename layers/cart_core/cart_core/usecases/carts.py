@@ -71,6 +71,7 @@ from cart_core.usecases.shared import (
 )
 
 MAX_CONTEXT_ENTRIES = 20
+MAX_ATTRIBUTES = 32  # a face's own cart fields (Cart.attributes)
 
 # Which line a change is for: its id, or how to find it in the cart the change reads (a face whose
 # line ids are its own rendering of the core's resolves them there, instead of reading the cart first).
@@ -87,6 +88,9 @@ class LineEdit(BaseModel):
     quantity: int = Field(gt=0, le=MAX_QUANTITY)
     line_id: Annotated[str, Utf8Limit(ID_BYTES)] | None = None
     note: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
+    # The face's own facts about the line (NewStore's fulfillment group and extended attributes),
+    # bounded by the face; None keeps what a line of the same id already carries.
+    metadata: dict[str, Any] | None = None
 
 
 class CartEdits(BaseModel):
@@ -125,6 +129,12 @@ class CartEdits(BaseModel):
     manual_discount_scopes: tuple[ManualScope, ...] = BOTH_SCOPES
     # NewStore's shipping solution: one of the region's shipping options, or ``in_store_handover``.
     shipping_solution_id: Annotated[str, Utf8Limit(SHORT_TEXT_BYTES, min_bytes=1)] | None = None
+    # The currency the client prices in (NewStore's ``currency``): refused unless it is the cart's.
+    expected_currency: Annotated[str, Utf8Limit(3, min_bytes=3)] | None = None
+    # Merged into the cart's ``attributes`` key by key (a face's own fields; it bounds them).
+    attributes: dict[Annotated[str, Utf8Limit(64, min_bytes=1)], Any] | None = Field(
+        default=None, max_length=MAX_ATTRIBUTES
+    )
 
     def product_ids(self) -> frozenset[str]:
         return frozenset(line.product_id for line in self.lines or ())
@@ -444,6 +454,8 @@ def _new_cart(caller: Caller, region: Region, pricing_policy: PricingPolicyName 
 def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) -> None:
     """The fields ``edits`` set, checked against the snapshot's catalog (and ``now``, in seconds)."""
     fields = edits.model_fields_set
+    if edits.expected_currency is not None and edits.expected_currency.upper() != cart.currency.upper():
+        raise InvalidRequest(f"The currency of this store is {cart.currency}, not {edits.expected_currency}")
     if "lines" in fields and edits.lines is not None:
         before = _line_keys(cart.lines)
         cart.lines = _replace_lines(cart, edits.lines, snapshot, now)
@@ -500,6 +512,11 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         subtotal = sum(line.unit_total_minor * line.quantity for line in cart.lines)
         region_id = region_of(cart, snapshot).region_id
         choose_solution(cart, solution, snapshot.shipping_options.get(solution), region_id, subtotal)
+    if "attributes" in fields and edits.attributes is not None:
+        attributes = {**cart.attributes, **edits.attributes}
+        if len(attributes) > MAX_ATTRIBUTES:
+            raise InvalidRequest(f"A cart carries at most {MAX_ATTRIBUTES} attributes")
+        cart.attributes = attributes
 
 
 def _line_keys(lines: list[LineItem]) -> list[tuple[str, str, int]]:
@@ -558,6 +575,8 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             line.finalized = existing.finalized
             line.metadata = existing.metadata
             kept.add(existing.line_id)
+        if edit.metadata is not None:
+            line.metadata = edit.metadata
         lines.append(line)
     _check_stock(cart, lines, snapshot)
     return lines
