@@ -63,10 +63,16 @@ def _get(h: Harness, size: CartSize, tag: str) -> NextRequest:
 def _patch_products(h: Harness, size: CartSize, tag: str) -> NextRequest:
     assert isinstance(h, NewstoreHarness)
     cart_id = h.created(size)
-    # Alternate quantities so each request changes the cart (one conditional write every time).
-    return lambda i: Request(
-        "PATCH", f"{CARTS}/{cart_id}", {"products": [{**p, "quantity": 1 + i % 2} for p in products(size)]}
-    )
+    # The first product's fulfillment group alternates, so each request changes the cart (one
+    # conditional write every time) within the 100-item limit.
+    groups = ("SHIPPING", "IN_STORE_HANDOVER")
+
+    def request(i: int) -> Request:
+        lines = products(size)
+        lines[0] = {**lines[0], "fulfillment_group": {"type": groups[i % 2]}}
+        return Request("PATCH", f"{CARTS}/{cart_id}", {"products": lines})
+
+    return request
 
 
 def _patch_payments(h: Harness, size: CartSize, tag: str) -> NextRequest:
