@@ -103,8 +103,8 @@ def price_modifier_edits(
 
 def pricing_edits(body: CartIn, caller: Caller) -> dict[str, Any]:
     """The ``CartEdits`` fields a create or update body's pricing parts set: its coupon and manual
-    adjustments (the order's, and each product's when products are given, in their order) and its
-    shipping solution. A fixed amount is in the cart's currency units: the core converts it with the
+    adjustments (the order's, and each product's when products are given, in their order), its
+    shipping solution and whether it is tax exempt. A fixed amount is in the cart's currency units: the core converts it with the
     cart's currency (``currency_units``), as the face does not read the cart before its one call."""
     fields = body.model_fields_set
     modifiers = body.price_modifiers if "price_modifiers" in fields else None
@@ -123,4 +123,6 @@ def pricing_edits(body: CartIn, caller: Caller) -> dict[str, Any]:
     )
     if body.shipping_solution_id:  # "" or null: left as it is (the answer's "" means none chosen)
         edits["shipping_solution_id"] = body.shipping_solution_id
+    if "tax_exempt" in fields and body.tax_exempt is not None:
+        edits["tax_exempt"] = body.tax_exempt
     return edits

@@ -285,3 +285,27 @@ def test_main_offers_the_us_options_and_acme_only_its_own(api: InProcessApi) -> 
     assert [s["id"] for s in listed["shipping_solutions"]] == [SO_ACME_STANDARD]
     # And demo's cart is not acme's to list
     assert ns(api, "GET", f"{CARTS}/{main['id']}/shipping_solutions", client=ACME_CLIENT).status == 404
+
+
+def test_a_tax_exempt_order_carries_no_tax(api: InProcessApi) -> None:
+    cart = seed_cart(api, tax_exempt=True)
+    assert cart["tax_exempt"] is True
+    assert (cart["totals"]["tax_total"], cart["totals"]["grand_total"]) == (0, 27.56)
+    assert cart["products"][0]["calculated_price"]["item_tax_details"] == []
+    # And exempt no more: taxed again
+    again = ns(api, "PATCH", f"{CARTS}/{cart['id']}", {"tax_exempt": False}).json()
+    assert again["totals"]["grand_total"] == 30
+
+
+def test_a_solution_that_no_longer_fits_the_items_goes(api: InProcessApi) -> None:
+    cart = seed_cart(api, products=[SEED_PRODUCTS[0]])
+    path = f"{CARTS}/{cart['id']}"
+    assert ns(api, "PATCH", path, {"shipping_solution_id": "in_store_handover"}).status == 200
+    # When an item that ships is added, the handover goes; choosing a solution in the same request works
+    answer = ns(api, "PATCH", path, {"products": SEED_PRODUCTS}).json()
+    assert answer["shipping_solution_id"] == ""
+    answer = ns(api, "PATCH", path, {"products": SEED_PRODUCTS, "shipping_solution_id": SO_NYC_STANDARD}).json()
+    assert answer["shipping_solution_id"] == SO_NYC_STANDARD and answer["totals"]["shipping_total"] == 5
+    # And when nothing ships any more, the shipping solution goes
+    answer = ns(api, "PATCH", path, {"products": [SEED_PRODUCTS[0]]}).json()
+    assert answer["shipping_solution_id"] == "" and answer["totals"]["shipping_total"] == 0

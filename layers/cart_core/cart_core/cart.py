@@ -402,6 +402,9 @@ class Cart(BaseModel):
     # Manual reductions (NewStore's, priced by the ``newstore`` policy); left out of the stored
     # document while empty, so every other cart's document is as before.
     manual_discounts: list[ManualDiscount] = Field(default_factory=list, exclude_if=_EMPTY)
+    # The order is tax exempt (NewStore's ``tax_exempt``): priced without any tax rate. Left out of
+    # the stored document while false.
+    tax_exempt: bool = Field(default=False, exclude_if=_EMPTY)
     adjustments: list[Adjustment] = Field(default_factory=list)
     shipping_methods: list[ShippingMethod] = Field(default_factory=list)  # at most MAX_SHIPPING_METHODS
     gift_cards: list[AppliedGiftCard] = Field(default_factory=list)  # at most MAX_GIFT_CARDS (CartEdits)

@@ -586,7 +586,9 @@ def taxes_apply(cart: Cart, location: RateSet, force_taxes: bool = False) -> boo
     """Whether ``cart`` is priced with its taxes: always, unless its region settles them at checkout
     (``Region.automatic_taxes`` False) and the cart is still open; then only when ``force_taxes``
     (checkout asks: a tax quote, the amount a payment is opened or authorized for). A placed
-    order is always taxed (it was charged so)."""
+    order is always taxed (it was charged so). A tax-exempt order (``Cart.tax_exempt``) never is."""
+    if cart.tax_exempt:
+        return False  # an exempt order carries no tax at all, open or placed
     return force_taxes or getattr(location, "automatic_taxes", True) or cart.submitted_ms is not None
 
 

@@ -211,3 +211,14 @@ def choose_solution(
         tax_rates=option.tax_rates,
     )
     cart.set_shipping_methods([method])
+
+
+def keep_solution_fitting(cart: Cart) -> None:
+    """Drop the cart's solution if its items no longer fit it: a shipping method when no item ships,
+    the in-store handover when one does."""
+    if not cart.shipping_methods:
+        return
+    ships = any(line_ships(cart, line) for line in cart.lines)
+    handover = cart.shipping_methods[0].method_id == IN_STORE_HANDOVER
+    if ships == handover:
+        cart.shipping_methods = []

@@ -54,7 +54,7 @@ from cart_core.limits import (
 )
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
 from cart_core.regions import Region, cart_region_id
-from cart_core.shipping import IN_STORE_HANDOVER, choose_solution
+from cart_core.shipping import IN_STORE_HANDOVER, choose_solution, keep_solution_fitting
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import Work
 from cart_core.usecases.identity import primary_key
@@ -129,6 +129,8 @@ class CartEdits(BaseModel):
     manual_discount_scopes: tuple[ManualScope, ...] = BOTH_SCOPES
     # NewStore's shipping solution: one of the region's shipping options, or ``in_store_handover``.
     shipping_solution_id: Annotated[str, Utf8Limit(SHORT_TEXT_BYTES, min_bytes=1)] | None = None
+    # The order is tax exempt (NewStore's ``tax_exempt``): priced without tax.
+    tax_exempt: bool | None = None
     # The currency the client prices in (NewStore's ``currency``): refused unless it is the cart's.
     expected_currency: Annotated[str, Utf8Limit(3, min_bytes=3)] | None = None
     # Merged into the cart's ``attributes`` key by key (a face's own fields; it bounds them).
@@ -503,6 +505,12 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         if len(merged) > MAX_CONTEXT_ENTRIES:
             raise InvalidRequest(f"A cart's context holds at most {MAX_CONTEXT_ENTRIES} entries")
         cart.context = merged
+    if "tax_exempt" in fields and edits.tax_exempt is not None:
+        cart.tax_exempt = edits.tax_exempt
+    if "lines" in fields and cart.pricing_policy == "newstore":
+        # A solution that no longer fits the items goes (the client chooses again): a shipping
+        # method when nothing ships any more, the in-store handover when an item ships now.
+        keep_solution_fitting(cart)
     if "manual_discounts" in fields:
         apply_manual_discounts(cart, edits.manual_discounts or [], edits.manual_discount_scopes)
     if "shipping_solution_id" in fields and edits.shipping_solution_id is not None and snapshot.location is not None:
