@@ -44,7 +44,8 @@ Associate = Annotated[Caller, Depends(associate)]
 
 @router.post(CARTS, responses=documented(out.Cart))
 def create_cart(caller: Associate, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
-    return newstore_cart(use_cases().carts.create(caller, edits_from(body, caller), pricing_policy=POLICY))
+    edits = edits_from(body, caller, creating=True)
+    return newstore_cart(use_cases().carts.create(caller, edits, pricing_policy=POLICY))
 
 
 @router.get(f"{CARTS}/<id>", responses=documented(out.Cart))
