@@ -95,8 +95,10 @@ def calculated_prices(priced: PricedCart) -> list[dict[str, Any]]:
     codes = {d.code: d for d in cart.discounts}
     manual = {m.line_id: m for m in cart.manual_discounts}
     inclusive = priced.totals.tax_inclusive
+    # Each rate's wire fraction once per cart, not once per line (Rate: 0.045).
+    rates = {t.percent: _number(t.percent / 100) for t in priced.totals.taxes_by_rate}
     return [
-        _calculated_price(line, pl, amount, codes, manual, inclusive)
+        _calculated_price(line, pl, amount, codes, manual, inclusive, rates)
         for line, pl in zip(cart.lines, priced.totals.lines, strict=True)
     ]
 
@@ -108,6 +110,7 @@ def _calculated_price(
     codes: dict[str, AppliedDiscount],
     manual: dict[str | None, ManualDiscount],
     inclusive: bool,
+    rates: dict[Decimal, Amount],
 ) -> dict[str, Any]:
     q = line.quantity
 
@@ -143,7 +146,12 @@ def _calculated_price(
         "gift_wrapping_price": 0,
         "gift_wrapping_tax": 0,
         "item_tax_details": [
-            {"Name": t.name, "Rate": _number(t.percent / 100), "Amount": amount(each(t.amount_minor))} for t in pl.taxes
+            {
+                "Name": t.name,
+                "Rate": rates.get(t.percent) or _number(t.percent / 100),
+                "Amount": amount(each(t.amount_minor)),
+            }
+            for t in pl.taxes
         ],
     }
 

@@ -524,7 +524,10 @@ def _newstore_lines(
                 gross[i],
                 discount,
                 gross[i] - discount,
-                tuple(TaxLine(t.name, t.category, t.percent, t.amount_minor * q) for t in item_taxes),
+                # One item (most NewStore lines): its taxes are the line's.
+                item_taxes
+                if q == 1
+                else tuple(TaxLine(t.name, t.category, t.percent, t.amount_minor * q) for t in item_taxes),
                 tuple(LineAdjustment(a.source, a.code, a.amount * q) for a in taken[i]),
                 Decimal(discount),
             )
