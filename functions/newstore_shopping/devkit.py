@@ -172,11 +172,13 @@ def banner_notes(url: str) -> list[str]:
 
 
 def walkthrough(url: str) -> list[str]:
-    """A token for the demo client, then a first cart with it."""
+    """A token for the demo client (HTTP Basic, as OAuth2 clients send it), then a first cart with it."""
+    from local.cloud import _python
+
     client = f"{DEMO_CLIENT.client_id}:{DEMO_CLIENT.client_secret}"
     token = (
         f"""NS_TOKEN=$(curl -s -u '{client}' -d grant_type=client_credentials "{url}{TOKEN_PATH}" """
-        """| python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"""
+        f"""| {_python()} -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"""
     )
     cart = (
         f"""curl -s -w '\\n' -H "Authorization: Bearer $NS_TOKEN" -H 'Content-Type: application/json' """
