@@ -47,6 +47,7 @@ def fuzz_plan() -> Plan:
         {
             "GET /shopping/carts/{id}": (cart,),
             "PATCH /shopping/carts/{id}": (cart,),
+            "GET /shopping/carts/{id}/shipping_solutions": (cart,),
         },
     )
 
@@ -146,10 +147,12 @@ def sample_requests() -> dict[str, tuple[str, str, Any]]:
         ),
         "get_cart": ("GET", cart, None),
         "update_cart": ("PATCH", cart, {"shop": "storefront-catalog-en", "shop_locale": "en-US"}),
+        "shipping_solutions": ("GET", f"{cart}/shipping_solutions", None),
     }
 
 
 def samples() -> dict[str, Sample]:
+    from local.fixture import SO_US_STANDARD
     from local.samples import FIXTURE_ONLY, OPEN, Expect, Sample
 
     cart = {"id": _sample_cart()}
@@ -158,6 +161,8 @@ def samples() -> dict[str, Sample]:
         "create_cart.json": Sample(FIXTURE_ONLY, Expect(200, {"state": "draft", "products.0.quantity": 2})),
         "get_cart.json": Sample(OPEN, Expect(200, {**cart, "state": "draft"})),
         "update_cart.json": Sample(OPEN, Expect(200, {**cart, "shop": "storefront-catalog-en"})),
+        # The sample cart ships (no fulfillment group: the cart's delivery): main's US standard option.
+        "shipping_solutions.json": Sample(OPEN, Expect(200, {"shipping_solutions.0.id": SO_US_STANDARD})),
     }
 
 
