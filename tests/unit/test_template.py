@@ -74,10 +74,11 @@ ALLOWED_ACTIONS = {
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
         "dynamodb:Query", "secretsmanager:GetSecretValue",
     },
-    # NewStore: API clients' records (GetItem), carts; it signs access tokens (GetSecretValue).
+    # NewStore: API clients' records (GetItem), carts; it signs access tokens (GetSecretValue); a cart's
+    # shipping solutions are the tenant's shipping options (Query).
     "NewstoreShoppingFunction": {
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-        "secretsmanager:GetSecretValue",
+        "dynamodb:Query", "secretsmanager:GetSecretValue",
     },
     "StreamOutboxFunction": {"events:PutEvents", "dynamodb:DeleteItem", "sqs:SendMessage"},
     "ValidationWorkerFunction": IDEMPOTENCY | {"dynamodb:BatchGetItem", "dynamodb:Query", "sqs:SendMessage"},
