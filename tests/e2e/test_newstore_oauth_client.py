@@ -5,6 +5,7 @@ NewStore cart with it, over HTTP against the local cloud and its demo fixture.""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ def plain_http_on_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
 
 
-def session(url: str, client_id: str, secret: str, *, basic: bool = True):  # noqa: ANN202
+def session(url: str, client_id: str, secret: str, *, basic: bool = True) -> Any:
     client = requests_oauthlib.OAuth2Session(client=oauth2.BackendApplicationClient(client_id=client_id))
     # include_client_id=False: HTTP Basic (RFC 6749 §2.3.1, the library's default); True: in the body.
     client.fetch_token(
