@@ -13,12 +13,15 @@ from cart_core.actors import OWNER_KIND, IdentityKey, answers_to
 from cart_core.cart import (
     MAX_GIFT_CARDS,
     MAX_LINES,
+    MAX_PAYMENTS,
     MAX_QUANTITY,
     Address,
     AppliedGiftCard,
     Cart,
+    FulfillmentGroup,
     FulfillmentKind,
     LineItem,
+    Payment,
     PricingPolicyName,
     ShippingMethod,
     check_line_metadata,
@@ -78,6 +81,7 @@ class LineEdit(BaseModel):
     quantity: int = Field(gt=0, le=MAX_QUANTITY)
     line_id: Annotated[str, Utf8Limit(ID_BYTES)] | None = None
     note: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
+    fulfillment_group: FulfillmentGroup | None = None
 
 
 class CartEdits(BaseModel):
@@ -110,6 +114,13 @@ class CartEdits(BaseModel):
     )
     notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
     additional_notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
+    # Payments by key (NewStore): a payment sets the one under its key (``cart.keyed_payment`` made
+    # it from what the client gave), None removes it (a key the cart does not have: nothing to do).
+    # A change that drops a live card hold is ``Checkout.edit``'s or ``Checkout.place``'s, which
+    # release the hold once the write has committed; ``Carts.update`` refuses payment changes.
+    payments: dict[Annotated[str, Utf8Limit(128, min_bytes=1)], Payment | None] | None = Field(
+        default=None, max_length=MAX_PAYMENTS
+    )
 
     def product_ids(self) -> frozenset[str]:
         return frozenset(line.product_id for line in self.lines or ())
@@ -191,6 +202,10 @@ class Carts(CartUseCases):
         return self._uow.run(lambda work: self._active_cart_once(work, caller, guest_keys, edits, pricing_policy))
 
     def update(self, caller: Caller, cart_id: str, edits: CartEdits) -> PricedCart:
+        if edits.payments is not None:
+            # Dropping a payment may leave a card hold to release: only checkout has the gateway.
+            raise InvalidRequest("Payments are changed through checkout (Checkout.edit)")
+
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
             apply_edits(cart, edits, snapshot, self._clock())
@@ -468,6 +483,25 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         if len(merged) > MAX_CONTEXT_ENTRIES:
             raise InvalidRequest(f"A cart's context holds at most {MAX_CONTEXT_ENTRIES} entries")
         cart.context = merged
+    if "payments" in fields and edits.payments is not None:
+        apply_payment_edits(cart, edits.payments)
+
+
+def apply_payment_edits(cart: Cart, changes: dict[str, Payment | None]) -> None:
+    """Set or remove payments by key (None removes). A payment the service captured (a card taken
+    at acceptance) is money taken: it cannot be replaced or removed here (a refund is the store's).
+    A payment's hold that the change drops is the caller's to release (``Cart.live_holds`` before
+    and after)."""
+    for key, given in changes.items():
+        current = cart.payment(key)
+        if current is not None and current.status in ("captured", "capturing") and current.holds_funds:
+            raise InvalidRequest(f"Payment {key[:64]!r} was captured; it can no longer change")
+        if given is None:
+            cart.remove_payment(key)
+            continue
+        if given.key != key:
+            raise InvalidRequest(f"Payment {key[:64]!r} is given under another key")
+        cart.set_payment(given)
 
 
 def _line_keys(lines: list[LineItem]) -> list[tuple[str, str, int]]:
@@ -520,6 +554,7 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             quantity=edit.quantity,
             unit_price_minor=unit_price,
             note=edit.note,
+            fulfillment_group=edit.fulfillment_group,
             **variant_fields(product),
         )
         if existing is not None:
