@@ -138,7 +138,7 @@ def test_placing_needs_a_ready_cart_and_names_what_it_lacks() -> None:
 
 def test_a_ready_cart_is_placed_with_its_payments_in_one_write() -> None:
     cart = open_cart(token=None)
-    cases, store, journal, _ = setup(cart)
+    cases, _store, journal, _ = setup(cart)
     placed = cases.checkout.place(CALLER, cart.cart_id, pays(token("tok_visa"))).cart
     assert journal.entries == [f"authorize {TOTAL}", "write"]
     assert placed.status is CartStatus.SUBMITTED and placed.payment("tok_visa").status == "authorized"
@@ -190,7 +190,7 @@ def test_a_declined_authorization_places_and_fails_then_fixed_payments_place_it_
 
 def test_a_capture_declined_order_is_placed_again_and_the_declined_hold_released() -> None:
     cart = open_cart(token=None)
-    cases, store, journal, gateway = setup(cart)
+    cases, _store, journal, _gateway = setup(cart)
     cases.checkout.place(CALLER, cart.cart_id, pays(token("tok_captureDeclined")))
     cases.pos_validation.pos_validate(CALLER, cart.cart_id, [])
     failed = cases.checkout.settle_payment(CALLER, cart.cart_id).cart
@@ -206,7 +206,7 @@ def test_a_capture_declined_order_is_placed_again_and_the_declined_hold_released
 def test_a_hold_given_by_the_client_is_captured_at_acceptance_and_voided_if_dropped() -> None:
     hold = TestCardProvider().authorize(TOTAL, "USD", "tok_visa", "terminal-1").reference
     cart = open_cart(token=None)
-    cases, store, journal, gateway = setup(cart)
+    cases, _store, journal, _gateway = setup(cart)
     # Given a hold taken at a terminal, recorded by its id, then replaced by cash
     cases.checkout.edit(CALLER, cart.cart_id, pays(keyed_payment("authorized", hold, TOTAL, "card", "test-card")))
     assert journal.entries == ["write"]
