@@ -4,6 +4,8 @@ and ``Checkout.place``, payments by key and kind, and the holds a change drops."
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from cart_core.cart import (
@@ -12,6 +14,7 @@ from cart_core.cart import (
     Cart,
     LineItem,
     Payment,
+    PaymentKind,
     ShippingMethod,
     keyed_payment,
 )
@@ -21,7 +24,7 @@ from cart_core.payments import TestCardProvider
 from cart_core.pricing import price
 from cart_core.readiness import covered_minor, readiness
 from cart_core.tenancy import Location
-from cart_core.usecases.carts import CartEdits
+from cart_core.usecases.carts import CartEdits, PaymentEdit
 from tests.unit.test_checkout_flows import setup, types
 from tests.unit.test_payments import CALLER, open_cart
 
@@ -29,12 +32,16 @@ TOTAL = 2125  # open_cart(): 20.00 + 6.25 % tax
 PLAIN = Location(tenant_id="t", location_id="l", name="L")
 
 
-def token(key: str, amount: int = TOTAL) -> Payment:
-    return keyed_payment("token", key, amount, "card", "test-card")
+def given(kind: PaymentKind, key: str, amount_minor: int) -> tuple[str, PaymentEdit]:
+    return key, PaymentEdit(kind=kind, amount=Decimal(amount_minor) / 100)
 
 
-def pays(*payments: Payment) -> CartEdits:
-    return CartEdits(payments={p.key: p for p in payments})
+def token(key: str, amount: int = TOTAL) -> tuple[str, PaymentEdit]:
+    return given("token", key, amount)
+
+
+def pays(*payments: tuple[str, PaymentEdit]) -> CartEdits:
+    return CartEdits(payments=dict(payments))
 
 
 # ----- readiness -----------------------------------------------------------------------------
@@ -105,7 +112,7 @@ def test_each_kind_of_payment_is_recorded_for_what_it_is() -> None:
     )
     taken = keyed_payment("captured", "cap_1", 500, "card", "test-card")
     assert (taken.status, taken.captured_minor, taken.holds_funds) == ("captured", 500, False)
-    card = token("tok_visa", 700)
+    card = keyed_payment("token", "tok_visa", 700, "card", "test-card")
     assert (card.status, card.reference, card.provider) == ("recorded", "tok_visa", "test-card")
     cart = Cart(tenant_id="t", location_id="l", currency="USD", payments=[held, taken, card])
     assert covered_minor(cart) == 2100
@@ -174,7 +181,7 @@ def test_a_declined_authorization_places_and_fails_then_fixed_payments_place_it_
         cases.checkout.edit(CALLER, cart.cart_id, CartEdits(notes="x"))
     # When the declined card is removed and the good one pays it all, and it is placed again
     cases.checkout.edit(
-        CALLER, cart.cart_id, CartEdits(payments={"tok_chargeDeclined": None, "tok_visa": token("tok_visa")})
+        CALLER, cart.cart_id, CartEdits(payments={"tok_chargeDeclined": None, **dict([token("tok_visa")])})
     )
     journal.entries.clear()
     again = cases.checkout.place(CALLER, cart.cart_id, CartEdits()).cart
@@ -208,15 +215,16 @@ def test_a_hold_given_by_the_client_is_captured_at_acceptance_and_voided_if_drop
     cart = open_cart(token=None)
     cases, _store, journal, _gateway = setup(cart)
     # Given a hold taken at a terminal, recorded by its id, then replaced by cash
-    cases.checkout.edit(CALLER, cart.cart_id, pays(keyed_payment("authorized", hold, TOTAL, "card", "test-card")))
+    cases.checkout.edit(CALLER, cart.cart_id, pays(given("authorized", hold, TOTAL)))
     assert journal.entries == ["write"]
-    cash = keyed_payment("captured", "cap-1", TOTAL, "cash", "test-card")
-    cases.checkout.edit(CALLER, cart.cart_id, CartEdits(payments={hold: None, "cap-1": cash}))
+    cases.checkout.edit(
+        CALLER, cart.cart_id, CartEdits(payments={hold: None, **dict([given("captured", "cap-1", TOTAL)])})
+    )
     # Then the dropped hold is voided after the write
     assert journal.entries == ["write", "write", "void"]
     # When the hold is given again instead and the order placed, validated and settled
     cases.checkout.edit(CALLER, cart.cart_id, CartEdits(payments={"cap-1": None}))
-    cases.checkout.edit(CALLER, cart.cart_id, pays(keyed_payment("authorized", hold, TOTAL, "card", "test-card")))
+    cases.checkout.edit(CALLER, cart.cart_id, pays(given("authorized", hold, TOTAL)))
     journal.entries.clear()
     cases.checkout.place(CALLER, cart.cart_id, CartEdits())
     assert journal.entries == ["write"]  # nothing to authorize: the hold exists
@@ -229,7 +237,7 @@ def test_a_hold_given_for_more_than_the_processor_holds_is_declined_at_capture()
     hold = TestCardProvider().authorize(1000, "USD", "tok_visa", "terminal-2").reference
     cart = open_cart(token=None)
     cases, *_ = setup(cart)
-    cases.checkout.place(CALLER, cart.cart_id, pays(keyed_payment("authorized", hold, TOTAL, "card", "test-card")))
+    cases.checkout.place(CALLER, cart.cart_id, pays(given("authorized", hold, TOTAL)))
     cases.pos_validation.pos_validate(CALLER, cart.cart_id, [])
     failed = cases.checkout.settle_payment(CALLER, cart.cart_id).cart
     assert failed.status is CartStatus.PAYMENT_FAILED
@@ -239,7 +247,7 @@ def test_a_hold_given_for_more_than_the_processor_holds_is_declined_at_capture()
 def test_money_taken_elsewhere_is_accepted_without_a_capture() -> None:
     cart = open_cart(token=None)
     cases, _store, journal, _ = setup(cart)
-    cases.checkout.place(CALLER, cart.cart_id, pays(keyed_payment("captured", "cap-9", TOTAL, "card", "test-card")))
+    cases.checkout.place(CALLER, cart.cart_id, pays(given("captured", "cap-9", TOTAL)))
     validated = cases.pos_validation.pos_validate(CALLER, cart.cart_id, []).cart
     assert validated.pays_at_pickup and validated.payment("cap-9").status == "captured"
     assert cases.checkout.settle_payment(CALLER, cart.cart_id).cart.status is CartStatus.VALIDATED

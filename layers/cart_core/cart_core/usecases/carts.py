@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
@@ -15,16 +16,19 @@ from cart_core.cart import (
     MAX_LINES,
     MAX_PAYMENTS,
     MAX_QUANTITY,
+    PAYMENT_KEY_BYTES,
+    PAYMENT_METHOD_BYTES,
     Address,
     AppliedGiftCard,
     Cart,
     FulfillmentGroup,
     FulfillmentKind,
     LineItem,
-    Payment,
+    PaymentKind,
     PricingPolicyName,
     ShippingMethod,
     check_line_metadata,
+    keyed_payment,
     merged_metadata,
 )
 from cart_core.catalog import Product
@@ -47,6 +51,8 @@ from cart_core.limits import (
     SHORT_TEXT_BYTES,
     Utf8Limit,
 )
+from cart_core.money import from_decimal
+from cart_core.payments import CARD_PROVIDER
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
 from cart_core.regions import Region, cart_region_id
 from cart_core.tenancy import Caller
@@ -84,6 +90,16 @@ class LineEdit(BaseModel):
     fulfillment_group: FulfillmentGroup | None = None
 
 
+class PaymentEdit(BaseModel):
+    """A payment a client gives by key: its kind (``cart.PaymentKind``) and amount in currency units,
+    exact in the cart's currency. The core makes the payment (``cart.keyed_payment``): nothing a
+    provider answers is taken from the client."""
+
+    kind: PaymentKind
+    amount: Decimal
+    method: Annotated[str, Utf8Limit(PAYMENT_METHOD_BYTES, min_bytes=1)] = "card"
+
+
 class CartEdits(BaseModel):
     """Editable fields; only the fields a request actually set are applied."""
 
@@ -114,11 +130,11 @@ class CartEdits(BaseModel):
     )
     notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
     additional_notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
-    # Payments by key (NewStore): a payment sets the one under its key (``cart.keyed_payment`` made
-    # it from what the client gave), None removes it (a key the cart does not have: nothing to do).
-    # A change that drops a live card hold is ``Checkout.edit``'s or ``Checkout.place``'s, which
-    # release the hold once the write has committed; ``Carts.update`` refuses payment changes.
-    payments: dict[Annotated[str, Utf8Limit(128, min_bytes=1)], Payment | None] | None = Field(
+    # Payments by key (NewStore): a payment given sets the one under its key, None removes it (a key
+    # the cart does not have: nothing to do). A change that drops a live card hold is
+    # ``Checkout.edit``'s or ``Checkout.place``'s, which release the hold once the write has
+    # committed; ``Carts.update`` refuses payment changes.
+    payments: dict[Annotated[str, Utf8Limit(PAYMENT_KEY_BYTES, min_bytes=1)], PaymentEdit | None] | None = Field(
         default=None, max_length=MAX_PAYMENTS
     )
 
@@ -487,7 +503,7 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         apply_payment_edits(cart, edits.payments)
 
 
-def apply_payment_edits(cart: Cart, changes: dict[str, Payment | None]) -> None:
+def apply_payment_edits(cart: Cart, changes: dict[str, PaymentEdit | None]) -> None:
     """Set or remove payments by key (None removes). A payment the service captured (a card taken
     at acceptance) is money taken: it cannot be replaced or removed here (a refund is the store's).
     A payment's hold that the change drops is the caller's to release (``Cart.live_holds`` before
@@ -499,9 +515,8 @@ def apply_payment_edits(cart: Cart, changes: dict[str, Payment | None]) -> None:
         if given is None:
             cart.remove_payment(key)
             continue
-        if given.key != key:
-            raise InvalidRequest(f"Payment {key[:64]!r} is given under another key")
-        cart.set_payment(given)
+        amount = from_decimal(given.amount, cart.currency)
+        cart.set_payment(keyed_payment(given.kind, key, amount, given.method, CARD_PROVIDER))
 
 
 def _line_keys(lines: list[LineItem]) -> list[tuple[str, str, int]]:
