@@ -358,7 +358,7 @@ class Checkout(CartUseCases):
             cart = require_cart(snapshot, cart_id, caller.actor)
             again = keyed and cart.status is CartStatus.PAYMENT_FAILED
             if keyed and cart.status not in (CartStatus.OPEN, CartStatus.PAYMENT_FAILED):
-                if cart.submitted_ms is None:
+                if cart.submitted_ms is None or cart.status in _ENDED_UNPAID:
                     raise Conflict(f"Cart {cart.cart_id} is {cart.status.value} and cannot be placed")
                 if edits.model_fields_set:
                     raise Conflict(f"Order {cart.cart_id} is placed; it can no longer be edited")
