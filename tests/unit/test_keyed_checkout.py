@@ -285,3 +285,21 @@ def test_carts_update_leaves_payments_to_checkout() -> None:
     cases, *_ = setup(cart)
     with pytest.raises(InvalidRequest):
         cases.carts.update(CALLER, cart.cart_id, pays(token("tok_visa")))
+
+
+def test_the_deadline_of_an_earlier_placing_does_not_expire_an_order_placed_again() -> None:
+    # Given an order placed, accepted, failed at capture, then placed again
+    cart = open_cart(token=None)
+    cases, store, *_ = setup(cart)
+    first = cases.checkout.place(CALLER, cart.cart_id, pays(token("tok_captureDeclined"))).cart
+    cases.pos_validation.pos_validate(CALLER, cart.cart_id, [])
+    cases.checkout.settle_payment(CALLER, cart.cart_id)
+    store.carts[cart.cart_id] = store.stored(cart.cart_id).model_copy(update={"submitted_ms": 1})  # placed earlier
+    cases.checkout.place(CALLER, cart.cart_id, pays(token("tok_visa")))
+    # When the first placing's deadline check arrives, Then it leaves the new placing pending
+    assert not cases.pos_validation.expire_if_unanswered(CALLER, cart.cart_id, 0, submitted_ms=1)
+    assert store.stored(cart.cart_id).status is CartStatus.SUBMITTED
+    # And the new placing's own deadline still expires it
+    again = store.stored(cart.cart_id).submitted_ms
+    assert again != 1 and first.submitted_ms is not None
+    assert cases.pos_validation.expire_if_unanswered(CALLER, cart.cart_id, 0, submitted_ms=again)
