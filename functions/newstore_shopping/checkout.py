@@ -26,11 +26,12 @@ from typing import Any, Literal
 
 from cart_core.cart import Cart, Payment
 from cart_core.errors import InvalidRequest
+from cart_core.keyed_payments import PaymentEdit
 from cart_core.lifecycle import CartStatus
 from cart_core.readiness import Readiness, readiness
 from cart_core.tenancy import Caller
 from cart_core.usecases import UseCases
-from cart_core.usecases.carts import CartEdits, PaymentEdit
+from cart_core.usecases.carts import CartEdits
 from cart_core.usecases.shared import PricedCart
 
 OrderState = Literal["draft", "ready", "placed", "accepted", "failed"]

@@ -8,10 +8,11 @@ import json
 from decimal import Decimal
 
 from cart_core.actors import Actor, ActorKind
+from cart_core.keyed_payments import PaymentEdit
 from cart_core.lifecycle import CartStatus
 from cart_core.tenancy import Caller
 from cart_core.usecases import compose
-from cart_core.usecases.carts import CartEdits, LineEdit, PaymentEdit
+from cart_core.usecases.carts import CartEdits, LineEdit
 from tests.integration.test_checkout_events import subscribe
 
 LOKE_CART = "/organizations/demo/locations/main/cart"

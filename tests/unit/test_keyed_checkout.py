@@ -19,12 +19,13 @@ from cart_core.cart import (
     keyed_payment,
 )
 from cart_core.errors import Conflict, InvalidRequest
+from cart_core.keyed_payments import PaymentEdit
 from cart_core.lifecycle import CartStatus, check_transition
 from cart_core.payments import TestCardProvider
 from cart_core.pricing import price
 from cart_core.readiness import covered_minor, readiness
 from cart_core.tenancy import Location
-from cart_core.usecases.carts import CartEdits, PaymentEdit
+from cart_core.usecases.carts import CartEdits
 from tests.unit.test_checkout_flows import setup, types
 from tests.unit.test_payments import CALLER, open_cart
 

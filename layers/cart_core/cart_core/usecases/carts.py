@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
@@ -14,21 +13,16 @@ from cart_core.actors import OWNER_KIND, IdentityKey, answers_to
 from cart_core.cart import (
     MAX_GIFT_CARDS,
     MAX_LINES,
-    MAX_PAYMENTS,
     MAX_QUANTITY,
-    PAYMENT_KEY_BYTES,
-    PAYMENT_METHOD_BYTES,
     Address,
     AppliedGiftCard,
     Cart,
     FulfillmentGroup,
     FulfillmentKind,
     LineItem,
-    PaymentKind,
     PricingPolicyName,
     ShippingMethod,
     check_line_metadata,
-    keyed_payment,
     merged_metadata,
 )
 from cart_core.catalog import Product
@@ -41,6 +35,7 @@ from cart_core.errors import (
     Unauthorized,
 )
 from cart_core.ids import InternalId
+from cart_core.keyed_payments import MAX_PAYMENTS, PaymentEdit, PaymentKey, apply_payment_edits
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import (
     ID_BYTES,
@@ -51,8 +46,6 @@ from cart_core.limits import (
     SHORT_TEXT_BYTES,
     Utf8Limit,
 )
-from cart_core.money import from_decimal
-from cart_core.payments import CARD_PROVIDER
 from cart_core.ports import Key, PointerKey, ReadSet, Snapshot
 from cart_core.regions import Region, cart_region_id
 from cart_core.tenancy import Caller
@@ -90,16 +83,6 @@ class LineEdit(BaseModel):
     fulfillment_group: FulfillmentGroup | None = None
 
 
-class PaymentEdit(BaseModel):
-    """A payment a client gives by key: its kind (``cart.PaymentKind``) and amount in currency units,
-    exact in the cart's currency. The core makes the payment (``cart.keyed_payment``): nothing a
-    provider answers is taken from the client."""
-
-    kind: PaymentKind
-    amount: Decimal
-    method: Annotated[str, Utf8Limit(PAYMENT_METHOD_BYTES, min_bytes=1)] = "card"
-
-
 class CartEdits(BaseModel):
     """Editable fields; only the fields a request actually set are applied."""
 
@@ -111,6 +94,11 @@ class CartEdits(BaseModel):
         default=None, max_length=MAX_GIFT_CARDS
     )
     fulfillment: FulfillmentKind | None = None
+    # Payments by key (NewStore): a payment given sets the one under its key, None removes it (a key
+    # the cart does not have: nothing to do). A change that drops a live card hold is
+    # ``Checkout.edit``'s or ``Checkout.place``'s, which release the hold once the write has
+    # committed; ``Carts.update`` refuses payment changes.
+    payments: dict[PaymentKey, PaymentEdit | None] | None = Field(default=None, max_length=MAX_PAYMENTS)
     # An address given sets it; ``None`` given explicitly clears it (Medusa's ``shipping_address: null``).
     delivery_address: Address | None = None
     billing_address: Address | None = None
@@ -130,13 +118,6 @@ class CartEdits(BaseModel):
     )
     notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
     additional_notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
-    # Payments by key (NewStore): a payment given sets the one under its key, None removes it (a key
-    # the cart does not have: nothing to do). A change that drops a live card hold is
-    # ``Checkout.edit``'s or ``Checkout.place``'s, which release the hold once the write has
-    # committed; ``Carts.update`` refuses payment changes.
-    payments: dict[Annotated[str, Utf8Limit(PAYMENT_KEY_BYTES, min_bytes=1)], PaymentEdit | None] | None = Field(
-        default=None, max_length=MAX_PAYMENTS
-    )
 
     def product_ids(self) -> frozenset[str]:
         return frozenset(line.product_id for line in self.lines or ())
@@ -466,6 +447,8 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         apply_codes(cart, edits.discount_codes or (), snapshot.discounts, int(now * 1000), _region_id(cart, snapshot))
     if "gift_card_codes" in fields:
         cart.gift_cards = _gift_cards(cart, edits.gift_card_codes or [], snapshot, int(now * 1000))
+    if "payments" in fields and edits.payments is not None:
+        apply_payment_edits(cart, edits.payments)
     if "requested_time_ms" in fields and edits.requested_time_ms is not None:
         now_ms = int(now * 1000)
         if not now_ms - REQUESTED_TIME_PAST_MS <= edits.requested_time_ms <= now_ms + REQUESTED_TIME_FUTURE_MS:
@@ -499,24 +482,6 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         if len(merged) > MAX_CONTEXT_ENTRIES:
             raise InvalidRequest(f"A cart's context holds at most {MAX_CONTEXT_ENTRIES} entries")
         cart.context = merged
-    if "payments" in fields and edits.payments is not None:
-        apply_payment_edits(cart, edits.payments)
-
-
-def apply_payment_edits(cart: Cart, changes: dict[str, PaymentEdit | None]) -> None:
-    """Set or remove payments by key (None removes). A payment the service captured (a card taken
-    at acceptance) is money taken: it cannot be replaced or removed here (a refund is the store's).
-    A payment's hold that the change drops is the caller's to release (``Cart.live_holds`` before
-    and after)."""
-    for key, given in changes.items():
-        current = cart.payment(key)
-        if current is not None and current.status in ("captured", "capturing") and current.holds_funds:
-            raise InvalidRequest(f"Payment {key[:64]!r} was captured; it can no longer change")
-        if given is None:
-            cart.remove_payment(key)
-            continue
-        amount = from_decimal(given.amount, cart.currency)
-        cart.set_payment(keyed_payment(given.kind, key, amount, given.method, CARD_PROVIDER))
 
 
 def _line_keys(lines: list[LineItem]) -> list[tuple[str, str, int]]:

@@ -21,6 +21,7 @@ from cart_core.cart import DEFAULT_PAYMENT_KEY, Cart, Payment, payment_as_given
 from cart_core.discounts import code_reads, stage_discount_uses
 from cart_core.errors import Conflict, InvalidRequest, PaymentPending
 from cart_core.inventory import stage_reservations
+from cart_core.keyed_payments import apply_payment_edits
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_ORDER_TAGS
 from cart_core.money import from_decimal
@@ -38,7 +39,7 @@ from cart_core.readiness import Readiness, describe, readiness
 from cart_core.regions import Region
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import UnitOfWork, Work
-from cart_core.usecases.carts import CartEdits, apply_edits, apply_payment_edits, refresh_session_amounts
+from cart_core.usecases.carts import CartEdits, apply_edits, refresh_session_amounts
 from cart_core.usecases.gift_cards import gift_card_reads, redeem_gift_cards
 from cart_core.usecases.identity import pointer_keys
 from cart_core.usecases.shared import (
@@ -159,8 +160,12 @@ class Checkout(CartUseCases):
         400 naming what it lacks; False (back to draft), refused (400) when the cart was ready before
         and still is after the edits: readiness is computed, so asking for draft cannot undo it."""
         released: list[Payment] = []
+        reads = edits.reads(caller, cart_id)  # the cart and whatever the edits name (products, codes…)
 
-        def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
+        def attempt(work: Work) -> PricedCart:
+            snapshot = work.read(reads)
+            cart = require_cart(snapshot, cart_id, caller.actor)
+            version = cart.version
             released.clear()
             holds = cart.live_holds
             was_ready = expect_ready is False and self.readiness(cart, snapshot).ready
@@ -171,10 +176,14 @@ class Checkout(CartUseCases):
                     raise InvalidRequest(f"The cart is not ready: {describe(now.missing)}")
                 if not expect_ready and was_ready and now.ready:
                     raise InvalidRequest("The cart still meets every criterion to be ready; it cannot go back to draft")
+            if not edits.model_fields_set:
+                return priced(cart, snapshot)
             released.extend(p for ref, p in holds.items() if ref not in cart.live_holds)
-            return bool(edits.model_fields_set)
+            staged = self._stage(work, cart, version, snapshot)
+            work.commit()
+            return staged
 
-        edited = self._mutate(caller, cart_id, change, edits.product_ids(), edits.codes(), edits.gift_cards())
+        edited = self._uow.run(attempt)
         for payment in released:
             self._void_replaced(payment)
         return edited
