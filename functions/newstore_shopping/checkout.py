@@ -28,6 +28,7 @@ from cart_core.cart import Cart, Payment
 from cart_core.errors import InvalidRequest
 from cart_core.keyed_payments import PaymentEdit
 from cart_core.lifecycle import CartStatus
+from cart_core.money import to_decimal
 from cart_core.readiness import Readiness, readiness
 from cart_core.tenancy import Caller
 from cart_core.usecases import UseCases
@@ -91,8 +92,8 @@ def payment_statuses(cart: Cart) -> dict[str, dict[str, str]]:
 
 
 def payment_type(payment: Payment) -> str:
-    """The ``type`` a payment was given with (``cart.keyed_payment``): a hold named by its id is
-    ``authorized``, money taken elsewhere ``captured``, a card token ``token``."""
+    """The ``type`` a payment was given with (``cart.keyed_payment``): a card token is ``token``, a
+    hold named by its id ``authorized``, money taken elsewhere ``captured``."""
     if payment.reference is not None:
         return "token"
     if payment.authorization_reference == payment.key:
@@ -100,10 +101,31 @@ def payment_type(payment: Payment) -> str:
     return "captured"
 
 
+def payments_of(cart: Cart) -> dict[str, dict[str, Any]]:
+    """The cart's ``payments`` as given: each key's ``type``, ``amount`` (decimal units) and
+    ``method``; what the processor made of it is in ``payment_statuses``."""
+    return {
+        payment.key: {
+            "type": payment_type(payment),
+            "amount": _number(to_decimal(payment.amount_minor, cart.currency)),
+            "currency": cart.currency,
+            "method": payment.method,
+        }
+        for payment in cart.payments
+    }
+
+
+def _number(value: Decimal) -> int | float:
+    """A JSON number in decimal units (13.78, 30), as the seed prints them."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def payment_edits(payments: Mapping[str, Any] | None) -> dict[str, PaymentEdit | None] | None:
-    """The wire's ``payments`` map as the core's keyed edits: each block's ``type`` and ``amount``
-    (decimal units; the core converts them exactly in the cart's currency), or None to remove the
-    payment under that key."""
+    """The wire's ``payments`` map (``wire.PaymentIn`` blocks) as the core's keyed edits: each
+    block's ``type``, ``amount`` (decimal units; the core converts them exactly in the cart's
+    currency, and refuses a ``currency`` that is not the cart's) and ``method``; ``null`` under a key
+    removes the payment there. ``processor`` and ``metadata`` are accepted and not kept: one card
+    processor serves the deployment (``payments.CARD_PROVIDER``)."""
     if payments is None:
         return None
     edits: dict[str, PaymentEdit | None] = {}
@@ -111,12 +133,8 @@ def payment_edits(payments: Mapping[str, Any] | None) -> dict[str, PaymentEdit |
         if block is None:
             edits[key] = None
             continue
-        fields = block if isinstance(block, Mapping) else vars(block)
-        amount = fields.get("amount")
-        if amount is None:
-            raise InvalidRequest(f"Payment {key[:64]!r} has no amount")
         edits[key] = PaymentEdit(
-            kind=fields.get("type"), amount=Decimal(str(amount)), method=fields.get("method") or "card"
+            kind=block.type, amount=block.amount, method=block.method or block.type, currency=block.currency
         )
     return edits
 

@@ -27,6 +27,8 @@ class PaymentEdit(BaseModel):
     kind: PaymentKind
     amount: Decimal
     method: Annotated[str, Utf8Limit(PAYMENT_METHOD_BYTES, min_bytes=1)] = "card"
+    # The currency the client says the amount is in: refused unless it is the cart's.
+    currency: Annotated[str, Utf8Limit(3, min_bytes=3)] | None = None
 
 
 def apply_payment_edits(cart: Cart, changes: dict[str, PaymentEdit | None]) -> None:
@@ -41,5 +43,7 @@ def apply_payment_edits(cart: Cart, changes: dict[str, PaymentEdit | None]) -> N
         if given is None:
             cart.remove_payment(key)
             continue
+        if given.currency is not None and given.currency.upper() != cart.currency.upper():
+            raise InvalidRequest(f"Payment {key[:64]!r} is in {given.currency}; the order is in {cart.currency}")
         amount = from_decimal(given.amount, cart.currency)
         cart.set_payment(keyed_payment(given.kind, key, amount, given.method, CARD_PROVIDER))
