@@ -153,3 +153,10 @@ def update(cases: UseCases, caller: Caller, cart_id: str, edits: CartEdits, stat
     if not edits.model_fields_set and expect is None:
         return cases.carts.get_cart(caller, cart_id)
     return cases.checkout.edit(caller, cart_id, edits, expect_ready=expect)
+
+
+def refuse_state_at_create(state: str | None) -> None:
+    """A cart is created as a draft (the seed: "Its state is automatically set to draft"): any other
+    state asked of a create is refused (400), placing takes an update."""
+    if state not in (None, "draft"):
+        raise InvalidRequest(f"A cart is created as a draft; ask for {state!r} with an update")

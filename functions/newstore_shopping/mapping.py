@@ -19,7 +19,7 @@ from cart_core.ids import IdError, codec, wire_form
 from cart_core.tenancy import Caller
 from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.shared import PricedCart
-from newstore_shopping import item_ids
+from newstore_shopping import checkout, item_ids
 from newstore_shopping.totals import cart_totals, remaining_amount
 from newstore_shopping.wire import AddressIn, CartIn, ProductIn
 
@@ -28,7 +28,6 @@ IDS = codec("newstore")
 # Fields of the body whose mapping another helper adds; until then a request setting one is refused.
 UNWIRED: dict[str, str] = {
     "returns": "returns",
-    "payments": "payments",
     "price_modifiers": "price modifiers",
     "shipping_solution_id": "shipping solutions",
 }
@@ -63,8 +62,6 @@ def refuse_unwired(body: CartIn | None) -> None:
     if body is None:
         return
     given = [name for name in UNWIRED if name in body.model_fields_set and getattr(body, name) is not None]
-    if body.state not in (None, "draft"):
-        given.append("state")
     if given:
         raise InvalidRequest(f"Not supported yet: {', '.join(given)}")
 
@@ -90,12 +87,14 @@ def _line(product: ProductIn) -> LineEdit:
         if found is not None:
             line_id = found[0]  # the line these units were (the client sent the cart's items back)
             break
-    metadata: dict[str, Any] = {
-        "fulfillment_group": (product.fulfillment_group.type if product.fulfillment_group else "SHIPPING"),
-    }
+    metadata: dict[str, Any] = {}
     if product.extended_attributes:
         metadata["extended_attributes"] = [a.model_dump(mode="json") for a in product.extended_attributes]
-    return LineEdit(product_id=product.product_id, quantity=product.quantity, line_id=line_id, metadata=metadata)
+    group = product.fulfillment_group.type if product.fulfillment_group else "SHIPPING"  # checkout.py: readiness
+    return LineEdit(
+        product_id=product.product_id, quantity=product.quantity, line_id=line_id, metadata=metadata,
+        fulfillment_group=group,
+    )  # fmt: skip
 
 
 def edits_from(body: CartIn | None, caller: Caller) -> CartEdits:
@@ -111,6 +110,8 @@ def edits_from(body: CartIn | None, caller: Caller) -> CartEdits:
     attributes: dict[str, Any] = {}
     if "products" in fields:
         edits["lines"] = [_line(p) for p in body.products or ()]
+    if "payments" in fields:
+        edits["payments"] = checkout.payment_edits(body.payments)
     for name, core in (("shipping_address", "delivery_address"), ("billing_address", "billing_address")):
         if name in fields:
             given: AddressIn | None = getattr(body, name)
@@ -164,7 +165,7 @@ def products(cart: Cart) -> list[dict[str, Any]]:
         {
             "product_id": line.product_id,
             "quantity": line.quantity,
-            "fulfillment_group": {"type": line.metadata.get("fulfillment_group", "SHIPPING")},
+            "fulfillment_group": {"type": line.fulfillment_group or line.metadata.get("fulfillment_group", "SHIPPING")},
             "extended_attributes": line.metadata.get("extended_attributes", []),
             "item_ids": item_ids.item_ids(cart.cart_id, line.line_id, line.quantity),
             "pricebook": "",
@@ -175,8 +176,8 @@ def products(cart: Cart) -> list[dict[str, Any]]:
 
 
 def state_of(priced: PricedCart) -> str:
-    """The cart's NewStore state (checkout.py, helper ns_checkout, computes ready/placed/…)."""
-    return "draft"
+    """The cart's NewStore state (checkout.py: ready is computed, placed/accepted/failed from the core)."""
+    return checkout.order_state(priced)
 
 
 def newstore_cart(priced: PricedCart) -> dict[str, Any]:
@@ -202,11 +203,11 @@ def newstore_cart(priced: PricedCart) -> dict[str, Any]:
         "billing_address": billing if billing is not None else shipping,
         "products": products(cart),
         "price_modifiers": {},
-        "payments": {},
-        "payment_statuses": {},
+        "payments": checkout.payments_of(cart),
+        "payment_statuses": checkout.payment_statuses(cart),
         "shipping_solution_id": "",
         "totals": cart_totals(priced),
         "remaining_amount": remaining_amount(priced),
         "discounts": None,
-        "messages": None,
+        "messages": checkout.messages(priced),
     }
