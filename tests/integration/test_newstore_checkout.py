@@ -244,3 +244,27 @@ def test_a_cart_the_pos_rejects_is_failed_with_its_reason_and_never_placed_again
     assert rejected["state"] == "failed" and rejected["messages"] == ["Rejected by the store"]
     assert rejected["payment_statuses"]["tok_visa"] == {"status": "voided"}
     assert patch(api, cart, {"state": "placed"}, status=409)["error_code"]
+
+
+def test_a_cart_is_created_as_a_draft_only(api) -> None:
+    refused = ns(api, "POST", CARTS, {"products": [handover()], "state": "placed"})
+    assert refused.status == 400 and refused.json()["error_code"] == "bad_request"
+
+
+def test_payments_are_modified_by_key_and_a_foreign_currency_is_refused(api) -> None:
+    # Given a draft with a card and a hold taken at a terminal
+    cart = draft(api)
+    both = patch(api, cart, {"payments": {**card("tok_visa", 1), **card("auth_visa_100_USD_t1", 1, "authorized")}})
+    assert both["payment_statuses"] == {
+        "tok_visa": {"status": "pending"},
+        "auth_visa_100_USD_t1": {"status": "authorized"},
+    }
+    # When one key is changed and the other removed, Then only those change
+    changed = patch(api, cart, {"payments": {"tok_visa": {"type": "token", "amount": 2}, "auth_visa_100_USD_t1": None}})
+    assert changed["payments"] == {"tok_visa": {"type": "token", "amount": 2, "currency": "USD", "method": "token"}}
+    # And a payment in another currency than the order's is refused, nothing changed
+    refused = patch(api, cart, {"payments": {"tok_visa": {"type": "token", "amount": 2, "currency": "EUR"}}}, 400)
+    assert "EUR" in refused["message"]
+    eleven = {f"tok_{n}": {"type": "token", "amount": 1} for n in range(11)}
+    assert patch(api, cart, {"payments": eleven}, 400)["error_code"] == "bad_request"
+    assert ns(api, "GET", f"{CARTS}/{cart['id']}").json()["payments"] == changed["payments"]

@@ -13,7 +13,6 @@ from cart_core.cart import MAX_PAYMENTS, PAYMENT_KEY_BYTES, PAYMENT_METHOD_BYTES
 from cart_core.errors import InvalidRequest
 from cart_core.limits import Utf8Limit
 from cart_core.money import from_decimal
-from cart_core.payments import CARD_PROVIDER
 
 __all__ = ["MAX_PAYMENTS", "PaymentEdit", "PaymentKey", "apply_payment_edits"]
 
@@ -36,6 +35,9 @@ def apply_payment_edits(cart: Cart, changes: dict[str, PaymentEdit | None]) -> N
     payment the service captured (a card taken at acceptance) is money taken: it cannot be replaced
     or removed here (a refund is the store's). A hold the change drops is the caller's to release
     (``Cart.live_holds`` before and after: ``Checkout.edit`` / ``place``)."""
+    # Imported here: the providers are checkout's, and every face imports this module (cold start).
+    from cart_core.payments import CARD_PROVIDER
+
     for key, given in changes.items():
         current = cart.payment(key)
         if current is not None and current.status in ("captured", "capturing") and current.holds_funds:
