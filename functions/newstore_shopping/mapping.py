@@ -90,7 +90,8 @@ def _line(product: ProductIn) -> LineEdit:
     metadata: dict[str, Any] = {}
     if product.extended_attributes:
         metadata["extended_attributes"] = [a.model_dump(mode="json") for a in product.extended_attributes]
-    group = product.fulfillment_group.type if product.fulfillment_group else "SHIPPING"  # checkout.py: readiness
+    # None (not given): the line ships, as the cart's fulfillment says, and is stored without the field.
+    group = product.fulfillment_group.type if product.fulfillment_group else None
     return LineEdit(
         product_id=product.product_id, quantity=product.quantity, line_id=line_id, metadata=metadata,
         fulfillment_group=group,
@@ -165,7 +166,7 @@ def products(cart: Cart) -> list[dict[str, Any]]:
         {
             "product_id": line.product_id,
             "quantity": line.quantity,
-            "fulfillment_group": {"type": line.fulfillment_group or line.metadata.get("fulfillment_group", "SHIPPING")},
+            "fulfillment_group": {"type": "SHIPPING" if cart.line_ships(line) else "IN_STORE_HANDOVER"},
             "extended_attributes": line.metadata.get("extended_attributes", []),
             "item_ids": item_ids.item_ids(cart.cart_id, line.line_id, line.quantity),
             "pricebook": "",

@@ -176,6 +176,11 @@ def test_items_that_ship_need_a_shipping_solution_and_an_address(api) -> None:
     cart = draft(api, [{"product_id": "demo-flower", "quantity": 1, "fulfillment_group": {"type": "SHIPPING"}}])
     refused = patch(api, cart, {"payments": card("tok_visa", cart["totals"]["grand_total"]), "state": "ready"}, 400)
     assert "no shipping solution" in refused["message"] and "no shipping address" in refused["message"]
+    # And a product given without a group ships too
+    plain = draft(api, [{"product_id": "demo-flower", "quantity": 1}])
+    assert plain["products"][0]["fulfillment_group"] == {"type": "SHIPPING"}
+    refused = patch(api, plain, {"payments": card("tok_visa", plain["totals"]["grand_total"]), "state": "ready"}, 400)
+    assert "no shipping solution" in refused["message"]
 
 
 def test_payments_over_or_under_the_total_are_not_ready(api) -> None:
