@@ -39,7 +39,7 @@ def record_handler(record: DeadlineCheckRecord) -> None:
         return
     caller = Caller.system(check.tenant_id, check.location_id)
     # Conditional on the cart still being PENDING, so a duplicate check changes nothing.
-    if use_cases().pos_validation.expire_if_unanswered(caller, check.cart_id, check.deadline_ms):
+    if use_cases().pos_validation.expire_if_unanswered(caller, check.cart_id, check.deadline_ms, check.submitted_ms):
         logger.info("Expired unanswered cart", extra={"cart_id": check.cart_id})
 
 

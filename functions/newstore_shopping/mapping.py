@@ -19,7 +19,7 @@ from cart_core.ids import IdError, codec, wire_form
 from cart_core.tenancy import Caller
 from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.shared import PricedCart
-from newstore_shopping import item_ids
+from newstore_shopping import checkout, item_ids
 from newstore_shopping.price_modifiers import pricing_edits
 from newstore_shopping.totals import calculated_prices, priced_fields
 from newstore_shopping.wire import AddressIn, CartIn, ProductIn
@@ -29,7 +29,6 @@ IDS = codec("newstore")
 # Fields of the body whose mapping another helper adds; until then a request setting one is refused.
 UNWIRED: dict[str, str] = {
     "returns": "returns",
-    "payments": "payments",
 }
 # Cart fields kept as given (wire values) in Cart.attributes, under their wire names.
 ATTRIBUTE_FIELDS = (
@@ -62,8 +61,6 @@ def refuse_unwired(body: CartIn | None) -> None:
     if body is None:
         return
     given = [name for name in UNWIRED if name in body.model_fields_set and getattr(body, name) is not None]
-    if body.state not in (None, "draft"):
-        given.append("state")
     if given:
         raise InvalidRequest(f"Not supported yet: {', '.join(given)}")
 
@@ -89,12 +86,15 @@ def _line(product: ProductIn) -> LineEdit:
         if found is not None:
             line_id = found[0]  # the line these units were (the client sent the cart's items back)
             break
-    metadata: dict[str, Any] = {
-        "fulfillment_group": (product.fulfillment_group.type if product.fulfillment_group else "SHIPPING"),
-    }
+    metadata: dict[str, Any] = {}
     if product.extended_attributes:
         metadata["extended_attributes"] = [a.model_dump(mode="json") for a in product.extended_attributes]
-    return LineEdit(product_id=product.product_id, quantity=product.quantity, line_id=line_id, metadata=metadata)
+    # None (not given): the line ships, as the cart's fulfillment says, and is stored without the field.
+    group = product.fulfillment_group.type if product.fulfillment_group else None
+    return LineEdit(
+        product_id=product.product_id, quantity=product.quantity, line_id=line_id, metadata=metadata,
+        fulfillment_group=group,
+    )  # fmt: skip
 
 
 def edits_from(body: CartIn | None, caller: Caller, creating: bool = False) -> CartEdits:
@@ -112,6 +112,8 @@ def edits_from(body: CartIn | None, caller: Caller, creating: bool = False) -> C
     attributes: dict[str, Any] = {}
     if "products" in fields:
         edits["lines"] = [_line(p) for p in body.products or ()]
+    if "payments" in fields:
+        edits["payments"] = checkout.payment_edits(body.payments)
     for name, core in (("shipping_address", "delivery_address"), ("billing_address", "billing_address")):
         if name in fields:
             given: AddressIn | None = getattr(body, name)
@@ -168,7 +170,7 @@ def products(cart: Cart) -> list[dict[str, Any]]:
         {
             "product_id": line.product_id,
             "quantity": line.quantity,
-            "fulfillment_group": {"type": line.metadata.get("fulfillment_group", "SHIPPING")},
+            "fulfillment_group": {"type": "SHIPPING" if cart.line_ships(line) else "IN_STORE_HANDOVER"},
             "extended_attributes": line.metadata.get("extended_attributes", []),
             "item_ids": item_ids.item_ids(cart.cart_id, line.line_id, line.quantity),
             "pricebook": "",
@@ -179,8 +181,8 @@ def products(cart: Cart) -> list[dict[str, Any]]:
 
 
 def state_of(priced: PricedCart) -> str:
-    """The cart's NewStore state (checkout.py, helper ns_checkout, computes ready/placed/…)."""
-    return "draft"
+    """The cart's NewStore state (checkout.py: ready is computed, placed/accepted/failed from the core)."""
+    return checkout.order_state(priced)
 
 
 def newstore_cart(priced: PricedCart) -> dict[str, Any]:
@@ -208,9 +210,9 @@ def newstore_cart(priced: PricedCart) -> dict[str, Any]:
             {"calculated_price": price, **line}
             for line, price in zip(products(cart), calculated_prices(priced), strict=True)
         ],
-        "payments": {},
-        "payment_statuses": {},
+        "payments": checkout.payments_of(cart),
+        "payment_statuses": checkout.payment_statuses(cart),
         **priced_fields(priced),  # totals, remaining_amount, shipping_solution_id, price_modifiers
         "discounts": None,
-        "messages": None,
+        "messages": checkout.messages(priced),
     }

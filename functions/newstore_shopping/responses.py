@@ -105,6 +105,22 @@ class Address(WireModel):
     phone: str | None = None
 
 
+class PaymentOut(WireModel):
+    """A payment as given, under its key (checkout.py ``payments_of``)."""
+
+    type: Literal["token", "authorized", "captured"]
+    amount: float
+    currency: str
+    method: str
+
+
+class PaymentStatusOut(WireModel):
+    """Where a key's payment stands (checkout.py ``payment_status``)."""
+
+    status: Literal["pending", "authorized", "captured", "declined", "failed", "voided"]
+    message: str | None = None
+
+
 class Cart(WireModel):
     """A NewStore cart (create, get, update)."""
 
@@ -124,13 +140,13 @@ class Cart(WireModel):
     billing_address: Address | None
     products: list[Product]
     price_modifiers: dict[str, Any]
-    payments: dict[str, Any]
-    payment_statuses: dict[str, Any]
+    payments: dict[str, PaymentOut]  # checkout.py
+    payment_statuses: dict[str, PaymentStatusOut]
     shipping_solution_id: str
     totals: Totals
     remaining_amount: float
     discounts: None
-    messages: None
+    messages: list[str] | None  # why a failed order failed (checkout.py)
 
 
 class AccessToken(WireModel):

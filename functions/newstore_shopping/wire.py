@@ -251,7 +251,8 @@ class CartIn(Closed):
     extended_attributes: ExtendedAttributes | None = None
     channel: ChannelIn | None = None
     products: Annotated[list[ProductIn], Field(max_length=MAX_ITEMS)] | None = None
-    payments: Annotated[dict[PaymentKey, PaymentIn], Field(max_length=MAX_PAYMENTS)] | None = None
+    # A key given ``null`` removes the payment under it (checkout.py).
+    payments: Annotated[dict[PaymentKey, PaymentIn | None], Field(max_length=MAX_PAYMENTS)] | None = None
     shipping_address: AddressIn | None = None
     manager_approval: ManagerApprovalIn | None = None
     associate_id: Annotated[str, Utf8Limit(256)] | None = None

@@ -68,6 +68,7 @@ def handle_submitted(event: dict[str, Any]) -> str:
         location_id=submitted.location_id,
         cart_id=submitted.cart_id,
         deadline_ms=submitted.occurred_at_ms + timeout * 1000,
+        submitted_ms=snapshot.cart.submitted_ms,
     )
     work_queue(settings().deadline_queue_url or "").send(check, delay_seconds=timeout)
     return "pending"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cart_core.cart import Address, Adjustment, Cart, LineItem, Payment
+from cart_core.cart import Address, Adjustment, Cart, LineItem, Payment, ShippingMethod
 from cart_core.errors import Conflict, InvalidRequest, NotFound
 from cart_core.events.models import events_for_change
 from cart_core.lifecycle import CartStatus, check_transition
@@ -495,11 +495,13 @@ def test_a_cart_stored_before_keyed_payments_reads_its_payment_under_the_default
 LOCATION = Location(tenant_id="t", location_id="l", name="L")
 
 
-def test_ready_is_computed_from_lines_address_and_payments() -> None:
+def test_ready_is_computed_from_lines_shipping_address_and_payments() -> None:
     cart = Cart(tenant_id="t", location_id="l", currency="USD", fulfillment="ship")
-    assert readiness(cart, price(cart, LOCATION)).missing == ("lines", "address")
+    assert readiness(cart, price(cart, LOCATION)).missing == ("lines",)
     cart.lines = [LineItem(product_id="p", quantity=2, unit_price_minor=500)]
+    assert readiness(cart, price(cart, LOCATION)).missing == ("shipping_solution", "address", "payment")
     cart.delivery_address = Address(address="1 Main St")
+    cart.shipping_methods = [ShippingMethod(method_id="standard", amount_minor=0)]
     assert readiness(cart, price(cart, LOCATION)).missing == ("payment",)
     cart.set_payment(Payment(key="a", method="Gift", amount_minor=400))
     cart.set_payment(Payment(key="b", method="Cash", amount_minor=600))

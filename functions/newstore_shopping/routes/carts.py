@@ -15,6 +15,7 @@ from cart_core.errors import Unauthorized
 from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
+from newstore_shopping import checkout
 from newstore_shopping.mapping import core_cart_id, edits_from, newstore_cart
 from newstore_shopping.wire import CartIn
 
@@ -44,6 +45,7 @@ Associate = Annotated[Caller, Depends(associate)]
 
 @router.post(CARTS, responses=documented(out.Cart))
 def create_cart(caller: Associate, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
+    checkout.refuse_state_at_create(body.state if body else None)
     edits = edits_from(body, caller, creating=True)
     return newstore_cart(use_cases().carts.create(caller, edits, pricing_policy=POLICY))
 
@@ -57,7 +59,5 @@ def get_cart(caller: Associate, id: str) -> dict[str, Any]:
 def update_cart(caller: Associate, id: str, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
     cart_id = core_cart_id(id)
     edits = edits_from(body, caller)
-    if not edits.model_fields_set:
-        # The seed: an empty body answers the cart as it is (its payment statuses): nothing written.
-        return newstore_cart(use_cases().carts.get_cart(caller, cart_id))
-    return newstore_cart(use_cases().carts.update(caller, cart_id, edits))
+    # checkout.py: the one core call for the state asked (an empty body answers the cart as it is).
+    return newstore_cart(checkout.update(use_cases(), caller, cart_id, edits, body.state if body else None))

@@ -60,6 +60,9 @@ _EMPTY = operator.not_  # "", [] or {} (and False): the field's default when it 
 _TRUE = operator.truth
 
 
+FulfillmentGroup = Literal["SHIPPING", "IN_STORE_HANDOVER"]
+
+
 class LineItem(BaseModel):
     line_id: str = Field(default_factory=new_id)
     product_id: str
@@ -82,6 +85,10 @@ class LineItem(BaseModel):
     sku: str | None = Field(default=None, exclude_if=_IS_NONE)
     profile_id: str | None = Field(default=None, exclude_if=_IS_NONE)  # shipping profile (None: the default)
     stock: Literal["managed", "backorder"] | None = Field(default=None, exclude_if=_IS_NONE)
+    # How this line reaches the shopper in a mixed cart (NewStore's ``fulfillment_group``): shipped,
+    # or handed over in the store. None (every line stored before, and every face but NewStore): as
+    # the cart's ``fulfillment`` says (``Cart.line_ships``).
+    fulfillment_group: FulfillmentGroup | None = Field(default=None, exclude_if=_IS_NONE)
 
     @property
     def unit_total_minor(self) -> int:
@@ -123,6 +130,12 @@ class AppliedDiscount(BaseModel):
 # prices come from the store's shipping options, never from the client.
 MAX_SHIPPING_METHODS = 10
 MAX_SHIPPING_MINOR = 10_000_000
+
+
+# The shipping solution of a cart none of whose lines ships (NewStore's ``in_store_handover``): a
+# shipping method with this id ships nothing, so it never counts as the solution of a cart that
+# ships (``readiness``).
+IN_STORE_HANDOVER = "in_store_handover"
 
 
 class ShippingMethod(BaseModel):
@@ -310,6 +323,41 @@ def payment_as_given(payment: Payment) -> Payment:
         raise InvalidRequest(f"A payment reference is at most {PAYMENT_REFERENCE_BYTES} bytes")
     return Payment(
         key=payment.key, method=payment.method, amount_minor=payment.amount_minor, reference=payment.reference
+    )
+
+
+# How a keyed payment came to the cart (NewStore's payment ``type``), which decides what the service
+# does with it: ``token`` is a card token the service authorizes when the order is placed and
+# captures at acceptance; ``authorized`` is a hold obtained elsewhere (a payment terminal), named by
+# the processor's authorization id, that the service only captures at acceptance (the processor
+# declines a capture above the hold or of an id it did not issue); ``captured`` is money already
+# taken elsewhere, named by its capture id, recorded at the client's word like cash (the service
+# never asks a processor about it).
+PaymentKind = Literal["token", "authorized", "captured"]
+
+
+def keyed_payment(kind: PaymentKind, key: str, amount_minor: int, method: str, card_provider: str) -> Payment:
+    """A payment a client gives by key and kind, bounded as ``payment_as_given``. Only what the kind
+    states is taken from the client: the key (the token, the authorization or the capture id) and the
+    amount; a ``token`` starts ``recorded`` (nothing asked of a provider yet), an ``authorized`` one
+    is a hold of ``card_provider`` for ``amount_minor`` (capped again by the processor at capture), a
+    ``captured`` one is money the store holds already (no provider: the service collects nothing)."""
+    if not key or len(key.encode()) > PAYMENT_KEY_BYTES:
+        raise InvalidRequest(f"A payment key is 1 to {PAYMENT_KEY_BYTES} bytes")
+    base = payment_as_given(Payment(key=key, method=method, amount_minor=amount_minor))
+    if kind == "token":
+        return base.model_copy(update={"reference": key, "provider": card_provider})
+    if kind == "authorized":
+        return base.model_copy(
+            update={
+                "status": "authorized",
+                "provider": card_provider,
+                "authorization_reference": key,
+                "authorized_minor": amount_minor,
+            }
+        )
+    return base.model_copy(
+        update={"status": "captured", "provider": "manual", "provider_reference": key, "captured_minor": amount_minor}
     )
 
 
@@ -532,6 +580,29 @@ class Cart(BaseModel):
         captured = sum(p.captured_minor or 0 for p in self.payments if p.status == "captured")
         store_collects = sum(p.amount_minor for p in self.payments if p.status == "recorded" and not p.holds_funds)
         return sum(held) + captured + store_collects
+
+    @property
+    def live_holds(self) -> dict[str, Payment]:
+        """The payments whose card hold is live, by authorization reference: a change that drops one
+        releases it (``Checkout``)."""
+        return {p.authorization_reference: p for p in self.payments if p.hold_is_live and p.authorization_reference}
+
+    # ----- fulfillment ---------------------------------------------------------------------
+
+    def line_ships(self, line: LineItem) -> bool:
+        """Whether ``line`` is shipped (its fulfillment group, else the cart's fulfillment)."""
+        if line.fulfillment_group is not None:
+            return line.fulfillment_group == "SHIPPING"
+        return self.fulfillment in ("delivery", "ship")
+
+    @property
+    def ships(self) -> bool:
+        return any(self.line_ships(line) for line in self.lines)
+
+    @property
+    def shipping_solution(self) -> ShippingMethod | None:
+        """The method that ships the cart (the first that is not the in-store handover), or None."""
+        return next((m for m in self.shipping_methods if m.method_id != IN_STORE_HANDOVER), None)
 
     def selected_session(self) -> PaymentSession | None:
         return next((session for session in self.payment_sessions if session.is_selected), None)

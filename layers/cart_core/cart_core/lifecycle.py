@@ -8,6 +8,9 @@
       └──▶ expired      └──▶ canceled (the consumer)
       └──▶ canceled (store-side close, e.g. merged into another cart)
 
+A face that keeps a placed order whose card is declined at placing (NewStore) takes it ``submitted →
+payment_failed`` in the same write (``Checkout.place``); it is paid again as after a failed capture.
+
 ``validated`` is the store's acceptance (a POS via LOKE, or the service itself when no POS listens).
 A card order, authorized at submit, is then captured by the payment worker: ``paid`` (the order is
 placed) or ``payment_failed``. A pay-at-pickup order (cash, no card) is placed at ``validated`` and
@@ -46,7 +49,10 @@ class CartStatus(StrEnum):
 S = CartStatus
 TRANSITIONS: dict[CartStatus, frozenset[CartStatus]] = {
     S.OPEN: frozenset({S.SUBMITTED, S.EXPIRED, S.CANCELED}),
-    S.SUBMITTED: frozenset({S.VALIDATED, S.REJECTED, S.EXPIRED, S.CANCELED}),
+    # submitted → payment_failed: a card declined when the order is placed, for a face that keeps the
+    # placed order to pay again (NewStore: placed → failed; ``Checkout.place``). BLAZE and Medusa
+    # refuse the submit instead and the cart stays open.
+    S.SUBMITTED: frozenset({S.VALIDATED, S.REJECTED, S.EXPIRED, S.CANCELED, S.PAYMENT_FAILED}),
     S.VALIDATED: frozenset({S.PAID, S.PAYMENT_FAILED, S.CANCELED}),
     S.PAYMENT_FAILED: frozenset({S.PAID, S.SUBMITTED, S.CANCELED}),
     S.PAID: frozenset({S.COMPLETED}),

@@ -123,11 +123,14 @@ def _parse_authorization(reference: str) -> tuple[str, int, str] | None:
 
 
 PROVIDERS: dict[str, PaymentProvider] = {p.name: p for p in (ManualProvider(), TestCardProvider())}
+# The card processor of this deployment: where a card token goes, and whose holds a client may name
+# (NewStore's ``token`` and ``authorized`` payments are recorded for it: ``cart.keyed_payment``).
+CARD_PROVIDER = "test-card"
 
 
 def provider_for(token: str | None) -> PaymentProvider:
     """Card tokens go to the card provider; everything else is paid in store."""
-    return PROVIDERS["test-card"] if token and token.startswith("tok_") else PROVIDERS["manual"]
+    return PROVIDERS[CARD_PROVIDER] if token and token.startswith("tok_") else PROVIDERS["manual"]
 
 
 def holds_funds(provider_name: str | None, token: str | None) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cart_core.store.clients import aws_client
 
@@ -42,6 +42,9 @@ class DeadlineCheck(BaseModel):
     location_id: str
     cart_id: str
     deadline_ms: int
+    # The placing it times (the cart's submitted_ms then): an order placed again after a failed
+    # payment has a deadline of its own, so this one no longer applies. None on checks sent before.
+    submitted_ms: int | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class WorkQueue:

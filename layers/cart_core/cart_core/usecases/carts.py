@@ -18,6 +18,7 @@ from cart_core.cart import (
     Address,
     AppliedGiftCard,
     Cart,
+    FulfillmentGroup,
     FulfillmentKind,
     LineItem,
     PricingPolicyName,
@@ -42,6 +43,7 @@ from cart_core.errors import (
     Unauthorized,
 )
 from cart_core.ids import InternalId
+from cart_core.keyed_payments import MAX_PAYMENTS, PaymentEdit, PaymentKey, apply_payment_edits
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import (
     ID_BYTES,
@@ -88,9 +90,11 @@ class LineEdit(BaseModel):
     quantity: int = Field(gt=0, le=MAX_QUANTITY)
     line_id: Annotated[str, Utf8Limit(ID_BYTES)] | None = None
     note: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
-    # The face's own facts about the line (NewStore's fulfillment group and extended attributes),
-    # bounded by the face; None keeps what a line of the same id already carries.
+    # The face's own facts about the line (NewStore's extended attributes), bounded by the face;
+    # None keeps what a line of the same id already carries.
     metadata: dict[str, Any] | None = None
+    # How the line reaches the shopper (NewStore's fulfillment group; ``LineItem.fulfillment_group``).
+    fulfillment_group: FulfillmentGroup | None = None
 
 
 class CartEdits(BaseModel):
@@ -104,6 +108,11 @@ class CartEdits(BaseModel):
         default=None, max_length=MAX_GIFT_CARDS
     )
     fulfillment: FulfillmentKind | None = None
+    # Payments by key (NewStore): a payment given sets the one under its key, None removes it (a key
+    # the cart does not have: nothing to do). A change that drops a live card hold is
+    # ``Checkout.edit``'s or ``Checkout.place``'s, which release the hold once the write has
+    # committed; ``Carts.update`` refuses payment changes.
+    payments: dict[PaymentKey, PaymentEdit | None] | None = Field(default=None, max_length=MAX_PAYMENTS)
     # An address given sets it; ``None`` given explicitly clears it (Medusa's ``shipping_address: null``).
     delivery_address: Address | None = None
     billing_address: Address | None = None
@@ -223,6 +232,10 @@ class Carts(CartUseCases):
         return self._uow.run(lambda work: self._active_cart_once(work, caller, guest_keys, edits, pricing_policy))
 
     def update(self, caller: Caller, cart_id: str, edits: CartEdits) -> PricedCart:
+        if edits.payments is not None:
+            # Dropping a payment may leave a card hold to release: only checkout has the gateway.
+            raise InvalidRequest("Payments are changed through checkout (Checkout.edit)")
+
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> None:
             cart.require_editable()
             apply_edits(cart, edits, snapshot, self._clock())
@@ -472,6 +485,8 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         apply_codes(cart, edits.discount_codes or (), snapshot.discounts, int(now * 1000), _region_id(cart, snapshot))
     if "gift_card_codes" in fields:
         cart.gift_cards = _gift_cards(cart, edits.gift_card_codes or [], snapshot, int(now * 1000))
+    if "payments" in fields and edits.payments is not None:
+        apply_payment_edits(cart, edits.payments)
     if "requested_time_ms" in fields and edits.requested_time_ms is not None:
         now_ms = int(now * 1000)
         if not now_ms - REQUESTED_TIME_PAST_MS <= edits.requested_time_ms <= now_ms + REQUESTED_TIME_FUTURE_MS:
@@ -577,6 +592,7 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             quantity=edit.quantity,
             unit_price_minor=unit_price,
             note=edit.note,
+            fulfillment_group=edit.fulfillment_group,
             **variant_fields(product),
         )
         if existing is not None:

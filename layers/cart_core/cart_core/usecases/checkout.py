@@ -21,6 +21,7 @@ from cart_core.cart import DEFAULT_PAYMENT_KEY, Cart, Payment, payment_as_given
 from cart_core.discounts import code_reads, stage_discount_uses
 from cart_core.errors import Conflict, InvalidRequest, PaymentPending
 from cart_core.inventory import stage_reservations
+from cart_core.keyed_payments import apply_payment_edits
 from cart_core.lifecycle import CartStatus
 from cart_core.limits import MAX_ORDER_TAGS
 from cart_core.money import from_decimal
@@ -33,10 +34,12 @@ from cart_core.payments import (
     provider_for,  # noqa: F401 (tests replace the token → provider rule here)
 )
 from cart_core.ports import Key, ReadSet, Snapshot, VersionConflict
+from cart_core.pricing import price
+from cart_core.readiness import Readiness, describe, readiness
 from cart_core.regions import Region
 from cart_core.tenancy import Caller
 from cart_core.unit_of_work import UnitOfWork, Work
-from cart_core.usecases.carts import CartEdits, apply_edits
+from cart_core.usecases.carts import CartEdits, apply_edits, refresh_session_amounts
 from cart_core.usecases.gift_cards import gift_card_reads, redeem_gift_cards
 from cart_core.usecases.identity import pointer_keys
 from cart_core.usecases.shared import (
@@ -144,6 +147,62 @@ class Checkout(CartUseCases):
         wire has no such step); a retry that finds the order placed again with this payment is done."""
         placed = self._place(caller, cart_id, CartEdits(), synchronous=None, replacing=payment)
         return self._settle_claimed(caller, cart_id, placed)
+
+    # ----- a cart kept through failure and placed again (NewStore) ---------------------------
+
+    def edit(self, caller: Caller, cart_id: str, edits: CartEdits, *, expect_ready: bool | None = None) -> PricedCart:
+        """Edit a cart that is not placed: an open one (any edit), or one whose payment failed
+        (``payment_failed``: its payments only, by key, so it can be placed again). One read, one
+        conditional write; a card hold the change drops (a payment replaced or removed) is voided
+        once the write has committed.
+
+        ``expect_ready`` (NewStore's requested state): True, the cart must be ready once edited, else
+        400 naming what it lacks; False (back to draft), refused (400) when the cart was ready before
+        and still is after the edits: readiness is computed, so asking for draft cannot undo it."""
+        released: list[Payment] = []
+        reads = edits.reads(caller, cart_id)  # the cart and whatever the edits name (products, codes…)
+
+        def attempt(work: Work) -> PricedCart:
+            snapshot = work.read(reads)
+            cart = require_cart(snapshot, cart_id, caller.actor)
+            version = cart.version
+            released.clear()
+            holds = cart.live_holds
+            was_ready = expect_ready is False and self.readiness(cart, snapshot).ready
+            _apply_before_placing(cart, edits, snapshot, self._clock())
+            if expect_ready is not None:
+                now = self.readiness(cart, snapshot)
+                if expect_ready and not now.ready:
+                    raise InvalidRequest(f"The cart is not ready: {describe(now.missing)}")
+                if not expect_ready and was_ready and now.ready:
+                    raise InvalidRequest("The cart still meets every criterion to be ready; it cannot go back to draft")
+            if not edits.model_fields_set:
+                return priced(cart, snapshot)
+            released.extend(p for ref, p in holds.items() if ref not in cart.live_holds)
+            staged = self._stage(work, cart, version, snapshot)
+            work.commit()
+            return staged
+
+        edited = self._uow.run(attempt)
+        for payment in released:
+            self._void_replaced(payment)
+        return edited
+
+    def place(self, caller: Caller, cart_id: str, edits: CartEdits) -> PricedCart:
+        """Place a ready cart (NewStore's ``placed``), with ``edits`` applied first in the same write:
+        from ``open`` (the first time) or from ``payment_failed`` (placed again after its payments
+        were fixed; only payment edits then). The cart must be ready once edited (400 naming what it
+        lacks). Token payments are authorized for their amounts; a declined one does not refuse the
+        order as ``submit`` does: the order is placed and failed in the same write (``submitted →
+        payment_failed``, the decline on its payment) so the client fixes the payments and places it
+        again. A placed order is handed to the store as ``submit``'s (validation, then capture).
+        Asking again once placed answers the order as it is; edits then are refused (409)."""
+        placed = self._place(caller, cart_id, edits, synchronous=None, keyed=True)
+        return self._settle_claimed(caller, cart_id, placed)
+
+    def readiness(self, cart: Cart, snapshot: Snapshot) -> Readiness:
+        """``cart``'s readiness against the total it is charged (with taxes)."""
+        return readiness(cart, price(cart, terms_for(cart, snapshot), force_taxes=True))
 
     def _settle_claimed(self, caller: Caller, cart_id: str, placed: PricedCart) -> PricedCart:
         """A synchronous placing claimed its captures in its write: capture them now."""
@@ -290,12 +349,15 @@ class Checkout(CartUseCases):
         *,
         synchronous: bool | None,
         replacing: Payment | None = None,
+        keyed: bool = False,
     ) -> PricedCart:
         """Read; decide; authorize every card the order needs held (the gateway, keyed by the cart
         version read and its total); then one write conditional on that version. A lost race releases
         the holds the stored cart does not carry and starts over from the read (a new version, a new
         key); any other failure releases them too. ``synchronous`` None: as the location's checkout
-        policy says."""
+        policy says. ``keyed`` (``place``): the cart must be ready, a ``payment_failed`` one is placed
+        again with its payments as edited, and a declined card fails the placed order instead of
+        refusing it."""
         reads = edits.reads(caller, cart_id)
         obtained: list[Hold] = []  # every hold this call obtained, over all its attempts
         replaced: list[Payment] = []  # a payment_failed order's payment the retry replaced
@@ -303,7 +365,16 @@ class Checkout(CartUseCases):
         def attempt(work: Work) -> PricedCart:
             snapshot = work.read(reads)
             cart = require_cart(snapshot, cart_id, caller.actor)
-            if replacing is None:
+            again = keyed and cart.status is CartStatus.PAYMENT_FAILED
+            if keyed and cart.status not in (CartStatus.OPEN, CartStatus.PAYMENT_FAILED):
+                if cart.submitted_ms is None or cart.status in _ENDED_UNPAID:
+                    raise Conflict(f"Cart {cart.cart_id} is {cart.status.value} and cannot be placed")
+                if edits.model_fields_set:
+                    raise Conflict(f"Order {cart.cart_id} is placed; it can no longer be edited")
+                return priced(cart, snapshot)  # placed already: a retry answers the order
+            if keyed:
+                pass  # open, or placed again after its payment failed
+            elif replacing is None:
                 if cart.status is not CartStatus.OPEN:
                     if cart.submitted_ms is None:  # closed without ever being submitted (merged, expired)
                         raise Conflict(f"Cart {cart.cart_id} is {cart.status.value} and cannot be submitted")
@@ -313,7 +384,14 @@ class Checkout(CartUseCases):
                     return priced(cart, snapshot)  # placed again with this payment already: a retry
                 raise Conflict(f"Order {cart.cart_id} is {cart.status.value}; only a failed payment can be retried")
             version = cart.version
-            if replacing is None:
+            holds = cart.live_holds
+            if keyed:
+                # The edits; placed again, with the payments as edited: the declined ones go (their
+                # holds released after the write), captured ones stay, new cards hold the rest.
+                _apply_before_placing(cart, edits, snapshot, self._clock())
+                for payment in [p for p in cart.payments if p.status == "declined"]:
+                    cart.remove_payment(payment.key)
+            elif replacing is None:
                 apply_edits(cart, edits, snapshot, self._clock())
                 if not cart.lines:
                     raise InvalidRequest("Cannot submit an empty cart")
@@ -325,8 +403,14 @@ class Checkout(CartUseCases):
                     cart.remove_payment(payment.key)
                 cart.set_payment(payment_as_given(replacing))
                 replaced[:] = [payment for payment in dropped if payment.hold_is_live]
+            if keyed:
+                now_ready = self.readiness(cart, snapshot)
+                if not now_ready.ready:
+                    raise InvalidRequest(f"The cart is not ready: {describe(now_ready.missing)}")
+                replaced[:] = [p for ref, p in holds.items() if ref not in cart.live_holds]
             assert snapshot.location is not None
-            if replacing is None:
+            first = replacing is None and not again
+            if first:
                 # The order counts its codes' uses and reserves its stock in this write (bounded
                 # adds: a code used up or a variant sold out meanwhile refuses the order).
                 self._read_placement_items(work, cart, snapshot)
@@ -334,18 +418,19 @@ class Checkout(CartUseCases):
                 region_id = None if region.implicit else region.region_id
                 stage_discount_uses(work, cart, snapshot.discounts, self._now_ms(), region_id)
                 stage_reservations(work, cart)
-            if replacing is None and cart.gift_cards:
+            if first and cart.gift_cards:
                 # The order spends its gift cards in this write (bounded decrements: a card spent
                 # elsewhere meanwhile fails the write, and the retry prices with what is left).
                 total = redeem_gift_cards(work, cart, snapshot, terms_for(cart, snapshot), self._now_ms()).total_minor
             else:
                 total = charged_total(cart, snapshot)
-            if replacing is None:
+            if first:
                 _payment_from_session(cart, total)
             # The gateway: after the read, before the write.
-            obtained.extend(self._authorize(cart, total, version, region_of(cart, snapshot)))
+            held, declined = self._authorize(cart, total, version, region_of(cart, snapshot), keep_order=keyed)
+            obtained.extend(held)
             now = self._now_ms()
-            if replacing is None:
+            if first:
                 cart.order_no = str(100_000_000 + secrets.randbelow(900_000_000))
                 # The claim lives as long as the order it names.
                 work.claim(Key.order_no(cart.tenant_id, cart.order_no), cart.cart_id, expires_with=cart)
@@ -354,7 +439,11 @@ class Checkout(CartUseCases):
             else:
                 cart.reason = None  # the failed capture's reason: this is a new attempt
             cart.transition(CartStatus.SUBMITTED, now)
-            if synchronous or (synchronous is None and snapshot.location.checkout_policy == "synchronous"):
+            if declined is not None:
+                # Placed and failed in one write: the client fixes the payments and places it again.
+                cart.reason = declined
+                cart.transition(CartStatus.PAYMENT_FAILED, now)
+            elif synchronous or (synchronous is None and snapshot.location.checkout_policy == "synchronous"):
                 cart.transition(CartStatus.VALIDATED, now)
                 for payment in cart.payments:
                     if payment.status == "authorized":
@@ -394,11 +483,14 @@ class Checkout(CartUseCases):
             snapshot.gift_cards.update(found.gift_cards)
             snapshot.discounts.update(found.discounts)
 
-    def _authorize(self, cart: Cart, total: int, version: int, region: Region) -> list[Hold]:
+    def _authorize(
+        self, cart: Cart, total: int, version: int, region: Region, *, keep_order: bool = False
+    ) -> tuple[list[Hold], str | None]:
         """Hold each recorded card on ``cart`` and record the holds on it (not yet written). The last
         card covers what the other payments leave of the total (one card: the whole total); others
-        hold their own amounts. A decline releases what this call held and raises ``InvalidRequest``.
-        Nothing to do for cash or no payment."""
+        hold their own amounts. A decline releases what this call held and raises ``InvalidRequest``;
+        with ``keep_order`` it is recorded on its payment instead (the cards held before it go back
+        to ``recorded``) and its reason returned. Nothing to do for cash or no payment."""
         cards = [p for p in cart.payments if p.status == "recorded" and self._holds_funds(p)]
         # Cards before the last hold their own amounts: together never more than the order's total.
         if sum(p.amount_minor for p in cards[:-1]) > total:
@@ -427,6 +519,8 @@ class Checkout(CartUseCases):
                 self._void(held)
                 if result.pending:
                     raise PaymentPending(result.decline_reason or "the processor waits on the shopper")
+                if keep_order:
+                    return [], _record_decline(cart, cards[:index], payment, provider, result)
                 raise InvalidRequest(f"Payment declined: {result.decline_reason}")
             held.append(Hold(provider, result.reference))
             payment.status = "authorized"
@@ -436,7 +530,7 @@ class Checkout(CartUseCases):
         for session in cart.payment_sessions:
             if session.is_selected and cart.payment(session.payment_key) is not None:
                 session.status = "authorized"
-        return held
+        return held, None
 
     def _holds_funds(self, payment: Payment) -> bool:
         try:
@@ -493,6 +587,40 @@ class Checkout(CartUseCases):
         kept = {p.authorization_reference for p in cart.payments} if cart is not None else set()
         self._void(hold for hold in holds if hold.reference not in kept)
         holds[:] = [hold for hold in holds if hold.reference in kept]
+
+
+def _apply_before_placing(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) -> None:
+    """``edits`` on a cart not yet placed: any edit while it is open; once its payment failed, only
+    its payments (the rest is the order as placed)."""
+    if cart.status is CartStatus.PAYMENT_FAILED:
+        others = edits.model_fields_set - {"payments"}
+        if others:
+            raise Conflict(
+                f"Order {cart.cart_id} failed to pay; only its payments can change ({', '.join(sorted(others))})"
+            )
+        if edits.payments is not None:
+            apply_payment_edits(cart, edits.payments)
+        return
+    cart.require_editable()
+    apply_edits(cart, edits, snapshot, now)
+    refresh_session_amounts(cart, snapshot)
+
+
+def _record_decline(
+    cart: Cart, held_before: list[Payment], declined: Payment, provider: str, result: PaymentResult
+) -> str:
+    """A card declined at placing, on an order that is kept: the cards held before it in this call
+    (their holds voided already) go back to ``recorded``, and the declined one records why."""
+    for payment in held_before:
+        payment.status = "recorded"
+        payment.authorization_reference = None
+        payment.authorized_minor = None
+    declined.status = "declined"
+    declined.provider = provider
+    declined.provider_reference = result.reference
+    reason = result.decline_reason or "Declined"
+    declined.decline_reason = reason
+    return reason
 
 
 def _carries(cart: Cart, payment: Payment) -> bool:

@@ -48,13 +48,19 @@ class PosValidation(CartUseCases):
 
         return self._mutate(caller, cart_id, change)
 
-    def expire_if_unanswered(self, caller: Caller, cart_id: str, deadline_ms: int) -> bool:
-        """PENDING past its deadline becomes EXPIRED; False when there is nothing (more) to do."""
+    def expire_if_unanswered(
+        self, caller: Caller, cart_id: str, deadline_ms: int, submitted_ms: int | None = None
+    ) -> bool:
+        """PENDING past its deadline becomes EXPIRED; False when there is nothing (more) to do. With
+        ``submitted_ms`` (the placing the deadline was set for), only that placing expires: an order
+        placed again since (after a failed payment) waits for its own deadline."""
         expired = False
 
         def change(cart: Cart, snapshot: Snapshot, work: Work) -> bool:
             nonlocal expired
             if cart.status is not CartStatus.SUBMITTED or self._now_ms() < deadline_ms:
+                return False
+            if submitted_ms is not None and cart.submitted_ms != submitted_ms:
                 return False
             cart.reason = "The store did not answer in time"
             cart.transition(CartStatus.EXPIRED, self._now_ms())
