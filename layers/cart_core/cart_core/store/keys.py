@@ -136,6 +136,12 @@ def counter_pk(tenant_id: str, name: str) -> str:
 
 COUNTER_SK = "COUNTER"
 
+
+def returned_item_pk(tenant_id: str, order_id: str, item_id: str) -> str:
+    """A unit of an order handed back: a claim naming the return cart (lives as long as the order)."""
+    return f"RETURNED#{tenant_id}#{order_id}#{item_id}"
+
+
 # How the core's storage-neutral ``Key`` kinds (ports.Key) map onto this table's keys.
 _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "active": (active_pointer_pk, POINTER_SK),
@@ -146,6 +152,7 @@ _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "customer_email": (customer_email_pk, CLAIM_SK),
     "session": (session_pk, SESSION_SK),
     "password_token": (password_token_pk, CLAIM_SK),
+    "returned_item": (returned_item_pk, CLAIM_SK),
 }
 
 

@@ -12,6 +12,7 @@
 - ``checkout_configurations``: hosted-checkout configurations and their public hashes (Fluid Pay)
 - ``storefront``: regions, products with variants, a cart's shipping options and method, removing a code
 - ``customers``: storefront customers (accounts, guests), sign-in sessions, a customer's orders
+- ``returns``: units of accepted orders handed back, refunds, exchanges (NewStore)
 
 Faces and workers take the area they need from ``compose`` (``cart_core.runtime.use_cases()``).
 """
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from cart_core.usecases.payments import Payments
     from cart_core.usecases.pos_validation import PosValidation
     from cart_core.usecases.regions import Regions
+    from cart_core.usecases.returns import Returns
     from cart_core.usecases.storefront import Storefront
 
 
@@ -111,6 +113,12 @@ class UseCases:
         from cart_core.usecases.customers import Customers
 
         return Customers(self._uow, self.carts, self._order_retention_days)
+
+    @cached_property
+    def returns(self) -> Returns:
+        from cart_core.usecases.returns import Returns
+
+        return Returns(self._uow, self._order_retention_days, self._gateway)
 
 
 def compose(
