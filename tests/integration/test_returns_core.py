@@ -176,7 +176,9 @@ def test_an_exchange_worth_less_than_the_return_refunds_the_difference(cases: Us
     # Given a cart returning both 13.53 units and buying one 8.00 gummies (+ 0.50 + 0.16 tax)
     order_id = accepted_order(cases)
     cart_id = return_cart(
-        cases, [request(order_id, unit) for unit in units(cases, order_id)], [LineEdit(product_id="demo-edible", quantity=1)]
+        cases,
+        [request(order_id, unit) for unit in units(cases, order_id)],
+        [LineEdit(product_id="demo-edible", quantity=1)],
     )
     # When placed
     placed = cases.returns.place(ASSOCIATE, cart_id)
@@ -199,7 +201,7 @@ def test_the_same_item_in_two_racing_return_carts_is_returned_once(cases: UseCas
         start.wait()
         try:
             outcomes[cart_id] = cases.returns.place(ASSOCIATE, cart_id)
-        except Exception as error:  # noqa: BLE001 (the loser's error is what is checked)
+        except Exception as error:
             outcomes[cart_id] = error
 
     # When both are placed at the same time
