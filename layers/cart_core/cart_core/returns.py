@@ -147,6 +147,22 @@ def unit_paid(order_totals: Totals, line: LineItem, unit: int) -> UnitPaid:
     return UnitPaid(_share(paid, line.quantity, unit), _share(priced.tax_minor, line.quantity, unit))
 
 
+# ----- which orders take returns ------------------------------------------------------------
+
+
+def accepted(order: Cart) -> bool:
+    """Whether ``order`` is an accepted order whose units may be returned: paid (its cards
+    captured), or accepted with every payment it kept captured already (money taken elsewhere,
+    NewStore's ``captured`` payments, which leave it validated). A cash order still to be paid at
+    pickup, a cart never placed, a refund (no payments) are not."""
+    if order.submitted_ms is None or not order.lines:
+        return False
+    if order.status in (CartStatus.PAID, CartStatus.COMPLETED):
+        return True
+    kept = [p for p in order.payments if p.status not in ("declined", "voided")]
+    return order.status is CartStatus.VALIDATED and bool(kept) and all(p.status == "captured" for p in kept)
+
+
 # ----- a cart's netting (its purpose: ``Cart.purpose``) --------------------------------------------------------
 
 
@@ -213,6 +229,7 @@ __all__ = [
     "Refund",
     "ReturnItem",
     "UnitPaid",
+    "accepted",
     "exchange",
     "item_id",
     "item_ids",

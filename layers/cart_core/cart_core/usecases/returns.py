@@ -44,6 +44,7 @@ from cart_core.returns import (
     RETURN_REASON_BYTES,
     Refund,
     ReturnItem,
+    accepted,
     locate,
     unit_paid,
 )
@@ -54,10 +55,6 @@ from cart_core.usecases.identity import pointer_keys
 from cart_core.usecases.shared import CartUseCases, PricedCart, priced, region_of, require_cart
 
 logger = logging.getLogger(__name__)
-
-# An order whose units may be returned: accepted (paid) by the store.
-RETURNABLE = frozenset({CartStatus.PAID, CartStatus.COMPLETED})
-
 
 class ReturnRequest(BaseModel):
     """One unit a client hands back: the order (its cart id, storage form) and the unit's item id,
@@ -161,7 +158,7 @@ class Returns(CartUseCases):
         order = snapshot.orders.get(request.order_id)
         if order is None or order.tenant_id != cart.tenant_id or order.cart_id == cart.cart_id:
             raise OrderNotFound(request.order_id)
-        if order.status not in RETURNABLE:
+        if not accepted(order):
             raise InvalidRequest(f"Order {request.order_id} is {order.status.value}, not accepted: nothing to return")
         if order.currency != cart.currency:
             raise InvalidRequest(
@@ -267,7 +264,7 @@ class Returns(CartUseCases):
             order = orders.get(item.order_id)
             if order is None or order.tenant_id != cart.tenant_id:
                 raise OrderNotFound(item.order_id)
-            if order.status not in RETURNABLE:
+            if not accepted(order):
                 raise InvalidRequest(f"Order {item.order_id} is {order.status.value}, not accepted: nothing to return")
             credit[item.order_id] = credit.get(item.order_id, 0) + item.refund_minor
         left = refund_minor
