@@ -56,6 +56,7 @@ from cart_core.usecases.shared import CartUseCases, PricedCart, priced, region_o
 
 logger = logging.getLogger(__name__)
 
+
 class ReturnRequest(BaseModel):
     """One unit a client hands back: the order (its cart id, storage form) and the unit's item id,
     why, in what condition, and the refund asked for it (currency units; None: what was paid)."""
@@ -211,20 +212,28 @@ class Returns(CartUseCases):
 
     # ----- placing a return ----------------------------------------------------------------
 
-    def place(self, caller: Caller, cart_id: str) -> PricedCart | None:
-        """Place a cart whose placing refunds; None when the cart is not one (no returns, or new
-        products that cost at least what the returns credit: a sale, ``Checkout.place``). Placed
-        already: the refunds still pending are asked for again (same keys), else the cart as it is."""
+    def place(self, caller: Caller, cart_id: str, edits: CartEdits | None = None) -> PricedCart | None:
+        """Place a cart whose placing refunds, with ``edits`` applied first in the same write; None
+        when the cart is not one once edited (no returns, or new products that cost at least what
+        the returns credit: a sale, ``Checkout.place``), and then nothing is written. Placed already:
+        the refunds still pending are asked for again (same keys), else the cart as it is (edits then
+        are refused, 409)."""
+        edits = edits or CartEdits()
+        reads = edits.reads(caller, cart_id)
 
         def attempt(work: Work) -> PricedCart | None:
-            snapshot = work.read(ReadSet(caller.tenant_id, caller.location_id, cart_id))
+            snapshot = work.read(reads)
             cart = require_cart(snapshot, cart_id, caller.actor)
             if not cart.returns:
                 return None
             if cart.status is not CartStatus.OPEN:
                 if cart.submitted_ms is None:
                     raise Conflict(f"Cart {cart.cart_id} is {cart.status.value} and cannot be placed")
+                if edits.model_fields_set:
+                    raise Conflict(f"Order {cart.cart_id} is placed; it can no longer be edited")
                 return priced(cart, snapshot)  # placed already (a retry): the refunds below, if pending
+            if edits.model_fields_set:
+                apply_edits(cart, edits, snapshot, self._clock())
             total = priced(cart, snapshot).with_taxes().totals.total_minor
             if cart.lines and total >= 0:
                 return None  # the customer pays the difference (or nothing): placed as a sale
