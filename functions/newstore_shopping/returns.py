@@ -20,8 +20,9 @@ from typing import Any
 
 from cart_core.errors import InvalidRequest
 from cart_core.ids import IdError, codec
+from cart_core.lifecycle import CartStatus
 from cart_core.money import to_decimal
-from cart_core.returns import exchange, return_status
+from cart_core.returns import exchange, refunds_when_placed, return_status
 from cart_core.tenancy import Caller
 from cart_core.usecases import UseCases
 from cart_core.usecases.carts import CartEdits
@@ -113,6 +114,8 @@ def update(
         if state in ("accepted", "failed"):
             raise InvalidRequest(f"The state {state!r} is set by the platform, never by a client")
         edited = cases.returns.set_returns(caller, cart_id, returns, edits)
+        if state == "ready" and refunds_when_placed(edited.cart, edited.with_taxes().totals):
+            _require_refund_ready(edited)
         if state != "placed":
             return edited
         edits = CartEdits()
@@ -125,8 +128,32 @@ def update(
     return otherwise(edits)
 
 
+def _require_refund_ready(priced: PricedCart) -> None:
+    """A cart that refunds is ready with its returns alone; a payment on it is refused (400)."""
+    if any(p.status not in ("declined", "voided") for p in priced.cart.payments):
+        raise InvalidRequest("The cart is not ready: a cart that refunds takes no payments")
+
+
+def order_state(priced: PricedCart) -> str | None:
+    """The state of a cart that refunds, where the sale's rules (``checkout.order_state``) would say
+    otherwise: ``ready`` while open with its returns and no payments (a sale needs products and
+    payments), ``placed`` while its refunds are pending (a sale with nothing to capture shows
+    ``accepted``); None: the sale's state holds."""
+    cart = priced.cart
+    if not cart.returns:
+        return None
+    if cart.status is CartStatus.OPEN and refunds_when_placed(cart, priced.with_taxes().totals):
+        live = [p for p in cart.payments if p.status not in ("declined", "voided")]
+        return "draft" if live else "ready"
+    if cart.status is CartStatus.VALIDATED and any(r.status == "pending" for r in cart.refunds):
+        return "placed"
+    return None
+
+
 def response_fields(priced: PricedCart) -> dict[str, Any]:
-    """``return_status`` and ``exchange`` of a cart's answer (both null on a sale)."""
+    """``return_status`` and ``exchange`` of a cart's answer (both null on a sale), and ``state``
+    when a cart that refunds stands otherwise than a sale would (``order_state``): merged over the
+    sale's fields."""
     cart, totals = priced.cart, priced.totals
     status = return_status(cart)
     shown_status: dict[str, Any] | None = None
@@ -141,4 +168,8 @@ def response_fields(priced: PricedCart) -> dict[str, Any]:
         if difference is None
         else {"type": difference.type, "amount": float(to_decimal(difference.amount_minor, cart.currency))}
     )
-    return {"return_status": shown_status, "exchange": shown_exchange}
+    fields: dict[str, Any] = {"return_status": shown_status, "exchange": shown_exchange}
+    state = order_state(priced)
+    if state is not None:
+        fields["state"] = state
+    return fields

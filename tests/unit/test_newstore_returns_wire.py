@@ -95,9 +95,12 @@ def test_the_answer_shows_return_status_and_exchange() -> None:
     assert response_fields(_priced(sale)) == {
         "return_status": {"status": "pending"},
         "exchange": {"type": "refund", "amount": 8.53},
+        "state": "ready",  # a cart that refunds is ready with its returns alone
     }
     sale.returns[0].refund_minor = 200
-    assert response_fields(_priced(sale))["exchange"] == {"type": "customer_pays", "amount": 3.0}
+    paying = response_fields(_priced(sale))
+    assert paying["exchange"] == {"type": "customer_pays", "amount": 3.0}
+    assert "state" not in paying  # the sale's rules decide whether it is ready
     refund = Cart(tenant_id="t", location_id="l", currency="USD", returns=[_returned(1353)])
     refund.status, refund.submitted_ms = CartStatus.PAYMENT_FAILED, 1
     refund.refunds = [Refund(key="k", order_id="o", payment_key="p", provider="test-card", capture_reference="ch_x",

@@ -201,6 +201,13 @@ def refund_due(cart: Cart, totals: Totals) -> int:
     return max(0, -net_due(totals)) if cart.returns else 0
 
 
+def refunds_when_placed(cart: Cart, totals: Totals) -> bool:
+    """Whether placing the cart refunds (a return alone, or an exchange worth less than what comes
+    back): it is then placed by ``Returns.place``, takes no payments, and is ready with its returns
+    alone; any other cart is a sale for readiness and placing."""
+    return bool(cart.returns) and (not cart.lines or totals.total_minor < 0)
+
+
 ReturnStatusName = Literal["pending", "completed", "failed"]
 
 
@@ -236,6 +243,7 @@ __all__ = [
     "locate",
     "net_due",
     "refund_due",
+    "refunds_when_placed",
     "return_credit",
     "return_status",
     "unit_paid",

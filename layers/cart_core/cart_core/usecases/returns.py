@@ -46,6 +46,7 @@ from cart_core.returns import (
     ReturnItem,
     accepted,
     locate,
+    refunds_when_placed,
     unit_paid,
 )
 from cart_core.tenancy import Caller
@@ -234,9 +235,10 @@ class Returns(CartUseCases):
                 return priced(cart, snapshot)  # placed already (a retry): the refunds below, if pending
             if edits.model_fields_set:
                 apply_edits(cart, edits, snapshot, self._clock())
-            total = priced(cart, snapshot).with_taxes().totals.total_minor
-            if cart.lines and total >= 0:
+            totals = priced(cart, snapshot).with_taxes().totals
+            if not refunds_when_placed(cart, totals):
                 return None  # the customer pays the difference (or nothing): placed as a sale
+            total = totals.total_minor
             if any(p.status not in ("declined", "voided") for p in cart.payments):
                 raise InvalidRequest("A cart that refunds takes no payments; remove them before placing it")
             version = cart.version
