@@ -321,3 +321,41 @@ def test_a_sale_carries_no_returns_in_its_document(cases: UseCases) -> None:
     assert "refunded_minor" not in order.document() or order.payments[0].refunded_minor
     with pytest.raises(Conflict):
         cases.returns.set_returns(ASSOCIATE, order_id, [])
+
+
+# ----- the NewStore module's PATCH call (functions/newstore_shopping/returns.py) ------------------
+
+
+def test_a_patch_with_returns_and_placed_sets_them_and_refunds_in_one_call(cases: UseCases, gateway) -> None:
+    from cart_core.ids import codec, wire_form
+    from newstore_shopping.returns import response_fields, return_requests, update
+
+    # Given an accepted order and a new cart
+    order_id = accepted_order(cases)
+    cart_id = cases.carts.create(ASSOCIATE, CartEdits()).cart.cart_id
+    wire = [{"order_id": wire_form(codec("newstore"), order_id), "item_id": units(cases, order_id)[1],
+             "return_reason": "Damaged", "refund": {"amount": 13.53, "method": "original"}}]  # fmt: skip
+
+    def sale(edits: CartEdits) -> Any:
+        raise AssertionError("a cart that refunds is not placed as a sale")
+
+    # When one PATCH names the returned unit and asks for placed
+    placed = update(cases, ASSOCIATE, cart_id, CartEdits(), return_requests(wire), "placed", sale)
+    # Then it is refunded, and the answer says the return is completed
+    assert gateway.refunds == [(placed.cart.refunds[0].key, UNIT_PAID)]
+    assert response_fields(placed)["return_status"] == {"status": "completed"}
+    assert placed.totals.total_minor == -UNIT_PAID
+
+
+def test_a_patch_placing_an_exchange_the_customer_pays_goes_to_the_checkout(cases: UseCases) -> None:
+    from newstore_shopping.returns import update
+
+    order_id = accepted_order(cases)
+    cart_id = return_cart(
+        cases, [request(order_id, units(cases, order_id)[0])], [LineEdit(product_id="demo-vape", quantity=1)]
+    )
+    handed: list[CartEdits] = []
+    update(cases, ASSOCIATE, cart_id, CartEdits(notes="gift"), None, "placed", lambda e: handed.append(e) or None)  # type: ignore[func-returns-value]
+    # Then nothing was written here and the edits go on to the checkout's placing
+    assert handed and handed[0].notes == "gift"
+    assert cases.carts.get_cart(ASSOCIATE, cart_id).cart.notes is None
