@@ -359,3 +359,22 @@ def test_a_patch_placing_an_exchange_the_customer_pays_goes_to_the_checkout(case
     # Then nothing was written here and the edits go on to the checkout's placing
     assert handed and handed[0].notes == "gift"
     assert cases.carts.get_cart(ASSOCIATE, cart_id).cart.notes is None
+
+
+def test_a_declined_refund_placed_again_is_asked_for_under_a_new_key(cases: UseCases, gateway, monkeypatch) -> None:
+    # Given a return whose refund was declined
+    order_id = accepted_order(cases)
+    cart_id = return_cart(cases, [request(order_id, units(cases, order_id)[0])])
+    with monkeypatch.context() as patched:
+        patched.setattr(ProviderGateway, "refund", lambda self, *a: PaymentResult(False, "decl_x", 0, "Try later"))
+        failed = cases.returns.place(ASSOCIATE, cart_id)
+    assert failed is not None and failed.cart.status is CartStatus.PAYMENT_FAILED
+    first_key = failed.cart.refunds[0].key
+    # When it is placed again and the provider approves
+    again = cases.returns.place(ASSOCIATE, cart_id)
+    # Then the refund was asked for once more, under a new key, and the return completed
+    assert again is not None and again.cart.status is CartStatus.VALIDATED
+    assert [key for key, _ in gateway.refunds] == [first_key, f"{first_key}.again1"]
+    assert return_status(again.cart) == ("completed", None)
+    # And the order's payment was charged with the refund once
+    assert cases.carts.get_cart(ASSOCIATE, order_id).cart.payments[0].refunded_minor == UNIT_PAID

@@ -232,6 +232,8 @@ class Returns(CartUseCases):
                     raise Conflict(f"Cart {cart.cart_id} is {cart.status.value} and cannot be placed")
                 if edits.model_fields_set:
                     raise Conflict(f"Order {cart.cart_id} is placed; it can no longer be edited")
+                if cart.status is CartStatus.PAYMENT_FAILED and any(r.status == "declined" for r in cart.refunds):
+                    return self._again(work, cart, snapshot)
                 return priced(cart, snapshot)  # placed already (a retry): the refunds below, if pending
             if edits.model_fields_set:
                 apply_edits(cart, edits, snapshot, self._clock())
@@ -264,6 +266,25 @@ class Returns(CartUseCases):
         if placed.cart.status is CartStatus.VALIDATED and any(r.status == "pending" for r in placed.cart.refunds):
             return self.settle_refunds(caller, cart_id)
         return placed
+
+    def _again(self, work: Work, cart: Cart, snapshot: Snapshot) -> PricedCart:
+        """A return whose refund was declined, placed again: the declined refunds are asked for
+        again under a new key (a processor answers a key it has seen with the same decline), the
+        same amounts on the same payments (what the orders were charged with stays); the cart goes
+        back to validated (``payment_failed → submitted → validated``) in one conditional write."""
+        version = cart.version
+        for refund in cart.refunds:
+            if refund.status == "declined":
+                tries = refund.key.count(".again")
+                refund.key = f"{refund.key.split('.again')[0]}.again{tries + 1}"
+                refund.status, refund.reference, refund.decline_reason = "pending", None, None
+        now = self._now_ms()
+        cart.reason = None
+        cart.transition(CartStatus.SUBMITTED, now)
+        cart.transition(CartStatus.VALIDATED, now)
+        staged = self._stage(work, cart, version, snapshot)
+        work.commit()
+        return staged
 
     def _decide_refunds(self, work: Work, cart: Cart, orders: dict[str, Cart], refund_minor: int) -> None:
         """Spread ``refund_minor`` over the orders the cart returns units of (each at most what its
