@@ -91,12 +91,6 @@ class Key:
         return Key("password_token", (tenant_id, token_digest))
 
     @staticmethod
-    def returned_item(tenant_id: str, order_id: str, item_id: str) -> Key:
-        """One unit of an order handed back (cart_core.returns): a claim naming the return cart, put
-        only if absent, so a unit is returned once however many carts try at the same time."""
-        return Key("returned_item", (tenant_id, order_id, item_id))
-
-    @staticmethod
     def gift_card(tenant_id: str, code: str) -> Key:
         """A tenant's gift card; its ``GIFT_CARD_BALANCE`` attribute is what an ``Add`` takes from."""
         return Key("gift_card", (tenant_id, code))
@@ -110,6 +104,12 @@ class Key:
     def product(tenant_id: str, product_id: str) -> Key:
         """A tenant's product (a variant); its ``INVENTORY`` attribute is its stock."""
         return Key("product", (tenant_id, product_id))
+
+    @staticmethod
+    def returned_item(tenant_id: str, order_id: str, item_id: str) -> Key:
+        """One unit of an order handed back (cart_core.returns): a claim naming the return cart, put
+        only if absent, so a unit is returned once however many carts try at the same time."""
+        return Key("returned_item", (tenant_id, order_id, item_id))
 
 
 # The numeric attribute of a gift card's item that holds its balance (``Add`` intents target it).

@@ -5,6 +5,7 @@
 - ``checkout``: payment details, placing the order (submit, or ``complete`` by the location's
   checkout policy), a new payment after a failed capture, the consumer's cancel, capture and void
 - ``payments``: payments by key (NewStore) and payment sessions (Medusa) before checkout
+- ``returns``: units of accepted orders handed back, refunds, exchanges (NewStore)
 - ``pos_validation``: the store's accept / reject, the deadline, the service's own validation
 - ``catalog``: product prices
 - ``subscriptions``: a tenant's webhook subscriptions (their own records, no cart)
@@ -12,7 +13,6 @@
 - ``checkout_configurations``: hosted-checkout configurations and their public hashes (Fluid Pay)
 - ``storefront``: regions, products with variants, a cart's shipping options and method, removing a code
 - ``customers``: storefront customers (accounts, guests), sign-in sessions, a customer's orders
-- ``returns``: units of accepted orders handed back, refunds, exchanges (NewStore)
 
 Faces and workers take the area they need from ``compose`` (``cart_core.runtime.use_cases()``).
 """
@@ -103,6 +103,12 @@ class UseCases:
         return Payments(self._uow, self._order_retention_days)
 
     @cached_property
+    def returns(self) -> Returns:
+        from cart_core.usecases.returns import Returns
+
+        return Returns(self._uow, self._order_retention_days, self._gateway)
+
+    @cached_property
     def storefront(self) -> Storefront:
         from cart_core.usecases.storefront import Storefront
 
@@ -113,12 +119,6 @@ class UseCases:
         from cart_core.usecases.customers import Customers
 
         return Customers(self._uow, self.carts, self._order_retention_days)
-
-    @cached_property
-    def returns(self) -> Returns:
-        from cart_core.usecases.returns import Returns
-
-        return Returns(self._uow, self._order_retention_days, self._gateway)
 
 
 def compose(
