@@ -141,7 +141,6 @@ def counter_pk(tenant_id: str, name: str) -> str:
 
 COUNTER_SK = "COUNTER"
 
-
 # How the core's storage-neutral ``Key`` kinds (ports.Key) map onto this table's keys.
 _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "active": (active_pointer_pk, POINTER_SK),
