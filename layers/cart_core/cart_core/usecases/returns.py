@@ -92,13 +92,16 @@ class OrderNotFound(NotFound):
 def stage_return_claims(work: Work, cart: Cart) -> None:
     """One claim per unit a placed cart returns, naming the cart: put only if absent or already this
     cart's (a later write of the same cart claims again, harmlessly), so a unit another cart has
-    claimed fails the whole write with ``ItemAlreadyReturned``. The claim lives as long as the order."""
+    claimed fails the whole write with ``ItemAlreadyReturned``. The claim lives as long as the order:
+    until the later of the order's expiry and the placed cart's (now + order retention: ``_stage``
+    stamps the cart first), so an order written again after the return (restamped then) is not outlived
+    by much, and never the other way round at the time of the claim."""
     for item in cart.returns:
         work.claim(
             Key.returned_item(cart.tenant_id, item.order_id, item.item_id),
             cart.cart_id,
             replaces=cart.cart_id,
-            expires_with=_Expiry(item.order_expires_at),
+            expires_with=_Expiry(max(item.order_expires_at, cart.expires_at)),
             conflict=lambda item=item: ItemAlreadyReturned(item.order_id, item.item_id),  # type: ignore[misc]
         )
 
