@@ -76,7 +76,7 @@ def accepted_order(cases: UseCases, caller: Caller = ASSOCIATE, product: str = "
 
 def units(cases: UseCases, order_id: str, caller: Caller = ASSOCIATE) -> list[str]:
     order = cases.carts.get_cart(caller, order_id).cart
-    return [unit for line in order.lines for unit in item_ids(order.cart_id, line)]
+    return [unit for line in order.lines for unit in item_ids(order.cart_id, line.line_id, line.quantity)]
 
 
 def return_cart(cases: UseCases, requests: list[ReturnRequest], lines: list[LineEdit] | None = None) -> str:

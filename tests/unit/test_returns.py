@@ -39,10 +39,10 @@ def returned(refund_minor: int) -> ReturnItem:
 def test_item_ids_are_uuids_stable_per_unit_and_name_their_line_and_unit() -> None:
     # Given an order of 3 + 2 units
     placed = order(3, 2)
-    ids = [unit for line in placed.lines for unit in item_ids(placed.cart_id, line)]
+    ids = [unit for line in placed.lines for unit in item_ids(placed.cart_id, line.line_id, line.quantity)]
     # Then each unit has its own UUID, the same on every read
     assert len(set(ids)) == 5 and all(uuid.UUID(i).version == 8 for i in ids)
-    assert ids == [unit for line in placed.lines for unit in item_ids(placed.cart_id, line)]
+    assert ids == [unit for line in placed.lines for unit in item_ids(placed.cart_id, line.line_id, line.quantity)]
     # And each id locates its line and unit; another order's id, a unit past the quantity, junk: none
     assert locate(placed, ids[4]) == (placed.lines[1], 1)
     assert locate(placed, item_id(placed.cart_id, placed.lines[1].line_id, 2)) is None

@@ -19,7 +19,7 @@ validates returns against their orders, claims the returned items and refunds th
 
 from __future__ import annotations
 
-import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -85,43 +85,60 @@ class Refund(BaseModel):
 
 
 # ----- item ids ------------------------------------------------------------------------------
+# Each unit of a product line is an item with its own UUID, stable, and nothing stored: the line's
+# core id (12 bytes: cart_core.ids.InternalId) and the unit's index, laid out as an RFC 9562 version-8
+# UUID the way the cart ids are (cart_core.ids.NewStoreCodec): bytes 0-5 of the line id in custom_a,
+# the unit index (0-4095) in custom_b, a 14-bit marker and bytes 6-11 in custom_c. So an item id a
+# client sends back (a product line's ``item_ids``, a return's ``item_id``) names its line and unit
+# without a read, and the same line always shows the same ids. A line id that is not an internal id
+# (none is made so today) gets name-based UUIDs (uuid5 of the cart and line), which name no line.
+# (The NewStore face's derivation, ns_face's ``item_ids.py``, moved here: returns need it too.)
 
-_UNIT_BYTES = 4
-_MAX_UNITS = 2 ** (8 * _UNIT_BYTES)
+ITEM_MARKER = 0x1E75  # 14 bits: an item id, not a cart id (cart_core.ids uses 0x2A17)
+MAX_UNITS = 4096
+_HEX24 = re.compile(r"[0-9a-f]{24}")
+_NAMESPACE = uuid.UUID("6f0a3c1e-52b4-4d0e-9b7c-2f1d8e4a9c30")  # fixed: the fallback's uuid5 namespace
 
 
-def _line_digest(order_id: str, line_id: str) -> bytes:
-    return hashlib.sha256(f"item:{order_id}:{line_id}".encode()).digest()[:12]
-
-
-def item_id(order_id: str, line_id: str, unit: int) -> str:
-    """The id of unit ``unit`` (0-based) of line ``line_id`` of order ``order_id``: a version-8 UUID
-    whose first 12 bytes hash the order and line and whose last 4 count the unit. Deterministic, so
-    the order shows the same ids on every read; reversible (``locate``) without storing them."""
-    if not 0 <= unit < _MAX_UNITS:
+def item_id(cart_id: str, line_id: str, unit: int) -> str:
+    """The id of unit ``unit`` (0-based) of line ``line_id`` of cart ``cart_id``."""
+    if not 0 <= unit < MAX_UNITS:
         raise ValueError(f"unit {unit} out of range")
-    raw = bytearray(_line_digest(order_id, line_id) + unit.to_bytes(_UNIT_BYTES, "big"))
-    raw[6] = (raw[6] & 0x0F) | 0x80  # version 8 (RFC 9562: custom)
-    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC variant
-    return str(uuid.UUID(bytes=bytes(raw)))
+    if not _HEX24.fullmatch(line_id):
+        return str(uuid.uuid5(_NAMESPACE, f"{cart_id}/{line_id}/{unit}"))
+    raw = bytes.fromhex(line_id)
+    head, tail = int.from_bytes(raw[:6], "big"), int.from_bytes(raw[6:], "big")
+    value = head << 80 | 8 << 76 | unit << 64 | 0b10 << 62 | ITEM_MARKER << 48 | tail
+    return str(uuid.UUID(int=value))
 
 
-def item_ids(order_id: str, line: LineItem) -> list[str]:
-    """The item id of each unit of ``line``, in unit order (NewStore's ``item_ids``)."""
-    return [item_id(order_id, line.line_id, unit) for unit in range(line.quantity)]
+def item_ids(cart_id: str, line_id: str, quantity: int) -> list[str]:
+    """The item id of each unit of a line, in unit order (NewStore's ``item_ids``)."""
+    return [item_id(cart_id, line_id, unit) for unit in range(quantity)]
+
+
+def line_of(item: str) -> tuple[str, int] | None:
+    """The line id and unit an item id names, or None for a string that is not one of our item ids."""
+    try:
+        value = uuid.UUID(item).int
+    except (ValueError, AttributeError, TypeError):
+        return None
+    if (value >> 76) & 0xF != 8 or (value >> 62) & 0b11 != 0b10 or (value >> 48) & 0x3FFF != ITEM_MARKER:
+        return None
+    raw = (value >> 80).to_bytes(6, "big") + (value & (2**48 - 1)).to_bytes(6, "big")
+    return raw.hex(), (value >> 64) & 0xFFF
 
 
 def locate(order: Cart, given: str) -> tuple[LineItem, int] | None:
-    """The line of ``order`` and the unit number ``given`` names, or None (not one of its ids)."""
-    try:
-        raw = uuid.UUID(given).bytes
-    except (ValueError, AttributeError, TypeError):
+    """The line of ``order`` and the unit number ``given`` names, or None (not one of its units)."""
+    named = line_of(given)
+    if named is None:
         return None
-    unit = int.from_bytes(raw[12:], "big")
-    for line in order.lines:
-        if unit < line.quantity and item_id(order.cart_id, line.line_id, unit) == str(uuid.UUID(bytes=raw)):
-            return line, unit
-    return None
+    line_id, unit = named
+    line = order.line(line_id)
+    if line is None or unit >= line.quantity or item_id(order.cart_id, line_id, unit) != given.lower():
+        return None
+    return line, unit
 
 
 # ----- what a unit was paid ------------------------------------------------------------------
