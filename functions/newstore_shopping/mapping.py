@@ -19,7 +19,7 @@ from cart_core.ids import IdError, codec, wire_form
 from cart_core.tenancy import Caller
 from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.shared import PricedCart
-from newstore_shopping import item_ids
+from newstore_shopping import item_ids, returns
 from newstore_shopping.totals import cart_totals, remaining_amount
 from newstore_shopping.wire import AddressIn, CartIn, ProductIn
 
@@ -27,7 +27,6 @@ IDS = codec("newstore")
 
 # Fields of the body whose mapping another helper adds; until then a request setting one is refused.
 UNWIRED: dict[str, str] = {
-    "returns": "returns",
     "payments": "payments",
     "price_modifiers": "price modifiers",
     "shipping_solution_id": "shipping solutions",
@@ -213,4 +212,5 @@ def newstore_cart(priced: PricedCart) -> dict[str, Any]:
         "remaining_amount": remaining_amount(priced),
         "discounts": None,
         "messages": None,
+        **returns.response_fields(priced),
     }

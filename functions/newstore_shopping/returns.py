@@ -97,7 +97,38 @@ def _first_error(invalid: ValueError) -> str:
     return str(invalid)
 
 
+def involved(body: Any) -> bool:
+    """Whether a PATCH is this module's to route: it sets ``returns``, or asks for ``placed`` (a cart
+    that refunds is placed here; any other goes on to the sale's placing)."""
+    return body is not None and ("returns" in body.model_fields_set or _get(body, "state") == "placed")
+
+
+def created(cases: UseCases, caller: Caller, priced: PricedCart, body: Any) -> PricedCart:
+    """A cart created with ``returns``: they are set in a second write (they need their orders read);
+    a create without them is answered as it is."""
+    requests = return_requests(_get(body, "returns"))
+    if not requests:
+        return priced
+    return cases.returns.set_returns(caller, priced.cart.cart_id, requests)
+
+
 def update(
+    cases: UseCases,
+    caller: Caller,
+    cart_id: str,
+    edits: CartEdits,
+    body: Any,
+    otherwise: Callable[[CartEdits], PricedCart],
+) -> PricedCart:
+    """A PATCH's core call when returns are involved (``involved``). With ``returns``: they and
+    ``edits`` in one write; then, for ``placed``, the placing. ``placed`` otherwise: a cart that
+    refunds is placed here, with the edits in its one write (``Returns.place``). Anything else:
+    ``otherwise`` (the sale's own call, given the edits still to apply)."""
+    requests = return_requests(_get(body, "returns")) if "returns" in body.model_fields_set else None
+    return update_with(cases, caller, cart_id, edits, requests, _get(body, "state"), otherwise)
+
+
+def update_with(
     cases: UseCases,
     caller: Caller,
     cart_id: str,
@@ -106,10 +137,7 @@ def update(
     state: str | None,
     otherwise: Callable[[CartEdits], PricedCart],
 ) -> PricedCart:
-    """A PATCH's core call when returns are involved. With ``returns``: they and ``edits`` in one
-    write; then, for ``placed``, the placing (with nothing left to edit). ``placed`` without them:
-    a cart that refunds is placed here. Anything else: ``otherwise`` (the checkout's own call, given
-    the edits still to apply)."""
+    """``update`` with the returns already mapped (``return_requests``)."""
     if returns is not None:
         if state in ("accepted", "failed"):
             raise InvalidRequest(f"The state {state!r} is set by the platform, never by a client")
@@ -121,7 +149,7 @@ def update(
         edits = CartEdits()
     if state == "placed":
         # One read decides: a cart that refunds is placed here (with the edits, in its one write);
-        # any other is the checkout's to place (nothing was written).
+        # any other is the sale's to place (nothing was written).
         placed = cases.returns.place(caller, cart_id, edits)
         if placed is not None:
             return placed

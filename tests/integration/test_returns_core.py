@@ -328,7 +328,7 @@ def test_a_sale_carries_no_returns_in_its_document(cases: UseCases) -> None:
 
 def test_a_patch_with_returns_and_placed_sets_them_and_refunds_in_one_call(cases: UseCases, gateway) -> None:
     from cart_core.ids import codec, wire_form
-    from newstore_shopping.returns import response_fields, return_requests, update
+    from newstore_shopping.returns import response_fields, return_requests, update_with
 
     # Given an accepted order and a new cart
     order_id = accepted_order(cases)
@@ -340,7 +340,7 @@ def test_a_patch_with_returns_and_placed_sets_them_and_refunds_in_one_call(cases
         raise AssertionError("a cart that refunds is not placed as a sale")
 
     # When one PATCH names the returned unit and asks for placed
-    placed = update(cases, ASSOCIATE, cart_id, CartEdits(), return_requests(wire), "placed", sale)
+    placed = update_with(cases, ASSOCIATE, cart_id, CartEdits(), return_requests(wire), "placed", sale)
     # Then it is refunded, and the answer says the return is completed
     assert gateway.refunds == [(placed.cart.refunds[0].key, UNIT_PAID)]
     assert response_fields(placed)["return_status"] == {"status": "completed"}
@@ -348,14 +348,14 @@ def test_a_patch_with_returns_and_placed_sets_them_and_refunds_in_one_call(cases
 
 
 def test_a_patch_placing_an_exchange_the_customer_pays_goes_to_the_checkout(cases: UseCases) -> None:
-    from newstore_shopping.returns import update
+    from newstore_shopping.returns import update_with
 
     order_id = accepted_order(cases)
     cart_id = return_cart(
         cases, [request(order_id, units(cases, order_id)[0])], [LineEdit(product_id="demo-vape", quantity=1)]
     )
     handed: list[CartEdits] = []
-    update(cases, ASSOCIATE, cart_id, CartEdits(notes="gift"), None, "placed", lambda e: handed.append(e) or None)  # type: ignore[func-returns-value]
+    update_with(cases, ASSOCIATE, cart_id, CartEdits(notes="gift"), None, "placed", lambda e: handed.append(e) or None)  # type: ignore[func-returns-value]
     # Then nothing was written here and the edits go on to the checkout's placing
     assert handed and handed[0].notes == "gift"
     assert cases.carts.get_cart(ASSOCIATE, cart_id).cart.notes is None

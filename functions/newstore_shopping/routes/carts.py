@@ -14,6 +14,7 @@ from cart_core.errors import Unauthorized
 from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
+from newstore_shopping import returns
 from newstore_shopping.mapping import core_cart_id, edits_from, newstore_cart
 from newstore_shopping.wire import CartIn
 
@@ -42,7 +43,8 @@ Associate = Annotated[Caller, Depends(associate)]
 
 @router.post(CARTS, responses=documented(out.Cart))
 def create_cart(caller: Associate, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
-    return newstore_cart(use_cases().carts.create(caller, edits_from(body, caller, creating=True)))
+    created = use_cases().carts.create(caller, edits_from(body, caller, creating=True))
+    return newstore_cart(returns.created(use_cases(), caller, created, body))
 
 
 @router.get(f"{CARTS}/<id>", responses=documented(out.Cart))
@@ -54,6 +56,12 @@ def get_cart(caller: Associate, id: str) -> dict[str, Any]:
 def update_cart(caller: Associate, id: str, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
     cart_id = core_cart_id(id)
     edits = edits_from(body, caller)
+    if returns.involved(body):  # returns set, or a placing (a cart that refunds is placed there)
+        return newstore_cart(
+            returns.update(
+                use_cases(), caller, cart_id, edits, body, lambda e: use_cases().carts.update(caller, cart_id, e)
+            )
+        )
     if not edits.model_fields_set:
         # The seed: an empty body answers the cart as it is (its payment statuses): nothing written.
         return newstore_cart(use_cases().carts.get_cart(caller, cart_id))
