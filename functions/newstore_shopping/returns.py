@@ -116,16 +116,19 @@ def update(
     cases: UseCases,
     caller: Caller,
     cart_id: str,
-    edits: CartEdits,
     body: Any,
-    otherwise: Callable[[CartEdits], PricedCart],
+    edits_of: Callable[[Any, Caller], CartEdits],
+    otherwise: Callable[[Caller, str, CartEdits], PricedCart],
 ) -> PricedCart:
-    """A PATCH's core call when returns are involved (``involved``). With ``returns``: they and
-    ``edits`` in one write; then, for ``placed``, the placing. ``placed`` otherwise: a cart that
-    refunds is placed here, with the edits in its one write (``Returns.place``). Anything else:
-    ``otherwise`` (the sale's own call, given the edits still to apply)."""
+    """A PATCH's core call when returns are involved (``involved``). ``edits_of`` maps the body's
+    other fields (mapping.edits_from; the state is this call's). With ``returns``: they and the edits
+    in one write; then, for ``placed``, the placing. ``placed`` otherwise: a cart that refunds is
+    placed here, with the edits in its one write (``Returns.place``). Anything else: ``otherwise``
+    (the sale's own call, given the edits still to apply)."""
     requests = return_requests(_get(body, "returns")) if "returns" in body.model_fields_set else None
-    return update_with(cases, caller, cart_id, edits, requests, _get(body, "state"), otherwise)
+    state = _get(body, "state")
+    edits = edits_of(body.model_copy(update={"state": None, "returns": None}), caller)
+    return update_with(cases, caller, cart_id, edits, requests, state, lambda e: otherwise(caller, cart_id, e))
 
 
 def update_with(

@@ -55,13 +55,9 @@ def get_cart(caller: Associate, id: str) -> dict[str, Any]:
 @router.patch(f"{CARTS}/<id>", responses=documented(out.Cart))
 def update_cart(caller: Associate, id: str, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
     cart_id = core_cart_id(id)
-    edits = edits_from(body, caller)
     if returns.involved(body):  # returns set, or a placing (a cart that refunds is placed there)
-        return newstore_cart(
-            returns.update(
-                use_cases(), caller, cart_id, edits, body, lambda e: use_cases().carts.update(caller, cart_id, e)
-            )
-        )
+        return newstore_cart(returns.update(use_cases(), caller, cart_id, body, edits_from, use_cases().carts.update))
+    edits = edits_from(body, caller)
     if not edits.model_fields_set:
         # The seed: an empty body answers the cart as it is (its payment statuses): nothing written.
         return newstore_cart(use_cases().carts.get_cart(caller, cart_id))
