@@ -4,9 +4,8 @@ What the core models (lines, addresses, currency, email) goes to its fields; wha
 (shop, shop_locale, customer, tax_exempt, channel, associate_id, extended attributes, manager
 approval, the addresses' title/suffix/salutation, a line's fulfillment group and extended attributes)
 is kept in the cart's ``attributes`` / the line's ``metadata`` as the validated wire values, and
-answered back as given. The other helpers' parts (payments and state: checkout.py; returns:
-returns.py; price_modifiers: price_modifiers.py; shipping_solution_id and totals: totals.py /
-routes/shipping.py) are refused with a 400 naming them until they are wired (``UNWIRED``).
+answered back as given. Payments and state are checkout.py's; returns returns.py's; price_modifiers
+price_modifiers.py's; shipping_solution_id and totals totals.py's and routes/shipping.py's.
 """
 
 from __future__ import annotations
@@ -19,17 +18,13 @@ from cart_core.ids import IdError, codec, wire_form
 from cart_core.tenancy import Caller
 from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.shared import PricedCart
-from newstore_shopping import checkout, item_ids
+from newstore_shopping import checkout, item_ids, returns
 from newstore_shopping.price_modifiers import pricing_edits
 from newstore_shopping.totals import calculated_prices, priced_fields
 from newstore_shopping.wire import AddressIn, CartIn, ProductIn
 
 IDS = codec("newstore")
 
-# Fields of the body whose mapping another helper adds; until then a request setting one is refused.
-UNWIRED: dict[str, str] = {
-    "returns": "returns",
-}
 # Cart fields kept as given (wire values) in Cart.attributes, under their wire names.
 ATTRIBUTE_FIELDS = (
     "shop",
@@ -54,15 +49,6 @@ def core_cart_id(wire_id: str) -> str:
         return IDS.decode(wire_id).key
     except IdError:
         raise CartNotFound(wire_id) from None
-
-
-def refuse_unwired(body: CartIn | None) -> None:
-    """400 naming each field set in ``body`` that this face does not handle yet (never ignored)."""
-    if body is None:
-        return
-    given = [name for name in UNWIRED if name in body.model_fields_set and getattr(body, name) is not None]
-    if given:
-        raise InvalidRequest(f"Not supported yet: {', '.join(given)}")
 
 
 def _address(given: AddressIn) -> Address:
@@ -103,7 +89,6 @@ def edits_from(body: CartIn | None, caller: Caller, creating: bool = False) -> C
         # A new cart has no shipping address until one is given (the core would start one with the
         # region's only country, as Medusa does).
         return CartEdits(delivery_address=None) if creating else CartEdits()
-    refuse_unwired(body)
     fields = body.model_fields_set
     if body.store_id is not None and body.store_id != caller.location_id:
         # A cart lives at its API client's store (docs/newstore.md, Stores); never another's.
@@ -215,4 +200,5 @@ def newstore_cart(priced: PricedCart) -> dict[str, Any]:
         **priced_fields(priced),  # totals, remaining_amount, shipping_solution_id, price_modifiers
         "discounts": None,
         "messages": checkout.messages(priced),
+        **returns.response_fields(priced),
     }

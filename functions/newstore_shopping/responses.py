@@ -121,6 +121,25 @@ class PaymentStatusOut(WireModel):
     message: str | None = None
 
 
+class ReturnError(WireModel):
+    code: str
+    description: str
+
+
+class ReturnStatus(WireModel):
+    """Where a cart's returns stand (returns.py): pending, completed, or failed with the refund's decline."""
+
+    status: Literal["pending", "completed", "failed"]
+    error: ReturnError | None = None
+
+
+class Exchange(WireModel):
+    """Who pays the difference of an exchange (returns and new products), in decimal units."""
+
+    type: Literal["customer_pays", "refund", "even"]
+    amount: float
+
+
 class Cart(WireModel):
     """A NewStore cart (create, get, update)."""
 
@@ -147,6 +166,8 @@ class Cart(WireModel):
     remaining_amount: float
     discounts: None
     messages: list[str] | None  # why a failed order failed (checkout.py)
+    return_status: ReturnStatus | None
+    exchange: Exchange | None
 
 
 class AccessToken(WireModel):

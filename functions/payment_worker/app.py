@@ -1,4 +1,5 @@
-"""Card money after submit: CartValidated → capture (paid, the order is placed, or payment_failed);
+"""Card money after submit: CartValidated → capture (paid, the order is placed, or payment_failed), or
+a placed return's pending refunds;
 CartRejected, CartExpired, CartCanceled → void the hold made at submit, if there is one. Pay at pickup
 (cash, no card) is the store's to collect: CartValidated leaves it validated, nothing captured."""
 
@@ -44,6 +45,10 @@ def handle_event(event: dict[str, Any]) -> str:
     # the outcome with a version-conditional write: a redelivery never captures or voids twice.
     if cart_event.event_type is CartEventType.CART_VALIDATED:
         settled = use_cases().checkout.settle_payment(caller, cart_event.cart_id).cart
+        if settled.refunds:
+            # A return placed by a request that stopped before its refunds were recorded: asked
+            # again with the same keys (refunded once), nothing to do once recorded.
+            settled = use_cases().returns.settle_refunds(caller, cart_event.cart_id).cart
         due_at_pickup = settled.status is CartStatus.VALIDATED and settled.pays_at_pickup
         outcome = "payment due at pickup" if due_at_pickup else settled.status.value
     elif cart_event.event_type in VOIDING_EVENTS:

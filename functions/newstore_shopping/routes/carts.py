@@ -15,7 +15,9 @@ from cart_core.errors import Unauthorized
 from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from cart_core.tenancy import Caller
-from newstore_shopping import checkout
+from cart_core.usecases.carts import CartEdits
+from cart_core.usecases.shared import PricedCart
+from newstore_shopping import checkout, returns
 from newstore_shopping.mapping import core_cart_id, edits_from, newstore_cart
 from newstore_shopping.wire import CartIn
 
@@ -46,8 +48,8 @@ Associate = Annotated[Caller, Depends(associate)]
 @router.post(CARTS, responses=documented(out.Cart))
 def create_cart(caller: Associate, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
     checkout.refuse_state_at_create(body.state if body else None)
-    edits = edits_from(body, caller, creating=True)
-    return newstore_cart(use_cases().carts.create(caller, edits, pricing_policy=POLICY))
+    created = use_cases().carts.create(caller, edits_from(body, caller, creating=True), pricing_policy=POLICY)
+    return newstore_cart(returns.created(use_cases(), caller, created, body))
 
 
 @router.get(f"{CARTS}/<id>", responses=documented(out.Cart))
@@ -58,6 +60,14 @@ def get_cart(caller: Associate, id: str) -> dict[str, Any]:
 @router.patch(f"{CARTS}/<id>", responses=documented(out.Cart))
 def update_cart(caller: Associate, id: str, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
     cart_id = core_cart_id(id)
+    cases, state = use_cases(), body.state if body else None
+    if returns.involved(body):  # returns set, or a placing (a cart that refunds is placed there)
+
+        def sale(caller: Caller, cart_id: str, edits: CartEdits) -> PricedCart:
+            # What is not the returns' to do (a sale's edits, its placing) is the checkout's one call.
+            return checkout.update(cases, caller, cart_id, edits, state)
+
+        return newstore_cart(returns.update(cases, caller, cart_id, body, edits_from, sale))
     edits = edits_from(body, caller)
     # checkout.py: the one core call for the state asked (an empty body answers the cart as it is).
-    return newstore_cart(checkout.update(use_cases(), caller, cart_id, edits, body.state if body else None))
+    return newstore_cart(checkout.update(cases, caller, cart_id, edits, state))

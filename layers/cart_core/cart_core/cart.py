@@ -18,6 +18,7 @@ from cart_core.errors import Conflict, InvalidRequest
 from cart_core.events.types import EventType, on_entering
 from cart_core.ids import InternalId
 from cart_core.lifecycle import EDITABLE, CartStatus, check_transition
+from cart_core.returns import CartPurpose, Refund, ReturnItem
 from cart_core.tenancy import TaxRate
 
 MAX_LINES = 100
@@ -287,6 +288,9 @@ class Payment(BaseModel):
     void_reference: str | None = None
     decline_reason: str | None = None
     key: str = DEFAULT_PAYMENT_KEY
+    # What return carts have refunded on this payment of an order (cart_core.returns): written with
+    # the return cart's placing, conditional on the order's version, never above what was captured.
+    refunded_minor: int = Field(default=0, exclude_if=_EMPTY)
 
     @property
     def hold_is_live(self) -> bool:
@@ -500,6 +504,11 @@ class Cart(BaseModel):
     # The last transitions, oldest first (``Transition``); empty on carts stored before the log.
     transitions: list[Transition] = Field(default_factory=list)
 
+    # Units of accepted orders this cart hands back (NewStore's returns, cart_core.returns) and the
+    # refunds its placing asks for; empty on every other cart (left out of its document).
+    returns: list[ReturnItem] = Field(default_factory=list, exclude_if=_EMPTY)
+    refunds: list[Refund] = Field(default_factory=list, exclude_if=_EMPTY)
+
     # The total as last priced, kept so events and other readers need no location to know it.
     total_minor: int | None = None
 
@@ -524,6 +533,15 @@ class Cart(BaseModel):
     def document(self) -> str:
         """The cart as stored: JSON without its version (the store keeps that beside it)."""
         return self.model_dump_json(exclude={"version"})
+
+    @property
+    def purpose(self) -> CartPurpose:
+        """What the cart is used for: ``sale`` (new products only), ``return`` (returns only) or
+        ``exchange`` (both); a document follows from it (sales receipt, refund note, exchange
+        receipt)."""
+        if not self.returns:
+            return "sale"
+        return "exchange" if self.lines else "return"
 
     @property
     def owner_id(self) -> str | None:

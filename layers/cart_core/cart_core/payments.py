@@ -11,6 +11,11 @@ authorization pending (the processor waits on the shopper, as a 3-D Secure chall
 held; the shopper's next card token, e.g. ``tok_visa`` once the challenge is passed, authorizes), like
 a card processor's test mode. Every call takes an idempotency key: the same key asks for the same
 operation again and never for a second one.
+
+Refunds (a return placed: ``usecases/returns.py``) give back part or all of a capture. ``test-card``
+approves a refund of one of its captures up to what was captured on it (the amount the caller read
+from the order's payment: stateless, it has no records of its own) and declines anything else;
+``manual`` records it (the store hands the money back in person).
 """
 
 from __future__ import annotations
@@ -45,6 +50,14 @@ class PaymentProvider(Protocol):
 
     def void(self, authorization_ref: str, idempotency_key: str) -> PaymentResult: ...
 
+    def refund(
+        self, capture_ref: str | None, amount_minor: int, currency: str, idempotency_key: str, captured_minor: int
+    ) -> PaymentResult:
+        """Give back ``amount_minor`` of the capture ``capture_ref`` (``captured_minor`` was captured
+        on it: a processor checks its own records, a stateless test double this). The same key never
+        refunds twice."""
+        ...
+
 
 class ManualProvider:
     """Cash or pay at pickup: the store collects the money itself, so there is nothing to hold. The
@@ -62,6 +75,14 @@ class ManualProvider:
 
     def void(self, authorization_ref: str, idempotency_key: str) -> PaymentResult:
         return PaymentResult(True, f"manual_void_{idempotency_key}")
+
+    def refund(
+        self, capture_ref: str | None, amount_minor: int, currency: str, idempotency_key: str, captured_minor: int
+    ) -> PaymentResult:
+        # Recorded: the store hands the money back itself (cash, a payment taken elsewhere).
+        if not 0 < amount_minor <= captured_minor:
+            return PaymentResult(False, f"decl_{idempotency_key}", 0, f"Cannot refund {amount_minor}")
+        return PaymentResult(True, f"manual_refund_{idempotency_key}", amount_minor)
 
 
 TEST_CARD_APPROVES = "tok_visa"
@@ -114,6 +135,18 @@ class TestCardProvider:
             return PaymentResult(False, f"decl_{idempotency_key}", 0, "Unknown authorization")
         return PaymentResult(True, f"void_{idempotency_key}")
 
+    def refund(
+        self, capture_ref: str | None, amount_minor: int, currency: str, idempotency_key: str, captured_minor: int
+    ) -> PaymentResult:
+        declined = f"decl_{idempotency_key}"
+        if not capture_ref or not capture_ref.startswith("ch_"):
+            return PaymentResult(False, declined, 0, "Unknown capture")
+        if amount_minor <= 0:
+            return PaymentResult(False, declined, 0, "A refund is a positive amount")
+        if amount_minor > captured_minor:
+            return PaymentResult(False, declined, 0, f"Cannot refund {amount_minor}: {captured_minor} was captured")
+        return PaymentResult(True, f"re_{idempotency_key}", amount_minor)
+
 
 def _parse_authorization(reference: str) -> tuple[str, int, str] | None:
     parts = reference.split("_", 4)
@@ -164,6 +197,16 @@ class PaymentGateway(Protocol):
 
     def void(self, provider: str, authorization_ref: str, idempotency_key: str) -> PaymentResult: ...
 
+    def refund(
+        self,
+        provider: str,
+        capture_ref: str | None,
+        amount_minor: int,
+        currency: str,
+        idempotency_key: str,
+        captured_minor: int,
+    ) -> PaymentResult: ...
+
 
 class ProviderGateway:
     """The gateway over the built-in providers (``PROVIDERS``), looked up at each call, so a test or
@@ -187,6 +230,17 @@ class ProviderGateway:
 
     def void(self, provider: str, authorization_ref: str, idempotency_key: str) -> PaymentResult:
         return _provider(provider).void(authorization_ref, idempotency_key)
+
+    def refund(
+        self,
+        provider: str,
+        capture_ref: str | None,
+        amount_minor: int,
+        currency: str,
+        idempotency_key: str,
+        captured_minor: int,
+    ) -> PaymentResult:
+        return _provider(provider).refund(capture_ref, amount_minor, currency, idempotency_key, captured_minor)
 
 
 def _provider(name: str) -> PaymentProvider:

@@ -105,6 +105,12 @@ class Key:
         """A tenant's product (a variant); its ``INVENTORY`` attribute is its stock."""
         return Key("product", (tenant_id, product_id))
 
+    @staticmethod
+    def returned_item(tenant_id: str, order_id: str, item_id: str) -> Key:
+        """One unit of an order handed back (cart_core.returns): a claim naming the return cart, put
+        only if absent, so a unit is returned once however many carts try at the same time."""
+        return Key("returned_item", (tenant_id, order_id, item_id))
+
 
 # The numeric attribute of a gift card's item that holds its balance (``Add`` intents target it).
 GIFT_CARD_BALANCE = "balance"
@@ -138,6 +144,8 @@ class ReadSet:
     customer_id: str | None = None
     # Storefront products (the variants' product: title, handle, thumbnail…) by id.
     store_product_ids: frozenset[str] = frozenset()
+    # Orders (placed carts of the tenant, at any of its locations) a return names, by cart id.
+    order_ids: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -156,6 +164,7 @@ class Snapshot:
     shipping_options: dict[str, ShippingOption] = field(default_factory=dict)
     customer: Customer | None = None
     store_products: dict[str, StoreProduct] = field(default_factory=dict)
+    orders: dict[str, Cart] = field(default_factory=dict)  # the read set's order_ids that exist
 
     @property
     def default_region(self) -> Region | None:

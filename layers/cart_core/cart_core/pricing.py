@@ -3,7 +3,10 @@
 Invariant, for every cart and every policy:
 
     total = subtotal − discount_total + shipping_total + fee_total + exclusive tax_total
-            − gift_card_total − gift_card_tax_total
+            − gift_card_total − gift_card_tax_total − return_credit
+
+``return_credit`` is what the units a cart returns were paid (cart_core.returns): a return alone has
+a negative total (a refund), an exchange nets it against the new products.
 
 Fees are the delivery fee plus POS adjustments (signed, tax-inclusive, so they carry no extra tax).
 Exclusive tax is the line and shipping tax when prices exclude it (none when they include it).
@@ -192,6 +195,8 @@ class Totals:
     gift_card_total_minor: int = 0
     gift_card_tax_total_minor: int = 0
     pos_adjustments: tuple[PosAdjustment, ...] = ()
+    # What the cart's returns credit (cart_core.returns), taken from the total; 0 for a sale.
+    return_credit_minor: int = 0
 
     @property
     def exclusive_tax_minor(self) -> int:
@@ -641,6 +646,7 @@ def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None, *,
         payable = max(0, before_gift_cards)
         gift_card_total = min(gift_card_total, payable)
         gift_card_tax = min(gift_card_tax, payable - gift_card_total)
+    return_credit = sum(item.refund_minor for item in cart.returns) if cart.returns else 0
     return Totals(
         currency=cart.currency,
         subtotal_minor=subtotal,
@@ -650,7 +656,7 @@ def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None, *,
         adjustment_total_minor=adjustment_total,
         tax_total_minor=tax_total,
         tax_inclusive=inclusive,
-        total_minor=before_gift_cards - gift_card_total - gift_card_tax,
+        total_minor=before_gift_cards - gift_card_total - gift_card_tax - return_credit,
         lines=tuple(priced_lines),
         taxes_by_rate=taxes_by_rate,
         paid_minor=sum(p.amount_minor for p in cart.payments if p.status not in ("declined", "voided")),
@@ -665,6 +671,7 @@ def price(cart: Cart, location: RateSet, policy: PricingPolicy | None = None, *,
         pos_adjustments=tuple(
             PosAdjustment(a.adjustment_id, a.label, a.amount_minor, a.tax_minor, a.line_id) for a in cart.adjustments
         ),
+        return_credit_minor=return_credit,
     )
 
 

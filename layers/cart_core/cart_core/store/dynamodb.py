@@ -165,6 +165,7 @@ class DynamoStore(DynamoTable):
         wanted += list(pointers)
         if reads.cart_id:
             wanted.append((keys.cart_pk(tenant_id, reads.cart_id), keys.CART_SK))
+        wanted += [(keys.cart_pk(tenant_id, o), keys.CART_SK) for o in sorted(reads.order_ids - {reads.cart_id})]
         from_book = len(reads.product_ids) >= PRICE_BOOK_READ_FROM
         if from_book:
             wanted.append((tenant, keys.PRICE_BOOK_SK))
@@ -181,7 +182,8 @@ class DynamoStore(DynamoTable):
         wanted += [(tenant, keys.store_product_sk(p)) for p in sorted(reads.store_product_ids)]
         snapshot = Snapshot()
         book_wants = reads.product_ids if from_book else frozenset()
-        self._decode(self._batch_get(wanted), snapshot, tenant_id, location_id, pointers, book_wants)
+        main = keys.cart_pk(tenant_id, reads.cart_id) if reads.cart_id else None
+        self._decode(self._batch_get(wanted), snapshot, tenant_id, location_id, pointers, book_wants, main)
         if from_book:
             # A product the book does not hold may still exist: read those by their own keys.
             unbooked = sorted(reads.product_ids - snapshot.products.keys())
@@ -215,10 +217,12 @@ class DynamoStore(DynamoTable):
         location_id: str,
         pointers: dict[tuple[str, str], PointerKey],
         book_wants: frozenset[str] = frozenset(),
+        main_cart_pk: str | None = None,
     ) -> None:
         """Fill ``snapshot`` from what a batch found (records of another tenant or location are
         left out: keys are built, never trusted). From a price book, only the ``book_wants``
-        products are decoded."""
+        products are decoded. A cart item other than the read's own cart (``main_cart_pk``) is an
+        order a return names: kept if it is the tenant's, at any of its locations."""
         now = self._now()
         for item in items:
             if _live(item, now) is None:
@@ -237,7 +241,11 @@ class DynamoStore(DynamoTable):
                 continue
             if sk == keys.CART_SK:
                 cart = Cart.model_validate(doc)
-                if cart.tenant_id == tenant_id and cart.location_id == location_id:
+                if pk != main_cart_pk:
+                    if cart.tenant_id == tenant_id and pk == keys.cart_pk(tenant_id, cart.cart_id):
+                        cart.version = int(item["version"]["N"])
+                        snapshot.orders[cart.cart_id] = cart
+                elif cart.tenant_id == tenant_id and cart.location_id == location_id:
                     cart.version = int(item["version"]["N"])
                     snapshot.cart = cart
             elif sk.startswith("LOCATION#"):

@@ -113,6 +113,11 @@ def order_no_claim_pk(tenant_id: str, order_no: str) -> str:
     return f"ORDERNO#{tenant_id}#{order_no}"
 
 
+def returned_item_pk(tenant_id: str, order_id: str, item_id: str) -> str:
+    """A unit of an order handed back: a claim naming the return cart (lives as long as the order)."""
+    return f"RETURNED#{tenant_id}#{order_id}#{item_id}"
+
+
 def consumer_history_pk(tenant_id: str, location_id: str, consumer_id: str) -> str:
     """A consumer's orders at one location (BLAZE shop): history is per shop."""
     return f"CONSUMER#{tenant_id}#{location_id}#{consumer_id}"
@@ -141,6 +146,7 @@ _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "active": (active_pointer_pk, POINTER_SK),
     "public": (public_pointer_pk, POINTER_SK),
     "order_no": (order_no_claim_pk, CLAIM_SK),
+    "returned_item": (returned_item_pk, CLAIM_SK),
     "counter": (counter_pk, COUNTER_SK),
     "checkout_hash": (checkout_hash_pk, CLAIM_SK),
     "customer_email": (customer_email_pk, CLAIM_SK),

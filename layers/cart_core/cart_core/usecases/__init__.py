@@ -5,6 +5,7 @@
 - ``checkout``: payment details, placing the order (submit, or ``complete`` by the location's
   checkout policy), a new payment after a failed capture, the consumer's cancel, capture and void
 - ``payments``: payments by key (NewStore) and payment sessions (Medusa) before checkout
+- ``returns``: units of accepted orders handed back, refunds, exchanges (NewStore)
 - ``pos_validation``: the store's accept / reject, the deadline, the service's own validation
 - ``catalog``: product prices
 - ``subscriptions``: a tenant's webhook subscriptions (their own records, no cart)
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from cart_core.usecases.payments import Payments
     from cart_core.usecases.pos_validation import PosValidation
     from cart_core.usecases.regions import Regions
+    from cart_core.usecases.returns import Returns
     from cart_core.usecases.storefront import Storefront
 
 
@@ -99,6 +101,12 @@ class UseCases:
         from cart_core.usecases.payments import Payments
 
         return Payments(self._uow, self._order_retention_days)
+
+    @cached_property
+    def returns(self) -> Returns:
+        from cart_core.usecases.returns import Returns
+
+        return Returns(self._uow, self._order_retention_days, self._gateway)
 
     @cached_property
     def storefront(self) -> Storefront:

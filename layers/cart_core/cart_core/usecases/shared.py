@@ -106,6 +106,12 @@ class CartUseCases:
         work.put(cart, version, document)
         if version is None:
             work.claim(Key.public(cart.tenant_id, cart.public_key), cart.cart_id)
+        if cart.returns and cart.submitted_ms is not None:
+            # A placed cart's returned units are claimed in the write that places it, whichever use
+            # case places it (a return, or an exchange placed as a sale): never twice returned.
+            from cart_core.usecases.returns import stage_return_claims
+
+            stage_return_claims(work, cart)
         return staged
 
     def _stamp(self, cart: Cart, snapshot: Snapshot) -> tuple[PricedCart, str]:
