@@ -154,7 +154,16 @@ def test_addresses_that_are_valid(email: str) -> None:
 
 @pytest.mark.parametrize(
     "email",
-    ["", "plain", "a@b", "a b@example.com", "a@example.com\r\nBcc: x@y.com", "<a@example.com>", "a@" + "x" * 250 + ".com", 5],
+    [
+        "",
+        "plain",
+        "a@b",
+        "a b@example.com",
+        "a@example.com\r\nBcc: x@y.com",
+        "<a@example.com>",
+        "a@" + "x" * 250 + ".com",
+        5,
+    ],
 )
 def test_addresses_that_are_not(email: object) -> None:
     assert not valid_email(email)

@@ -200,4 +200,3 @@ def document(priced: PricedCart) -> Document:
         payments=payments,
         paid_total_minor=sum(p.amount_minor for p in payments),
     )
-

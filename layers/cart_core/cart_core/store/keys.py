@@ -141,6 +141,7 @@ def document_sent_pk(tenant_id: str, cart_id: str, email_digest: str) -> str:
     """A cart's document sent to one address (its SHA-256, not the address): a claim naming the send."""
     return f"DOCSENT#{tenant_id}#{cart_id}#{email_digest}"
 
+
 # How the core's storage-neutral ``Key`` kinds (ports.Key) map onto this table's keys.
 _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "active": (active_pointer_pk, POINTER_SK),

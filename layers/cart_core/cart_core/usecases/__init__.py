@@ -114,7 +114,6 @@ class UseCases:
 
         return Customers(self._uow, self.carts, self._order_retention_days)
 
-
     @cached_property
     def documents(self) -> Documents:
         from cart_core.usecases.documents import Documents

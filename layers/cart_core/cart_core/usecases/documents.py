@@ -11,6 +11,7 @@ The record lives as long as an order is kept (``order_retention_days``), then TT
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -26,6 +27,7 @@ from cart_core.usecases.shared import CartUseCases
 
 if TYPE_CHECKING:
     from cart_core.mail import Mailer, MailMessage
+    from cart_core.tenancy import Caller
     from cart_core.unit_of_work import UnitOfWork
     from cart_core.usecases.carts import Carts
 
@@ -101,11 +103,9 @@ class Documents(CartUseCases):
             return None
         previous = work.read_claim(key)
         work.claim(key, owner, replaces=previous, expires_with=life)
-        try:
+        # Another send may record itself in between (VersionConflict): forced, this one mails anyway.
+        with contextlib.suppress(VersionConflict):
             work.commit()
-        except VersionConflict:
-            # Another send recorded itself in between; forced, this one mails anyway.
-            pass
         return previous
 
     def _undo(self, key: Key, owner: str, previous: str | None, life: SendLife) -> None:
