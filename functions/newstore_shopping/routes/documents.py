@@ -1,0 +1,147 @@
+"""A placed cart's document: ``GET /shopping/carts/{id}/document`` (JSON, or the HTML receipt) and
+``POST /shopping/carts/{id}/document/send`` (mailed once per address unless ``force_send``).
+
+``{id}`` is a cart id or a cart token (cart_ref). The document's type follows from what the cart was
+used for (cart_core.documents.document_type). A cart not placed yet has no document: 404. The HTML
+receipt is asked for with ``?format=html`` or an ``Accept`` that prefers ``text/html`` (a browser);
+JSON otherwise. Send answers 204 without a body, also when the document was already sent to that
+address (nothing is mailed again; ``force_send: true`` mails it anyway); an SES outage is 503.
+
+Jinja2 (cart_core.receipts), the documents use case and the SES client are imported by these
+routes only, when first used (docs/architecture.md, Import discipline).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.request import Request
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from cart_core.mail import MAX_EMAIL_LENGTH
+from cart_core.money import to_decimal
+from cart_core.runtime import use_cases
+from cart_core.tenancy import Caller
+from newstore_shopping.cart_ref import cart_key
+from newstore_shopping.routes.carts import associate_caller
+
+if TYPE_CHECKING:
+    from cart_core.documents import Document, DocumentTax
+
+router = Router()
+
+HTML = "text/html; charset=utf-8"
+
+
+def _amount(minor: int, currency: str) -> Decimal:
+    return to_decimal(minor, currency)
+
+
+def _tax_details(taxes: tuple[DocumentTax, ...], currency: str) -> list[dict[str, Any]]:
+    # NewStore's item_tax_details shape: a rate as a fraction (4 % → 0.04).
+    return [{"Name": t.name, "Rate": t.percent / 100, "Amount": _amount(t.amount_minor, currency)} for t in taxes]
+
+
+def document_body(doc: Document, wire_id: str) -> dict[str, Any]:
+    """The document as JSON: NewStore names where it has them, amounts in decimal units."""
+    from datetime import UTC, datetime
+
+    cur = doc.currency
+    return {
+        "document_type": doc.document_type,
+        "title": doc.title,
+        "cart_id": wire_id,
+        "order_id": doc.order_no,
+        "created_at": datetime.fromtimestamp(doc.issued_ms / 1000, tz=UTC).isoformat().replace("+00:00", "Z"),
+        "currency": cur,
+        "store": {"name": doc.store_name, "address": list(doc.store_address)},
+        "associate_id": doc.associate_id,
+        "customer": {"name": doc.customer_name, "email": doc.customer_email},
+        "shipping_address": list(doc.shipping_address),
+        "billing_address": list(doc.billing_address),
+        "items": [
+            {
+                "product_id": line.product_id,
+                "title": line.title,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "item_price": _amount(line.unit_price_minor, cur),
+                "item_gross": _amount(line.gross_minor, cur),
+                "item_discount": _amount(line.discount_minor, cur),
+                "item_tax": _amount(line.tax_minor, cur),
+                "item_total": _amount(line.total_minor, cur),
+                "item_tax_details": _tax_details(line.taxes, cur),
+            }
+            for line in doc.lines
+        ],
+        "totals": {
+            "price_method": "tax_included" if doc.tax_inclusive else "tax_excluded",
+            "subtotal": _amount(doc.subtotal_minor, cur),
+            "discount_total": _amount(doc.discount_total_minor, cur),
+            "shipping_total": _amount(doc.shipping_total_minor, cur),
+            "tax_total": _amount(doc.tax_total_minor, cur),
+            "grand_total": _amount(doc.grand_total_minor, cur),
+            "tax_details": _tax_details(doc.taxes, cur),
+        },
+        "payments": [
+            {
+                "method": p.method,
+                "amount": _amount(p.amount_minor, cur),
+                "reference": p.reference,
+                "status": p.status,
+            }
+            for p in doc.payments
+        ],
+        "paid_total": _amount(doc.paid_total_minor, cur),
+    }
+
+
+def _wants_html(request: Request, fmt: str | None) -> bool:
+    if fmt is not None:
+        return fmt == "html"
+    accept = (request.headers.get("accept") or request.headers.get("Accept") or "").lower()
+    first = accept.split(",", 1)[0].split(";", 1)[0].strip()
+    return first in ("text/html", "application/xhtml+xml")
+
+
+@router.get("/shopping/carts/<id>/document")
+def get_document(
+    request: Request,
+    caller: Annotated[Caller, Depends(associate_caller)],
+    id: str,
+    format: Annotated[Literal["json", "html"] | None, Query()] = None,
+) -> Any:
+    doc = use_cases().documents.document(caller, cart_key(caller, id))
+    if _wants_html(request, format):
+        from cart_core.receipts import render_html
+
+        return Response(status_code=200, content_type=HTML, body=render_html(doc))
+    return document_body(doc, id if len(id) == 36 else _uuid(doc.cart_id))
+
+
+def _uuid(key: str) -> str:
+    from cart_core.ids import InternalId, codec
+
+    return codec("newstore").encode(InternalId.from_key(key))
+
+
+class SendDocument(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+    email: str = Field(min_length=3, max_length=MAX_EMAIL_LENGTH)
+    force_send: StrictBool = False
+
+
+@router.post("/shopping/carts/<id>/document/send", responses={204: {"description": "Sent (or sent before)"}})
+def send_document(caller: Annotated[Caller, Depends(associate_caller)], id: str, body: SendDocument) -> Response[str]:
+    from cart_core.receipts import receipt_mail
+    from cart_core.runtime import mailer
+
+    use_cases().documents.send(
+        caller, cart_key(caller, id), body.email, mailer(), receipt_mail, force=body.force_send
+    )
+    return Response(status_code=204, content_type="text/plain; charset=utf-8", body="")
