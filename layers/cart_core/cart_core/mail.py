@@ -9,6 +9,7 @@ service cannot take the message (the face answers 503; nothing was sent).
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -86,5 +87,10 @@ class CopyingMailer:
 
     def send(self, message: MailMessage) -> str:
         message_id = self.primary.send(message)
-        self.copy.send(message)
+        try:
+            self.copy.send(message)
+        except OSError:
+            # The mail went out; a copy that could not be filed (a full disk, a folder without
+            # write access) must not make the sender believe it did not.
+            logging.getLogger(__name__).warning("sent mail not copied to the mail folder", exc_info=True)
         return message_id
