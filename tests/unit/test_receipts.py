@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from email import message_from_bytes
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -36,6 +37,7 @@ def placed(
     street: str = "1 United Nations Plaza",
     returns: bool = False,
     lines: bool = True,
+    reason: str = "too small",
 ) -> PricedCart:
     location = Location(
         tenant_id="demo",
@@ -63,8 +65,19 @@ def placed(
         order_no="1042",
         context={"associate_id": "assoc-7"},
     )
-    if returns:  # until the core has returns (ns_returns), a stand-in attribute is what document_type reads
-        cart.__dict__["returns"] = [{"item_id": "x"}]
+    if returns:  # until the core has returns (ns_returns' Cart.returns), stand-ins read by name
+        cart.__dict__["returns"] = [
+            SimpleNamespace(order_id="ord-1", product_id="1000011", title=title, reason=reason, refund_minor=1378)
+        ]
+        cart.__dict__["refunds"] = [
+            SimpleNamespace(
+                provider="stripe",
+                amount_minor=1378,
+                reference="re_0000009999",
+                capture_reference=None,
+                status="refunded",
+            )
+        ]
     totals = price(cart, location)
     return PricedCart(cart, totals, location)
 
@@ -104,6 +117,22 @@ def test_a_cart_that_was_not_placed_or_did_not_stand_has_no_document(status: Car
 @pytest.mark.parametrize("status", [CartStatus.SUBMITTED, CartStatus.VALIDATED, CartStatus.PAID, CartStatus.COMPLETED])
 def test_a_placed_or_accepted_cart_has_one(status: CartStatus) -> None:
     assert document(placed(status=status)).document_type == "sales_receipt"
+
+
+def test_a_refund_note_shows_what_came_back_and_where_the_money_goes() -> None:
+    # Given a placed return cart (no new products) with a hostile reason
+    doc = document(placed(returns=True, lines=False, reason=HOSTILE))
+    # Then its document is a refund note with the returned unit and the refund, masked
+    assert doc.document_type == "refund_note" and doc.lines == ()
+    (item,) = doc.returned
+    assert (item.order_id, item.refund_minor, doc.refund_total_minor) == ("ord-1", 1378, 1378)
+    (refund,) = doc.refunds
+    assert (refund.method, refund.reference, refund.amount_minor) == ("stripe", "****9999", 1378)
+    # And the HTML shows them, the reason as text
+    html = render_html(doc)
+    assert "Refund note" in html and "Returned item" in html and "Refunded to" in html and "****9999" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "Returned: Tea" in render_text(doc)
 
 
 def test_references_are_masked_to_their_last_four_characters() -> None:

@@ -141,7 +141,5 @@ def send_document(caller: Annotated[Caller, Depends(associate_caller)], id: str,
     from cart_core.receipts import receipt_mail
     from cart_core.runtime import mailer
 
-    use_cases().documents.send(
-        caller, cart_key(caller, id), body.email, mailer(), receipt_mail, force=body.force_send
-    )
+    use_cases().documents.send(caller, cart_key(caller, id), body.email, mailer(), receipt_mail, force=body.force_send)
     return Response(status_code=204, content_type="text/plain; charset=utf-8", body="")

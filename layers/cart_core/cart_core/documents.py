@@ -81,6 +81,17 @@ class DocumentPayment:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentReturn:
+    """A unit handed back (a return or exchange cart's ``returns``)."""
+
+    order_id: str
+    product_id: str
+    title: str
+    reason: str
+    refund_minor: int
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     document_type: DocumentType
     cart_id: str
@@ -104,6 +115,9 @@ class Document:
     taxes: tuple[DocumentTax, ...]
     payments: tuple[DocumentPayment, ...]
     paid_total_minor: int
+    returned: tuple[DocumentReturn, ...] = ()
+    refunds: tuple[DocumentPayment, ...] = ()  # money going back: method (provider), masked reference
+    refund_total_minor: int = 0
 
     @property
     def title(self) -> str:
@@ -176,6 +190,16 @@ def document(priced: PricedCart) -> Document:
         DocumentPayment(p.method, p.captured_minor or p.amount_minor, mask(_payment_reference(p)), str(p.status))
         for p in cart.payments
     )
+    # A return's units and refunds (ns_returns' ``Cart.returns`` / ``Cart.refunds``), read by name so
+    # carts without them (every sale) need nothing.
+    returned = tuple(
+        DocumentReturn(r.order_id, r.product_id, r.title or r.product_id, r.reason, r.refund_minor)
+        for r in getattr(cart, "returns", None) or ()
+    )
+    refunds = tuple(
+        DocumentPayment(r.provider, r.amount_minor, mask(r.reference or r.capture_reference), str(r.status))
+        for r in getattr(cart, "refunds", None) or ()
+    )
     return Document(
         document_type=document_type(cart),
         cart_id=cart.cart_id,
@@ -199,4 +223,7 @@ def document(priced: PricedCart) -> Document:
         taxes=tuple(DocumentTax(t.name, t.percent, t.amount_minor) for t in totals.taxes_by_rate),
         payments=payments,
         paid_total_minor=sum(p.amount_minor for p in payments),
+        returned=returned,
+        refunds=refunds,
+        refund_total_minor=sum(r.refund_minor for r in returned),
     )

@@ -58,6 +58,16 @@ Order {{ doc.order_no or doc.cart_id }} &middot; {{ issued }}
 {% if doc.shipping_address %}<div><strong>Ship to</strong>{% for line in doc.shipping_address %}<br>{{ line }}{% endfor %}</div>{% endif %}
 {% if doc.billing_address %}<div><strong>Bill to</strong>{% for line in doc.billing_address %}<br>{{ line }}{% endfor %}</div>{% endif %}
 </div>
+{% if doc.returned %}
+<table>
+<thead><tr><th>Returned item</th><th>Reason</th><th class="num">Refund</th></tr></thead>
+<tbody>
+{% for item in doc.returned %}<tr><td>{{ item.title }}<div class="muted">Order {{ item.order_id }}</div></td><td>{{ item.reason }}</td><td class="num">{{ money(item.refund_minor) }}</td></tr>{% endfor %}
+<tr class="total"><td colspan="2">Refund total</td><td class="num">{{ money(doc.refund_total_minor) }}</td></tr>
+</tbody>
+</table>
+{% endif %}
+{% if doc.lines %}
 <table>
 <thead><tr><th>Item</th><th class="num">Qty</th><th class="num">Price</th><th class="num">Tax</th><th class="num">Amount</th></tr></thead>
 <tbody>
@@ -72,6 +82,7 @@ Order {{ doc.order_no or doc.cart_id }} &middot; {{ issued }}
 {% endfor %}
 </tbody>
 </table>
+{% endif %}
 <table>
 <tr><td>Subtotal</td><td class="num">{{ money(doc.subtotal_minor) }}</td></tr>
 {% if doc.discount_total_minor %}<tr><td>Discounts</td><td class="num">&minus;{{ money(doc.discount_total_minor) }}</td></tr>{% endif %}
@@ -80,6 +91,12 @@ Order {{ doc.order_no or doc.cart_id }} &middot; {{ issued }}
 {% if not doc.taxes %}<tr><td>Tax{% if doc.tax_inclusive %}, included{% endif %}</td><td class="num">{{ money(doc.tax_total_minor) }}</td></tr>{% endif %}
 <tr class="total"><td>Total</td><td class="num">{{ money(doc.grand_total_minor) }}</td></tr>
 </table>
+{% if doc.refunds %}
+<table>
+<thead><tr><th>Refunded to</th><th>Reference</th><th class="num">Amount</th></tr></thead>
+{% for refund in doc.refunds %}<tr><td>{{ refund.method }}</td><td>{{ refund.reference or "" }}</td><td class="num">{{ money(refund.amount_minor) }}</td></tr>{% endfor %}
+</table>
+{% endif %}
 {% if doc.payments %}
 <table>
 <thead><tr><th>Paid with</th><th>Reference</th><th class="num">Amount</th></tr></thead>
@@ -98,14 +115,16 @@ _TEXT = """{{ doc.store_name }}
 {% if doc.associate_id %}Served by {{ doc.associate_id }}
 {% endif %}{% if doc.customer_name %}Customer: {{ doc.customer_name }}
 {% endif %}
-{% for line in doc.lines %}{{ line.quantity }} x {{ line.title }}  {{ money(line.total_minor) }}
+{% for item in doc.returned %}Returned: {{ item.title }} ({{ item.reason }})  -{{ money(item.refund_minor) }}
+{% endfor %}{% for line in doc.lines %}{{ line.quantity }} x {{ line.title }}  {{ money(line.total_minor) }}
 {% endfor %}
 Subtotal  {{ money(doc.subtotal_minor) }}
 {% if doc.discount_total_minor %}Discounts  -{{ money(doc.discount_total_minor) }}
 {% endif %}{% if doc.shipping_total_minor %}Shipping  {{ money(doc.shipping_total_minor) }}
 {% endif %}Tax{% if doc.tax_inclusive %} (included){% endif %}  {{ money(doc.tax_total_minor) }}
 Total  {{ money(doc.grand_total_minor) }}
-{% for payment in doc.payments %}Paid with {{ payment.method }}{% if payment.reference %} {{ payment.reference }}{% endif %}  {{ money(payment.amount_minor) }}
+{% for refund in doc.refunds %}Refunded to {{ refund.method }}{% if refund.reference %} {{ refund.reference }}{% endif %}  {{ money(refund.amount_minor) }}
+{% endfor %}{% for payment in doc.payments %}Paid with {{ payment.method }}{% if payment.reference %} {{ payment.reference }}{% endif %}  {{ money(payment.amount_minor) }}
 {% endfor %}
 Thank you for shopping at {{ doc.store_name }}.
 """
