@@ -57,7 +57,7 @@ def frozen_api(aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> tuple[In
     from local.fixture import load
 
     clock = FrozenClock(T0)
-    monkeypatch.setattr(runtime, "clock", lambda: clock)
+    monkeypatch.setattr(runtime, "process_clock", clock)
     load(runtime.store())
     return InProcessApi(aws), clock
 

@@ -48,10 +48,16 @@ def settings() -> Settings:
     return parsed()
 
 
+# What ``clock()`` answers. A module variable, not a rebinding of ``clock`` itself: functions import
+# ``clock`` by name, and a test that froze time by replacing the function would leave them holding the
+# frozen one after it ends (the golden test froze the webhook worker's signatures for later tests).
+process_clock: Clock = system_clock
+
+
 def clock() -> Clock:
     """The one clock of this process (the system clock): the store, the use cases and the workers'
     own deadlines and signatures read it, so nothing else reads the time."""
-    return system_clock
+    return process_clock
 
 
 @lru_cache(maxsize=1)
