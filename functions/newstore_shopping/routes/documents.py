@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.request import Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
@@ -26,9 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from cart_core.mail import MAX_EMAIL_LENGTH
 from cart_core.money import to_decimal
 from cart_core.runtime import use_cases
-from cart_core.tenancy import Caller
 from newstore_shopping.cart_ref import cart_key
-from newstore_shopping.routes.carts import associate_caller
+from newstore_shopping.routes.carts import Associate
 
 if TYPE_CHECKING:
     from cart_core.documents import Document, DocumentTax
@@ -112,7 +110,7 @@ def _wants_html(request: Request, fmt: str | None) -> bool:
 @router.get("/shopping/carts/<id>/document")
 def get_document(
     request: Request,
-    caller: Annotated[Caller, Depends(associate_caller)],
+    caller: Associate,
     id: str,
     format: Annotated[Literal["json", "html"] | None, Query()] = None,
 ) -> Any:
@@ -137,7 +135,7 @@ class SendDocument(BaseModel):
 
 
 @router.post("/shopping/carts/<id>/document/send", responses={204: {"description": "Sent (or sent before)"}})
-def send_document(caller: Annotated[Caller, Depends(associate_caller)], id: str, body: SendDocument) -> Response[str]:
+def send_document(caller: Associate, id: str, body: SendDocument) -> Response[str]:
     from cart_core.receipts import receipt_mail
     from cart_core.runtime import mailer
 

@@ -5,21 +5,17 @@ caller does not reach is 404. ``{id}`` may itself be a token (cart_ref)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.depends import Depends
 
 from cart_core.runtime import use_cases
-from cart_core.tenancy import Caller
 from newstore_shopping.cart_ref import cart_key, seal
-from newstore_shopping.routes.carts import associate_caller
+from newstore_shopping.routes.carts import Associate
 
 router = Router()
 
 
 @router.post("/shopping/carts/<id>/token")
-def create_cart_token(caller: Annotated[Caller, Depends(associate_caller)], id: str) -> dict[str, str]:
+def create_cart_token(caller: Associate, id: str) -> dict[str, str]:
     key = cart_key(caller, id)
     use_cases().carts.get_cart(caller, key)  # only a cart the caller reaches gets a token
     return {"cart_token": seal(caller, key)}
