@@ -173,6 +173,7 @@ class Gateway:
         ``requestContext.requestId`` the authorizer and the function got (their logs' correlation id).
         The headers are (name, value) pairs: each value of a ``multiValueHeaders`` entry its own."""
         request_id = str(uuid.uuid4())
+        _current.request_id = request_id  # for the $context.requestId of its own answers (gateway_response)
         status, out_headers, payload = self._handle(method, raw_path, headers, body, request_id)
         return status, [*out_headers, (REQUEST_ID_HEADER, request_id)], payload
 
@@ -241,6 +242,8 @@ class Gateway:
         # The integration's 502 keeps its status; a DEFAULT_5XX entry only gives it headers and a body.
         status = default_status if kind == "INTEGRATION_FAILURE" else int(spec.get("StatusCode", default_status))
         template = spec.get("ResponseTemplates", {}).get("application/json", json.dumps({"message": message}))
+        # The one template variable the faces' bodies use (NewStore's request_id): API Gateway's request id.
+        template = template.replace("$context.requestId", getattr(_current, "request_id", ""))
         headers = [("Content-Type", "application/json")]
         # SAM's form, ResponseParameters: {Headers: {Retry-After: "'1'"}}: a quoted literal, or a
         # value of the request (method.request.header.Origin …).
@@ -353,6 +356,10 @@ class Gateway:
                 del self._auth_cache[key]
                 return None
             return entry[1]
+
+
+# The request this thread is answering (each request is answered on one thread).
+_current = threading.local()
 
 
 def _identity_values(authorizer: Authorizer, event: dict[str, Any], request: Mapping[str, str]) -> list[str] | None:

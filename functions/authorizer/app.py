@@ -21,11 +21,11 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from authorizer.policy import allow_all_routes
+from authorizer.policy import allow_all_routes, deny_all_routes
 from authorizer.telemetry import Telemetry
 from cart_core import credentials, snapstart
 from cart_core.errors import ServiceUnavailable
-from cart_core.runtime import credential_table
+from cart_core.runtime import clock, credential_table
 
 # In Lambda's process for this handler (_HANDLER names it; not the local cloud's shared one) the
 # garbage collector waits for the first invocation to answer (authorizer/telemetry.py).
@@ -73,9 +73,40 @@ def _loke_caller(event: dict[str, Any]) -> dict[str, str] | None:
     return {"tenantId": record["tenant_id"], "locationId": "*", "scheme": "loke"}
 
 
+class Denied(Exception):
+    """Credentials that are present but not valid: a Deny policy (403), not 401 (NewStore's rule)."""
+
+
+def _newstore_caller(event: dict[str, Any]) -> dict[str, str] | None:
+    """NewStore: ``Authorization: Bearer <access token>`` from ``POST /shopping/token`` (an HS256 JWT,
+    cart_core.client_tokens). A missing header never reaches here (API Gateway answers 401 itself);
+    anything else that is not a valid, unexpired token of ours is denied (403). PyJWT and the signing
+    key are loaded only here, on the first NewStore request: the other faces' cold starts skip them."""
+    from cart_core import client_tokens
+    from cart_core.auth_tokens import TokenError
+    from cart_core.runtime import client_token_key
+
+    scheme, _, token = (_header(event, "Authorization") or "").partition(" ")
+    if not scheme and not token:
+        return None
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Denied("not a bearer token")
+    try:
+        claims = client_tokens.verify(token.strip(), client_token_key(), int(clock()()))
+    except TokenError as error:
+        raise Denied(str(error)) from None
+    return {
+        "tenantId": claims.tenant_id,
+        "locationId": claims.location_id,
+        "scheme": "newstore",
+        "clientId": claims.client_id,
+    }
+
+
 MODELS: dict[str, Callable[[dict[str, Any]], dict[str, str] | None]] = {
     "blaze": _blaze_caller,
     "loke": _loke_caller,
+    "newstore": _newstore_caller,
 }
 
 
@@ -89,6 +120,9 @@ def _caller(event: dict[str, Any]) -> dict[str, str] | None:
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         caller = _caller(event)
+    except Denied as error:
+        logger.info("Denied credentials", extra={"path": event["path"], "reason": str(error)})
+        return deny_all_routes(event["methodArn"], principal_id="denied")
     except ServiceUnavailable as error:
         logger.warning("Credential store unavailable", extra={"path": event["path"], "cause": repr(error.__cause__)})
         raise RuntimeError("Credential store unavailable") from error  # not "Unauthorized": no 401

@@ -22,3 +22,12 @@ def allow_all_routes(method_arn: str, principal_id: str, context: dict[str, str]
         },
         "context": context,
     }
+
+
+def deny_all_routes(method_arn: str, principal_id: str) -> dict[str, Any]:
+    """An explicit Deny of the whole stage: API Gateway answers 403 (ACCESS_DENIED), as NewStore does
+    for an invalid or expired token (a missing one is the gateway's own 401)."""
+    policy = allow_all_routes(method_arn, principal_id, {})
+    policy["policyDocument"]["Statement"][0]["Effect"] = "Deny"
+    del policy["context"]
+    return policy

@@ -36,13 +36,20 @@ router = Router()
 HTML = "text/html; charset=utf-8"
 
 
-def _amount(minor: int, currency: str) -> Decimal:
-    return to_decimal(minor, currency)
+def _amount(minor: int, currency: str) -> int | float:
+    """Decimal units as a JSON number (13.78, 30), as the face's cart answers (float made at the wire
+    from the exact Decimal)."""
+    value = to_decimal(minor, currency)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _rate(percent: Decimal) -> float:
+    return float(percent / 100)
 
 
 def _tax_details(taxes: tuple[DocumentTax, ...], currency: str) -> list[dict[str, Any]]:
     # NewStore's item_tax_details shape: a rate as a fraction (4 % → 0.04).
-    return [{"Name": t.name, "Rate": t.percent / 100, "Amount": _amount(t.amount_minor, currency)} for t in taxes]
+    return [{"Name": t.name, "Rate": _rate(t.percent), "Amount": _amount(t.amount_minor, currency)} for t in taxes]
 
 
 def document_body(doc: Document, wire_id: str) -> dict[str, Any]:

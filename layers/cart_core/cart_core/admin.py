@@ -7,6 +7,7 @@
     python -m cart_core.admin regions demo                           # a tenant's regions
     python -m cart_core.admin blaze-keys demo main                   # prints the keys once
     python -m cart_core.admin loke-token demo                        # a POS bearer token, once
+    python -m cart_core.admin api-client demo main                   # an OAuth2 client (NewStore), once
     python -m cart_core.admin product demo demo-flower 12.50 --name "Flower" --price CAD:16.99
     python -m cart_core.admin discount demo TENOFF percentage 10
     python -m cart_core.admin gift-card demo GIFT-25 25.00 --tax-rate 8.25
@@ -96,6 +97,22 @@ def create_loke_token(store: DynamoStore, tenant_id: str, token: str | None = No
     token = token or credentials.new_secret("pos")
     store.put_credential(credentials.digest(token), {"scheme": "loke", "tenant_id": tenant_id})
     return {"Authorization": f"Bearer {token}"}
+
+
+def create_api_client(
+    store: DynamoStore, tenant_id: str, location_id: str, client_id: str | None = None, secret: str | None = None
+) -> dict[str, str]:
+    """An OAuth2 client (client credentials, cart_core.client_tokens) of one store of a tenant: NewStore's
+    associate apps trade its id and secret for access tokens at ``POST /shopping/token``. Only the
+    secret's digest is stored; the secret is shown here, once."""
+    from cart_core import client_tokens
+
+    client_id = client_id or credentials.new_secret("cli")[:40]
+    secret = secret or credentials.new_secret("cs")
+    store.put_credential(
+        client_tokens.record_key(client_id), client_tokens.new_record(client_id, secret, tenant_id, location_id)
+    )
+    return {"client_id": client_id, "client_secret": secret}
 
 
 def create_medusa_publishable_key(
@@ -488,6 +505,11 @@ def _build_parser() -> argparse.ArgumentParser:
     pos_token = commands.add_parser("loke-token", help="a LOKE POS bearer token, printed once")
     pos_token.add_argument("tenant_id")
 
+    client = commands.add_parser("api-client", help="an OAuth2 API client of a store (NewStore), printed once")
+    client.add_argument("tenant_id")
+    client.add_argument("location_id")
+    client.add_argument("--client-id", help="the client's id (default: a random one)")
+
     product = commands.add_parser("product", help="create or replace a product")
     product.add_argument("tenant_id")
     product.add_argument("product_id")
@@ -580,6 +602,10 @@ def _run(args: argparse.Namespace, store: DynamoStore) -> Any:
     if args.command == "loke-token":
         result = create_loke_token(store, args.tenant_id)
         print("Store this now; it is not shown again.", file=sys.stderr)
+        return result
+    if args.command == "api-client":
+        result = create_api_client(store, args.tenant_id, args.location_id, args.client_id)
+        print("Store the secret now; it is not shown again.", file=sys.stderr)
         return result
     if args.command == "product":
         return create_product(

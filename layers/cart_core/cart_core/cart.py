@@ -400,6 +400,10 @@ class Cart(BaseModel):
     guest_access: bool = False
     # What a storefront says about where the cart was made (Medusa's context: ip, user agent…).
     context: dict[str, str] = Field(default_factory=dict)
+    # What a face keeps about the cart that the core carries and never reads (NewStore's shop,
+    # channel, customer, extended attributes…): the face validates and bounds each value it puts here.
+    # Left out of the stored document while empty, so carts of the other faces are stored as before.
+    attributes: dict[str, Any] = Field(default_factory=dict, exclude_if=_EMPTY)
     requested_time_ms: int | None = None
     order_tags: list[str] = Field(default_factory=list)
     notes: str | None = None

@@ -62,10 +62,14 @@ class ContentPolicy:
     max_body_bytes: int = 64 * 1024  # the largest valid cart (100 lines with notes) is well under it
     # JSON numbers with a fraction read as exact Decimals (BLAZE's currency amounts), else as floats.
     exact_decimals: bool = False
+    # Routes (API Gateway ``resource`` paths, e.g. an OAuth2 token endpoint: RFC 6749 §4.4.2) that also
+    # read ``application/x-www-form-urlencoded`` bodies: the guard turns the form into the JSON object
+    # of its fields (each once, RFC 6749 §3.2), so the route validates one shape either way.
+    form_resources: tuple[str, ...] = ()
 
 
 # The registry: one package under functions/ per face, in the order tools list them.
-PACKAGES: tuple[str, ...] = ("blaze_cart", "loke_cart", "medusa_store")
+PACKAGES: tuple[str, ...] = ("blaze_cart", "loke_cart", "medusa_store", "newstore_shopping")
 
 
 @dataclass(frozen=True)

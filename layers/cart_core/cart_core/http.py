@@ -237,6 +237,13 @@ def guard_request(
                     return _refusal(body, HTTPStatus.BAD_REQUEST, f"{name} is longer than {MAX_PARAMETER_BYTES} bytes")
     if not raw:
         return None
+    if policy is not None and event.get("resource") in policy.form_resources and _is_form(event):
+        try:
+            data = _form_as_json(data)
+        except ValueError as error:
+            return _refusal(body, HTTPStatus.BAD_REQUEST, str(error))
+        event["body"], event["isBase64Encoded"] = data.decode("utf-8"), False
+        _normalize_content_type(event)
     refused = refuse_non_json(event, body, policy)
     if refused:
         return refused
@@ -284,6 +291,35 @@ def _is_json(content_type: str, policy: ContentPolicy) -> bool:
         return False
     charsets = [p.split("=", 1)[1].strip().strip('"') for p in parameters if p.startswith("charset=")]
     return all(charset in policy.charsets for charset in charsets)
+
+
+FORM = "application/x-www-form-urlencoded"
+MAX_FORM_FIELDS = 20
+
+
+def _is_form(event: dict[str, Any]) -> bool:
+    found = _content_types(event)
+    return bool(found) and all(t.split(";")[0].strip().lower() == FORM for t in found)
+
+
+def _form_as_json(data: bytes) -> bytes:
+    """A form body (UTF-8) as the JSON object of its fields; a field given twice, or a form that is
+    not one, is refused (ValueError, 400)."""
+    from urllib.parse import parse_qsl
+
+    try:
+        text = data.decode("utf-8")
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=MAX_FORM_FIELDS)
+    except UnicodeDecodeError:
+        raise ValueError("The form is not UTF-8") from None
+    except ValueError:
+        raise ValueError("Malformed form body") from None
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in fields:
+            raise ValueError(f"The form gives {name[:40]} more than once")
+        fields[name] = value
+    return json.dumps(fields).encode("utf-8")
 
 
 def _normalize_content_type(event: dict[str, Any]) -> None:

@@ -13,9 +13,11 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 MAX_EMAIL_LENGTH = 254  # RFC 5321's path limit, less the brackets
 # Deliberately plain: one @, no spaces or angle brackets or quotes, a dotted domain. It bounds what
@@ -43,6 +45,9 @@ class Mailer(Protocol):
 
 def as_mime(message: MailMessage, sender: str, message_id: str | None = None) -> EmailMessage:
     """The message as an RFC 5322 e-mail (text, plus an HTML alternative when it has one)."""
+    # Imported here: the face routes that only validate an address import this module at init.
+    from email.message import EmailMessage
+
     mime = EmailMessage()
     mime["From"] = sender
     mime["To"] = message.to

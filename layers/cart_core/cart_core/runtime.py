@@ -182,6 +182,31 @@ def _mailer(sender: str, folder: str | None) -> Mailer:
     return CopyingMailer(ses, FolderMailer(folder, sender))
 
 
+# The environment variable naming the Secrets Manager secret (its ARN) that signs API clients' access
+# tokens (cart_core.client_tokens): the NewStore face, which issues them, and the authorizer, which
+# verifies them. Read from the environment directly: the authorizer does without pydantic's settings.
+CLIENT_TOKEN_KEY_VARIABLE = "CLIENT_TOKEN_SECRET_ID"  # noqa: S105  # a variable name
+
+
+def client_token_key() -> str:
+    """The HS256 key of API clients' access tokens, read from Secrets Manager once per process (a
+    rotated key reaches new containers; the environment holds the secret's ARN, never its value)."""
+    secret_id = os.environ.get(CLIENT_TOKEN_KEY_VARIABLE, "")
+    if not secret_id:
+        from cart_core.errors import ServiceUnavailable
+
+        # A misconfigured function: no caller is unauthorized because of it (503, never 401/403).
+        raise ServiceUnavailable(f"{CLIENT_TOKEN_KEY_VARIABLE} is not set")
+    return _client_token_key(secret_id)
+
+
+@lru_cache(maxsize=4)
+def _client_token_key(secret_id: str) -> str:
+    from cart_core.store.secrets import SecretReader
+
+    return SecretReader().read(secret_id)
+
+
 @snapstart.on_restore
 def forget() -> None:
     """Forget every object built here, so the next call builds it anew (with new clients)."""
@@ -196,5 +221,6 @@ def forget() -> None:
         _auth_secrets,
         _cart_token_keys,
         _mailer,
+        _client_token_key,
     ):
         cached.cache_clear()

@@ -62,6 +62,7 @@ from cart_core.usecases.shared import (
 )
 
 MAX_CONTEXT_ENTRIES = 20
+MAX_ATTRIBUTES = 32  # a face's own cart fields (Cart.attributes)
 
 # Which line a change is for: its id, or how to find it in the cart the change reads (a face whose
 # line ids are its own rendering of the core's resolves them there, instead of reading the cart first).
@@ -78,6 +79,9 @@ class LineEdit(BaseModel):
     quantity: int = Field(gt=0, le=MAX_QUANTITY)
     line_id: Annotated[str, Utf8Limit(ID_BYTES)] | None = None
     note: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
+    # The face's own facts about the line (NewStore's fulfillment group and extended attributes),
+    # bounded by the face; None keeps what a line of the same id already carries.
+    metadata: dict[str, Any] | None = None
 
 
 class CartEdits(BaseModel):
@@ -110,6 +114,12 @@ class CartEdits(BaseModel):
     )
     notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
     additional_notes: Annotated[str, Utf8Limit(NOTE_BYTES)] | None = None
+    # The currency the client prices in (NewStore's ``currency``): refused unless it is the cart's.
+    expected_currency: Annotated[str, Utf8Limit(3, min_bytes=3)] | None = None
+    # Merged into the cart's ``attributes`` key by key (a face's own fields; it bounds them).
+    attributes: dict[Annotated[str, Utf8Limit(64, min_bytes=1)], Any] | None = Field(
+        default=None, max_length=MAX_ATTRIBUTES
+    )
 
     def product_ids(self) -> frozenset[str]:
         return frozenset(line.product_id for line in self.lines or ())
@@ -422,6 +432,8 @@ def _new_cart(caller: Caller, region: Region, pricing_policy: PricingPolicyName 
 def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) -> None:
     """The fields ``edits`` set, checked against the snapshot's catalog (and ``now``, in seconds)."""
     fields = edits.model_fields_set
+    if edits.expected_currency is not None and edits.expected_currency.upper() != cart.currency.upper():
+        raise InvalidRequest(f"The currency of this store is {cart.currency}, not {edits.expected_currency}")
     if "lines" in fields and edits.lines is not None:
         before = _line_keys(cart.lines)
         cart.lines = _replace_lines(cart, edits.lines, snapshot, now)
@@ -468,6 +480,11 @@ def apply_edits(cart: Cart, edits: CartEdits, snapshot: Snapshot, now: float) ->
         if len(merged) > MAX_CONTEXT_ENTRIES:
             raise InvalidRequest(f"A cart's context holds at most {MAX_CONTEXT_ENTRIES} entries")
         cart.context = merged
+    if "attributes" in fields and edits.attributes is not None:
+        attributes = {**cart.attributes, **edits.attributes}
+        if len(attributes) > MAX_ATTRIBUTES:
+            raise InvalidRequest(f"A cart carries at most {MAX_ATTRIBUTES} attributes")
+        cart.attributes = attributes
 
 
 def _line_keys(lines: list[LineItem]) -> list[tuple[str, str, int]]:
@@ -526,6 +543,8 @@ def _replace_lines(cart: Cart, edits: list[LineEdit], snapshot: Snapshot, now: f
             line.finalized = existing.finalized
             line.metadata = existing.metadata
             kept.add(existing.line_id)
+        if edit.metadata is not None:
+            line.metadata = edit.metadata
         lines.append(line)
     _check_stock(cart, lines, snapshot)
     return lines

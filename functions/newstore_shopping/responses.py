@@ -1,0 +1,101 @@
+"""NewStore response models: the shapes mapping.py and the routes build, for OpenAPI and its checks.
+
+Documentation only (cart_core.responses): the mapping's dicts are what is sent. Amounts are decimal
+currency units (JSON numbers). The other helpers extend ``Cart`` with their parts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from cart_core.responses import WireModel
+
+
+class Totals(WireModel):
+    price_method: Literal["tax_included", "tax_excluded"]
+    subtotal: float
+    shipping_total: float
+    shipping_tax_amount: float
+    discount_total: float
+    tax_total: float
+    grand_total: float
+
+
+class ExtendedAttribute(WireModel):
+    name: str
+    value: str
+
+
+class FulfillmentGroup(WireModel):
+    type: Literal["SHIPPING", "IN_STORE_HANDOVER"]
+
+
+class Product(WireModel):
+    product_id: str
+    quantity: int
+    fulfillment_group: FulfillmentGroup
+    extended_attributes: list[ExtendedAttribute]
+    item_ids: list[str]
+    pricebook: str
+    group_id: str
+
+
+class Address(WireModel):
+    title: str | None = None
+    suffix: str | None = None
+    salutation: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    address_line_1: str | None = None
+    address_line_2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip_code: str | None = None
+    country: str | None = None
+    phone: str | None = None
+
+
+class Cart(WireModel):
+    """A NewStore cart (create, get, update)."""
+
+    id: str
+    state: Literal["draft", "ready", "placed", "accepted", "failed"]
+    store_id: str
+    currency: str
+    shop: str | None
+    shop_locale: str | None
+    customer: dict[str, Any] | None
+    tax_exempt: bool
+    associate_id: str | None
+    channel: dict[str, Any] | None
+    extended_attributes: list[ExtendedAttribute]
+    manager_approval: dict[str, Any] | None
+    shipping_address: Address | None
+    billing_address: Address | None
+    products: list[Product]
+    price_modifiers: dict[str, Any]
+    payments: dict[str, Any]
+    payment_statuses: dict[str, Any]
+    shipping_solution_id: str
+    totals: Totals
+    remaining_amount: float
+    discounts: None
+    messages: None
+
+
+class AccessToken(WireModel):
+    """RFC 6749 §5.1's successful token response."""
+
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+
+
+class TokenError(WireModel):
+    """RFC 6749 §5.2's error, with NewStore's error fields beside it."""
+
+    error: Literal["invalid_request", "invalid_client", "unsupported_grant_type", "unauthorized_client"]
+    error_description: str
+    error_code: str
+    message: str
+    request_id: str

@@ -1,0 +1,61 @@
+"""NewStore carts: create (draft), read, update. The caller (``Depends``) is an associate's app: the
+API client of the access token, at its store (cart_core.actors ``associate``: every cart of that
+store). A cart of another store or tenant is missing (404), never forbidden."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.request import Request
+
+from cart_core.actors import Actor, ActorKind
+from cart_core.errors import Unauthorized
+from cart_core.responses import documentation, documented
+from cart_core.runtime import use_cases
+from cart_core.tenancy import Caller
+from newstore_shopping.cart_ref import cart_key
+from newstore_shopping.mapping import edits_from, newstore_cart
+from newstore_shopping.wire import CartIn
+
+router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("newstore_shopping.responses")
+CARTS = "/shopping/carts"
+
+
+def associate(request: Request) -> Caller:
+    """The API client the authorizer verified (its context: tenant, store, client id)."""
+    context = request.resolved_event.raw_event.get("requestContext", {}).get("authorizer") or {}
+    tenant_id, location_id = context.get("tenantId"), context.get("locationId")
+    if context.get("scheme") != "newstore" or not tenant_id or not location_id:
+        # Only an API without the newstore authorizer gets here: refuse rather than guess a store.
+        raise Unauthorized("Missing or invalid access token")
+    return Caller(
+        tenant_id=tenant_id,
+        location_id=location_id,
+        actor=Actor(kind=ActorKind.ASSOCIATE, id=context.get("clientId") or None),
+    )
+
+
+Associate = Annotated[Caller, Depends(associate)]
+
+
+@router.post(CARTS, responses=documented(out.Cart))
+def create_cart(caller: Associate, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
+    return newstore_cart(use_cases().carts.create(caller, edits_from(body, caller)))
+
+
+@router.get(f"{CARTS}/<id>", responses=documented(out.Cart))
+def get_cart(caller: Associate, id: str) -> dict[str, Any]:
+    return newstore_cart(use_cases().carts.get_cart(caller, cart_key(caller, id)))
+
+
+@router.patch(f"{CARTS}/<id>", responses=documented(out.Cart))
+def update_cart(caller: Associate, id: str, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
+    cart_id = cart_key(caller, id)
+    edits = edits_from(body, caller)
+    if not edits.model_fields_set:
+        # The seed: an empty body answers the cart as it is (its payment statuses): nothing written.
+        return newstore_cart(use_cases().carts.get_cart(caller, cart_id))
+    return newstore_cart(use_cases().carts.update(caller, cart_id, edits))
