@@ -72,7 +72,10 @@ def isolation() -> FaceIsolation:
 
     return FaceIsolation(
         parameters={"id": "cart_id"},
-        bodies={("PATCH", "/shopping/carts/{id}"): lambda r: {"shop": "intruder"}},
+        bodies={
+            ("PATCH", "/shopping/carts/{id}"): lambda r: {"shop": "intruder"},
+            ("POST", "/shopping/carts/{id}/document/send"): lambda r: {"email": "intruder@example.com"},
+        },
         tenant=Matrix(owner=Side(FACE.demo_headers), intruder=Side(FACE.acme_headers), seed=seed_tenant),  # type: ignore[arg-type]
         # An associate's app acts for its store: there are no consumers on this API.
         consumer=None,
@@ -138,11 +141,14 @@ def sample_requests() -> dict[str, tuple[str, str, Any]]:
         ),
         "get_cart": ("GET", cart, None),
         "update_cart": ("PATCH", cart, {"shop": "storefront-catalog-en", "shop_locale": "en-US"}),
+        "create_cart_token": ("POST", f"{cart}/token", None),
+        "get_document": ("GET", f"{cart}/document", None),
+        "send_document": ("POST", f"{cart}/document/send", {"email": "customer@example.org"}),
     }
 
 
 def samples() -> dict[str, Sample]:
-    from local.samples import FIXTURE_ONLY, OPEN, Expect, Sample
+    from local.samples import FIXTURE_ONLY, OPEN, SUBMITTED, Expect, Sample
 
     cart = {"id": _sample_cart()}
     return {
@@ -150,6 +156,9 @@ def samples() -> dict[str, Sample]:
         "create_cart.json": Sample(FIXTURE_ONLY, Expect(200, {"state": "draft", "products.0.quantity": 2})),
         "get_cart.json": Sample(OPEN, Expect(200, {**cart, "state": "draft"})),
         "update_cart.json": Sample(OPEN, Expect(200, {**cart, "shop": "storefront-catalog-en"})),
+        "create_cart_token.json": Sample(OPEN, Expect(200)),
+        "get_document.json": Sample(SUBMITTED, Expect(200, {"cart_id": cart["id"], "document_type": "sales_receipt"})),
+        "send_document.json": Sample(SUBMITTED, Expect(204)),
     }
 
 

@@ -24,16 +24,32 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from cart_core.mail import MAX_EMAIL_LENGTH
 from cart_core.money import to_decimal
+from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from newstore_shopping.cart_ref import cart_key
 from newstore_shopping.routes.carts import Associate
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
     from cart_core.documents import Document, DocumentTax
 
 router = Router()
 
 HTML = "text/html; charset=utf-8"
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("newstore_shopping.responses")
+NO_DOCUMENT: OpenAPIResponse = {"description": "No such cart, or a cart not placed yet (no document)"}
+DOCUMENT_ANSWER: dict[int, OpenAPIResponse] = documented(
+    out.Document, description="The document as JSON, or the HTML receipt (?format=html, or Accept: text/html)"
+)
+DOCUMENT_ANSWER[200]["content"]["text/html"] = {"schema": {"type": "string"}}
+DOCUMENT_ANSWER[404] = NO_DOCUMENT
+SEND_ANSWER: dict[int, OpenAPIResponse] = {
+    204: {"description": "Sent, or sent to this address before (nothing sent again without force_send)"},
+    404: NO_DOCUMENT,
+    503: {"description": "The mail service is unavailable: nothing was sent; retry after Retry-After"},
+}
 
 
 def _amount(minor: int, currency: str) -> int | float:
@@ -103,6 +119,21 @@ def document_body(doc: Document, wire_id: str) -> dict[str, Any]:
             for p in doc.payments
         ],
         "paid_total": _amount(doc.paid_total_minor, cur),
+        "returned_items": [
+            {
+                "order_id": _uuid(r.order_id),
+                "product_id": r.product_id,
+                "title": r.title,
+                "reason": r.reason,
+                "refund_amount": _amount(r.refund_minor, cur),
+            }
+            for r in doc.returned
+        ],
+        "refunds": [
+            {"method": r.method, "amount": _amount(r.amount_minor, cur), "reference": r.reference, "status": r.status}
+            for r in doc.refunds
+        ],
+        "refund_total": _amount(doc.refund_total_minor, cur),
     }
 
 
@@ -114,7 +145,7 @@ def _wants_html(request: Request, fmt: str | None) -> bool:
     return first in ("text/html", "application/xhtml+xml")
 
 
-@router.get("/shopping/carts/<id>/document")
+@router.get("/shopping/carts/<id>/document", responses=DOCUMENT_ANSWER)
 def get_document(
     request: Request,
     caller: Associate,
@@ -130,9 +161,13 @@ def get_document(
 
 
 def _uuid(key: str) -> str:
-    from cart_core.ids import InternalId, codec
+    """A stored cart key in NewStore's id form (a key of another shape as it is)."""
+    from cart_core.ids import IdError, InternalId, codec
 
-    return codec("newstore").encode(InternalId.from_key(key))
+    try:
+        return codec("newstore").encode(InternalId.from_key(key))
+    except IdError:
+        return key
 
 
 class SendDocument(BaseModel):
@@ -141,7 +176,7 @@ class SendDocument(BaseModel):
     force_send: StrictBool = False
 
 
-@router.post("/shopping/carts/<id>/document/send", responses={204: {"description": "Sent (or sent before)"}})
+@router.post("/shopping/carts/<id>/document/send", responses=SEND_ANSWER)
 def send_document(caller: Associate, id: str, body: SendDocument) -> Response[str]:
     from cart_core.receipts import receipt_mail
     from cart_core.runtime import mailer

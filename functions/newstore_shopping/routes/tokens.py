@@ -5,16 +5,28 @@ caller does not reach is 404. ``{id}`` may itself be a token (cart_ref)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from newstore_shopping.cart_ref import cart_key, seal
 from newstore_shopping.routes.carts import Associate
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
 router = Router()
+# Response models are documentation only, imported when the OpenAPI document is generated (cart_core.responses).
+out = documentation("newstore_shopping.responses")
+TOKEN_ANSWER: dict[int, OpenAPIResponse] = {
+    **documented(out.CartToken, description="The cart token (base64url; a new one on every call)"),
+    404: {"description": "No such cart (or a token that opens none)"},
+}
 
 
-@router.post("/shopping/carts/<id>/token")
+@router.post("/shopping/carts/<id>/token", responses=TOKEN_ANSWER)
 def create_cart_token(caller: Associate, id: str) -> dict[str, str]:
     key = cart_key(caller, id)
     use_cases().carts.get_cart(caller, key)  # only a cart the caller reaches gets a token
