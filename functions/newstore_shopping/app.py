@@ -18,12 +18,14 @@ with init_phase():
     from cart_core.http import face_app, serve
     from cart_core.observability import Observability
     from cart_core.runtime import use_cases
+    from newstore_shopping.errors import install_newstore_errors
     from newstore_shopping.face import FACE, REQUEST_ID
     from newstore_shopping.routes import auth, carts, documents, tokens
 
     observed = Observability()
     logger = observed.logger
     app = face_app(FACE, carts.router, auth.router, tokens.router, documents.router)
+    install_newstore_errors(app)
     use_cases()  # build clients during init, where Lambda gives full CPU for free
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from newstore_shopping.face import DEMO_CLIENT, FACE, TOKEN_PATH
+from newstore_shopping.face import ACME_CLIENT, DEMO_CLIENT, FACE, TOKEN_PATH
 
 if TYPE_CHECKING:
     from local.fuzz_seed import Plan, Seeding
@@ -75,6 +75,12 @@ def isolation() -> FaceIsolation:
         bodies={
             ("PATCH", "/shopping/carts/{id}"): lambda r: {"shop": "intruder"},
             ("POST", "/shopping/carts/{id}/document/send"): lambda r: {"email": "intruder@example.com"},
+            # The intruder's own client asks for its own token (a token never names another tenant).
+            ("POST", TOKEN_PATH): lambda r: {
+                "grant_type": "client_credentials",
+                "client_id": ACME_CLIENT.client_id,
+                "client_secret": ACME_CLIENT.client_secret,
+            },
         },
         tenant=Matrix(owner=Side(FACE.demo_headers), intruder=Side(FACE.acme_headers), seed=seed_tenant),  # type: ignore[arg-type]
         # An associate's app acts for its store: there are no consumers on this API.
@@ -173,11 +179,13 @@ def banner_notes(url: str) -> list[str]:
 
 
 def walkthrough(url: str) -> list[str]:
-    """A token for the demo client, then a first cart with it."""
+    """A token for the demo client (HTTP Basic, as OAuth2 clients send it), then a first cart with it."""
+    from local.cloud import _python
+
     client = f"{DEMO_CLIENT.client_id}:{DEMO_CLIENT.client_secret}"
     token = (
         f"""NS_TOKEN=$(curl -s -u '{client}' -d grant_type=client_credentials "{url}{TOKEN_PATH}" """
-        """| python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"""
+        f"""| {_python()} -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"""
     )
     cart = (
         f"""curl -s -w '\\n' -H "Authorization: Bearer $NS_TOKEN" -H 'Content-Type: application/json' """

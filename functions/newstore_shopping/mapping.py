@@ -98,10 +98,12 @@ def _line(product: ProductIn) -> LineEdit:
     return LineEdit(product_id=product.product_id, quantity=product.quantity, line_id=line_id, metadata=metadata)
 
 
-def edits_from(body: CartIn | None, caller: Caller) -> CartEdits:
+def edits_from(body: CartIn | None, caller: Caller, creating: bool = False) -> CartEdits:
     """The one core edit a create or update body makes (fields left out are left as they are)."""
     if body is None:
-        return CartEdits()
+        # A new cart has no shipping address until one is given (the core would start one with the
+        # region's only country, as Medusa does).
+        return CartEdits(delivery_address=None) if creating else CartEdits()
     refuse_unwired(body)
     fields = body.model_fields_set
     if body.store_id is not None and body.store_id != caller.location_id:
@@ -120,6 +122,8 @@ def edits_from(body: CartIn | None, caller: Caller) -> CartEdits:
             )
     if "shipping_address" in fields or "billing_address" in fields:
         edits["merge_addresses"] = True  # null clears an address; given, it replaces the cart's whole
+    if creating and "shipping_address" not in fields:
+        edits["delivery_address"] = None  # none until given (the core would start one with a country)
     for name in ATTRIBUTE_FIELDS:
         if name in fields:
             value = getattr(body, name)

@@ -10,9 +10,9 @@ to the core in its modules (mapping.py; checkout.py, returns.py, price_modifiers
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from cart_core.limits import JsonObject, Utf8Limit
 
@@ -31,15 +31,27 @@ Name = Annotated[str, Utf8Limit(256, min_bytes=1)]
 Uuid = Annotated[
     str, StringConstraints(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 ]
-# Decimal currency units, non-negative, at most 4 decimal places (the finest minor unit used).
-Money = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, max_digits=14, decimal_places=4, allow_inf_nan=False)]
-SignedMoney = Annotated[Decimal, Field(ge=-MAX_MONEY, le=MAX_MONEY, max_digits=14, decimal_places=4)]
+
+
+def _json_number(value: Any) -> Any:
+    """Money is a JSON number: ``"13.78"`` or ``true`` are refused, not read as one."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError("must be a number")
+    return value
+
+
+# Decimal currency units, non-negative, at most 4 decimal places (the finest minor unit used). JSON
+# numbers read as int or exact Decimal (the face's content policy), never a float.
+_MoneyBounds = Field(strict=False, le=MAX_MONEY, max_digits=14, decimal_places=4, allow_inf_nan=False)
+Money = Annotated[Decimal, BeforeValidator(_json_number), _MoneyBounds, Field(ge=0)]
+SignedMoney = Annotated[Decimal, BeforeValidator(_json_number), _MoneyBounds, Field(ge=-MAX_MONEY)]
 
 
 class Closed(JsonObject):
-    """A wire object: unknown fields are refused (400 naming them), strings stay as sent."""
+    """A wire object: unknown fields are refused (400 naming them), and values are read strictly
+    (``"2"`` is no quantity, ``"yes"`` no boolean), strings as sent."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ExtendedAttribute(Closed):

@@ -66,6 +66,8 @@ def assert_it_all_worked(out: str) -> None:
     assert f'"id":"{cart_id[1]}"' in out.split(f"cart {cart_id[1]}", 1)[1]
     assert '"placed":true' in out and '"values":[' in out
     assert f'"id":"{cart_id[1]}","createdAt"' in out  # LOKE's model of it
+    # NewStore: the token request's access token made the first cart, a draft at the demo store
+    assert re.search(r'"state":"draft","store_id":"main"', out), out
     # make admin wrote the product; the queue listing shows the template's queues
     assert '"product_id": "demo-tea"' in out and '"price_minor": 440' in out
     assert "cart-local-WebhookQueue" in out

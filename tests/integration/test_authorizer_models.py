@@ -54,3 +54,62 @@ def test_each_face_api_names_a_model_that_lets_the_faces_demo_credentials_in(api
     # When the authorizer is asked / Then it allows them, as the demo tenant
     result = api.runtime.invoke("AuthorizerFunction", event(model, dict(face.demo_headers)))
     assert result["context"]["tenantId"] == "demo" and result["context"]["scheme"] == face.name
+
+
+# ----- NewStore: access tokens from POST /shopping/token (cart_core.client_tokens) -------------
+
+
+def _newstore_token(**changes: Any) -> str:
+    import time
+
+    import jwt
+
+    from cart_core import client_tokens
+    from local.resources import dev_secret
+
+    now = int(time.time())
+    claims = {"iss": client_tokens.ISSUER, "aud": client_tokens.AUDIENCE, "sub": "acme-newstore-client",
+              "tenant": "acme", "location": "main", "iat": now, "exp": now + 600}  # fmt: skip
+    key = changes.pop("key", dev_secret("ClientTokenSecret"))
+    claims.update(changes)
+    return str(jwt.encode({k: v for k, v in claims.items() if v is not None}, key, algorithm="HS256"))
+
+
+def test_the_newstore_model_gives_the_tokens_tenant_store_and_client(api) -> None:
+    result = api.runtime.invoke(
+        "AuthorizerFunction", event("newstore", {"Authorization": f"Bearer {_newstore_token()}"})
+    )
+    assert result["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+    assert result["context"] == {
+        "tenantId": "acme", "locationId": "main", "scheme": "newstore", "clientId": "acme-newstore-client",
+    }  # fmt: skip
+
+
+def test_the_newstore_model_without_a_header_is_401(api) -> None:
+    # (API Gateway answers a missing identity source itself; a header-less call reaching the function
+    # is answered as unauthorized, never allowed)
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        api.runtime.invoke("AuthorizerFunction", event("newstore", {}))
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        pytest.param(lambda: f"Bearer {_newstore_token(key='x' * 64)}", id="forged"),
+        pytest.param(lambda: f"Bearer {_newstore_token(exp=1)}", id="expired"),
+        pytest.param(lambda: f"Bearer {_newstore_token(location=None)}", id="no-location"),
+        pytest.param(lambda: "Bearer demo-pos-token", id="another-faces-token"),
+        pytest.param(lambda: "Token abc", id="another-scheme"),
+    ],
+)
+def test_the_newstore_model_denies_a_bad_token_403(api, authorization) -> None:
+    result = api.runtime.invoke("AuthorizerFunction", event("newstore", {"Authorization": authorization()}))
+    assert result["policyDocument"]["Statement"][0]["Effect"] == "Deny"
+    assert "context" not in result
+
+
+def test_a_newstore_token_is_refused_by_the_other_models(api) -> None:
+    headers = {"Authorization": f"Bearer {_newstore_token()}"}
+    for model in ("blaze", "loke"):
+        with pytest.raises(Exception, match=r"^Unauthorized$"):
+            api.runtime.invoke("AuthorizerFunction", event(model, headers))

@@ -43,7 +43,7 @@ Associate = Annotated[Caller, Depends(associate)]
 
 @router.post(CARTS, responses=documented(out.Cart))
 def create_cart(caller: Associate, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
-    return newstore_cart(use_cases().carts.create(caller, edits_from(body, caller)))
+    return newstore_cart(use_cases().carts.create(caller, edits_from(body, caller, creating=True)))
 
 
 @router.get(f"{CARTS}/<id>", responses=documented(out.Cart))
