@@ -35,6 +35,17 @@ def fuzz_seed(seeding: Seeding) -> None:
     for _ in range(max(seeding.consumed, 2)):
         cart = api("POST", CARTS, json={"products": [{"product_id": PRODUCT, "quantity": 1}]})
         seeding.seeds.add("newstore_cart", cart["id"])
+    # Placed carts, which have a document (placed through BLAZE's submit until this face places:
+    # the cart is one cart in every face), and addresses to send it to.
+    from cart_core.faces import by_name
+    from cart_core.ids import codec
+
+    blaze = seeding.api(by_name("blaze"))
+    for _ in range(max(seeding.consumed, 2)):
+        cart = api("POST", CARTS, json={"products": [{"product_id": PRODUCT, "quantity": 1}]})
+        blaze("POST", f"/submitCart/{codec('newstore').decode(cart['id']).key}")
+        seeding.seeds.add("newstore_placed_cart", cart["id"])
+    seeding.seeds.add("newstore_email", "customer@example.org", "associate@example.com")
     seeding.seeds.add("newstore_product", PRODUCT, "demo-edible")
 
 
@@ -42,11 +53,18 @@ def fuzz_plan() -> Plan:
     from local.fuzz_seed import VALUE_PROBABILITY, Binding
 
     cart = Binding("path.id", "newstore_cart")
+    placed = Binding("path.id", "newstore_placed_cart")
     return (
         (Binding("body.products[*].product_id", "newstore_product", VALUE_PROBABILITY),),
         {
             "GET /shopping/carts/{id}": (cart,),
             "PATCH /shopping/carts/{id}": (cart,),
+            "POST /shopping/carts/{id}/token": (cart,),
+            "GET /shopping/carts/{id}/document": (placed,),
+            "POST /shopping/carts/{id}/document/send": (
+                placed,
+                Binding("body.email", "newstore_email", VALUE_PROBABILITY),
+            ),
         },
     )
 
