@@ -67,6 +67,9 @@ class LocalCloud:
         os.environ.setdefault("ALLOW_LOOPBACK_WEBHOOK_URLS", "true")
         # The local cloud serves plain http on localhost: a Secure cookie would never come back.
         os.environ.setdefault("SECURE_COOKIES", "false")
+        # Every mail the functions send (through SES in the emulator) is also written here, for a
+        # developer to open (cart_core.mail.FolderMailer; docs/local-cloud.md, The mail folder).
+        os.environ.setdefault("MAIL_FOLDER", str(mail_folder()))
         self.names = provision(self.template, STACK)
         self.aws_endpoint = endpoint
         return endpoint
@@ -123,6 +126,13 @@ class LocalCloud:
             thread.join(timeout=5)
         if self._aws:
             self._aws.stop()
+
+
+def mail_folder() -> Path:
+    """Where the local cloud's sent mail goes: ``$MAIL_FOLDER``, else ``.local/mail`` in the project
+    root (gitignored)."""
+    configured = os.environ.get("MAIL_FOLDER")
+    return Path(configured) if configured else ROOT / ".local" / "mail"
 
 
 def discovery_path() -> Path | None:
@@ -228,6 +238,7 @@ def _examples(
 Local cloud ready on {url}  (Ctrl-C stops it; state lives in memory)
 AWS emulator: {aws_endpoint}  (region {REGION}, any credentials; {found})
 Demo tenant 'demo' / shop 'main'; products demo-flower 12.50, demo-edible 8.00, demo-vape 35.00; code TENOFF.
+Mail the functions send (receipts, password resets) lands in {_shown(mail_folder())}/ (.eml and .html per mail).
 {notes}
 
 API docs (Swagger UI, OpenAPI): {url}/_docs

@@ -127,6 +127,7 @@ class Gateway:
             if _matches_media_type(_header(single, "Content-Type"), api.binary_media_types):
                 body, is_base64 = base64.b64encode(raw).decode(), True
             else:
+                raw = body
                 try:
                     body = raw.decode()
                 except UnicodeDecodeError:  # kept from before BinaryMediaTypes: bytes that are not text

@@ -1,4 +1,5 @@
-"""Creates the template's AWS resources in the emulator: tables, queues, event buses, rules and KMS keys."""
+"""Creates the template's AWS resources in the emulator: tables, queues, event buses, rules, KMS keys,
+secrets and the SES sender identity."""
 
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ def provision(template: Template, stack: str) -> dict[str, str]:
     for logical_id in template.of_type("AWS::SecretsManager::Secret"):
         arn = secretsmanager.create_secret(Name=names[logical_id], SecretString=dev_secret(logical_id))["ARN"]
         names[logical_id] = names[f"{logical_id}.Id"] = arn  # Ref of a secret is its ARN
+    # SES sends only from a verified identity (moto refuses others too): the template's sender is
+    # verified here, as an operator verifies it in AWS before deploying (docs/newstore.md).
+    if parameters.get("MailSender"):
+        boto3.client("ses").verify_email_identity(EmailAddress=parameters["MailSender"])
     for logical_id in template.table_definitions():
         table = dynamodb.describe_table(TableName=names[logical_id])["Table"]
         names[f"{logical_id}.Arn"] = table["TableArn"]

@@ -37,6 +37,8 @@ def _reset_process_caches() -> None:
     runtime._subscription_service.cache_clear()
     runtime._table.cache_clear()
     runtime._auth_secrets.cache_clear()
+    runtime._cart_token_keys.cache_clear()
+    runtime._mailer.cache_clear()
 
 
 @pytest.fixture(scope="session")

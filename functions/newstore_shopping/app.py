@@ -20,11 +20,11 @@ with init_phase():
     from cart_core.runtime import use_cases
     from newstore_shopping.errors import install_newstore_errors
     from newstore_shopping.face import FACE, REQUEST_ID
-    from newstore_shopping.routes import auth, carts, shipping
+    from newstore_shopping.routes import auth, carts, documents, shipping, tokens
 
     observed = Observability()
     logger = observed.logger
-    app = face_app(FACE, carts.router, auth.router, shipping.router)
+    app = face_app(FACE, carts.router, auth.router, shipping.router, tokens.router, documents.router)
     install_newstore_errors(app)
     use_cases()  # build clients during init, where Lambda gives full CPU for free
 

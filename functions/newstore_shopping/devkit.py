@@ -35,6 +35,17 @@ def fuzz_seed(seeding: Seeding) -> None:
     for _ in range(max(seeding.consumed, 2)):
         cart = api("POST", CARTS, json={"products": [{"product_id": PRODUCT, "quantity": 1}]})
         seeding.seeds.add("newstore_cart", cart["id"])
+    # Placed carts, which have a document (placed through BLAZE's submit until this face places:
+    # the cart is one cart in every face), and addresses to send it to.
+    from cart_core.faces import by_name
+    from cart_core.ids import codec
+
+    blaze = seeding.api(by_name("blaze"))
+    for _ in range(max(seeding.consumed, 2)):
+        cart = api("POST", CARTS, json={"products": [{"product_id": PRODUCT, "quantity": 1}]})
+        blaze("POST", f"/submitCart/{codec('newstore').decode(cart['id']).key}")
+        seeding.seeds.add("newstore_placed_cart", cart["id"])
+    seeding.seeds.add("newstore_email", "customer@example.org", "associate@example.com")
     seeding.seeds.add("newstore_product", PRODUCT, "demo-edible")
     seeding.seeds.add("newstore_grant", "client_credentials")
     seeding.seeds.add("newstore_client", DEMO_CLIENT.client_id)
@@ -45,6 +56,7 @@ def fuzz_plan() -> Plan:
     from local.fuzz_seed import VALUE_PROBABILITY, Binding
 
     cart = Binding("path.id", "newstore_cart")
+    placed = Binding("path.id", "newstore_placed_cart")
     return (
         (Binding("body.products[*].product_id", "newstore_product", VALUE_PROBABILITY),),
         {
@@ -56,6 +68,12 @@ def fuzz_plan() -> Plan:
                 Binding("body.grant_type", "newstore_grant", 0.8),
                 Binding("body.client_id", "newstore_client", 0.8),
                 Binding("body.client_secret", "newstore_secret", 0.8),
+            ),
+            "POST /shopping/carts/{id}/token": (cart,),
+            "GET /shopping/carts/{id}/document": (placed,),
+            "POST /shopping/carts/{id}/document/send": (
+                placed,
+                Binding("body.email", "newstore_email", VALUE_PROBABILITY),
             ),
         },
     )
@@ -84,6 +102,7 @@ def isolation() -> FaceIsolation:
         parameters={"id": "cart_id"},
         bodies={
             ("PATCH", "/shopping/carts/{id}"): lambda r: {"shop": "intruder"},
+            ("POST", "/shopping/carts/{id}/document/send"): lambda r: {"email": "intruder@example.com"},
             # The intruder's own client asks for its own token (a token never names another tenant).
             ("POST", TOKEN_PATH): lambda r: {
                 "grant_type": "client_credentials",
@@ -157,12 +176,15 @@ def sample_requests() -> dict[str, tuple[str, str, Any]]:
         "get_cart": ("GET", cart, None),
         "update_cart": ("PATCH", cart, {"shop": "storefront-catalog-en", "shop_locale": "en-US"}),
         "shipping_solutions": ("GET", f"{cart}/shipping_solutions", None),
+        "create_cart_token": ("POST", f"{cart}/token", None),
+        "get_document": ("GET", f"{cart}/document", None),
+        "send_document": ("POST", f"{cart}/document/send", {"email": "customer@example.org"}),
     }
 
 
 def samples() -> dict[str, Sample]:
     from local.fixture import SO_US_STANDARD
-    from local.samples import FIXTURE_ONLY, OPEN, Expect, Sample
+    from local.samples import FIXTURE_ONLY, OPEN, SUBMITTED, Expect, Sample
 
     cart = {"id": _sample_cart()}
     return {
@@ -172,6 +194,9 @@ def samples() -> dict[str, Sample]:
         "update_cart.json": Sample(OPEN, Expect(200, {**cart, "shop": "storefront-catalog-en"})),
         # The sample cart ships (no fulfillment group: the cart's delivery): main's US standard option.
         "shipping_solutions.json": Sample(OPEN, Expect(200, {"shipping_solutions.0.id": SO_US_STANDARD})),
+        "create_cart_token.json": Sample(OPEN, Expect(200)),
+        "get_document.json": Sample(SUBMITTED, Expect(200, {"cart_id": cart["id"], "document_type": "sales_receipt"})),
+        "send_document.json": Sample(SUBMITTED, Expect(204)),
     }
 
 

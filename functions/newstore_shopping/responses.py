@@ -186,3 +186,89 @@ class TokenError(WireModel):
     error_code: str
     message: str
     request_id: str
+
+
+# ----- cart token and documents (routes/tokens.py, routes/documents.py) ---------------------------
+
+
+class CartToken(WireModel):
+    """A cart token: the cart id sealed for the caller's tenant (base64url, at most 124 characters)."""
+
+    cart_token: str
+
+
+class DocumentTax(WireModel):
+    Name: str
+    Rate: float  # a fraction: 4 % is 0.04
+    Amount: float
+
+
+class DocumentItem(WireModel):
+    product_id: str
+    title: str
+    sku: str | None
+    quantity: int
+    item_price: float
+    item_gross: float
+    item_discount: float
+    item_tax: float
+    item_total: float
+    item_tax_details: list[DocumentTax]
+
+
+class DocumentTotals(WireModel):
+    price_method: Literal["tax_included", "tax_excluded"]
+    subtotal: float
+    discount_total: float
+    shipping_total: float
+    tax_total: float
+    grand_total: float
+    tax_details: list[DocumentTax]
+
+
+class DocumentPayment(WireModel):
+    method: str
+    amount: float
+    reference: str | None  # masked: ****1234
+    status: str
+
+
+class DocumentReturn(WireModel):
+    order_id: str
+    product_id: str
+    title: str
+    reason: str
+    refund_amount: float
+
+
+class DocumentStore(WireModel):
+    name: str
+    address: list[str]
+
+
+class DocumentCustomer(WireModel):
+    name: str | None
+    email: str | None
+
+
+class Document(WireModel):
+    """A placed cart's document (the HTML receipt: ``?format=html`` or ``Accept: text/html``)."""
+
+    document_type: Literal["sales_receipt", "refund_note", "exchange_receipt"]
+    title: str
+    cart_id: str
+    order_id: str | None
+    created_at: str
+    currency: str
+    store: DocumentStore
+    associate_id: str | None
+    customer: DocumentCustomer
+    shipping_address: list[str]
+    billing_address: list[str]
+    items: list[DocumentItem]
+    returned_items: list[DocumentReturn]
+    totals: DocumentTotals
+    payments: list[DocumentPayment]
+    paid_total: float
+    refunds: list[DocumentPayment]
+    refund_total: float

@@ -6,6 +6,7 @@ import copy
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -37,6 +38,7 @@ FAST_CLOCKS = {
 class Cloud:
     url: str
     aws_endpoint: str
+    mail_folder: Path | None = None
 
 
 def start_cloud(
@@ -46,12 +48,14 @@ def start_cloud(
     output goes to ``log`` (if given)."""
     port = free_port()
     # No discovery file unless a test asks for one: a developer's own `make local` owns .local-cloud.json.
+    # Its mail goes to a folder of its own, not the project's .local/mail.
     env = {
         **os.environ,
         **FAST_CLOCKS,
         "PORT": str(port),
         "LOCAL_CLOUD_QUIET": "1",
         "LOCAL_CLOUD_DISCOVERY_FILE": "",
+        "MAIL_FOLDER": tempfile.mkdtemp(prefix="local-cloud-mail-"),
         **(extra_env or {}),
     }
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions"), str(ROOT / "layers/cart_core")])
@@ -81,7 +85,7 @@ def start_cloud(
                 log.append(line)
 
     threading.Thread(target=drain, daemon=True).start()
-    return Cloud(url, aws_endpoint), process
+    return Cloud(url, aws_endpoint, Path(env["MAIL_FOLDER"])), process
 
 
 def stop_cloud(process: subprocess.Popen) -> None:

@@ -183,3 +183,18 @@ def test_each_face_serves_its_openapi_document_and_swagger_ui(cloud, monkeypatch
     assert page.status_code == 200 and "SwaggerUIBundle" in page.text
     index = requests.get(f"{local_cloud}/_docs", timeout=20).text
     assert "/_docs/BlazeCartFunction" in index and "/_docs/LokeCartFunction" in index
+
+
+def test_the_mail_a_function_sends_lands_in_the_mail_folder(cloud) -> None:
+    """Given the local cloud (its MAIL_FOLDER, as `make local`'s .local/mail)
+    When a Medusa customer asks for a password-reset token over HTTP
+    Then the mail (sent through SES in the emulator) is in the folder as .eml and .html."""
+    email = f"mail-{uuid.uuid4().hex[:8]}@example.com"
+    store = f"{cloud.url}/store"
+    registered = requests.post(f"{store}/customers", json={"email": email, "password": "s3cret pass"}, timeout=30)
+    assert registered.status_code == 200, registered.text
+    asked = requests.post(f"{store}/customers/password-token", json={"email": email}, timeout=30)
+    assert asked.status_code == 204
+    (eml,) = cloud.mail_folder.glob(f"*-{email}.eml")
+    (page,) = cloud.mail_folder.glob(f"*-{email}.html")
+    assert b"Reset your password" in eml.read_bytes() and "reset token" in page.read_text()

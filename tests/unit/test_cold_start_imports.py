@@ -131,6 +131,29 @@ def test_a_face_cold_start_imports_no_use_case_area_it_does_not_serve_first(face
     assert not AREAS_LEFT_FOR_LATER & loaded, AREAS_LEFT_FOR_LATER & loaded
 
 
+# Mail, documents and cart tokens: only the routes that send, render or open one import them.
+MAIL_AND_DOCUMENTS = {
+    "jinja2",
+    "cart_core.receipts",
+    "cart_core.documents",
+    "cart_core.mail",
+    "cart_core.store.ses",
+    "cart_core.cart_tokens",
+    "cart_core.usecases.documents",
+    "cryptography.hazmat.primitives.ciphers.aead",
+}
+
+
+@pytest.mark.parametrize("face", ["blaze_cart", "loke_cart", "medusa_store", "newstore_shopping"])
+def test_a_face_cold_start_leaves_mail_documents_and_cart_tokens_for_later(face: str) -> None:
+    # Given a fresh interpreter, When a face's handler module is imported
+    loaded = _modules_after(f"import {face}.app")
+    # Then Jinja2, the receipts, the SES adapter and the token cipher stayed out (NewStore's document
+    # route reads only the mail port's address bound, a module of constants and a regex)
+    unwanted = MAIL_AND_DOCUMENTS - ({"cart_core.mail"} if face == "newstore_shopping" else set())
+    assert not unwanted & loaded, unwanted & loaded
+
+
 def test_an_area_is_imported_when_first_used_and_built_once() -> None:
     # Given use cases composed in a fresh interpreter
     code = (

@@ -69,16 +69,18 @@ ALLOWED_ACTIONS = {
     "LokeCartFunction": {
         "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "kms:GenerateDataKey",
     },
-    # Medusa as BLAZE: completing a cart spends its gift cards; customers' orders through the history index.
+    # Medusa as BLAZE: completing a cart spends its gift cards; customers' orders through the history index;
+    # password-reset tokens mailed through SES.
     "MedusaStoreFunction": {
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-        "dynamodb:Query", "secretsmanager:GetSecretValue",
+        "dynamodb:Query", "secretsmanager:GetSecretValue", "ses:SendEmail",
     },
     # NewStore: API clients' records (GetItem), carts; it signs access tokens (GetSecretValue); a cart's
-    # shipping solutions are the tenant's shipping options (Query).
+    # shipping solutions are the tenant's shipping options (Query). DeleteItem and SES: a document
+    # send's record, taken back when SES fails (usecases/documents.py).
     "NewstoreShoppingFunction": {
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-        "dynamodb:Query", "secretsmanager:GetSecretValue",
+        "dynamodb:Query", "secretsmanager:GetSecretValue", "dynamodb:DeleteItem", "ses:SendEmail",
     },
     "StreamOutboxFunction": {"events:PutEvents", "dynamodb:DeleteItem", "sqs:SendMessage"},
     "ValidationWorkerFunction": IDEMPOTENCY | {"dynamodb:BatchGetItem", "dynamodb:Query", "sqs:SendMessage"},
@@ -94,6 +96,18 @@ def test_iam_is_least_privilege_and_never_scans() -> None:
     for name, function in functions.items():
         granted = {action for statement in _statements(function) for action in statement["Action"]}
         assert granted == ALLOWED_ACTIONS[name], name
+
+
+def test_mail_is_sent_only_from_the_configured_sender() -> None:
+    # Given every function allowed to send mail
+    for name, function in TEMPLATE.of_type("AWS::Serverless::Function").items():
+        for statement in _statements(function):
+            if "ses:SendEmail" not in statement["Action"]:
+                continue
+            # Then it may send from the MailSender identity only (never "*"), and names it as the sender
+            assert "*" not in str(statement["Resource"]), name
+            assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailSender"}}}, name
+            assert function["Properties"]["Environment"]["Variables"]["MAIL_SENDER"] == {"Ref": "MailSender"}, name
 
 
 def test_no_scan_in_code() -> None:

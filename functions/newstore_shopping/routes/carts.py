@@ -18,7 +18,8 @@ from cart_core.tenancy import Caller
 from cart_core.usecases.carts import CartEdits
 from cart_core.usecases.shared import PricedCart
 from newstore_shopping import checkout, returns
-from newstore_shopping.mapping import core_cart_id, edits_from, newstore_cart
+from newstore_shopping.cart_ref import cart_key
+from newstore_shopping.mapping import edits_from, newstore_cart
 from newstore_shopping.wire import CartIn
 
 router = Router()
@@ -54,12 +55,12 @@ def create_cart(caller: Associate, body: Annotated[CartIn | None, Body()] = None
 
 @router.get(f"{CARTS}/<id>", responses=documented(out.Cart))
 def get_cart(caller: Associate, id: str) -> dict[str, Any]:
-    return newstore_cart(use_cases().carts.get_cart(caller, core_cart_id(id)))
+    return newstore_cart(use_cases().carts.get_cart(caller, cart_key(caller, id)))
 
 
 @router.patch(f"{CARTS}/<id>", responses=documented(out.Cart))
 def update_cart(caller: Associate, id: str, body: Annotated[CartIn | None, Body()] = None) -> dict[str, Any]:
-    cart_id = core_cart_id(id)
+    cart_id = cart_key(caller, id)
     cases, state = use_cases(), body.state if body else None
     if returns.involved(body):  # returns set, or a placing (a cart that refunds is placed there)
 

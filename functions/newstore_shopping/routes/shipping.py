@@ -14,7 +14,7 @@ from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
 from cart_core.shipping import IN_STORE_HANDOVER, ShippingOption, line_ships, solution_price
 from cart_core.usecases.shared import PricedCart
-from newstore_shopping.mapping import core_cart_id
+from newstore_shopping.cart_ref import cart_key
 from newstore_shopping.routes.carts import CARTS, Associate
 from newstore_shopping.totals import wire_amount_of
 
@@ -25,7 +25,7 @@ out = documentation("newstore_shopping.responses")
 
 @router.get(f"{CARTS}/<id>/shipping_solutions", responses=documented(out.ShippingSolutions))
 def shipping_solutions(caller: Associate, id: str) -> dict[str, Any]:
-    priced, options = use_cases().storefront.shipping_solutions(caller, core_cart_id(id))
+    priced, options = use_cases().storefront.shipping_solutions(caller, cart_key(caller, id))
     return solutions_answer(priced, options)
 
 

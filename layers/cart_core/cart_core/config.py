@@ -55,6 +55,14 @@ class Settings(BaseModel):
     # The Medusa storefront face: the origins its browser storefronts call from (Medusa's store_cors,
     # comma-separated); answers carry CORS headers with credentials for them (the session cookie).
     store_cors: str | None = Field(default=None, alias="STORE_CORS")
+    # Secrets Manager id (ARN) of the key that seals cart tokens (cart_core.cart_tokens; the
+    # NewStore face's POST /shopping/carts/{id}/token and every route that takes a cart id).
+    cart_token_secret_id: str | None = Field(default=None, alias="CART_TOKEN_SECRET_ID")
+    # The address mail is sent from (SES; the function's role may send from this identity only).
+    # Unset: the function sends no mail (cart_core.runtime.mailer is None).
+    mail_sender: str | None = Field(default=None, alias="MAIL_SENDER", max_length=254)
+    # The local cloud only: each sent mail is also written to this folder (cart_core.mail.FolderMailer).
+    mail_folder: str | None = Field(default=None, alias="MAIL_FOLDER")
     # Set for a non-AWS endpoint (the local cloud); webhooks may never point at it.
     aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
 

@@ -49,7 +49,7 @@ class Key:
     """A storage-neutral item address: what the item is (``kind``) and the values that name it."""
 
     # active | public | order_no | counter | gift_card | discount | product | checkout_hash |
-    # customer_email | session | password_token (store/keys.py maps each)
+    # customer_email | session | password_token | document_sent (store/keys.py maps each)
     kind: str
     parts: tuple[str, ...]
 
@@ -89,6 +89,12 @@ class Key:
         """A password-reset token (its SHA-256, never the token): a claim naming its customer, living
         until its ``expires_at``."""
         return Key("password_token", (tenant_id, token_digest))
+
+    @staticmethod
+    def document_sent(tenant_id: str, cart_id: str, email_digest: str) -> Key:
+        """A cart's document mailed to one address (the SHA-256 of the lower-cased address): a
+        claim naming the send, so the document is not mailed there twice (usecases/documents.py)."""
+        return Key("document_sent", (tenant_id, cart_id, email_digest))
 
     @staticmethod
     def gift_card(tenant_id: str, code: str) -> Key:

@@ -21,9 +21,11 @@ from cart_core import snapstart
 from cart_core.clock import Clock, system_clock
 
 if TYPE_CHECKING:
+    from cart_core.cart_tokens import TokenKeys
     from cart_core.config import Settings
     from cart_core.events.bus import EventBus
     from cart_core.events.queues import WorkQueue
+    from cart_core.mail import Mailer
     from cart_core.store.dynamodb import DynamoStore
     from cart_core.store.table import DynamoTable
     from cart_core.usecases import UseCases
@@ -143,6 +145,43 @@ def _auth_secrets(jwt_secret_id: str, cookie_secret_id: str) -> AuthSecrets:
     return AuthSecrets(reader.read(jwt_secret_id), reader.read(cookie_secret_id))
 
 
+def cart_token_keys() -> TokenKeys:
+    """The keys that seal and open cart tokens, read from Secrets Manager once per process (a
+    rotated secret reaches new containers; docs/security.md, Cart tokens)."""
+    return _cart_token_keys(settings().require("cart_token_secret_id").cart_token_secret_id or "")
+
+
+@lru_cache(maxsize=4)
+def _cart_token_keys(secret_id: str) -> TokenKeys:
+    # Imported here: only a route that seals or opens a cart token needs cryptography's AEAD.
+    from cart_core.cart_tokens import TokenKeys
+    from cart_core.store.secrets import SecretReader
+
+    return TokenKeys.from_secret(SecretReader().read(secret_id))
+
+
+def mailer() -> Mailer | None:
+    """The process's mailer, or None when the function has no sender configured (``MAIL_SENDER``):
+    SES in AWS; in the local cloud (``MAIL_FOLDER`` set) SES in the emulator plus the mail folder."""
+    config = settings()
+    if not config.mail_sender:
+        return None
+    return _mailer(config.mail_sender, config.mail_folder)
+
+
+@lru_cache(maxsize=4)
+def _mailer(sender: str, folder: str | None) -> Mailer:
+    # Imported here: only a route that sends mail needs the SES client.
+    from cart_core.store.ses import SesMailer
+
+    ses = SesMailer(sender)
+    if not folder:
+        return ses
+    from cart_core.mail import CopyingMailer, FolderMailer
+
+    return CopyingMailer(ses, FolderMailer(folder, sender))
+
+
 # The environment variable naming the Secrets Manager secret (its ARN) that signs API clients' access
 # tokens (cart_core.client_tokens): the NewStore face, which issues them, and the authorizer, which
 # verifies them. Read from the environment directly: the authorizer does without pydantic's settings.
@@ -180,6 +219,8 @@ def forget() -> None:
         work_queue,
         _subscription_service,
         _auth_secrets,
+        _cart_token_keys,
+        _mailer,
         _client_token_key,
     ):
         cached.cache_clear()

@@ -79,6 +79,9 @@ class Location(BaseModel):
     # or the service, validates asynchronously; the payment worker captures) or ``synchronous``
     # (Medusa's complete: placed, accepted and paid in the request). Stored locations read as today.
     checkout_policy: CheckoutPolicy = "pos_validated"
+    # The store's postal address as its receipts print it, one line each (cart_core.documents);
+    # stored locations have none.
+    address_lines: tuple[str, ...] = Field(default=(), max_length=6)
 
     @model_validator(mode="after")
     def _region_ids(self) -> Location:

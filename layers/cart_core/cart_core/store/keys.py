@@ -141,6 +141,12 @@ def counter_pk(tenant_id: str, name: str) -> str:
 
 COUNTER_SK = "COUNTER"
 
+
+def document_sent_pk(tenant_id: str, cart_id: str, email_digest: str) -> str:
+    """A cart's document sent to one address (its SHA-256, not the address): a claim naming the send."""
+    return f"DOCSENT#{tenant_id}#{cart_id}#{email_digest}"
+
+
 # How the core's storage-neutral ``Key`` kinds (ports.Key) map onto this table's keys.
 _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "active": (active_pointer_pk, POINTER_SK),
@@ -152,6 +158,7 @@ _ITEM_KEYS: dict[str, tuple[Callable[..., str], str]] = {
     "customer_email": (customer_email_pk, CLAIM_SK),
     "session": (session_pk, SESSION_SK),
     "password_token": (password_token_pk, CLAIM_SK),
+    "document_sent": (document_sent_pk, CLAIM_SK),
 }
 
 

@@ -13,6 +13,7 @@
 - ``checkout_configurations``: hosted-checkout configurations and their public hashes (Fluid Pay)
 - ``storefront``: regions, products with variants, a cart's shipping options and method, removing a code
 - ``customers``: storefront customers (accounts, guests), sign-in sessions, a customer's orders
+- ``documents``: a placed cart's document (receipt, refund note) and mailing it, once per address
 
 Faces and workers take the area they need from ``compose`` (``cart_core.runtime.use_cases()``).
 """
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from cart_core.usecases.checkout import Checkout
     from cart_core.usecases.checkout_configurations import CheckoutConfigurations
     from cart_core.usecases.customers import Customers
+    from cart_core.usecases.documents import Documents
     from cart_core.usecases.identity import Identity
     from cart_core.usecases.payments import Payments
     from cart_core.usecases.pos_validation import PosValidation
@@ -119,6 +121,12 @@ class UseCases:
         from cart_core.usecases.customers import Customers
 
         return Customers(self._uow, self.carts, self._order_retention_days)
+
+    @cached_property
+    def documents(self) -> Documents:
+        from cart_core.usecases.documents import Documents
+
+        return Documents(self._uow, self.carts, self._order_retention_days)
 
 
 def compose(

@@ -16,7 +16,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,6 +42,9 @@ from cart_core.tenancy import Caller
 from cart_core.unit_of_work import UnitOfWork, Work
 from cart_core.usecases.carts import Carts
 from cart_core.usecases.shared import CartUseCases, PricedCart
+
+if TYPE_CHECKING:
+    from cart_core.mail import MailMessage
 
 # Medusa's express-session cookie lives 10 hours (maxAge); the session item lives as long.
 SESSION_TTL_SECONDS = 10 * 3600
@@ -118,9 +121,44 @@ def _log_password_reset(reset: PasswordReset) -> None:
     )
 
 
-# The notification hook (Medusa: the ``customer.password_reset`` event a notification plugin sends).
-# A deployment sets it once at import (e.g. an SES sender); tests replace it to read the token.
-password_reset_hook: Callable[[PasswordReset], None] = _log_password_reset
+def password_reset_mail(reset: PasswordReset) -> MailMessage:
+    """The e-mail that carries a reset token to the customer (text, and the same as HTML)."""
+    from datetime import UTC, datetime
+    from html import escape
+
+    from cart_core.mail import MailMessage
+
+    name = " ".join(part for part in (reset.first_name, reset.last_name) if part) or "there"
+    until = datetime.fromtimestamp(reset.expires_at, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = (
+        f"Hello {name},\n\nSomeone asked to reset the password of the account {reset.email}.\n"
+        f"Your reset token is:\n\n    {reset.token}\n\nIt works once, until {until}. "
+        "If you did not ask for it, ignore this e-mail: your password stays as it is.\n"
+    )
+    html = (
+        f"<p>Hello {escape(name)},</p><p>Someone asked to reset the password of the account "
+        f"{escape(reset.email)}. Your reset token is:</p><p><code>{escape(reset.token)}</code></p>"
+        f"<p>It works once, until {until}. If you did not ask for it, ignore this e-mail: your "
+        "password stays as it is.</p>"
+    )
+    return MailMessage(to=reset.email, subject="Reset your password", text=text, html=html)
+
+
+def _mail_password_reset(reset: PasswordReset) -> None:
+    """The default hook: the reset token by e-mail through the process's mailer (SES in AWS, the
+    mail folder too in the local cloud); logged only when the function has no sender configured."""
+    from cart_core import runtime
+
+    mailer = runtime.mailer()
+    if mailer is None:
+        _log_password_reset(reset)
+        return
+    mailer.send(password_reset_mail(reset))
+
+
+# The notification hook (Medusa: the ``customer.password_reset`` event a notification plugin sends):
+# the mail port (cart_core.mail) by default; tests replace it to read the token.
+password_reset_hook: Callable[[PasswordReset], None] = _mail_password_reset
 
 
 class Customers(CartUseCases):
