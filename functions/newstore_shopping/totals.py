@@ -24,10 +24,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from cart_core.cart import AppliedDiscount, Cart, LineItem, ManualDiscount
+from cart_core.cart import IN_STORE_HANDOVER, AppliedDiscount, Cart, LineItem, ManualDiscount
 from cart_core.money import exponent
 from cart_core.pricing import MANUAL_ITEM, MANUAL_ORDER, LineAdjustment, PricedLine
-from cart_core.shipping import IN_STORE_HANDOVER
+from cart_core.readiness import covered_minor
 from cart_core.usecases.shared import PricedCart
 
 Amount = int | float
@@ -69,9 +69,10 @@ def totals_of(priced: PricedCart) -> dict[str, Any]:
 
 
 def remaining_minor(priced: PricedCart) -> int:
-    """``grand_total`` less what the payments stand for (declined and voided ones count for
-    nothing); negative when they come to more (the cart is then not ready: payments must equal it)."""
-    return priced.totals.total_minor - priced.totals.paid_minor
+    """``grand_total`` less what the payments stand for (``readiness.covered_minor``, the measure
+    readiness holds them to: a hold for what it holds, declined and voided ones for nothing);
+    negative when they come to more (the cart is then not ready: payments must equal it)."""
+    return priced.totals.total_minor - covered_minor(priced.cart)
 
 
 def remaining_amount(priced: PricedCart) -> Amount:

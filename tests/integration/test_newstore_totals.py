@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from cart_core.actors import Actor, ActorKind
+from cart_core.cart import IN_STORE_HANDOVER
 from cart_core.discounts import ManualDiscountEdit
 from cart_core.errors import InvalidRequest
-from cart_core.shipping import IN_STORE_HANDOVER
 from cart_core.tenancy import Caller
 from cart_core.usecases import compose
 from cart_core.usecases.carts import CartEdits, LineEdit

@@ -10,9 +10,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from cart_core.cart import IN_STORE_HANDOVER
 from cart_core.responses import documentation, documented
 from cart_core.runtime import use_cases
-from cart_core.shipping import IN_STORE_HANDOVER, ShippingOption, line_ships, solution_price
+from cart_core.shipping import ShippingOption, solution_price
 from cart_core.usecases.shared import PricedCart
 from newstore_shopping.cart_ref import cart_key
 from newstore_shopping.routes.carts import CARTS, Associate
@@ -47,7 +48,7 @@ def solutions_answer(priced: PricedCart, options: list[ShippingOption]) -> dict[
                 "currency": cart.currency,
             }
         )
-    if cart.lines and not any(line_ships(cart, line) for line in cart.lines):
+    if cart.lines and not cart.ships:
         solutions = [
             {"id": IN_STORE_HANDOVER, "name": "In-store handover", "price": 0, "list_price": 0, "discount": 0,
              "currency": cart.currency}

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cart_core.cart import MAX_SHIPPING_MINOR, Cart, LineItem, ShippingMethod
+from cart_core.cart import IN_STORE_HANDOVER, MAX_SHIPPING_MINOR, Cart, ShippingMethod
 from cart_core.errors import InvalidRequest, NotAllowed, NotFound
 from cart_core.ids import prefixed_id
 from cart_core.limits import Utf8Limit
@@ -152,16 +152,6 @@ def reprice_for_free_shipping(cart: Cart) -> None:
 # region the cart is priced in: a location priced by its own terms (an implicit region) offers the
 # options filed under its location id (``regions.implicit_region`` names the region so). When no
 # item ships, the solution is the in-store handover: a method of this id that costs nothing.
-IN_STORE_HANDOVER = "in_store_handover"
-
-
-def line_ships(cart: Cart, line: LineItem) -> bool:
-    """Whether ``line`` is shipped: its fulfillment group when it has one (NewStore's per-line
-    ``fulfillment_group``: a line field, or the face's line metadata), else the cart's fulfillment."""
-    group = getattr(line, "fulfillment_group", None) or line.metadata.get("fulfillment_group")
-    if group is not None:
-        return bool(group == "SHIPPING")
-    return cart.fulfillment in ("delivery", "ship")
 
 
 def solutions_for(
@@ -169,7 +159,7 @@ def solutions_for(
 ) -> list[ShippingOption]:
     """The options ``cart`` may ship by as a NewStore solution: those of its region (implicit: its
     location's id) offered to shoppers whose requirements its subtotal meets; none when no line ships."""
-    if not any(line_ships(cart, line) for line in cart.lines):
+    if not cart.ships:
         return []
     return [o for o in options if o.offered_to(region_id) and o.meets_requirements(subtotal_minor)]
 
@@ -186,7 +176,7 @@ def choose_solution(
     store (``IN_STORE_HANDOVER``: refused while an item ships). An unknown solution, one of another
     region, one whose requirements the cart does not meet, or shipping a cart none of whose items
     ships: 400 (``InvalidRequest``), nothing changed."""
-    ships = any(line_ships(cart, line) for line in cart.lines)
+    ships = cart.ships
     if solution_id == IN_STORE_HANDOVER:
         if ships:
             raise InvalidRequest("in_store_handover is only for an order none of whose items ships")
@@ -218,7 +208,7 @@ def keep_solution_fitting(cart: Cart) -> None:
     the in-store handover when one does."""
     if not cart.shipping_methods:
         return
-    ships = any(line_ships(cart, line) for line in cart.lines)
+    ships = cart.ships
     handover = cart.shipping_methods[0].method_id == IN_STORE_HANDOVER
     if ships == handover:
         cart.shipping_methods = []
