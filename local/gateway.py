@@ -123,13 +123,14 @@ class Gateway:
         api = self.apis[route.api]
         is_base64 = False
         if isinstance(body, bytes):
+            raw = body
             if _matches_media_type(_header(single, "Content-Type"), api.binary_media_types):
-                body, is_base64 = base64.b64encode(body).decode(), True
+                body, is_base64 = base64.b64encode(raw).decode(), True
             else:
                 try:
-                    body = body.decode()
+                    body = raw.decode()
                 except UnicodeDecodeError:  # kept from before BinaryMediaTypes: bytes that are not text
-                    body, is_base64 = base64.b64encode(body).decode(), True
+                    body, is_base64 = base64.b64encode(raw).decode(), True
         return {
             "resource": route.path,
             "path": path,

@@ -36,6 +36,9 @@ def fuzz_seed(seeding: Seeding) -> None:
         cart = api("POST", CARTS, json={"products": [{"product_id": PRODUCT, "quantity": 1}]})
         seeding.seeds.add("newstore_cart", cart["id"])
     seeding.seeds.add("newstore_product", PRODUCT, "demo-edible")
+    seeding.seeds.add("newstore_grant", "client_credentials")
+    seeding.seeds.add("newstore_client", DEMO_CLIENT.client_id)
+    seeding.seeds.add("newstore_secret", DEMO_CLIENT.client_secret)
 
 
 def fuzz_plan() -> Plan:
@@ -47,6 +50,12 @@ def fuzz_plan() -> Plan:
         {
             "GET /shopping/carts/{id}": (cart,),
             "PATCH /shopping/carts/{id}": (cart,),
+            # The demo client's credentials, so some token requests get a token.
+            f"POST {TOKEN_PATH}": (
+                Binding("body.grant_type", "newstore_grant", 0.8),
+                Binding("body.client_id", "newstore_client", 0.8),
+                Binding("body.client_secret", "newstore_secret", 0.8),
+            ),
         },
     )
 

@@ -46,6 +46,9 @@ class Settings(BaseModel):
     # cookies (cart_core.runtime.auth_secrets). Only the functions that sign customers in set them.
     jwt_secret_id: str | None = Field(default=None, alias="JWT_SECRET_ID")
     cookie_secret_id: str | None = Field(default=None, alias="COOKIE_SECRET_ID")
+    # Secrets Manager id (ARN) of the key of API clients' access tokens (NewStore, cart_core.client_tokens).
+    # cart_core.runtime.client_token_key reads the variable itself: the authorizer does without pydantic.
+    client_token_secret_id: str | None = Field(default=None, alias="CLIENT_TOKEN_SECRET_ID")
     # Whether session cookies are sent only over HTTPS (``Secure``): on in AWS, off in the local
     # cloud, which serves plain http on localhost.
     secure_cookies: bool = Field(default=True, alias="SECURE_COOKIES")
