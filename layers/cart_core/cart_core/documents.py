@@ -22,6 +22,7 @@ from cart_core.lifecycle import CartStatus
 
 if TYPE_CHECKING:
     from cart_core.cart import Address, Cart, Payment
+    from cart_core.returns import CartPurpose
     from cart_core.usecases.shared import PricedCart
 
 DocumentType = Literal["sales_receipt", "refund_note", "exchange_receipt"]
@@ -42,13 +43,16 @@ class NoDocument(NotFound):
         super().__init__(f"Cart {cart_id} has no document: it has not been placed")
 
 
+DOCUMENT_OF_PURPOSE: dict[CartPurpose, DocumentType] = {
+    "sale": "sales_receipt",
+    "return": "refund_note",
+    "exchange": "exchange_receipt",
+}
+
+
 def document_type(cart: Cart) -> DocumentType:
-    """What the cart was used for. The returns a cart carries come with issue #11's returns
-    (helper ns_returns: ``Cart.returns``); until a cart has them, every cart is a sale."""
-    returns = getattr(cart, "returns", None) or ()
-    if not returns:
-        return "sales_receipt"
-    return "exchange_receipt" if cart.lines else "refund_note"
+    """The document of what the cart was used for (``Cart.purpose``)."""
+    return DOCUMENT_OF_PURPOSE[cart.purpose]
 
 
 @dataclass(frozen=True, slots=True)
