@@ -83,7 +83,8 @@ class CustomerIn(Closed):
     """Personal information about the customer (the seed's sample: id, email, name, language)."""
 
     id: Text | None = None
-    email: Text | None = None
+    # The cart's e-mail in the core (CartEdits.email): an address has at least 3 bytes (a@b).
+    email: Annotated[str, Utf8Limit(256, min_bytes=3)] | None = None
     name: Text | None = None
     first_name: Text | None = None
     last_name: Text | None = None

@@ -194,6 +194,8 @@ BAD_BODIES = {
     "tax_exempt not a boolean": {"tax_exempt": "yes"},
     "customer not an object": {"customer": "john"},
     "customer unknown field": {"customer": {"password": "x"}},
+    "customer email too short for an address": {"customer": {"email": "a@"}},
+    "customer email placing a cart": {"customer": {"email": "\u0095"}, "state": "placed"},
     "address country of 3 letters": {"shipping_address": {**ADDRESS, "country": "USA"}},
     "billing address unknown field": {"billing_address": {"street": "x"}},
     "store_id of another store": {"store_id": "north"},
