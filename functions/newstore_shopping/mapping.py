@@ -15,6 +15,7 @@ from typing import Any
 from cart_core.cart import Address, Cart
 from cart_core.errors import CartNotFound, InvalidRequest
 from cart_core.ids import IdError, codec, wire_form
+from cart_core.limits import SHORT_TEXT_BYTES
 from cart_core.tenancy import Caller
 from cart_core.usecases.carts import CartEdits, LineEdit
 from cart_core.usecases.shared import PricedCart
@@ -119,7 +120,14 @@ def edits_from(body: CartIn | None, caller: Caller, creating: bool = False) -> C
                 else ([v.model_dump(mode="json") for v in value] if isinstance(value, list) else value)
             )
     if "customer" in fields:
-        edits["email"] = body.customer.email if body.customer and body.customer.email else None
+        customer = body.customer
+        edits["email"] = customer.email if customer and customer.email else None
+        # The name a receipt is made out to (cart_core.documents reads the cart's context for it).
+        # "" when none: the context merges, so a name given before must be taken back explicitly.
+        name = (
+            customer and (customer.name or " ".join(n for n in (customer.first_name, customer.last_name) if n))
+        ) or ""
+        edits["context"] = {"customer_name": name.encode()[:SHORT_TEXT_BYTES].decode(errors="ignore")}
     if body.currency is not None:
         edits["expected_currency"] = body.currency.upper()
     if attributes:

@@ -256,3 +256,17 @@ def test_a_bad_send_body_is_400_and_sends_nothing(ns: Any, body: dict[str, Any])
 
 def test_a_draft_has_nothing_to_send(ns: Any) -> None:
     assert not_found(ns("POST", f"{CARTS}/{new_cart(ns)}/document/send", {"email": "customer@example.org"}))
+
+
+def test_the_receipt_is_made_out_to_the_carts_customer(ns: Any) -> None:
+    # Given a cart whose customer is named, then renamed by first and last name, then placed
+    cart_id = new_cart(ns)
+    named = ns("PATCH", f"{CARTS}/{cart_id}", {"customer": {"name": "Jane Doe", "email": "jane@example.com"}})
+    assert named.status == 200, named.text
+    renamed = ns("PATCH", f"{CARTS}/{cart_id}", {"customer": {"first_name": "John", "last_name": "Roe"}})
+    assert renamed.status == 200, renamed.text
+    place(cart_id)
+    # When its document is asked for
+    doc = ns("GET", f"{CARTS}/{cart_id}/document").json()
+    # Then it names the customer the cart has now (and no e-mail: the new customer gave none)
+    assert doc["customer"] == {"name": "John Roe", "email": None}
