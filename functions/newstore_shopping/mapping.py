@@ -194,7 +194,7 @@ def newstore_cart(priced: PricedCart) -> dict[str, Any]:
         "tax_exempt": bool(attributes.get("tax_exempt", False)),
         "associate_id": attributes.get("associate_id"),
         "channel": attributes.get("channel"),
-        "extended_attributes": attributes.get("extended_attributes", []),
+        "extended_attributes": attributes.get("extended_attributes") or [],  # null given reads as none
         "manager_approval": attributes.get("manager_approval"),
         "shipping_address": shipping,
         # The seed: "If not set, the shipping address will be used."

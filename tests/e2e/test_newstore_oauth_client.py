@@ -40,7 +40,7 @@ def test_an_oauth2_library_gets_a_token_and_drives_a_cart(local_cloud: str, basi
     client = session(local_cloud, "demo-newstore-client", "demo-newstore-secret", basic=basic)
     # Then it is a Bearer token the library understood, expiring within the hour
     assert client.token["token_type"] == "Bearer" and client.token["expires_in"] == 3600
-    assert 0 < client.token["expires_at"] - time.time() <= 3600
+    assert 0 < client.token["expires_at"] - time.time() <= 3601  # oauthlib rounds the time it got it to the second
     # And the library's session creates, changes and reads a cart with it
     created = client.post(
         f"{local_cloud}/shopping/carts", json={"products": [{"product_id": "demo-flower", "quantity": 2}]}, timeout=30

@@ -354,9 +354,9 @@ def readme_cloud() -> Iterator[str]:
 
 
 def test_readme_walkthroughs_parse_into_steps_with_expectations() -> None:
-    # Given README.md; Then it has the two walkthroughs, and every comment on a command is in the grammar
+    # Given README.md; Then it has the three walkthroughs, and every comment on a command is in the grammar
     walks = walkthroughs(README.read_text())
-    assert len(walks) == 2  # the BLAZE walkthrough and the POS checkout walkthrough
+    assert len(walks) == 3  # the BLAZE walkthrough, the POS checkout walkthrough, the NewStore associate walkthrough
     steps = [item for walk in walks for item in walk.items if isinstance(item, Step)]
     assert len(steps) >= 10 and any("note the" in step.expect for step in steps)
     for step in steps:
