@@ -1,7 +1,7 @@
 """NewStore response models: the shapes mapping.py and the routes build, for OpenAPI and its checks.
 
 Documentation only (cart_core.responses): the mapping's dicts are what is sent. Amounts are decimal
-currency units (JSON numbers). The other helpers extend ``Cart`` with their parts.
+currency units (JSON numbers).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@
   checkout's state machine (``checkout.update``), which places an exchange the customer pays for.
 - ``response_fields``: ``return_status`` and ``exchange`` of a cart's answer.
 
-Works on the wire models by attribute or mapping access, so it reads ns_face's models
-(``wire.py``) and plain dicts alike.
+Works on the wire models by attribute or mapping access, so it reads the models of ``wire.py`` and
+plain dicts alike.
 """
 
 from __future__ import annotations

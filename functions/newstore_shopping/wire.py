@@ -106,7 +106,7 @@ class FulfillmentGroup(Closed):
 
 class ManualPriceModifier(Closed):
     """A manual price adjustment (at most one per order, one per item): a fixed amount off or a
-    percentage off (0-100), with why. Mapped by price_modifiers.py (helper ns_pricing)."""
+    percentage off (0-100), with why. Mapped by price_modifiers.py."""
 
     type: Literal["fixed", "percentage"]
     value: Money
@@ -151,7 +151,7 @@ class ProductIn(Closed):
 
 class PaymentIn(Closed):
     """One payment block, keyed in ``payments`` by the token / charge id / capture id its ``type``
-    names. Mapped by checkout.py (helper ns_checkout)."""
+    names. Mapped by checkout.py."""
 
     type: Literal["token", "authorized", "captured"]
     amount: Money
@@ -204,8 +204,7 @@ class BlindReturnIn(Closed):
 
 
 class ReturnIn(Closed):
-    """A returned item: an item of an accepted order, or a blind return. Mapped by returns.py
-    (helper ns_returns)."""
+    """A returned item: an item of an accepted order, or a blind return. Mapped by returns.py."""
 
     order_id: Text | None = None
     item_id: Text | None = None

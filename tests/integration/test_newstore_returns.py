@@ -36,8 +36,8 @@ def error_of(response: Any) -> dict[str, Any]:
 
 
 def accepted_order(store: Any, tenant: str = "demo", product: str = "demo-flower", quantity: int = 2) -> str:
-    """An order placed, validated and captured through the core (the checkout's own face is another
-    helper's): its NewStore id."""
+    """An order placed, validated and captured through the core (quicker than the face's flow, which
+    test_newstore_checkout.py covers): its NewStore id."""
     cases = compose(store)
     caller = Caller(tenant_id=tenant, location_id="main", actor=Actor.partner())
     cart_id = cases.carts.create(

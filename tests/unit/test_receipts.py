@@ -65,7 +65,7 @@ def placed(
         order_no="1042",
         context={"associate_id": "assoc-7"},
     )
-    if returns:  # until the core has returns (ns_returns' Cart.returns), stand-ins read by name
+    if returns:  # stand-ins with only the fields a document reads of a return and its refund
         cart.__dict__["returns"] = [
             SimpleNamespace(order_id="ord-1", product_id="1000011", title=title, reason=reason, refund_minor=1378)
         ]

@@ -194,15 +194,14 @@ def document(priced: PricedCart) -> Document:
         DocumentPayment(p.method, p.captured_minor or p.amount_minor, mask(_payment_reference(p)), str(p.status))
         for p in cart.payments
     )
-    # A return's units and refunds (ns_returns' ``Cart.returns`` / ``Cart.refunds``), read by name so
-    # carts without them (every sale) need nothing.
+    # A return's units and refunds (empty on every sale).
     returned = tuple(
         DocumentReturn(r.order_id, r.product_id, r.title or r.product_id, r.reason, r.refund_minor)
-        for r in getattr(cart, "returns", None) or ()
+        for r in cart.returns
     )
     refunds = tuple(
         DocumentPayment(r.provider, r.amount_minor, mask(r.reference or r.capture_reference), str(r.status))
-        for r in getattr(cart, "refunds", None) or ()
+        for r in cart.refunds
     )
     return Document(
         document_type=document_type(cart),

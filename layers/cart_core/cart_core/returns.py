@@ -92,7 +92,7 @@ class Refund(BaseModel):
 # client sends back (a product line's ``item_ids``, a return's ``item_id``) names its line and unit
 # without a read, and the same line always shows the same ids. A line id that is not an internal id
 # (none is made so today) gets name-based UUIDs (uuid5 of the cart and line), which name no line.
-# (The NewStore face's derivation, ns_face's ``item_ids.py``, moved here: returns need it too.)
+# (The NewStore face re-exports it from ``item_ids.py``: returns need it in the core.)
 
 ITEM_MARKER = 0x1E75  # 14 bits: an item id, not a cart id (cart_core.ids uses 0x2A17)
 MAX_UNITS = 4096
