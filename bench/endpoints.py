@@ -46,7 +46,11 @@ class SetupError(Exception):
 
 
 class Harness:
-    """The BLAZE function behind the template's gateway, counting and recording its DynamoDB calls."""
+    """The BLAZE function behind the template's gateway, counting and recording its DynamoDB calls.
+    Another face's harness names its own paths' prefix and authorizer context (bench/newstore.py)."""
+
+    base_path = BLAZE
+    caller: dict[str, str] = CALLER
 
     def __init__(self, template: Any, names: dict[str, str]) -> None:
         import boto3
@@ -129,12 +133,12 @@ class Harness:
 
     def event(self, request: Request) -> tuple[str, dict[str, Any]]:
         built = self.gateway.proxy_event(
-            request.method, BLAZE + request.path, {"Content-Type": "application/json"}, None
+            request.method, self.base_path + request.path, {"Content-Type": "application/json"}, None
         )
         if built is None:
             raise SetupError(f"no route for {request.method} {request.path}")
         route, event = built
-        event["requestContext"]["authorizer"] = dict(CALLER)
+        event["requestContext"]["authorizer"] = dict(self.caller)
         if request.body is not None:
             event["body"] = json.dumps(request.body)
         return route.function, event

@@ -17,7 +17,6 @@ from bench.endpoints import (
     NextRequest,
     Request,
     Result,
-    SetupError,
     measure,
     moto_cart_table,
     operations,
@@ -38,17 +37,8 @@ def products(size: CartSize) -> list[dict[str, Any]]:
 class NewstoreHarness(Harness):
     """The harness of bench/endpoints.py, with NewStore's paths and authorizer context."""
 
-    def event(self, request: Request) -> tuple[str, dict[str, Any]]:
-        built = self.gateway.proxy_event(request.method, request.path, {"Content-Type": "application/json"}, None)
-        if built is None:
-            raise SetupError(f"no route for {request.method} {request.path}")
-        route, event = built
-        event["requestContext"]["authorizer"] = dict(CALLER)
-        if request.body is not None:
-            import json
-
-            event["body"] = json.dumps(request.body)
-        return route.function, event
+    base_path = ""
+    caller = CALLER
 
     def created(self, size: CartSize) -> str:
         return str(self.ok(Request("POST", CARTS, {"products": products(size)}))["id"])

@@ -50,6 +50,18 @@ def test_item_ids_are_uuids_stable_per_unit_and_name_their_line_and_unit() -> No
     assert locate(placed, "not-a-uuid") is None
 
 
+def test_units_past_the_4096th_have_ids_that_show_but_name_no_line() -> None:
+    # Given an order with a line of 5,000 units (another face allows 10,000)
+    cart = order(5000)
+    line = cart.lines[0]
+    # When its units' item ids are made
+    ids = item_ids(cart.cart_id, line.line_id, line.quantity)
+    # Then every unit has a distinct, stable id; those within 4,096 find their unit, the others none
+    assert len(set(ids)) == 5000 and ids == item_ids(cart.cart_id, line.line_id, line.quantity)
+    assert locate(cart, ids[4095]) == (line, 4095)
+    assert locate(cart, ids[4096]) is None
+
+
 @given(st.integers(min_value=1, max_value=50), st.integers(min_value=1, max_value=100_000))
 def test_a_lines_units_add_up_to_what_the_line_was_paid(quantity: int, unit_price: int) -> None:
     placed = Cart(

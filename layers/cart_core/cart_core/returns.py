@@ -101,10 +101,12 @@ _NAMESPACE = uuid.UUID("6f0a3c1e-52b4-4d0e-9b7c-2f1d8e4a9c30")  # fixed: the fal
 
 
 def item_id(cart_id: str, line_id: str, unit: int) -> str:
-    """The id of unit ``unit`` (0-based) of line ``line_id`` of cart ``cart_id``."""
-    if not 0 <= unit < MAX_UNITS:
+    """The id of unit ``unit`` (0-based) of line ``line_id`` of cart ``cart_id``. Units past
+    ``MAX_UNITS`` (a line of up to 10,000 made through another face) get a stable name-based id that
+    names no line (``line_of``: None), so they show but cannot be returned through NewStore."""
+    if unit < 0:
         raise ValueError(f"unit {unit} out of range")
-    if not _HEX24.fullmatch(line_id):
+    if unit >= MAX_UNITS or not _HEX24.fullmatch(line_id):
         return str(uuid.uuid5(_NAMESPACE, f"{cart_id}/{line_id}/{unit}"))
     raw = bytes.fromhex(line_id)
     head, tail = int.from_bytes(raw[:6], "big"), int.from_bytes(raw[6:], "big")
