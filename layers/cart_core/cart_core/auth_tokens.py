@@ -33,8 +33,17 @@ def issue_jwt(claims: dict[str, Any], secret: str, now: int, ttl_seconds: int) -
     return jwt.encode({**claims, "iat": now, "exp": now + ttl_seconds}, secret, algorithm=ALGORITHM)
 
 
-def verify_jwt(token: str, secret: str, now: int) -> dict[str, Any]:
-    """The claims of a token we signed that has not expired at ``now``; ``TokenError`` otherwise."""
+def verify_jwt(
+    token: str,
+    secret: str,
+    now: int,
+    *,
+    audience: str | None = None,
+    issuer: str | None = None,
+    require: tuple[str, ...] = ("exp",),
+) -> dict[str, Any]:
+    """The claims of a token we signed that has not expired at ``now`` (and, when given, names
+    ``audience`` and ``issuer`` and carries every claim in ``require``); ``TokenError`` otherwise."""
     import jwt
 
     if not token or len(token) > MAX_TOKEN_BYTES:
@@ -44,10 +53,12 @@ def verify_jwt(token: str, secret: str, now: int) -> dict[str, Any]:
             token,
             secret,
             algorithms=[ALGORITHM],
+            audience=audience,
+            issuer=issuer,
             # The library checks the signature, the algorithm (pinned) and that exp is present; the
             # times are judged below by the injected clock (cart_core.clock: the system clock on
             # Lambda), not by PyJWT's own reading of it, so tests with a frozen clock mean something.
-            options={"require": ["exp"], "verify_exp": False, "verify_iat": False, "verify_nbf": False},
+            options={"require": list(require), "verify_exp": False, "verify_iat": False, "verify_nbf": False},
         )
     except jwt.PyJWTError as refused:
         raise TokenError(str(refused)) from None

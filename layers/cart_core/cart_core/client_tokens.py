@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cart_core import credentials
-from cart_core.auth_tokens import ALGORITHM, MAX_TOKEN_BYTES, TokenError
+from cart_core.auth_tokens import ALGORITHM, TokenError, verify_jwt
 
 SCHEME = "client_credentials"
 ISSUER = "cart-service"
@@ -77,30 +77,7 @@ def issue(claims: ClientClaims, key: str, now: int, ttl_seconds: int = TOKEN_TTL
 def verify(token: str, key: str, now: int) -> ClientClaims:
     """The claims of an unexpired token signed with ``key``; ``TokenError`` otherwise (forged, another
     algorithm or ``none``, another issuer or audience, a claim missing, expired)."""
-    import jwt
-
-    if not token or len(token) > MAX_TOKEN_BYTES:
-        raise TokenError("token missing or too long")
-    try:
-        decoded: dict[str, Any] = jwt.decode(
-            token,
-            key,
-            algorithms=[ALGORITHM],
-            audience=AUDIENCE,
-            issuer=ISSUER,
-            # Times judged below by the caller's clock (tests freeze it), not PyJWT's own reading.
-            options={
-                "require": ["exp", "iss", "aud", "sub"],
-                "verify_exp": False,
-                "verify_iat": False,
-                "verify_nbf": False,
-            },
-        )
-    except jwt.PyJWTError as refused:
-        raise TokenError(str(refused)) from None
-    exp = decoded.get("exp")
-    if not isinstance(exp, int) or isinstance(exp, bool) or exp <= now:
-        raise TokenError("token expired")
+    decoded = verify_jwt(token, key, now, audience=AUDIENCE, issuer=ISSUER, require=("exp", "iss", "aud", "sub"))
     fields = (decoded.get("sub"), decoded.get("tenant"), decoded.get("location"))
     if not all(isinstance(value, str) and value for value in fields):
         raise TokenError("token without its client, tenant or location")
